@@ -1,0 +1,233 @@
+/**
+ * Public types of the socketkit core client. The React layer and the UI kit
+ * are written against these; the implementation lives beside this file.
+ */
+import type {
+  ConversationId,
+  Message,
+  ProtocolError,
+  RequestEvent,
+  RequestPayload,
+  RequestResult,
+  ServerEventMap,
+  UserId,
+  ErrorCode,
+  AuthErrorCode,
+} from '../protocol/index.js';
+
+/** Anything a framework can read: `useSyncExternalStore(store.subscribe, store.getSnapshot)`. */
+export interface ReadableStore<T> {
+  /** Calls `listener` after every change of the snapshot. Returns the unsubscribe. */
+  subscribe(listener: () => void): () => void;
+  /** The current snapshot; the same object until something in it changed. */
+  getSnapshot(): T;
+}
+
+// ---------------------------------------------------------------------------
+// Connection
+// ---------------------------------------------------------------------------
+
+export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'failed';
+
+/** Codes a `RealtimeError` may carry: the protocol's, the handshake's, and the client's own. */
+export type RealtimeErrorCode =
+  | ErrorCode
+  | AuthErrorCode
+  | 'TIMEOUT'
+  | 'DISCONNECTED'
+  | 'OUTBOX_FULL'
+  | 'DESTROYED'
+  | 'CONNECT_FAILED';
+
+export interface ConnectionSnapshot {
+  status: ConnectionStatus;
+  /** The authenticated user, known after `connection:established`; kept while reconnecting. */
+  userId: UserId | null;
+  /** Reconnection attempts made since the last successful connection (0 when connected). */
+  attempt: number;
+  /** Epoch ms of the next scheduled attempt, or null. */
+  nextRetryAt: number | null;
+  /** Why the connection is not up (last failure), or null. */
+  error: RealtimeErrorLike | null;
+}
+
+/** Plain shape of a `RealtimeError`, as kept in snapshots. */
+export interface RealtimeErrorLike {
+  name: string;
+  code: RealtimeErrorCode;
+  message: string;
+  retryAfterMs?: number;
+}
+
+export interface ReconnectionOptions {
+  /** First delay. Default 1000. */
+  initialDelayMs?: number;
+  /** Largest delay. Default 16000. */
+  maxDelayMs?: number;
+  /** Attempts before `failed`. Default 5. `Infinity` never gives up. */
+  maxAttempts?: number;
+  /** 0..1: each delay is multiplied by a random factor in [1 - jitter, 1 + jitter]. Default 0.2. */
+  jitter?: number;
+}
+
+/** Storage for the offline outbox (e.g. `localStorage`). Sync or async. */
+export interface OutboxStorage {
+  getItem(key: string): string | null | Promise<string | null>;
+  setItem(key: string, value: string): void | Promise<void>;
+  removeItem(key: string): void | Promise<void>;
+}
+
+export interface OutboxOptions {
+  /** Most queued sends. Default 500; past it `send` rejects with `OUTBOX_FULL`. */
+  maxSize?: number;
+  /** Persist queued messages so a reload does not lose them. */
+  storage?: OutboxStorage;
+  /** Storage key. Default `socketkit:outbox`. */
+  storageKey?: string;
+}
+
+export interface Logger {
+  debug?(...args: unknown[]): void;
+  info?(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
+export interface RealtimeClientOptions {
+  /** Server URL, e.g. `http://localhost:3001`. */
+  url: string;
+  /** A fixed token. Prefer `getToken` for tokens that expire. */
+  token?: string;
+  /** Called before every connection attempt; may be async. */
+  getToken?: () => string | null | undefined | Promise<string | null | undefined>;
+  /** Connect at creation. Default true in browsers and Node alike. */
+  autoConnect?: boolean;
+  reconnection?: ReconnectionOptions;
+  /** Default timeout of `request()`. Default 10000. */
+  requestTimeoutMs?: number;
+  outbox?: OutboxOptions;
+  /** Passed to socket.io-client's `io()` (transports, path, …). `reconnection` is always off: socketkit owns it. */
+  socketOptions?: Record<string, unknown>;
+  logger?: Logger;
+  /** Called when a listener throws (after logging). */
+  onError?: (error: unknown, context: { event?: string }) => void;
+  /** Injectable for tests: time source and randomness. */
+  now?: () => number;
+  random?: () => number;
+}
+
+// ---------------------------------------------------------------------------
+// Presence
+// ---------------------------------------------------------------------------
+
+export interface UserPresence {
+  online: boolean;
+  /** When the user came online (ISO), if online. */
+  since: string | null;
+  /** When the user was last seen (ISO), if offline and known. */
+  lastSeen: string | null;
+}
+
+/** Snapshot of the presence store: one entry per watched user. */
+export type PresenceSnapshot = ReadonlyMap<UserId, UserPresence>;
+
+export interface PresenceApi extends ReadableStore<PresenceSnapshot> {
+  /** Watch users while the returned release has not been called. Reference-counted and batched. */
+  watch(userIds: UserId | readonly UserId[]): () => void;
+  isOnline(userId: UserId): boolean;
+  /** One user's presence, `undefined` until known. Stable identity per user until it changes. */
+  get(userId: UserId): UserPresence | undefined;
+  /** Subscribe to one user's changes only. */
+  subscribeUser(userId: UserId, listener: () => void): () => void;
+  /** One page of `presence:list` (who is online now). */
+  list(options?: { cursor?: string; limit?: number }): Promise<{ users: { userId: UserId; since: string }[]; hasMore: boolean }>;
+}
+
+// ---------------------------------------------------------------------------
+// Conversations
+// ---------------------------------------------------------------------------
+
+export type MessageStatus = 'sending' | 'sent' | 'failed';
+
+/** A message as the client shows it: confirmed (`sent`) or this client's own pending ones. */
+export interface ClientMessage extends Omit<Message, 'id' | 'seq'> {
+  /** Server id once confirmed; `clientMessageId` before. */
+  id: string;
+  /** Server seq once confirmed; null while pending. */
+  seq: number | null;
+  status: MessageStatus;
+  /** Why it failed, when `status === 'failed'`. */
+  error?: RealtimeErrorLike;
+}
+
+export type ConversationStatus = 'idle' | 'joining' | 'joined' | 'error';
+
+export interface ConversationSnapshot {
+  conversationId: ConversationId;
+  status: ConversationStatus;
+  /** Confirmed messages in `seq` order, then this client's pending and failed ones. */
+  messages: readonly ClientMessage[];
+  participantIds: readonly UserId[];
+  /** Other users typing now (never this user). */
+  typingUserIds: readonly UserId[];
+  /** Older history exists on the server. */
+  hasMore: boolean;
+  /** `loadOlder()` in progress. */
+  loadingOlder: boolean;
+  error: RealtimeErrorLike | null;
+}
+
+export interface ConversationHandle extends ReadableStore<ConversationSnapshot> {
+  readonly id: ConversationId;
+  /** Join (reference-counted). Returns the release; the room is left after the last release. */
+  join(): () => void;
+  /** Send a message. Queued while offline; resolves with the stored message. */
+  send(content: string): Promise<ClientMessage>;
+  /** Send a failed message again with the same clientMessageId. */
+  retry(clientMessageId: string): Promise<ClientMessage>;
+  /** Drop a failed or pending message from the list and the outbox. */
+  discard(clientMessageId: string): void;
+  /** Load the previous page of history. Resolves false when there is nothing older. */
+  loadOlder(): Promise<boolean>;
+  /** Throttled `typing:start`; call on every keystroke. */
+  startTyping(): void;
+  stopTyping(): void;
+}
+
+// ---------------------------------------------------------------------------
+// The client
+// ---------------------------------------------------------------------------
+
+export type ClientEventMap = ServerEventMap & {
+  /** Any server event not in the protocol is also delivered to `on(name)`. */
+  [event: string]: unknown;
+};
+
+export interface RequestOptions {
+  timeoutMs?: number;
+  /** Keep the request queued while offline and send it after reconnect (default false: reject with DISCONNECTED). */
+  queueWhileOffline?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface RealtimeClient {
+  readonly url: string;
+  readonly connection: ReadableStore<ConnectionSnapshot>;
+  readonly presence: PresenceApi;
+  connect(): void;
+  disconnect(): void;
+  /** Reconnect now, also after `failed`. Resets the attempt counter. */
+  reconnect(): void;
+  /** Dispose everything: no timer, listener or socket is left. */
+  destroy(): void;
+  on<E extends keyof ServerEventMap>(event: E, listener: (payload: ServerEventMap[E]) => void): () => void;
+  on(event: string, listener: (payload: unknown) => void): () => void;
+  /** Fire-and-forget; queued while offline. */
+  emit(event: string, payload?: unknown): void;
+  request<E extends RequestEvent>(event: E, payload: RequestPayload<E>, options?: RequestOptions): Promise<RequestResult<E>>;
+  request<T = unknown>(event: string, payload?: unknown, options?: RequestOptions): Promise<T>;
+  /** Shared, reference-counted handle per conversation id. */
+  conversation(conversationId: ConversationId): ConversationHandle;
+}
+
+export type { ProtocolError };
