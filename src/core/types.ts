@@ -114,6 +114,21 @@ export interface RealtimeClientOptions {
   /** Injectable for tests: time source and randomness. */
   now?: () => number;
   random?: () => number;
+  /** Makes the socket. Default: socket.io-client's `io(url, options)`. Inject a fake in tests. */
+  createSocket?: (url: string, options: Record<string, unknown>) => SocketLike;
+}
+
+/** The part of a socket.io-client `Socket` that socketkit uses. */
+export interface SocketLike {
+  auth: unknown;
+  readonly connected: boolean;
+  connect(): unknown;
+  disconnect(): unknown;
+  emit(event: string, ...args: unknown[]): unknown;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  onAny(listener: (event: string, ...args: unknown[]) => void): unknown;
+  offAny(): unknown;
+  removeAllListeners(): unknown;
 }
 
 // ---------------------------------------------------------------------------

@@ -1,0 +1,81 @@
+// Client bundle budgets (issue 6), measured on the BUILT package (`npm run
+// build` first): min+gzip, as an app's bundler would ship it.
+//
+// dist/ entries import each other by package name (`socketkit`,
+// `socketkit/react`) so an app that uses several shares one core; the plugin
+// below resolves those names to dist/ as the app's bundler would resolve them
+// to node_modules/socketkit/dist. Names listed in a check's `ignore` stay
+// external (that check measures its entry alone).
+//
+// `bench/check-treeshake.mjs` (run after this by `npm run size`) adds what
+// size-limit cannot express: socketkit + socketkit/react ≤ socket.io-client
+// alone + 6 KB, and `usePresence` alone not pulling the conversation code.
+import { fileURLToPath } from 'node:url';
+
+const dist = (p) => fileURLToPath(new URL(`./dist/${p}`, import.meta.url));
+const entries = {
+  socketkit: dist('core/index.js'),
+  'socketkit/react': dist('react/index.js'),
+  'socketkit/react-query': dist('react-query/index.js'),
+  'socketkit/protocol': dist('protocol/index.js'),
+  'socketkit/ui': dist('ui/index.js'),
+};
+
+/** esbuild plugin: `socketkit[/x]` → dist/x/index.js unless the check ignores it. */
+function resolveSocketkitToDist(external) {
+  return {
+    name: 'socketkit-to-dist',
+    setup(build) {
+      build.onResolve({ filter: /^socketkit(\/[a-z-]+)?$/ }, (args) =>
+        external.includes(args.path) ? { path: args.path, external: true } : { path: entries[args.path] },
+      );
+    },
+  };
+}
+
+const withDistAlias = (config) => ({
+  ...config,
+  plugins: [...(config.plugins ?? []), resolveSocketkitToDist(config.external ?? [])],
+});
+
+const react = ['react', 'react-dom', 'react/jsx-runtime', '@tanstack/react-query'];
+
+export default [
+  {
+    name: 'socket.io-client alone (reference)',
+    path: 'node_modules/socket.io-client/build/esm/index.js',
+    import: '{ io }',
+    gzip: true,
+    limit: '14 KB',
+  },
+  {
+    name: 'socketkit + socketkit/react, with socket.io-client',
+    path: 'bench/size/core-and-react.js',
+    ignore: react,
+    modifyEsbuildConfig: withDistAlias,
+    gzip: true,
+    limit: '19 KB',
+  },
+  {
+    name: 'socketkit/ui, without react and socketkit',
+    import: { 'dist/ui/index.js': '*' },
+    ignore: [...react, 'socketkit', 'socketkit/react', 'socket.io-client'],
+    modifyEsbuildConfig: withDistAlias,
+    gzip: true,
+    limit: '10 KB',
+  },
+  {
+    name: 'socketkit/ui/styles.css',
+    path: 'dist/ui/styles.css',
+    gzip: true,
+    limit: '3 KB',
+  },
+  {
+    name: 'usePresence alone, without socket.io-client',
+    import: { 'dist/react/index.js': '{ usePresence }' },
+    ignore: [...react, 'socket.io-client'],
+    modifyEsbuildConfig: withDistAlias,
+    gzip: true,
+    limit: '3 KB',
+  },
+];

@@ -1,0 +1,33 @@
+import type { StorybookConfig } from '@storybook/react-vite';
+import { fileURLToPath } from 'node:url';
+
+const r = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+// The same `socketkit/*` → sources aliases as vitest.config.ts, so stories run
+// the code in this repository, not a build.
+const alias = [
+  { find: /^socketkit\/react-query$/, replacement: r('../src/react-query/index.ts') },
+  { find: /^socketkit\/react$/, replacement: r('../src/react/index.ts') },
+  { find: /^socketkit\/ui\/styles\.css$/, replacement: r('../src/ui/styles.css') },
+  { find: /^socketkit\/ui$/, replacement: r('../src/ui/index.ts') },
+  { find: /^socketkit\/server$/, replacement: r('../src/server/index.ts') },
+  { find: /^socketkit\/mock-server$/, replacement: r('../mock-server/index.ts') },
+  { find: /^socketkit\/protocol$/, replacement: r('../src/protocol/index.ts') },
+  { find: /^socketkit$/, replacement: r('../src/core/index.ts') },
+];
+
+const config: StorybookConfig = {
+  stories: ['../stories/**/*.stories.@(ts|tsx)'],
+  addons: ['@storybook/addon-a11y'],
+  framework: { name: '@storybook/react-vite', options: {} },
+  core: { disableTelemetry: true },
+  // public/ holds MSW's mockServiceWorker.js.
+  staticDirs: ['../public'],
+  viteFinal: async (viteConfig) => {
+    const existing = viteConfig.resolve?.alias;
+    const list = Array.isArray(existing) ? existing : Object.entries(existing ?? {}).map(([find, replacement]) => ({ find, replacement }));
+    return { ...viteConfig, resolve: { ...viteConfig.resolve, alias: [...alias, ...list] } };
+  },
+};
+
+export default config;

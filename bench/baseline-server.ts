@@ -1,0 +1,111 @@
+/**
+ * The plain Socket.IO baseline the project is measured against: what a
+ * competent team would write by hand in an afternoon, and nothing more.
+ *
+ * - JWT check in the handshake (HS256, `userId` or `sub` claim);
+ * - `conversation:create` / `conversation:join` put a socket in a room (no
+ *   participant check: the baseline keeps no state it does not need);
+ * - `message:send` stamps id/seq/createdAt, acks, and broadcasts `message:new`
+ *   to the room except the sender;
+ * - no presence, no rate limit, no validation, no dedupe, no history.
+ *
+ * It speaks the same event names and payload shapes as socketkit so the same
+ * load generator drives both.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import jwt from 'jsonwebtoken';
+import { Server } from 'socket.io';
+
+/** Options of {@link createBaselineServer}. */
+export interface BaselineServerOptions {
+  port?: number;
+  host?: string;
+  secret: string;
+}
+
+/** A running baseline server. */
+export interface BaselineServer {
+  url: string;
+  port: number;
+  io: Server;
+  httpServer: HttpServer;
+  close(): Promise<void>;
+}
+
+interface BaselineMessage {
+  id: string;
+  seq: number;
+  conversationId: string;
+  senderId: string;
+  content: string;
+  createdAt: string;
+  clientMessageId: string;
+}
+
+type AckFn = (answer: object) => void;
+
+/** Starts the baseline on `host:port` (port 0 picks a free one). */
+export async function createBaselineServer(options: BaselineServerOptions): Promise<BaselineServer> {
+  const httpServer = createServer();
+  const io = new Server(httpServer, { maxHttpBufferSize: 1_000_000, pingInterval: 25_000, pingTimeout: 60_000 });
+  const seqByRoom = new Map<string, number>();
+  let nextConversation = 0;
+  let nextMessage = 0;
+
+  io.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown }).token;
+    if (typeof token !== 'string') return next(new Error('Authentication error: token missing'));
+    try {
+      const claims = jwt.verify(token, options.secret, { algorithms: ['HS256'] }) as jwt.JwtPayload;
+      const userId = claims.userId ?? claims.sub;
+      if (userId === undefined) return next(new Error('Authentication error: no user'));
+      socket.data.userId = String(userId);
+      next();
+    } catch {
+      next(new Error('Authentication error: token invalid'));
+    }
+  });
+
+  io.on('connection', (socket) => {
+    const userId = socket.data.userId as string;
+    socket.on('conversation:create', (_payload: unknown, ack?: AckFn) => {
+      const id = `c${++nextConversation}`;
+      ack?.({ ok: true, conversation: { id, title: null, participantIds: [], createdAt: new Date().toISOString() } });
+    });
+    socket.on('conversation:join', (conversationId: string, ack?: AckFn) => {
+      const room = `conversation:${conversationId}`;
+      void socket.join(room);
+      ack?.({ ok: true, conversationId, room, participantIds: [], lastSeq: seqByRoom.get(room) ?? 0 });
+    });
+    socket.on('message:send', (payload: { conversationId: string; content: string; clientMessageId: string }, ack?: AckFn) => {
+      const room = `conversation:${payload.conversationId}`;
+      const seq = (seqByRoom.get(room) ?? 0) + 1;
+      seqByRoom.set(room, seq);
+      const message: BaselineMessage = {
+        id: `m${++nextMessage}`,
+        seq,
+        conversationId: payload.conversationId,
+        senderId: userId,
+        content: payload.content,
+        createdAt: new Date().toISOString(),
+        clientMessageId: payload.clientMessageId,
+      };
+      socket.to(room).emit('message:new', message);
+      ack?.({ ok: true, message });
+    });
+  });
+
+  await new Promise<void>((resolve) => httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const port = (httpServer.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    io,
+    httpServer,
+    close: () =>
+      new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// Bundle checks size-limit cannot express (run by `npm run size` after
+// size-limit, on the built dist/):
+//   1. socketkit + socketkit/react cost at most 6 KB (min+gzip) over
+//      socket.io-client alone: the layer's own weight, whatever the
+//      transport's size does in a later release;
+//   2. tree-shaking: an app that imports only `usePresence` ships none of
+//      the conversation code (no 'conversation:join', no 'message:send').
+// Bundled with esbuild as an app would (browser platform, minified, ESM),
+// gzip level 9 as size-limit measures.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = (p) => `${root}dist/${p}`;
+const entries = {
+  socketkit: dist('core/index.js'),
+  'socketkit/react': dist('react/index.js'),
+  'socketkit/protocol': dist('protocol/index.js'),
+};
+const react = ['react', 'react-dom', 'react/jsx-runtime', '@tanstack/react-query'];
+const BUDGET_OVER_TRANSPORT = 6_000;
+const CONVERSATION_MARKERS = ['conversation:join', 'message:send', 'conversation:history'];
+
+for (const file of Object.values(entries)) {
+  if (!existsSync(file)) {
+    console.error(`check-treeshake: ${file} is missing; run \`npm run build\` first`);
+    process.exit(1);
+  }
+}
+
+const socketkitToDist = {
+  name: 'socketkit-to-dist',
+  setup(b) {
+    b.onResolve({ filter: /^socketkit(\/[a-z-]+)?$/ }, (args) => ({ path: entries[args.path] }));
+  },
+};
+
+/** Bundles `source` like an app would; returns the minified code. */
+async function bundle(source) {
+  const result = await build({
+    stdin: { contents: source, resolveDir: root, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    external: react,
+    plugins: [socketkitToDist],
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0].text;
+}
+
+const gz = (code) => gzipSync(code, { level: 9 }).length;
+const kb = (n) => `${(n / 1000).toFixed(2)} kB`;
+let failed = false;
+
+const transport = gz(await bundle(`import { io } from 'socket.io-client'; console.log(io);`));
+const layered = gz(
+  await bundle(`import * as core from 'socketkit'; import * as react from 'socketkit/react'; console.log(core, react);`),
+);
+const over = layered - transport;
+const overOk = over <= BUDGET_OVER_TRANSPORT;
+failed ||= !overOk;
+console.log(
+  `${overOk ? '✔' : '✖'} socketkit + socketkit/react = ${kb(layered)}, socket.io-client alone = ${kb(transport)}: ` +
+    `+${kb(over)} (budget +${kb(BUDGET_OVER_TRANSPORT)})`,
+);
+
+const presenceOnly = await bundle(`import { usePresence } from 'socketkit/react'; console.log(usePresence);`);
+const leaked = CONVERSATION_MARKERS.filter((m) => presenceOnly.includes(m));
+failed ||= leaked.length > 0;
+console.log(
+  leaked.length === 0
+    ? `✔ usePresence alone: ${kb(gz(presenceOnly))} min+gzip (with socket.io-client if referenced), no conversation code`
+    : `✖ usePresence alone pulls conversation code (${leaked.join(', ')}): ${kb(gz(presenceOnly))}`,
+);
+
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,26 @@
+/** Small statistics helpers for the bench tables. */
+
+/** The p-th percentile (0–100) of `values`, nearest-rank; NaN when empty. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] as number;
+}
+
+/** Median of `values`; NaN when empty. */
+export function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}
+
+/** Mean of `values`; NaN when empty. */
+export function mean(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** Rounds to `digits` decimals, keeping NaN. */
+export function round(value: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

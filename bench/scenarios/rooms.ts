@@ -1,0 +1,52 @@
+/**
+ * Many small rooms: 2,000 clients in rooms of 20, two senders per room at
+ * 2 msg/s each (rate limiter on: an ordinary chat load), for 5 s. Measures
+ * latency, delivered messages/s and the server's CPU per delivery.
+ */
+import { percentile } from '../lib/stats.js';
+import { connectAll, refused, sendAll, setupRooms, userId, verifyDeliveries, withRig, type Scenario } from './common.js';
+
+/** Many small rooms. */
+export const rooms: Scenario = {
+  name: 'rooms',
+  title: 'many small rooms, 2,000 clients in rooms of 20, 2 senders/room × 2 msg/s (rate limiter on)',
+  metrics: [
+    { key: 'p50', label: 'delivery latency p50', unit: 'ms', better: 'lower' },
+    { key: 'p99', label: 'delivery latency p99', unit: 'ms', better: 'lower' },
+    { key: 'deliveredPerS', label: 'delivered msgs/s', unit: '/s', better: 'higher' },
+    { key: 'cpuPerDelivery', label: 'server CPU per delivery', unit: 'µs', better: 'lower' },
+    { key: 'lost', label: 'lost deliveries', unit: '', better: 'lower', mustBeZero: true },
+    { key: 'duplicated', label: 'duplicated deliveries', unit: '', better: 'lower', mustBeZero: true },
+    { key: 'unexpected', label: 'unexpected deliveries', unit: '', better: 'lower', mustBeZero: true },
+    { key: 'refused', label: 'sends refused/timed out', unit: '', better: 'lower', mustBeZero: true },
+  ],
+  run: (kind, options) => {
+    const total = options.quick ? 200 : 2_000;
+    const roomSize = 20;
+    const users = Array.from({ length: total }, (_, i) => userId(i));
+    const groups = Array.from({ length: total / roomSize }, (_, r) => users.slice(r * roomSize, (r + 1) * roomSize));
+    const senders = groups.flatMap((g) => g.slice(0, 2));
+    return withRig(kind, {}, 2, options, async (rig) => {
+      const conn = await connectAll(rig, users, 200, 30_000);
+      if (conn.failed > 0) throw new Error(`connect failed: ${conn.errors.join(', ')}`);
+      await setupRooms(rig, groups);
+      await Promise.all(rig.workers.map((w) => w.call('recordLatency', { on: true })));
+      const cpuBefore = (await rig.server.stats()).cpuUs;
+      const sent = await sendAll(rig, senders, { rate: 2, window: 1, durationMs: options.quick ? 3_000 : 5_000, maxPerSender: 100 });
+      const d = await verifyDeliveries(rig, sent);
+      const cpuUs = (await rig.server.stats()).cpuUs - cpuBefore;
+      const lat = (await Promise.all(rig.workers.map((w) => w.call<number[]>('latencies')))).flat();
+      return {
+        p50: percentile(lat, 50),
+        p99: percentile(lat, 99),
+        deliveredPerS: d.unique / ((d.lastReceiveAt - sent.start) / 1000),
+        cpuPerDelivery: cpuUs / Math.max(1, d.unique),
+        deliveries: d.unique,
+        lost: d.lost,
+        duplicated: d.duplicated,
+        unexpected: d.unexpected + d.drops,
+        refused: refused(sent),
+      };
+    });
+  },
+};

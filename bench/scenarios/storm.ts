@@ -1,0 +1,71 @@
+/**
+ * Connect storm with presence: N clients (rooms of 20) start connecting at
+ * the same instant; on the project each subscribes to the presence of the
+ * other 19 members of its room, and the clock stops when every client's view
+ * says all 19 are online. The baseline has no presence: its clock stops when
+ * all are connected (issue 6 compares the two). Then the disconnect storm:
+ * half the clients close at once (the project's views of the rest must turn
+ * those users offline; presence grace is 0 here so the figure is the
+ * server's work, not a timer), then the other half; the clock stops when the
+ * server holds no connection.
+ */
+import { now, pollUntil } from '../lib/clock.js';
+import { connectAll, userId, withRig, type Scenario } from './common.js';
+
+/** The presence storm. */
+export const storm: Scenario = {
+  name: 'storm',
+  title: 'connect storm, 5,000 clients at once watching their room of 20 (baseline: no presence)',
+  metrics: [
+    { key: 'readyMs', label: 'all connected + presence right', unit: 'ms', better: 'lower', target: { max: 1.5 } },
+    { key: 'connectMs', label: 'all connected', unit: 'ms', better: 'lower' },
+    { key: 'halfOfflineMs', label: 'half disconnect: views right', unit: 'ms', better: 'lower' },
+    { key: 'drainMs', label: 'all disconnect: server empty', unit: 'ms', better: 'lower' },
+    { key: 'serverCpuMs', label: 'server CPU during connect', unit: 'ms', better: 'lower' },
+    { key: 'clientCpuMs', label: 'load generator CPU during connect', unit: 'ms', better: 'lower' },
+    { key: 'failed', label: 'failed connections', unit: '', better: 'lower', mustBeZero: true },
+    { key: 'presenceWrong', label: 'wrong presence views', unit: '', better: 'lower', mustBeZero: true },
+  ],
+  run: (kind, options) => {
+    const n = options.quick ? 400 : 5_000;
+    const roomSize = 20;
+    const users = Array.from({ length: n }, (_, i) => userId(i));
+    const room = (i: number): string[] => users.slice(Math.floor(i / roomSize) * roomSize, Math.floor(i / roomSize) * roomSize + roomSize);
+    const watch = kind === 'project' ? Object.fromEntries(users.map((u, i) => [u, room(i).filter((v) => v !== u)])) : undefined;
+    return withRig(kind, { presenceGraceMs: 0 }, 2, options, async (rig) => {
+      const cpu = async (): Promise<[number, number]> => [
+        (await rig.server.stats()).cpuUs,
+        (await Promise.all(rig.workers.map((w) => w.call<{ cpuUs: number }>('totals')))).reduce((a, t) => a + t.cpuUs, 0),
+      ];
+      const [server0, client0] = await cpu();
+      const conn = await connectAll(rig, users, n, 60_000, watch);
+      const [server1, client1] = await cpu();
+      const leaving = users.filter((_, i) => i % 2 === 1);
+      const t0 = now();
+      await Promise.all(rig.workers.map((w) => w.call('close', { users: leaving })));
+      let halfOfflineMs = Number.NaN;
+      let presenceWrong = conn.presenceWrong + conn.subscribeFailed;
+      if (watch) {
+        const res = await Promise.all(rig.workers.map((w) => w.call<{ wrong: number; lastPresenceAt: number }>('waitPresence', { offline: leaving, timeoutMs: 30_000 })));
+        presenceWrong += res.reduce((a, r) => a + r.wrong, 0);
+        halfOfflineMs = Math.max(...res.map((r) => r.lastPresenceAt)) - t0;
+      } else {
+        await pollUntil(async () => (await rig.server.stats()).connections <= n - leaving.length, 30_000, 20);
+        halfOfflineMs = now() - t0;
+      }
+      const t1 = now();
+      await Promise.all(rig.workers.map((w) => w.call('close', {})));
+      await pollUntil(async () => (await rig.server.stats()).connections === 0, 30_000, 20);
+      return {
+        readyMs: conn.readyMs,
+        connectMs: conn.connectMs,
+        halfOfflineMs,
+        drainMs: now() - t1,
+        serverCpuMs: (server1 - server0) / 1000,
+        clientCpuMs: (client1 - client0) / 1000,
+        failed: conn.failed,
+        presenceWrong,
+      };
+    });
+  },
+};

@@ -1,0 +1,88 @@
+/**
+ * A server under test, in its own process so its memory and CPU can be read
+ * apart from the load generator's. Started by bench/lib/children.ts with
+ * `BENCH_SERVER=project|baseline` and `BENCH_CONFIG` (JSON); reports
+ * `{ ready: true, port }` then answers rpc calls: `stats` (RSS, heap, CPU,
+ * open connections, after a GC when asked) and `close`.
+ */
+import { writeHeapSnapshot } from 'node:v8';
+import { serveRpc } from './lib/ipc.js';
+
+interface ServerConfig {
+  secret: string;
+  /** Project only: `false` turns the rate limiter off. */
+  rateLimit?: { burst: number; perSecond: number } | false;
+  presenceGraceMs?: number;
+}
+
+interface Running {
+  port: number;
+  connections(): number;
+  close(): Promise<void>;
+}
+
+const kind = process.env.BENCH_SERVER ?? 'baseline';
+const config = JSON.parse(process.env.BENCH_CONFIG ?? '{}') as ServerConfig;
+
+async function start(): Promise<Running> {
+  if (kind === 'baseline') {
+    const { createBaselineServer } = await import('./baseline-server.js');
+    const server = await createBaselineServer({ port: 0, host: '127.0.0.1', secret: config.secret });
+    return { port: server.port, connections: () => server.io.engine.clientsCount, close: server.close };
+  }
+  // Imported by path so the bench needs no build: tsx resolves the sources.
+  const { createMockServer } = await import('../mock-server/index.js');
+  const server = await createMockServer({
+    port: 0,
+    host: '127.0.0.1',
+    secret: config.secret,
+    seed: 'none',
+    quiet: true,
+    ...(config.rateLimit !== undefined ? { rateLimit: config.rateLimit } : {}),
+    ...(config.presenceGraceMs !== undefined ? { presenceGraceMs: config.presenceGraceMs } : {}),
+  });
+  return { port: server.port, connections: () => server.io.engine.clientsCount, close: () => server.close() };
+}
+
+/** What the parent reads: memory and CPU of this process. */
+function stats(collect: boolean): object {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (collect && gc) {
+    gc();
+    gc();
+  }
+  const mem = process.memoryUsage();
+  const cpu = process.cpuUsage();
+  return {
+    rss: mem.rss,
+    heapUsed: mem.heapUsed,
+    external: mem.external,
+    cpuUs: cpu.user + cpu.system,
+    connections: running?.connections() ?? 0,
+  };
+}
+
+let running: Running | undefined;
+
+serveRpc({
+  stats: (args: { gc?: boolean }) => stats(args.gc === true),
+  /** Writes a heap snapshot (for `--heap-snapshot`); returns its path. */
+  snapshot: (args: { file: string }) => writeHeapSnapshot(args.file),
+  close: async () => {
+    await running?.close();
+    // Let the reply go out, then leave (a --cpu-prof profile is written on exit).
+    setTimeout(() => process.exit(0), 50);
+    return true;
+  },
+});
+
+start().then(
+  (server) => {
+    running = server;
+    process.send?.({ ready: true, port: server.port });
+  },
+  (err: unknown) => {
+    process.send?.({ ready: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    setTimeout(() => process.exit(1), 50);
+  },
+);

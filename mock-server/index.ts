@@ -1,0 +1,214 @@
+/**
+ * `socketkit/mock-server`: the bundled server, in-process, for tests and
+ * Storybook. `createMockServer()` starts an http server with the REST API,
+ * the development endpoints and socketkit attached, seeded with named users
+ * and conversations.
+ */
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import jwt from 'jsonwebtoken';
+import type { Algorithm } from 'jsonwebtoken';
+import type { Server } from 'socket.io';
+import {
+  consoleLogger,
+  createMemoryStore,
+  createSocketkitServer,
+  pinnedAlgorithms,
+  resolveClientUrls,
+  resolveJwtSecret,
+  silentLogger,
+} from 'socketkit/server';
+import type { JwtOptions, RateLimitOptions, SocketkitLogger, SocketkitServer } from 'socketkit/server';
+import { createHttpApi } from './http-api.js';
+import { loadSeed, type SeedOption } from './seed.js';
+
+export { defaultSeed, loadSeed } from './seed.js';
+export type { SeedOption } from './seed.js';
+export type { SeedData } from 'socketkit/server';
+
+/** Options of `createMockServer`. */
+export interface MockServerOptions {
+  /** Default 0: an ephemeral port (read it from `server.port`). */
+  port?: number;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** JWT secret. Default: env `JWT_SECRET` via `resolveJwtSecret()`. */
+  secret?: string;
+  /** `'default'` (named users and conversations), `'none'`, seed data, or a JSON file path. */
+  seed?: SeedOption;
+  /** Simulated delay before each inbound socket event is handled. Default 0. */
+  latencyMs?: number;
+  /** No log lines. */
+  quiet?: boolean;
+  logger?: SocketkitLogger;
+  /** Default 2000 ms (tests usually pass 0). */
+  presenceGraceMs?: number;
+  rateLimit?: RateLimitOptions | false;
+  /** CORS origins. Default env `CLIENT_URL`, else the Vite and Storybook dev origins. */
+  clientUrl?: string | string[];
+  jwt?: JwtOptions;
+  /** `POST /auth/token` and `/dev/*`. Default: on unless `NODE_ENV=production`. */
+  devEndpoints?: boolean;
+  pingIntervalMs?: number;
+  pingTimeoutMs?: number;
+  connectionStateRecovery?: boolean;
+  /** Typing expiry. Default 5000 ms. */
+  typingTimeoutMs?: number;
+}
+
+/** Claims `signToken` accepts: `userId` (or `sub`) and optional profile claims. */
+export interface MockTokenClaims {
+  userId?: string | number;
+  sub?: string;
+  name?: string;
+  email?: string;
+  avatarUrl?: string;
+  [claim: string]: unknown;
+}
+
+/** Options of `signToken`. */
+export interface SignTokenOptions {
+  /** Lifetime; default 3600. Negative values make an already expired token (for tests). */
+  expiresInS?: number;
+  /** Sign with another secret (for tests of a bad signature). */
+  secret?: string;
+  /** Default: the first configured algorithm (HS256). */
+  algorithm?: string;
+}
+
+/** A running mock server. */
+export interface MockServer {
+  /** `http://host:port`, the URL a socket.io-client connects to. */
+  url: string;
+  port: number;
+  io: Server;
+  socketkit: SocketkitServer;
+  httpServer: HttpServer;
+  /** Closes every socket and the http server. */
+  close(): Promise<void>;
+  /** Signs a token the server accepts (issuer/audience from `options.jwt` included). */
+  signToken(claims: MockTokenClaims, opts?: SignTokenOptions): string;
+  /** Changes the simulated latency. */
+  setLatency(ms: number): void;
+  /** Drops every socket, or one user's. */
+  disconnectAll(userId?: string): void;
+  /** Back to the seed data and the initial latency. */
+  reset(): void;
+}
+
+/**
+ * Starts the bundled server in-process.
+ *
+ * @example
+ * const server = await createMockServer({ port: 0, secret: 'test', quiet: true });
+ * const socket = io(server.url, { auth: { token: server.signToken({ userId: 'alice' }) } });
+ * // …
+ * await server.close();
+ */
+export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const secret = options.secret ?? resolveJwtSecret();
+  const logger = options.quiet ? silentLogger : (options.logger ?? consoleLogger);
+  const store = createMemoryStore(loadSeed(options.seed ?? 'default'));
+  const clientUrls = resolveClientUrls(options.clientUrl);
+  const devEndpoints = options.devEndpoints ?? process.env.NODE_ENV !== 'production';
+  const initialLatency = options.latencyMs ?? 0;
+  let latencyMs = initialLatency;
+  // The REST listener is installed before Socket.IO attaches, so Socket.IO
+  // routes `/socket.io/` itself and hands every other request to it.
+  let api: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
+  const httpServer = createServer((req, res) => api?.(req, res));
+
+  const socketkit = createSocketkitServer(httpServer, {
+    secret,
+    jwt: options.jwt,
+    store,
+    logger,
+    quiet: options.quiet,
+    presenceGraceMs: options.presenceGraceMs,
+    rateLimit: options.rateLimit,
+    clientUrl: clientUrls,
+    pingIntervalMs: options.pingIntervalMs,
+    pingTimeoutMs: options.pingTimeoutMs,
+    connectionStateRecovery: options.connectionStateRecovery,
+    typingTimeoutMs: options.typingTimeoutMs,
+  });
+  const { io } = socketkit;
+
+  // Simulated latency: each inbound event waits before its handler runs.
+  io.on('connection', (socket) => {
+    socket.use((_packet, next) => {
+      if (latencyMs > 0) setTimeout(next, latencyMs);
+      else next();
+    });
+  });
+
+  const signToken = (claims: MockTokenClaims, opts: SignTokenOptions = {}): string => {
+    const algorithm = (opts.algorithm ?? pinnedAlgorithms(options.jwt)[0]) as Algorithm;
+    const signOptions: jwt.SignOptions = { algorithm };
+    const jwtOptions = options.jwt;
+    if (typeof jwtOptions?.issuer === 'string') signOptions.issuer = jwtOptions.issuer;
+    if (typeof jwtOptions?.audience === 'string') signOptions.audience = jwtOptions.audience;
+    const now = Math.floor(Date.now() / 1000);
+    const payload = { ...claims, iat: now, exp: now + (opts.expiresInS ?? 3600) };
+    return jwt.sign(payload, opts.secret ?? secret, signOptions);
+  };
+  const disconnectAll = (userId?: string) => {
+    if (userId === undefined) io.disconnectSockets(true);
+    else io.in(`user:${userId}`).disconnectSockets(true);
+  };
+  const reset = () => {
+    store.reset();
+    latencyMs = initialLatency;
+  };
+
+  api = createHttpApi({
+      socketkit,
+      secret,
+      jwt: options.jwt,
+      clientUrls,
+      devEndpoints,
+      startedAt: Date.now(),
+      logger,
+      signToken,
+      setLatency: (ms) => {
+        latencyMs = ms;
+      },
+      disconnectAll,
+      reset,
+    });
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 0, host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    io,
+    socketkit,
+    httpServer,
+    close: () =>
+      (closing ??= (async () => {
+        io.disconnectSockets(true);
+        // Socket.IO closes the http server, which waits for keep-alive
+        // connections: cut them so close() never hangs on an idle client.
+        const done = socketkit.close();
+        httpServer.closeAllConnections();
+        await done;
+      })()),
+    signToken,
+    setLatency: (ms) => {
+      latencyMs = ms;
+    },
+    disconnectAll,
+    reset,
+  };
+}

@@ -1,0 +1,156 @@
+import { AUTH_ERROR_CODES, type AuthErrorCode, type ServerEventMap } from '../protocol/index.js';
+import { computeBackoffDelay } from './backoff.js';
+import { RealtimeError } from './errors.js';
+import { batch, createStore, type Store } from './store.js';
+import type { ConnectionSnapshot, ConnectionStatus, RealtimeClientOptions, SocketLike } from './types.js';
+
+/** Internal states; `status()` maps them to the public `ConnectionStatus`. */
+type State = 'idle' | 'auth' | 'connecting' | 'connected' | 'backoff' | 'stopped' | 'failed' | 'destroyed';
+
+export interface Connection {
+  store: Store<ConnectionSnapshot>;
+  connect(): void;
+  disconnect(): void;
+  reconnect(): void;
+  destroy(): void;
+}
+
+type On = <E extends keyof ServerEventMap>(event: E, listener: (payload: ServerEventMap[E]) => void) => unknown;
+
+/**
+ * The one owner of reconnection: a state machine over a socket whose own
+ * reconnection is off. `up`/`down` run when the link becomes usable / stops being so.
+ */
+export function createConnection(socket: SocketLike, opts: RealtimeClientOptions, on: On, up: () => void, down: () => void): Connection {
+  const store = createStore<ConnectionSnapshot>({ status: 'idle', userId: null, attempt: 0, nextRetryAt: null, error: null });
+  const rec = opts.reconnection ?? {};
+  const maxAttempts = rec.maxAttempts ?? 5;
+  let state: State = 'idle';
+  let wasUp = false; // shows `reconnecting` rather than `connecting`
+  let gen = 0; // invalidates an attempt superseded while awaiting getToken
+  let attempt = 0;
+  let refreshed = false; // one immediate retry with a fresh token per expiry
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let listening = false;
+
+  const status = (): ConnectionStatus => {
+    switch (state) {
+      case 'idle':
+        return 'idle';
+      case 'auth':
+      case 'connecting':
+      case 'backoff':
+        return wasUp ? 'reconnecting' : 'connecting';
+      case 'connected':
+        return 'connected';
+      case 'failed':
+        return 'failed';
+      case 'stopped':
+      case 'destroyed':
+        return 'disconnected';
+    }
+  };
+
+  // Browser signals that the network may be back: only listened to while waiting or failed.
+  const onOnline = () => reconnect();
+  const onVisible = () => document.visibilityState === 'visible' && reconnect();
+  const listen = (yes: boolean) => {
+    if (yes === listening) return;
+    listening = yes;
+    const method = yes ? 'addEventListener' : 'removeEventListener';
+    if (typeof window !== 'undefined') window[method]('online', onOnline);
+    if (typeof document !== 'undefined') document[method]('visibilitychange', onVisible);
+  };
+
+  const go = (next: State, patch: Partial<ConnectionSnapshot> = {}) =>
+    batch(() => {
+      const left = state === 'connected' && next !== 'connected';
+      state = next;
+      listen(next === 'backoff' || next === 'failed');
+      store.set({ status: status(), attempt, nextRetryAt: null, ...patch });
+      if (left) down();
+      if (next === 'connected') up();
+    });
+
+  const retry = (error: RealtimeError) => {
+    if (attempt >= maxAttempts) return go('failed', { error });
+    const delay = computeBackoffDelay(++attempt, rec, opts.random);
+    timer = setTimeout(open, delay);
+    go('backoff', { error, nextRetryAt: (opts.now ?? Date.now)() + delay });
+  };
+
+  async function open() {
+    clearTimeout(timer);
+    const my = ++gen;
+    go('auth');
+    let token;
+    try {
+      token = opts.getToken ? await opts.getToken() : opts.token;
+    } catch (e) {
+      if (my === gen) retry(new RealtimeError('CONNECT_FAILED', `getToken: ${e}`));
+      return;
+    }
+    if (my !== gen) return;
+    socket.auth = token ? { token } : {};
+    go('connecting');
+    socket.connect();
+  }
+
+  socket.on('connect_error', (err: Error & { data?: { code?: AuthErrorCode } }) => {
+    if (state !== 'connecting') return;
+    const code = err.data?.code;
+    const error = new RealtimeError(code && AUTH_ERROR_CODES.includes(code) ? code : 'CONNECT_FAILED', err.message);
+    if (code === 'TOKEN_EXPIRED' && opts.getToken) {
+      if (refreshed) return retry(error);
+      refreshed = true;
+      return void open();
+    }
+    // A refused token will be refused again: no retry loop.
+    if (error.code === 'CONNECT_FAILED') retry(error);
+    else go('failed', { error });
+  });
+
+  socket.on('disconnect', (reason: string) => {
+    if (reason !== 'io client disconnect' && (state === 'connected' || state === 'connecting')) {
+      retry(new RealtimeError('DISCONNECTED', reason));
+    }
+  });
+
+  on('connection:established', ({ userId }) => {
+    if (state !== 'connecting') return;
+    attempt = 0;
+    refreshed = false;
+    wasUp = true;
+    go('connected', { userId, error: null });
+  });
+
+  // The server is about to drop us: reconnect at once with a fresh token.
+  on('auth:expired', () => {
+    if (state !== 'connected') return;
+    socket.disconnect();
+    void open();
+  });
+
+  const stop = (next: State) => {
+    gen++;
+    clearTimeout(timer);
+    wasUp = false;
+    go(next);
+    socket.disconnect();
+  };
+
+  function reconnect() {
+    if (state === 'destroyed') return;
+    if (socket.connected) socket.disconnect();
+    attempt = 0;
+    void open();
+  }
+
+  return {
+    store,
+    connect: () => void (/^(idle|stopped|failed)$/.test(state) && reconnect()),
+    reconnect,
+    disconnect: () => void (state !== 'destroyed' && stop('stopped')),
+    destroy: () => stop('destroyed'),
+  };
+}

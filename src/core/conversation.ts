@@ -1,0 +1,226 @@
+import { LIMITS, type ConversationId, type Message, type UserId } from '../protocol/index.js';
+import type { Context, Conversation } from './context.js';
+import { handled, noop } from './context.js';
+import { RealtimeError, toRealtimeError } from './errors.js';
+import { batch, createStore } from './store.js';
+import type { ClientMessage, ConversationSnapshot } from './types.js';
+
+/** `typing:start` is sent at most this often while the user keeps typing. */
+export const TYPING_THROTTLE_MS = 2000;
+/** Own typing stops by itself after this long without a keystroke. */
+export const TYPING_IDLE_MS = 3000;
+/** Someone else's typing ends by itself this long after their last `isTyping: true`. */
+export const TYPING_EXPIRY_MS = LIMITS.typingTimeoutMs + 1000;
+
+type Timer = ReturnType<typeof setTimeout>;
+
+// randomUUID exists only in secure contexts; the fallback is unique enough for one sender.
+const newId = (): string => globalThis.crypto?.randomUUID?.() ?? Math.random().toString(36).slice(2) + Date.now().toString(36);
+
+/** One conversation: its room membership, messages in `seq` order, pending sends and typing. */
+export function createConversation(ctx: Context, id: ConversationId): Conversation {
+  const list: ClientMessage[] = []; // confirmed, ascending seq
+  const seqs = new Set<number>();
+  const typing = new Map<UserId, Timer>();
+  const store = createStore<ConversationSnapshot>({
+    conversationId: id,
+    status: 'idle',
+    messages: ctx.outbox.items(id),
+    participantIds: [],
+    typingUserIds: [],
+    hasMore: false,
+    loadingOlder: false,
+    error: null,
+  });
+  const set = store.set;
+  let refs = 0;
+  let session = 0; // a join or leave makes answers of the previous one stale
+  let loaded = false;
+  let lastSeq = 0; // every seq up to here is in `list` (above the oldest loaded page)
+  let catching: Promise<void> | null = null;
+  let again = false;
+  let older: Promise<boolean> | null = null;
+  let unwatch = noop;
+  let typingAt: number | null = null; // when typing:start was last sent; null when not typing
+  let typingIdle: Timer | undefined;
+
+  const render = () => set({ messages: [...list, ...ctx.outbox.items(id)] });
+  const renderTyping = () => set({ typingUserIds: [...typing.keys()] });
+  const history = (p: { afterSeq?: number; beforeSeq?: number; limit?: number }) => ctx.request('conversation:history', { conversationId: id, ...p });
+
+  const notTyping = (user: UserId) => {
+    clearTimeout(typing.get(user));
+    if (typing.delete(user)) renderTyping();
+  };
+  const clearTyping = () => typing.forEach((_, user) => notTyping(user));
+
+  const receive = (messages: readonly Message[]) =>
+    batch(() => {
+      let changed = false;
+      for (const m of messages) {
+        notTyping(m.senderId);
+        const c: ClientMessage = { ...m, status: 'sent' };
+        if (!seqs.has(m.seq)) {
+          seqs.add(m.seq);
+          let i = list.length;
+          while (i && list[i - 1]!.seq! > m.seq) i--;
+          list.splice(i, 0, c);
+          changed = true;
+        }
+        ctx.outbox.settle(c);
+      }
+      while (seqs.has(lastSeq + 1)) lastSeq++;
+      if (changed) render();
+    });
+
+  /** Fetch everything after `lastSeq` (after a reconnect or a gap); one run at a time. */
+  const catchUp = (): Promise<void> =>
+    catching
+      ? ((again = true), catching)
+      : (catching = (async () => {
+          do {
+            again = false;
+            for (let more = true, from = -1; more && refs && from != lastSeq && ctx.isConnected(); ) {
+              from = lastSeq;
+              const r = await history({ afterSeq: lastSeq, limit: LIMITS.historyMaxLimit });
+              receive(r.messages);
+              more = r.hasMore;
+            }
+          } while (again);
+        })().finally(() => (catching = null)));
+
+  async function sync() {
+    const my = session;
+    if (!refs || !ctx.isConnected()) return;
+    try {
+      const joined = await ctx.request('conversation:join', id);
+      if (my != session) return;
+      unwatch();
+      unwatch = ctx.presence.watch(joined.participantIds);
+      set({ participantIds: joined.participantIds });
+      // The server forgot messages we saw (restarted without its store): start over.
+      if (joined.lastSeq < lastSeq) {
+        loaded = false;
+        list.length = lastSeq = 0;
+        seqs.clear();
+      }
+      if (!loaded) {
+        const page = await history({});
+        if (my != session) return;
+        loaded = true;
+        lastSeq = Math.max(lastSeq, page.messages.at(-1)?.seq ?? 0);
+        batch(() => {
+          receive(page.messages);
+          set({ hasMore: page.hasMore });
+        });
+      }
+      // Missed while away, or live messages past a hole: fetch what is missing.
+      if (Math.max(joined.lastSeq, list.at(-1)?.seq ?? 0) > lastSeq) await catchUp();
+      if (my == session) set({ status: 'joined', error: null });
+    } catch (e) {
+      // A dropped connection is not an error of the room: the next connect rejoins.
+      if (my == session && ctx.isConnected()) set({ status: 'error', error: toRealtimeError(e) });
+    }
+  }
+
+  function stopTyping() {
+    clearTimeout(typingIdle);
+    if (typingAt != null) ctx.emit('typing:stop', { conversationId: id });
+    typingAt = null;
+  }
+
+  ctx.on('message:new', (m) => {
+    if (m.conversationId != id || !refs) return;
+    receive([m]);
+    if (loaded && m.seq > lastSeq) catchUp().catch(noop);
+  });
+
+  ctx.on('user:typing', ({ conversationId, userId, isTyping }) => {
+    if (conversationId != id || userId == ctx.userId()) return;
+    if (!isTyping) return notTyping(userId);
+    const known = typing.has(userId);
+    clearTimeout(typing.get(userId));
+    typing.set(userId, setTimeout(() => notTyping(userId), TYPING_EXPIRY_MS));
+    if (!known) renderTyping();
+  });
+
+  const down = () => {
+    stopTyping();
+    clearTyping();
+  };
+
+  return {
+    id,
+    subscribe: store.subscribe,
+    getSnapshot: store.getSnapshot,
+    join() {
+      if (!refs++) {
+        session++;
+        set({ status: 'joining', error: null });
+        void sync();
+      }
+      let released = false;
+      return () => {
+        if (released || (released = true, --refs)) return;
+        session++;
+        batch(() => {
+          down();
+          set({ status: 'idle' });
+        });
+        if (ctx.isConnected()) ctx.request('conversation:leave', id).catch(noop);
+        unwatch();
+        unwatch = noop;
+      };
+    },
+    send(content) {
+      const problem = !content?.trim() ? 'empty' : content.length > LIMITS.maxContentLength ? 'too long' : '';
+      if (problem) return handled(Promise.reject(new RealtimeError('BAD_REQUEST', `Message is ${problem}`)));
+      stopTyping();
+      const cmid = newId();
+      return ctx.outbox.add({
+        id: cmid,
+        seq: null,
+        conversationId: id,
+        senderId: ctx.userId() ?? '',
+        content,
+        createdAt: new Date(ctx.now()).toISOString(),
+        clientMessageId: cmid,
+        status: 'sending',
+      });
+    },
+    retry: (cmid) => ctx.outbox.retry(cmid),
+    discard: (cmid) => ctx.outbox.discard(cmid),
+    loadOlder() {
+      const first = list[0]?.seq;
+      if (older || !store.getSnapshot().hasMore || first == null) return older ?? Promise.resolve(false);
+      set({ loadingOlder: true });
+      return (older = handled(
+        history({ beforeSeq: first, limit: LIMITS.historyDefaultLimit })
+          .then((r) => (receive(r.messages), set({ hasMore: r.hasMore }), r.messages.length > 0))
+          .finally(() => {
+            older = null;
+            set({ loadingOlder: false });
+          }),
+      ));
+    },
+    startTyping() {
+      if (!refs || !ctx.isConnected()) return;
+      const t = ctx.now();
+      if (typingAt == null || t - typingAt >= TYPING_THROTTLE_MS) {
+        typingAt = t;
+        ctx.emit('typing:start', { conversationId: id });
+      }
+      clearTimeout(typingIdle);
+      typingIdle = setTimeout(stopTyping, TYPING_IDLE_MS);
+    },
+    stopTyping,
+    receive,
+    resync: sync,
+    touch: render,
+    down,
+    destroy() {
+      down();
+      unwatch();
+    },
+  };
+}

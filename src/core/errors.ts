@@ -1,0 +1,34 @@
+import type { ProtocolError } from '../protocol/index.js';
+import type { RealtimeErrorCode } from './types.js';
+
+const RETRYABLE: readonly RealtimeErrorCode[] = ['TIMEOUT', 'DISCONNECTED', 'RATE_LIMITED', 'INTERNAL', 'CONNECT_FAILED'];
+
+/**
+ * The one error type of socketkit: a protocol error from a failed ack, a refused
+ * handshake, or the client's own (`TIMEOUT`, `DISCONNECTED`, `OUTBOX_FULL`, …).
+ *
+ * @example
+ * try { await client.request('conversation:join', 'general') }
+ * catch (e) { if (e instanceof RealtimeError && e.code === 'FORBIDDEN') showNoAccess() }
+ */
+export class RealtimeError extends Error {
+  // Declared, not initialised: no class-field helpers in the ES2020 build.
+  declare readonly code: RealtimeErrorCode;
+  declare readonly retryAfterMs?: number;
+
+  constructor(code: RealtimeErrorCode, message: string = code, retryAfterMs?: number) {
+    super(message);
+    Object.assign(this, { name: 'RealtimeError', code, retryAfterMs });
+  }
+
+  /** True when trying the same thing again later may succeed. */
+  get retryable(): boolean {
+    return RETRYABLE.includes(this.code);
+  }
+}
+
+/** Any thrown value or protocol error body as a `RealtimeError`. */
+export const toRealtimeError = (e: unknown): RealtimeError => {
+  const p = e as Partial<ProtocolError> | undefined;
+  return e instanceof RealtimeError ? e : new RealtimeError(p?.code ?? 'INTERNAL', p?.message ?? String(e), p?.retryAfterMs);
+};

@@ -1,0 +1,32 @@
+/**
+ * socketkit: the framework-agnostic realtime client.
+ *
+ * @example
+ * import { createRealtimeClient } from 'socketkit';
+ * const client = createRealtimeClient({ url: 'http://localhost:3001', getToken });
+ * const room = client.conversation('general');
+ * const leave = room.join();
+ * room.subscribe(() => render(room.getSnapshot().messages));
+ */
+export { createRealtimeClient } from './client.js';
+export { RealtimeError } from './errors.js';
+export { computeBackoffDelay } from './backoff.js';
+export { createStore, batch, type Store } from './store.js';
+export { TYPING_THROTTLE_MS, TYPING_IDLE_MS, TYPING_EXPIRY_MS } from './conversation.js';
+export type * from './types.js';
+export { LIMITS, PROTOCOL_VERSION } from '../protocol/index.js';
+export type {
+  Message,
+  UserId,
+  ConversationId,
+  Conversation,
+  PresenceState,
+  Notification,
+  UserProfile,
+  ErrorCode,
+  AuthErrorCode,
+  ServerEventMap,
+  RequestEvent,
+  RequestMap,
+  IsoDate,
+} from '../protocol/index.js';

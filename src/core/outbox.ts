@@ -1,0 +1,129 @@
+import type { Context, Outbox } from './context.js';
+import { handled } from './context.js';
+import { RealtimeError, toRealtimeError } from './errors.js';
+import { batch } from './store.js';
+import type { ClientMessage } from './types.js';
+
+type Settle = (m: ClientMessage | null, e?: RealtimeError) => void;
+
+/**
+ * The ordered queue of this client's unconfirmed messages (pending and failed),
+ * sent one at a time so the server stores them in the order they were written.
+ */
+export function createOutbox(ctx: Context): Outbox {
+  const { maxSize = 500, storage, storageKey = 'socketkit:outbox' } = ctx.opts.outbox ?? {};
+  let items: ClientMessage[] = [];
+  const waiters = new Map<string, Settle[]>(); // the send()/retry() promises of each clientMessageId
+  let busy = false;
+  let again = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const find = (cmid: string) => items.find((i) => i.clientMessageId == cmid);
+  const warn = (e: unknown) => ctx.log.warn('[socketkit] outbox', e);
+  const reject = (code: 'OUTBOX_FULL' | 'NOT_FOUND') => handled(Promise.reject(new RealtimeError(code)));
+
+  /** Replace the items, redraw the conversations concerned, persist. */
+  const write = (next: ClientMessage[], ...ids: string[]) => {
+    items = next;
+    batch(() => ids.forEach(ctx.touch));
+    if (storage) {
+      try {
+        void Promise.resolve(items.length ? storage.setItem(storageKey, JSON.stringify(items.map(({ error: _, ...m }) => m))) : storage.removeItem(storageKey)).catch(warn);
+      } catch (e) {
+        warn(e);
+      }
+    }
+  };
+
+  const wait = (cmid: string) =>
+    handled(new Promise<ClientMessage>((resolve, reject) => waiters.set(cmid, [...(waiters.get(cmid) ?? []), (m, e) => (e ? reject(e) : resolve(m!))])));
+
+  const finish = (cmid: string, m: ClientMessage | null, e?: RealtimeError) => {
+    waiters.get(cmid)?.forEach((settle) => settle(m, e));
+    waiters.delete(cmid);
+  };
+
+  const update = (item: ClientMessage, patch: Partial<ClientMessage>) =>
+    write(items.map((i) => (i == item ? { ...i, ...patch } : i)), item.conversationId);
+
+  async function flush() {
+    if (busy) return void (again = true);
+    busy = true;
+    clearTimeout(timer);
+    try {
+      let item: ClientMessage | undefined;
+      while (ctx.isConnected() && (item = items.find((i) => i.status == 'sending'))) {
+        const { conversationId, content, clientMessageId } = item;
+        try {
+          ctx.receive((await ctx.request('message:send', { conversationId, content, clientMessageId })).message);
+        } catch (e) {
+          const error = toRealtimeError(e);
+          if (!items.includes(item)) continue; // discarded or confirmed meanwhile
+          if (error.retryable) {
+            // DISCONNECTED waits for the next connect, which flushes again.
+            if (error.code != 'DISCONNECTED') timer = setTimeout(flush, error.retryAfterMs ?? 1000);
+            break;
+          }
+          update(item, { status: 'failed', error });
+          finish(clientMessageId, null, error);
+        }
+      }
+    } finally {
+      busy = false;
+      if (again) {
+        again = false;
+        void flush();
+      }
+    }
+  }
+
+  // Messages queued before a reload come first, in their order.
+  if (storage) {
+    Promise.resolve()
+      .then(() => storage.getItem(storageKey))
+      .then((raw) => {
+        const restored = (JSON.parse(raw || '[]') as ClientMessage[]).filter((m) => !find(m.clientMessageId));
+        write([...restored, ...items], ...restored.map((m) => m.conversationId));
+        void flush();
+      })
+      .catch(warn);
+  }
+
+  return {
+    items: (id) => items.filter((i) => i.conversationId == id),
+    add(m) {
+      if (items.filter((i) => i.status == 'sending').length >= maxSize) return reject('OUTBOX_FULL');
+      const done = wait(m.clientMessageId);
+      write([...items, m], m.conversationId);
+      void flush();
+      return done;
+    },
+    retry(cmid) {
+      const item = find(cmid);
+      if (!item) return reject('NOT_FOUND');
+      const done = wait(cmid);
+      if (item.status == 'failed') {
+        update(item, { status: 'sending', error: undefined });
+        void flush();
+      }
+      return done;
+    },
+    discard(cmid) {
+      const item = find(cmid);
+      if (!item) return;
+      write(items.filter((i) => i != item), item.conversationId);
+      finish(cmid, null, new RealtimeError('DESTROYED', 'Message discarded'));
+    },
+    settle(m) {
+      const item = find(m.clientMessageId);
+      if (item?.conversationId != m.conversationId) return;
+      write(items.filter((i) => i != item), m.conversationId);
+      finish(m.clientMessageId, m);
+    },
+    flush: () => void flush(),
+    destroy() {
+      clearTimeout(timer);
+      items.forEach((i) => finish(i.clientMessageId, null, new RealtimeError('DESTROYED')));
+    },
+  };
+}

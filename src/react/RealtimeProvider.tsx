@@ -1,0 +1,75 @@
+import { useEffect, useInsertionEffect, useRef, useState, type ReactNode } from 'react';
+import { createRealtimeClient, type RealtimeClient, type RealtimeClientOptions } from 'socketkit';
+import { RealtimeContext } from './useRealtimeClient.js';
+
+/** Provide a client you created and own (you connect and destroy it). */
+export interface RealtimeProviderClientProps {
+  client: RealtimeClient;
+  children?: ReactNode;
+}
+
+/** Let the provider create, connect and destroy a client for this subtree. */
+export interface RealtimeProviderUrlProps {
+  client?: undefined;
+  url: string;
+  /** A fixed token; read again before every connection attempt, so a new prop value is used on reconnect. */
+  token?: string;
+  /** Called before every connection attempt; the latest prop is always used. */
+  getToken?: RealtimeClientOptions['getToken'];
+  /** Other client options, read once at creation. */
+  options?: Omit<RealtimeClientOptions, 'url' | 'token' | 'getToken' | 'autoConnect'>;
+  children?: ReactNode;
+}
+
+export type RealtimeProviderProps = RealtimeProviderClientProps | RealtimeProviderUrlProps;
+
+/**
+ * Makes a realtime client available to the hooks below it. Providers nest:
+ * hooks use the nearest one, so one app can talk to several servers.
+ *
+ * With `url`, the provider owns its client: created once, connected in an
+ * effect (never while rendering, never on the server) and destroyed on
+ * unmount. The destroy is deferred a task so StrictMode's
+ * mount → unmount → mount keeps the one live connection. `url` and `options`
+ * are read once; give the provider a `key` to switch servers.
+ *
+ * @example
+ * <RealtimeProvider url="http://localhost:3001" getToken={() => auth.token()}>
+ *   <App />
+ * </RealtimeProvider>
+ */
+export function RealtimeProvider(props: RealtimeProviderProps) {
+  const owned = useOwnedClient(props.client ? null : (props as RealtimeProviderUrlProps));
+  // One of the two is set: `owned` exactly when no client was given.
+  return <RealtimeContext.Provider value={props.client ?? owned}>{props.children}</RealtimeContext.Provider>;
+}
+
+function useOwnedClient(props: RealtimeProviderUrlProps | null): RealtimeClient | null {
+  const latest = useRef(props);
+  useInsertionEffect(() => {
+    latest.current = props;
+  });
+  // autoConnect false keeps creation free of side effects, so a render React
+  // throws away (StrictMode, Suspense, the server) leaves nothing open.
+  const [client] = useState(
+    () =>
+      props &&
+      createRealtimeClient({
+        ...props.options,
+        url: props.url,
+        autoConnect: false,
+        getToken: () => (latest.current?.getToken ? latest.current.getToken() : latest.current?.token),
+      }),
+  );
+  const pendingDestroy = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => {
+    if (!client) return;
+    if (pendingDestroy.current !== undefined) clearTimeout(pendingDestroy.current);
+    else client.connect();
+    pendingDestroy.current = undefined;
+    return () => {
+      pendingDestroy.current = setTimeout(() => client.destroy());
+    };
+  }, [client]);
+  return client;
+}

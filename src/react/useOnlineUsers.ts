@@ -1,0 +1,55 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { RealtimeErrorLike } from 'socketkit';
+import type { OnlineUser } from 'socketkit/protocol';
+import { useRealtimeClient } from './useRealtimeClient.js';
+import { useRealtimeEvent } from './useRealtimeEvent.js';
+import { useSocket } from './useSocket.js';
+
+/** What `useOnlineUsers()` returns. */
+export interface OnlineUsersState {
+  /** Who is online: the first page of `presence:list`, kept up to date by the events this client hears. */
+  users: readonly OnlineUser[];
+  /** More users are online than the page holds. */
+  hasMore: boolean;
+  /** True until the first answer. */
+  loading: boolean;
+  error: RealtimeErrorLike | null;
+  /** Ask the server again. */
+  refresh(): void;
+}
+
+const INITIAL = { users: [] as readonly OnlineUser[], hasMore: false, loading: true, error: null as RealtimeErrorLike | null };
+
+/**
+ * Who is online now, for small deployments and dashboards: the first page
+ * of `presence:list` (up to `limit`), fetched again on every (re)connect and
+ * on every `user:online` / `user:offline` this client hears (those of the
+ * users it watches: presence is scoped). For known users prefer `usePresenceOf`,
+ * which is exact and cheaper.
+ *
+ * @example
+ * function WhoIsOnline() {
+ *   const { users, loading } = useOnlineUsers();
+ *   if (loading) return null;
+ *   return <ul>{users.map((u) => <li key={u.userId}>{u.userId}</li>)}</ul>;
+ * }
+ */
+export function useOnlineUsers({ limit }: { limit?: number } = {}): OnlineUsersState {
+  const client = useRealtimeClient();
+  const { status } = useSocket();
+  const [state, setState] = useState(INITIAL);
+  const refresh = useCallback(
+    () =>
+      void client.presence.list({ limit }).then(
+        (page) => setState({ ...page, loading: false, error: null }),
+        (error: RealtimeErrorLike) => setState((s) => ({ ...s, loading: false, error })),
+      ),
+    [client, limit],
+  );
+  useEffect(() => {
+    if (status === 'connected') refresh();
+  }, [status, refresh]);
+  useRealtimeEvent('user:online', refresh);
+  useRealtimeEvent('user:offline', refresh);
+  return { ...state, refresh };
+}

@@ -1,0 +1,113 @@
+import jwt from 'jsonwebtoken';
+import type { Algorithm, JwtPayload, VerifyOptions } from 'jsonwebtoken';
+import { AUTH_ERROR_PREFIX, LIMITS } from '../protocol/index.js';
+import type { AuthErrorCode, UserProfile } from '../protocol/index.js';
+
+/** JWT verification settings. */
+export interface JwtOptions {
+  /** Accepted algorithms. Default `['HS256']`. `none` is always removed. */
+  algorithms?: Algorithm[];
+  /** Required `iss`, when set. */
+  issuer?: string | string[];
+  /** Required `aud`, when set. */
+  audience?: string | string[];
+  /** Clock tolerance at the handshake, in seconds. Default 5. */
+  clockToleranceS?: number;
+}
+
+/** Profile fields carried by a token; absent fields leave the stored profile as it is. */
+export type ProfileClaims = Pick<UserProfile, 'id'> & Partial<Omit<UserProfile, 'id'>>;
+
+/** An authenticated identity: the user id (always a string) and the claims' profile. */
+export interface AuthIdentity {
+  userId: string;
+  profile: ProfileClaims;
+  /** Token expiry, epoch ms, or null for a token without `exp`. */
+  expiresAt: number | null;
+}
+
+/** A refused token, with the code the client sees in `connect_error.data`. */
+export class AuthError extends Error {
+  readonly data: { code: AuthErrorCode };
+  constructor(
+    readonly code: AuthErrorCode,
+    reason: string,
+  ) {
+    super(`${AUTH_ERROR_PREFIX}: ${reason}`);
+    this.name = 'AuthError';
+    this.data = { code };
+  }
+}
+
+/** Keeps `none` out whatever the caller configured. */
+export function pinnedAlgorithms(options: JwtOptions = {}): Algorithm[] {
+  const algorithms = (options.algorithms ?? ['HS256']).filter((a) => a !== 'none');
+  return algorithms.length > 0 ? algorithms : ['HS256'];
+}
+
+const optionalString = (value: unknown, max: number): string | undefined =>
+  typeof value === 'string' && value.length > 0 && value.length <= max ? value : undefined;
+
+/**
+ * Verifies a token and maps it to an identity. Throws `AuthError` with
+ * `TOKEN_MISSING`, `TOKEN_INVALID` or `TOKEN_EXPIRED`.
+ */
+export function verifyToken(token: unknown, secret: string, options: JwtOptions = {}): AuthIdentity {
+  if (typeof token !== 'string' || token.length === 0) throw new AuthError('TOKEN_MISSING', 'no token');
+  // A token is a few hundred bytes; refuse to spend work on a huge one.
+  if (token.length > 8192) throw new AuthError('TOKEN_INVALID', 'token too long');
+  const verifyOptions: VerifyOptions = {
+    algorithms: pinnedAlgorithms(options),
+    clockTolerance: options.clockToleranceS ?? 5,
+  };
+  if (options.issuer !== undefined) verifyOptions.issuer = options.issuer as string | [string, ...string[]];
+  if (options.audience !== undefined) verifyOptions.audience = options.audience as string | [string, ...string[]];
+  let claims: JwtPayload;
+  try {
+    const decoded = jwt.verify(token, secret, verifyOptions);
+    if (typeof decoded === 'string') throw new AuthError('TOKEN_INVALID', 'payload is not an object');
+    claims = decoded;
+  } catch (error) {
+    if (error instanceof AuthError) throw error;
+    if (error instanceof jwt.TokenExpiredError) throw new AuthError('TOKEN_EXPIRED', 'token expired');
+    const reason = error instanceof Error ? error.message : 'invalid token';
+    throw new AuthError('TOKEN_INVALID', reason);
+  }
+  return identityFromClaims(claims);
+}
+
+/** `userId` claim, else `sub`; numbers become strings. */
+export function identityFromClaims(claims: JwtPayload): AuthIdentity {
+  const raw: unknown = claims.userId ?? claims.sub;
+  const userId = typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw;
+  if (typeof userId !== 'string' || userId.length === 0 || userId.length > LIMITS.maxIdLength) {
+    throw new AuthError('TOKEN_INVALID', 'token has no usable userId or sub claim');
+  }
+  const profile: ProfileClaims = { id: userId };
+  const name = optionalString(claims.name, 200);
+  if (name) profile.name = name;
+  const email = optionalString(claims.email, 320);
+  if (email) profile.email = email;
+  const avatarUrl = optionalString(claims.avatarUrl, 2048);
+  if (avatarUrl) profile.avatarUrl = avatarUrl;
+  const expiresAt = typeof claims.exp === 'number' ? claims.exp * 1000 : null;
+  return { userId, profile, expiresAt };
+}
+
+/** Reads the token from `auth.token`, else an `Authorization: Bearer` header (non-browser clients). */
+export function tokenFromHandshake(handshake: {
+  auth?: Record<string, unknown>;
+  headers: Record<string, string | string[] | undefined>;
+}): unknown {
+  const fromAuth = handshake.auth?.token;
+  if (fromAuth !== undefined && fromAuth !== null && fromAuth !== '') return fromAuth;
+  return bearerToken(handshake.headers.authorization);
+}
+
+/** The token of an `Authorization: Bearer …` header, if any. */
+export function bearerToken(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(value);
+  return match?.[1];
+}

@@ -1,0 +1,151 @@
+import type { Server, Socket } from 'socket.io';
+import { userRoom } from '../protocol/index.js';
+import type { Ack, ConnectionErrorPayload, ProtocolError, RequestEvent } from '../protocol/index.js';
+import type { ConnectionContext } from './connection-context.js';
+import { RequestError, toProtocolError } from './errors.js';
+import type { SocketkitLogger } from './logger.js';
+import { WatchSet, type PresenceTracker } from './presence.js';
+import { TokenBucket, type RateLimitOptions } from './rate-limit.js';
+import { isRequestEvent, requestHandlers } from './requests.js';
+import type { SocketkitStore } from './store.js';
+import { TypingState } from './typing.js';
+import type { AuthIdentity } from './auth.js';
+
+/** Shared by every connection of one socketkit server. */
+export interface ConnectionDeps {
+  io: Server;
+  store: SocketkitStore;
+  presence: PresenceTracker;
+  logger: SocketkitLogger;
+  rateLimit: RateLimitOptions | false;
+  typingTimeoutMs: number;
+  /** Live connections, so `close()` can drop their timers. */
+  connections: Set<ConnectionContext>;
+}
+
+/** `setTimeout` caps at ~24.8 days; a later expiry is re-armed in steps. */
+const MAX_TIMER_MS = 2_147_483_647;
+/** At most one `connection:error` RATE_LIMITED per socket per this long, so a flood is not echoed back. */
+const RATE_NOTICE_INTERVAL_MS = 1000;
+
+type AckFn = (response: Ack) => void;
+
+/** Wires one authenticated socket: rooms, presence, request handlers, typing, token expiry. */
+export function setupConnection(socket: Socket, identity: AuthIdentity, deps: ConnectionDeps): void {
+  const { io, presence, logger } = deps;
+  const { userId } = identity;
+  const ctx: ConnectionContext = {
+    io,
+    socket,
+    userId,
+    store: deps.store,
+    presence,
+    logger,
+    watches: new WatchSet(socket),
+    explicitWatches: new Set(),
+    joined: new Map(),
+    typing: new TypingState(io, socket, userId, deps.typingTimeoutMs),
+  };
+  deps.connections.add(ctx);
+
+  const fail = (event: string, ack: AckFn | undefined, error: ProtocolError): void => {
+    if (ack) {
+      ack({ ok: false, error });
+      return;
+    }
+    const payload: ConnectionErrorPayload = { ...error, event: event.slice(0, 128) };
+    socket.emit('connection:error', payload);
+  };
+
+  // Every inbound packet passes here before any listener runs: the rate
+  // limit first, then a check that somebody (socketkit or the app) listens.
+  // (`onAny` would run before middlewares and so escape the rate limit.)
+  const bucket = deps.rateLimit ? new TokenBucket(deps.rateLimit) : null;
+  let lastNoticeAt = 0;
+  socket.use((packet, next) => {
+    const event = String(packet[0]);
+    const last = packet[packet.length - 1];
+    const ack = typeof last === 'function' ? (last as AckFn) : undefined;
+    const retryAfterMs = bucket ? bucket.take() : 0;
+    if (retryAfterMs > 0) {
+      const now = Date.now();
+      if (!ack && now - lastNoticeAt < RATE_NOTICE_INTERVAL_MS) return;
+      lastNoticeAt = now;
+      fail(event, ack, { code: 'RATE_LIMITED', message: 'Too many requests', retryAfterMs });
+      return;
+    }
+    if (isRequestEvent(event) || socket.listeners(event).length > 0) {
+      next();
+      return;
+    }
+    fail(event, ack, { code: 'BAD_REQUEST', message: `Unknown event ${event.slice(0, 64)}` });
+  });
+
+  for (const event of Object.keys(requestHandlers) as RequestEvent[]) {
+    socket.on(event, (...args: unknown[]) => {
+      void handleRequest(ctx, event, args, fail);
+    });
+  }
+
+  void socket.join(userRoom(userId));
+  presence.connect(userId);
+  Promise.resolve(deps.store.upsertUser(identity.profile)).catch((error: unknown) =>
+    logger.error(`store.upsertUser failed for ${userId}`, error),
+  );
+
+  const expiryTimer = identity.expiresAt === null ? null : armExpiry(socket, identity.expiresAt, logger, userId);
+
+  socket.on('disconnect', (reason) => {
+    deps.connections.delete(ctx);
+    if (expiryTimer) clearTimeout(expiryTimer.current);
+    ctx.typing.stopAll();
+    presence.disconnect(userId);
+    logger.info(`disconnect ${userId} (socket ${socket.id}, ${reason})`);
+  });
+
+  socket.emit('connection:established', { userId, socketId: socket.id, serverTime: new Date().toISOString() });
+  logger.info(`connect ${userId} (socket ${socket.id}, ${socket.conn.transport.name})`);
+}
+
+async function handleRequest(
+  ctx: ConnectionContext,
+  event: RequestEvent,
+  args: unknown[],
+  fail: (event: string, ack: AckFn | undefined, error: ProtocolError) => void,
+): Promise<void> {
+  const last = args[args.length - 1];
+  const ack = typeof last === 'function' ? (last as AckFn) : undefined;
+  const payloadCount = ack ? args.length - 1 : args.length;
+  try {
+    if (payloadCount > 1) throw new RequestError('BAD_REQUEST', `${event} takes one payload argument and an ack`);
+    const result = await requestHandlers[event](ctx, payloadCount > 0 ? args[0] : undefined);
+    ack?.({ ok: true, ...result });
+  } catch (error) {
+    if (!(error instanceof RequestError)) ctx.logger.error(`${event} from ${ctx.userId} failed`, error);
+    fail(event, ack, toProtocolError(error));
+  }
+}
+
+/** Tells the socket `auth:expired` at `exp`, then disconnects it. */
+function armExpiry(
+  socket: Socket,
+  expiresAt: number,
+  logger: SocketkitLogger,
+  userId: string,
+): { current: ReturnType<typeof setTimeout> } {
+  const handle = { current: undefined as unknown as ReturnType<typeof setTimeout> };
+  const arm = () => {
+    const delay = expiresAt - Date.now();
+    handle.current = setTimeout(
+      () => {
+        if (expiresAt > Date.now()) return arm();
+        logger.info(`token expired for ${userId} (socket ${socket.id}); disconnecting`);
+        socket.emit('auth:expired', { at: new Date(expiresAt).toISOString() });
+        socket.disconnect(true);
+      },
+      Math.max(0, Math.min(delay, MAX_TIMER_MS)),
+    );
+  };
+  arm();
+  return handle;
+}

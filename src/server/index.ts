@@ -1,0 +1,37 @@
+/**
+ * `socketkit/server`: attach socketkit to your own `http.Server` or
+ * Socket.IO `Server`. See docs/server.md.
+ */
+export { createSocketkitServer, DEFAULT_PRESENCE_GRACE_MS } from './create-server.js';
+export type { SocketkitServer, SocketkitServerOptions, BroadcastOptions } from './types.js';
+export { resolveJwtSecret, DEV_FALLBACK_SECRET } from './secret.js';
+export { verifyToken, identityFromClaims, bearerToken, pinnedAlgorithms, AuthError } from './auth.js';
+export type { JwtOptions, AuthIdentity, ProfileClaims } from './auth.js';
+export { createMemoryStore } from './memory-store.js';
+export type { MemoryStore } from './memory-store.js';
+export type {
+  SocketkitStore,
+  MaybePromise,
+  AppendMessageInput,
+  AppendMessageResult,
+  HistoryQuery,
+  HistoryPage,
+  CreateConversationInput,
+} from './store.js';
+export type { SeedData, SeedConversation, SeedMessage } from './seed-data.js';
+export { DEFAULT_RATE_LIMIT, TokenBucket } from './rate-limit.js';
+export type { RateLimitOptions } from './rate-limit.js';
+export { consoleLogger, silentLogger } from './logger.js';
+export type { SocketkitLogger } from './logger.js';
+export { RequestError } from './errors.js';
+export { DEFAULT_CLIENT_URLS, resolveClientUrls, isAllowedOrigin } from './cors.js';
+export { presenceRoom } from './presence.js';
+
+import { createSocketkitServer } from './create-server.js';
+import type { Server as HttpServer } from 'node:http';
+import type { SocketkitServer, SocketkitServerOptions } from './types.js';
+
+/** The seed's name for `createSocketkitServer(httpServer, options)`. */
+export function initializeChatSocket(httpServer: HttpServer, options?: SocketkitServerOptions): SocketkitServer {
+  return createSocketkitServer(httpServer, options);
+}

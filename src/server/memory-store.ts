@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import type { Conversation, Message, UserProfile } from '../protocol/index.js';
+import type { SeedConversation, SeedData } from './seed-data.js';
+import type {
+  AppendMessageInput,
+  AppendMessageResult,
+  CreateConversationInput,
+  HistoryPage,
+  HistoryQuery,
+  SocketkitStore,
+} from './store.js';
+
+interface ConversationRecord {
+  conversation: Conversation;
+  participants: Set<string>;
+  /** `messages[seq - 1]`: history by seq is a slice, O(page). */
+  messages: Message[];
+  /** `senderId \0 clientMessageId` → message, for idempotent retries. */
+  byClientId: Map<string, Message>;
+  /** Seed messages not built yet: a 10,000-message history is built on first use, not at start. */
+  pending: (() => void) | null;
+}
+
+const FILLER = [
+  'Sounds good to me.',
+  'Can you share the latest numbers?',
+  'I will take a look this afternoon.',
+  'Pushed a fix, please re-check.',
+  'Lunch at noon?',
+  'The build is green again.',
+  'Let us sync tomorrow morning.',
+  'Thanks, that helps a lot!',
+];
+
+/** The store behind `createMemoryStore`, with a synchronous API. */
+export interface MemoryStore extends SocketkitStore {
+  reset(): void;
+}
+
+/**
+ * The default store: everything in memory, synchronous, O(1) membership and
+ * idempotency checks and O(page) history. `reset()` restores the seed.
+ */
+export function createMemoryStore(seed?: SeedData): MemoryStore {
+  let users = new Map<string, UserProfile>();
+  let conversations = new Map<string, ConversationRecord>();
+  let byUser = new Map<string, Set<string>>();
+
+  const index = (record: ConversationRecord) => {
+    conversations.set(record.conversation.id, record);
+    for (const userId of record.participants) {
+      let set = byUser.get(userId);
+      if (!set) byUser.set(userId, (set = new Set()));
+      set.add(record.conversation.id);
+    }
+  };
+
+  const append = (record: ConversationRecord, input: AppendMessageInput, createdAt: string, id: string = randomUUID()): Message => {
+    const message: Message = {
+      id,
+      seq: record.messages.length + 1,
+      conversationId: input.conversationId,
+      senderId: input.senderId,
+      content: input.content,
+      createdAt,
+      clientMessageId: input.clientMessageId,
+    };
+    record.messages.push(message);
+    record.byClientId.set(`${input.senderId}\u0000${input.clientMessageId}`, message);
+    return message;
+  };
+
+  const load = () => {
+    users = new Map();
+    conversations = new Map();
+    byUser = new Map();
+    if (!seed) return;
+    for (const user of seed.users) users.set(user.id, { ...user });
+    for (const c of seed.conversations) loadConversation(c);
+  };
+
+  const loadConversation = (c: SeedConversation) => {
+    const seeded = c.messages ?? [];
+    const total = seeded.length + (c.generatedMessages ?? 0);
+    const now = Date.now();
+    const participantIds = [...new Set(c.participantIds)];
+    const record: ConversationRecord = {
+      conversation: {
+        id: c.id,
+        title: c.title ?? null,
+        participantIds,
+        createdAt: c.createdAt ?? new Date(now - (total + 60) * 60_000).toISOString(),
+      },
+      participants: new Set(participantIds),
+      messages: [],
+      byClientId: new Map(),
+      pending: null,
+    };
+    index(record);
+    if (total === 0) return;
+    record.pending = () => {
+      record.pending = null;
+      for (let i = 0; i < total; i++) {
+        const seq = i + 1;
+        const m = seeded[i];
+        // Seeded messages are spaced one minute apart, the newest a minute before the store was made.
+        const createdAt = m?.createdAt ?? new Date(now - (total - i) * 60_000).toISOString();
+        const senderId = m?.senderId ?? participantIds[i % participantIds.length] ?? 'system';
+        const content = m?.content ?? `${FILLER[i % FILLER.length]} (#${seq})`;
+        const clientMessageId = m?.clientMessageId ?? `seed-${seq}`;
+        append(record, { conversationId: c.id, senderId, content, clientMessageId }, createdAt, `${c.id}:${seq}`);
+      }
+    };
+  };
+
+  /** The record with its seed messages built. */
+  const get = (conversationId: string): ConversationRecord | undefined => {
+    const record = conversations.get(conversationId);
+    record?.pending?.();
+    return record;
+  };
+
+  load();
+
+  return {
+    getUser: (userId) => users.get(userId),
+    listUsers: () => [...users.values()],
+    upsertUser(profile) {
+      const current = users.get(profile.id);
+      if (!current) {
+        users.set(profile.id, { ...profile, name: profile.name ?? profile.id });
+        return;
+      }
+      // Runs on every connect: copy only when a claim changes something.
+      if (
+        (profile.name === undefined || profile.name === current.name) &&
+        (profile.email === undefined || profile.email === current.email) &&
+        (profile.avatarUrl === undefined || profile.avatarUrl === current.avatarUrl)
+      ) {
+        return;
+      }
+      const next: UserProfile = { ...current };
+      if (profile.name !== undefined) next.name = profile.name;
+      if (profile.email !== undefined) next.email = profile.email;
+      if (profile.avatarUrl !== undefined) next.avatarUrl = profile.avatarUrl;
+      users.set(profile.id, next);
+    },
+    getConversation: (id) => conversations.get(id)?.conversation,
+    listConversations(userId) {
+      const ids = byUser.get(userId);
+      if (!ids) return [];
+      const list: Conversation[] = [];
+      for (const id of ids) {
+        const record = conversations.get(id);
+        if (record) list.push(record.conversation);
+      }
+      return list.reverse();
+    },
+    createConversation(input: CreateConversationInput) {
+      const conversation: Conversation = {
+        id: randomUUID(),
+        title: input.title,
+        participantIds: input.participantIds,
+        createdAt: new Date().toISOString(),
+      };
+      index({ conversation, participants: new Set(input.participantIds), messages: [], byClientId: new Map(), pending: null });
+      return conversation;
+    },
+    isParticipant(conversationId, userId) {
+      const record = conversations.get(conversationId);
+      return record ? record.participants.has(userId) : undefined;
+    },
+    lastSeq: (conversationId) => get(conversationId)?.messages.length ?? 0,
+    appendMessage(input): AppendMessageResult {
+      const record = get(input.conversationId);
+      if (!record) throw new Error(`Unknown conversation ${input.conversationId}`);
+      const existing = record.byClientId.get(`${input.senderId}\u0000${input.clientMessageId}`);
+      if (existing) return { message: existing, created: false };
+      return { message: append(record, input, new Date().toISOString()), created: true };
+    },
+    history(query: HistoryQuery): HistoryPage {
+      const messages = get(query.conversationId)?.messages ?? [];
+      const count = messages.length;
+      const end = query.beforeSeq !== undefined ? Math.min(count, Math.max(0, query.beforeSeq - 1)) : count;
+      if (query.afterSeq !== undefined) {
+        // Catch-up: oldest first from the cursor.
+        const start = Math.min(end, Math.max(0, query.afterSeq));
+        const stop = Math.min(end, start + query.limit);
+        return { messages: messages.slice(start, stop), hasMore: stop < end };
+      }
+      // Scroll-back (or newest page): the page just before `end`.
+      const start = Math.max(0, end - query.limit);
+      return { messages: messages.slice(start, end), hasMore: start > 0 };
+    },
+    reset: load,
+  };
+}

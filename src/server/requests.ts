@@ -1,0 +1,146 @@
+import { LIMITS, conversationRoom } from '../protocol/index.js';
+import type { ConversationId, RequestEvent, UserId } from '../protocol/index.js';
+import { RequestError } from './errors.js';
+import {
+  conversationCreateSchema,
+  conversationIdSchema,
+  historySchema,
+  messageSendSchema,
+  parse,
+  presenceIdsSchema,
+  presenceListSchema,
+  typingSchema,
+} from './schemas.js';
+import type { ConnectionContext } from './connection-context.js';
+
+/** A request handler: the result is sent as `{ ok: true, ...result }`; a throw becomes `{ ok: false, error }`. */
+type RequestHandler = (ctx: ConnectionContext, payload: unknown) => object | Promise<object>;
+
+/** Most users one socket may watch explicitly (bounds memory per socket). */
+const MAX_EXPLICIT_WATCHES = 10_000;
+const EMPTY = Object.freeze({});
+
+/** Throws NOT_FOUND / FORBIDDEN unless the socket's user takes part in the conversation. */
+async function requireParticipant(ctx: ConnectionContext, conversationId: ConversationId): Promise<void> {
+  const member = await ctx.store.isParticipant(conversationId, ctx.userId);
+  if (member === undefined) throw new RequestError('NOT_FOUND', `Conversation ${conversationId} not found`);
+  if (!member) throw new RequestError('FORBIDDEN', `Not a participant of conversation ${conversationId}`);
+}
+
+const unique = (ids: readonly UserId[]): UserId[] => (ids.length < 2 ? [...ids] : [...new Set(ids)]);
+
+/** Every request a client may send, by event name. */
+export const requestHandlers: Record<RequestEvent, RequestHandler> = {
+  'presence:subscribe'(ctx, payload) {
+    const { userIds } = parse(presenceIdsSchema, payload);
+    const ids = unique(userIds);
+    const added: UserId[] = [];
+    for (const id of ids) if (!ctx.explicitWatches.has(id)) added.push(id);
+    if (ctx.explicitWatches.size + added.length > MAX_EXPLICIT_WATCHES) {
+      throw new RequestError('PAYLOAD_TOO_LARGE', `A socket may watch at most ${MAX_EXPLICIT_WATCHES} users`);
+    }
+    for (const id of added) ctx.explicitWatches.add(id);
+    ctx.watches.add(added);
+    return { users: ids.map((id) => ctx.presence.state(id)) };
+  },
+
+  'presence:unsubscribe'(ctx, payload) {
+    const { userIds } = parse(presenceIdsSchema, payload);
+    const removed: UserId[] = [];
+    for (const id of userIds) if (ctx.explicitWatches.delete(id)) removed.push(id);
+    ctx.watches.remove(removed);
+    return EMPTY;
+  },
+
+  'presence:list'(ctx, payload) {
+    const query = parse(presenceListSchema, payload ?? undefined);
+    const limit = Math.min(query?.limit ?? LIMITS.maxPresenceIds, LIMITS.maxPresenceIds);
+    return ctx.presence.list(query?.cursor, limit);
+  },
+
+  async 'conversation:create'(ctx, payload) {
+    const input = parse(conversationCreateSchema, payload);
+    const participantIds = unique([ctx.userId, ...input.participantIds]);
+    if (participantIds.length > LIMITS.maxParticipants) {
+      throw new RequestError('PAYLOAD_TOO_LARGE', `At most ${LIMITS.maxParticipants} participants`);
+    }
+    const title = input.title?.trim() || null;
+    const conversation = await ctx.store.createConversation({ participantIds, title, createdBy: ctx.userId });
+    ctx.logger.info(`create ${ctx.userId} → conversation ${conversation.id} (${participantIds.length} participants)`);
+    return { conversation };
+  },
+
+  async 'conversation:join'(ctx, payload) {
+    const conversationId = parse(conversationIdSchema, payload);
+    await requireParticipant(ctx, conversationId);
+    const [conversation, lastSeq] = await Promise.all([
+      ctx.store.getConversation(conversationId),
+      ctx.store.lastSeq(conversationId),
+    ]);
+    if (!conversation) throw new RequestError('NOT_FOUND', `Conversation ${conversationId} not found`);
+    const room = conversationRoom(conversationId);
+    if (!ctx.joined.has(conversationId)) {
+      // Joining watches the other participants' presence, released on leave.
+      const others = conversation.participantIds.filter((id) => id !== ctx.userId);
+      ctx.joined.set(conversationId, others);
+      ctx.watches.add(others);
+      await ctx.socket.join(room);
+      ctx.logger.info(`join ${ctx.userId} → ${conversationId}`);
+    }
+    return { conversationId, room, participantIds: conversation.participantIds, lastSeq };
+  },
+
+  async 'conversation:leave'(ctx, payload) {
+    const conversationId = parse(conversationIdSchema, payload);
+    const others = ctx.joined.get(conversationId);
+    if (others) {
+      ctx.joined.delete(conversationId);
+      ctx.typing.stop(conversationId);
+      ctx.watches.remove(others);
+      await ctx.socket.leave(conversationRoom(conversationId));
+    }
+    return EMPTY;
+  },
+
+  async 'message:send'(ctx, payload) {
+    const input = parse(messageSendSchema, payload);
+    await requireParticipant(ctx, input.conversationId);
+    const { message, created } = await ctx.store.appendMessage({
+      conversationId: input.conversationId,
+      senderId: ctx.userId,
+      content: input.content,
+      clientMessageId: input.clientMessageId,
+    });
+    if (created) {
+      // A sent message ends the sender's typing state, as users expect.
+      ctx.typing.stop(input.conversationId);
+      ctx.socket.to(conversationRoom(input.conversationId)).emit('message:new', message);
+    }
+    return { message };
+  },
+
+  async 'conversation:history'(ctx, payload) {
+    const query = parse(historySchema, payload);
+    await requireParticipant(ctx, query.conversationId);
+    const limit = Math.min(query.limit ?? LIMITS.historyDefaultLimit, LIMITS.historyMaxLimit);
+    return ctx.store.history({ ...query, limit });
+  },
+
+  async 'typing:start'(ctx, payload) {
+    const { conversationId } = parse(typingSchema, payload);
+    await requireParticipant(ctx, conversationId);
+    ctx.typing.start(conversationId);
+    return EMPTY;
+  },
+
+  async 'typing:stop'(ctx, payload) {
+    const { conversationId } = parse(typingSchema, payload);
+    await requireParticipant(ctx, conversationId);
+    ctx.typing.stop(conversationId);
+    return EMPTY;
+  },
+};
+
+/** Whether `event` is one of the protocol's requests. */
+export const isRequestEvent = (event: string): event is RequestEvent =>
+  Object.prototype.hasOwnProperty.call(requestHandlers, event);

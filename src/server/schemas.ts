@@ -1,0 +1,58 @@
+/**
+ * zod schemas of every inbound payload. Server-only: the client checks
+ * limits itself and never pulls zod into a browser bundle.
+ */
+import { z } from 'zod';
+import { LIMITS } from '../protocol/index.js';
+import { RequestError } from './errors.js';
+
+const id = z.string().min(1).max(LIMITS.maxIdLength);
+const idList = z.array(id).max(LIMITS.maxPresenceIds);
+
+export const presenceIdsSchema = z.object({ userIds: idList });
+
+export const presenceListSchema = z
+  .object({
+    cursor: id.optional(),
+    limit: z.int().min(1).optional(),
+  })
+  .optional();
+
+export const conversationCreateSchema = z.object({
+  participantIds: z.array(id).max(LIMITS.maxParticipants),
+  title: z.string().max(LIMITS.maxTitleLength).nullable().optional(),
+});
+
+/** The protocol sends the bare id; `{ conversationId }` is accepted too, as clients guess it. */
+export const conversationIdSchema = z.union([id, z.object({ conversationId: id }).transform((p) => p.conversationId)]);
+
+export const messageSendSchema = z.object({
+  conversationId: id,
+  content: z.string().min(1).max(LIMITS.maxContentLength),
+  clientMessageId: z.string().min(1).max(LIMITS.maxClientMessageIdLength),
+});
+
+const seqCursor = z.int().min(0);
+export const historySchema = z.object({
+  conversationId: id,
+  afterSeq: seqCursor.optional(),
+  beforeSeq: seqCursor.optional(),
+  // Larger limits are capped rather than refused, as the protocol says.
+  limit: z.int().min(1).optional(),
+});
+
+export const typingSchema = z.object({ conversationId: id });
+
+/**
+ * Parses or throws a `RequestError`: a value over a size limit is
+ * `PAYLOAD_TOO_LARGE`, anything else `BAD_REQUEST`.
+ */
+export function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  const message = `Invalid payload: ${where}${issue?.message ?? 'wrong shape'}`;
+  const tooLarge = result.error.issues.some((i) => i.code === 'too_big');
+  throw new RequestError(tooLarge ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', message);
+}

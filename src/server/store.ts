@@ -1,0 +1,76 @@
+import type { Conversation, ConversationId, Message, UserId, UserProfile } from '../protocol/index.js';
+import type { ProfileClaims } from './auth.js';
+
+/** A value or a promise of it: the in-memory store answers synchronously, a database asynchronously. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** Input of `SocketkitStore.appendMessage`. */
+export interface AppendMessageInput {
+  conversationId: ConversationId;
+  senderId: UserId;
+  content: string;
+  clientMessageId: string;
+}
+
+/** Result of `appendMessage`: `created: false` when `(conversationId, senderId, clientMessageId)` was stored before. */
+export interface AppendMessageResult {
+  message: Message;
+  created: boolean;
+}
+
+/** Input of `SocketkitStore.history` (cursors already validated, `limit` already capped). */
+export interface HistoryQuery {
+  conversationId: ConversationId;
+  afterSeq?: number;
+  beforeSeq?: number;
+  limit: number;
+}
+
+/** A page of history in ascending `seq`. */
+export interface HistoryPage {
+  messages: Message[];
+  hasMore: boolean;
+}
+
+/** Input of `SocketkitStore.createConversation`; `participantIds` already include the creator. */
+export interface CreateConversationInput {
+  participantIds: UserId[];
+  title: string | null;
+  createdBy: UserId;
+}
+
+/**
+ * Storage behind the server. Every method may return a promise, so a
+ * database can back it; the default `createMemoryStore()` answers
+ * synchronously.
+ *
+ * Contract a custom store must keep:
+ * - `appendMessage` assigns `seq` 1, 2, 3, … per conversation with no gaps,
+ *   atomically (concurrent senders never share or skip a seq), and is
+ *   idempotent on `(conversationId, senderId, clientMessageId)`.
+ * - `isParticipant` is on every message and typing event's path: keep it cheap.
+ */
+export interface SocketkitStore {
+  /** A user's profile, or undefined. */
+  getUser(userId: UserId): MaybePromise<UserProfile | undefined>;
+  /** Every known user (seed users and those who connected). */
+  listUsers(): MaybePromise<UserProfile[]>;
+  /**
+   * Records a profile from token claims on connect: the fields given win
+   * over stored ones, absent ones are kept; a new user without `name` is
+   * named by its id.
+   */
+  upsertUser(profile: ProfileClaims): MaybePromise<void>;
+  getConversation(conversationId: ConversationId): MaybePromise<Conversation | undefined>;
+  /** The conversations `userId` takes part in, newest first. */
+  listConversations(userId: UserId): MaybePromise<Conversation[]>;
+  createConversation(input: CreateConversationInput): MaybePromise<Conversation>;
+  /** `true` participant, `false` not one, `undefined` no such conversation. */
+  isParticipant(conversationId: ConversationId, userId: UserId): MaybePromise<boolean | undefined>;
+  /** Seq of the newest message, 0 when there is none. */
+  lastSeq(conversationId: ConversationId): MaybePromise<number>;
+  appendMessage(input: AppendMessageInput): MaybePromise<AppendMessageResult>;
+  history(query: HistoryQuery): MaybePromise<HistoryPage>;
+  /** Back to the seed (development endpoint `POST /dev/reset`). Optional. */
+  reset?(): MaybePromise<void>;
+}

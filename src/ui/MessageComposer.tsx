@@ -1,0 +1,92 @@
+import { forwardRef, useId, useState, type FormHTMLAttributes, type KeyboardEvent } from 'react';
+import { useRealtimeClient, useSocket, useTyping } from 'socketkit/react';
+import { LIMITS } from 'socketkit/protocol';
+import { useSocketkitUI } from './SocketkitUIProvider.js';
+import { cx } from './cx.js';
+
+/** Props of `<MessageComposer>`: a `form`'s, plus the conversation. */
+export interface MessageComposerProps extends Omit<FormHTMLAttributes<HTMLFormElement>, 'onSubmit'> {
+  conversationId: string;
+  /** Placeholder of the text area; defaults to `strings.composerPlaceholder`. */
+  placeholder?: string;
+  /** Called with each message handed to the client for sending. */
+  onSend?: (content: string) => void;
+  autoFocus?: boolean;
+}
+
+/**
+ * A message box: Enter sends, Shift+Enter adds a line, typing start/stop is
+ * sent for you. While offline it stays usable and says that messages are
+ * queued (`data-queued`); they go out on reconnect.
+ */
+export const MessageComposer = forwardRef<HTMLFormElement, MessageComposerProps>(function MessageComposer(
+  { conversationId, placeholder, onSend, autoFocus, className, ...rest },
+  ref,
+) {
+  const client = useRealtimeClient();
+  const { isConnected } = useSocket();
+  const { startTyping, stopTyping } = useTyping(conversationId);
+  const { strings } = useSocketkitUI();
+  const [value, setValue] = useState('');
+  const noteId = useId();
+  const inputId = useId();
+
+  const submit = () => {
+    const content = value.trim();
+    if (!content) return;
+    setValue('');
+    stopTyping();
+    // A failure shows up as a failed message with Retry in the list.
+    client.conversation(conversationId).send(content).catch(() => undefined);
+    onSend?.(content);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      submit();
+    }
+  };
+
+  return (
+    <form
+      ref={ref}
+      {...rest}
+      className={cx('sk-composer', className)}
+      data-queued={!isConnected}
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      <label htmlFor={inputId} className="sk-sr-only">
+        {strings.composerLabel}
+      </label>
+      <textarea
+        id={inputId}
+        className="sk-composer-input"
+        rows={1}
+        value={value}
+        maxLength={LIMITS.maxContentLength}
+        placeholder={placeholder ?? strings.composerPlaceholder}
+        aria-describedby={isConnected ? undefined : noteId}
+        autoFocus={autoFocus}
+        onChange={(e) => {
+          setValue(e.target.value);
+          if (e.target.value) startTyping();
+          else stopTyping();
+        }}
+        onBlur={() => stopTyping()}
+        onKeyDown={onKeyDown}
+      />
+      <button type="submit" className="sk-button sk-send" disabled={!value.trim()}>
+        {strings.send}
+      </button>
+      {!isConnected && (
+        <p id={noteId} className="sk-composer-note">
+          {strings.composerQueued}
+        </p>
+      )}
+    </form>
+  );
+});

@@ -1,0 +1,70 @@
+import { forwardRef, memo, useCallback, useEffect, useRef, type HTMLAttributes } from 'react';
+import type { Notification } from 'socketkit/protocol';
+import { useNotifications } from 'socketkit/react';
+import { useSocketkitUI } from './SocketkitUIProvider.js';
+import { cx } from './cx.js';
+
+/** Props of `<NotificationToaster>`: a `section`'s, plus limits. */
+export interface NotificationToasterProps extends HTMLAttributes<HTMLElement> {
+  /** Most toasts kept. Default 5. */
+  max?: number;
+  /** Auto-dismiss after this long; 0 keeps toasts until dismissed. Default 6000 ms. */
+  durationMs?: number;
+}
+
+const Toast = memo(function Toast({
+  notification,
+  durationMs,
+  onDismiss,
+}: {
+  notification: Notification;
+  durationMs: number;
+  onDismiss: (id: string) => void;
+}) {
+  const { strings } = useSocketkitUI();
+  const { id } = notification;
+  useEffect(() => {
+    if (!durationMs) return;
+    const timer = setTimeout(() => onDismiss(id), durationMs);
+    return () => clearTimeout(timer);
+  }, [id, durationMs, onDismiss]);
+  return (
+    <li className="sk-toast">
+      <div className="sk-toast-body">
+        <strong className="sk-toast-title">
+          {notification.link ? <a href={notification.link}>{notification.title}</a> : notification.title}
+        </strong>
+        <p>{notification.body}</p>
+      </div>
+      <button type="button" className="sk-icon-button" aria-label={strings.dismiss} onClick={() => onDismiss(id)}>
+        ×
+      </button>
+    </li>
+  );
+});
+
+/** Toasts for `notification:new`, announced politely, auto-dismissed, each with a Dismiss button. */
+export const NotificationToaster = forwardRef<HTMLElement, NotificationToasterProps>(function NotificationToaster(
+  { max = 5, durationMs = 6000, className, ...rest },
+  ref,
+) {
+  const { notifications, dismiss } = useNotifications({ max });
+  const { strings } = useSocketkitUI();
+  // A stable callback, so each toast's timer is not restarted by other toasts.
+  const dismissRef = useRef(dismiss);
+  useEffect(() => {
+    dismissRef.current = dismiss;
+  });
+  const onDismiss = useCallback((id: string) => dismissRef.current(id), []);
+  return (
+    <section ref={ref} aria-label={strings.notificationsLabel} {...rest} className={cx('sk-toaster', className)}>
+      <div role="status" aria-live="polite">
+        <ol className="sk-toasts">
+          {notifications.map((n) => (
+            <Toast key={n.id} notification={n} durationMs={durationMs} onDismiss={onDismiss} />
+          ))}
+        </ol>
+      </div>
+    </section>
+  );
+});

@@ -1,0 +1,43 @@
+/**
+ * socketkit/ui: accessible, themeable React components for realtime apps,
+ * built only on the public hooks of `socketkit/react`. Import the stylesheet
+ * once: `import 'socketkit/ui/styles.css'`.
+ */
+export { SocketkitUIProvider, useSocketkitUI, useUserInfo } from './SocketkitUIProvider.js';
+export type { SocketkitUIProviderProps, SocketkitUIContextValue, UserInfo } from './SocketkitUIProvider.js';
+export { defaultStrings } from './strings.js';
+export type { SocketkitStrings } from './strings.js';
+export { formatRelative } from './format.js';
+
+export { ConnectionBanner } from './ConnectionBanner.js';
+export type { ConnectionBannerProps } from './ConnectionBanner.js';
+export { useConnectionBanner } from './useConnectionBanner.js';
+export type { ConnectionBannerKind, ConnectionBannerState } from './useConnectionBanner.js';
+export { ConnectionStatus } from './ConnectionStatus.js';
+export type { ConnectionStatusProps } from './ConnectionStatus.js';
+
+export { PresenceBadge } from './PresenceBadge.js';
+export type { PresenceBadgeProps } from './PresenceBadge.js';
+export { usePresenceLabel } from './usePresenceLabel.js';
+export { Avatar } from './Avatar.js';
+export type { AvatarProps } from './Avatar.js';
+export { AvatarStack } from './AvatarStack.js';
+export type { AvatarStackProps } from './AvatarStack.js';
+export { useOnlineUserIds } from './useOnlineUserIds.js';
+export { PresenceList } from './PresenceList.js';
+export type { PresenceListProps } from './PresenceList.js';
+
+export { ChatPanel } from './ChatPanel.js';
+export type { ChatPanelProps } from './ChatPanel.js';
+export { MessageList } from './MessageList.js';
+export type { MessageListProps } from './MessageList.js';
+export { useVirtualList } from './useVirtualList.js';
+export type { VirtualList, VirtualListOptions } from './useVirtualList.js';
+export { MessageComposer } from './MessageComposer.js';
+export type { MessageComposerProps } from './MessageComposer.js';
+export { TypingIndicator } from './TypingIndicator.js';
+export type { TypingIndicatorProps } from './TypingIndicator.js';
+export { useTypingLabel } from './useTypingLabel.js';
+
+export { NotificationToaster } from './NotificationToaster.js';
+export type { NotificationToasterProps } from './NotificationToaster.js';

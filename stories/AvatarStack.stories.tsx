@@ -1,0 +1,41 @@
+import type { Meta, StoryObj } from '@storybook/react-vite';
+import { AvatarStack } from 'socketkit/ui';
+import { withLive } from './support/live';
+import { useOtherUsers } from './support/others';
+
+const meta = {
+  title: 'Presence/AvatarStack',
+  component: AvatarStack,
+  decorators: [withLive],
+  args: { max: 5 },
+} satisfies Meta<typeof AvatarStack>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+/** A few seed users online. */
+export const FewOnline: Story = {
+  render: function Render(args) {
+    useOtherUsers(['bob', 'carol']);
+    return <AvatarStack {...args} />;
+  },
+};
+
+const guests = Array.from({ length: 14 }, (_, i) => `guest-${i + 1}`);
+
+/** Many users online: five avatars and a "+N" overflow. */
+export const ManyOnline: Story = {
+  render: function Render(args) {
+    useOtherUsers(['bob', 'carol', 'dave', 'erin', 'frank', ...guests]);
+    return <AvatarStack {...args} />;
+  },
+};
+
+/** Only the online ones of a given set (here: the `design` conversation). */
+export const OfParticipants: Story = {
+  args: { userIds: ['alice', 'carol', 'dave'] },
+  render: function Render(args) {
+    useOtherUsers(['carol']);
+    return <AvatarStack {...args} />;
+  },
+};

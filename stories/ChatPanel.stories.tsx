@@ -1,0 +1,67 @@
+import type { Meta, StoryObj } from '@storybook/react-vite';
+import { AvatarStack, ChatPanel, ConnectionBanner } from 'socketkit/ui';
+import { withLive } from './support/live';
+import { useOtherUsers } from './support/others';
+
+const PARTICIPANTS: Record<string, string[]> = {
+  general: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'],
+  'alice-bob': ['alice', 'bob'],
+  design: ['alice', 'carol', 'dave'],
+  'long-history': ['alice', 'bob'],
+  empty: ['alice', 'bob', 'carol'],
+};
+
+const meta = {
+  title: 'Chat/ChatPanel',
+  component: ChatPanel,
+  decorators: [withLive],
+  args: { conversationId: 'general', title: '# general' },
+  argTypes: { conversationId: { control: 'select', options: Object.keys(PARTICIPANTS) } },
+  render: (args) => (
+    <>
+      <ConnectionBanner />
+      <div className="sb-chat-box">
+        <ChatPanel {...args} headerEnd={<AvatarStack userIds={PARTICIPANTS[args.conversationId]} max={4} />} />
+      </div>
+    </>
+  ),
+} satisfies Meta<typeof ChatPanel>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+/** The `general` room, live. Switch the user in the toolbar; open a second tab as someone else to chat. */
+export const General: Story = {};
+
+/** A two-person conversation (the browser tests chat here as alice and bob). */
+export const AliceAndBob: Story = { args: { conversationId: 'alice-bob', title: 'Alice & Bob' } };
+
+/** No messages yet. */
+export const EmptyConversation: Story = { args: { conversationId: 'empty', title: 'Empty' } };
+
+/** 10,000 messages: scroll up to load older pages; only visible rows are rendered. */
+export const LongHistory: Story = { args: { conversationId: 'long-history', title: 'Long history' } };
+
+/** Three other people typing at once (the story opens their sockets). */
+export const SeveralTyping: Story = {
+  render: function Render(args) {
+    useOtherUsers(['bob', 'carol', 'dave'], args.conversationId);
+    return (
+      <div className="sb-chat-box">
+        <ChatPanel {...args} headerEnd={<AvatarStack userIds={PARTICIPANTS[args.conversationId]} max={4} />} />
+      </div>
+    );
+  },
+};
+
+/** Offline: the composer says messages are queued; they are sent on reconnect. */
+export const Offline: Story = { parameters: { socketkit: { mode: 'offline' } } };
+
+/** Dark theme. */
+export const Dark: Story = { globals: { theme: 'dark' } };
+
+/** A narrow phone-sized viewport. */
+export const Mobile: Story = {
+  globals: { viewport: { value: 'mobile1', isRotated: false } },
+  parameters: { narrow: true },
+};

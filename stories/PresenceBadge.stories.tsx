@@ -1,0 +1,32 @@
+import type { Meta, StoryObj } from '@storybook/react-vite';
+import { PresenceBadge } from 'socketkit/ui';
+import { withLive } from './support/live';
+import { useOtherUsers } from './support/others';
+
+const meta = {
+  title: 'Presence/PresenceBadge',
+  component: PresenceBadge,
+  decorators: [withLive],
+  args: { userId: 'bob', showLabel: true },
+} satisfies Meta<typeof PresenceBadge>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+/** Live: whatever the user's presence is now (open another tab as that user to flip it). */
+export const Live: Story = {};
+
+/** The story keeps the user online with its own socket. */
+export const Online: Story = {
+  args: { userId: 'carol' },
+  render: function Render(args) {
+    useOtherUsers([args.userId]);
+    return <PresenceBadge {...args} />;
+  },
+};
+
+/** A user who has not been online since the server started. */
+export const Offline: Story = { args: { userId: 'frank' } };
+
+/** Dot only; the label is the accessible name. */
+export const DotOnly: Story = { args: { userId: 'bob', showLabel: false } };

@@ -1,0 +1,37 @@
+/**
+ * Other users for a story: plain socket.io-client sockets signed in through
+ * the dev token endpoint, so designers see presence and typing from "other
+ * people" without opening more tabs.
+ */
+import { useEffect } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import { fetchToken, serverUrl } from './server';
+
+/** Keeps `userIds` online while mounted; with `typingIn`, they keep typing there. */
+export function useOtherUsers(userIds: readonly string[], typingIn?: string): void {
+  const key = userIds.join(',');
+  useEffect(() => {
+    const sockets: Socket[] = [];
+    const timers: ReturnType<typeof setInterval>[] = [];
+    let closed = false;
+    for (const userId of key ? key.split(',') : []) {
+      void fetchToken(userId).then((token) => {
+        if (closed) return;
+        const socket = io(serverUrl(), { auth: { token }, transports: ['websocket'] });
+        sockets.push(socket);
+        if (!typingIn) return;
+        const type = () => socket.emit('typing:start', { conversationId: typingIn }, () => undefined);
+        socket.on('connect', () => {
+          socket.emit('conversation:join', typingIn, () => type());
+        });
+        // The server ends typing after 5 s of silence: keep it going.
+        timers.push(setInterval(type, 3000));
+      });
+    }
+    return () => {
+      closed = true;
+      timers.forEach(clearInterval);
+      sockets.forEach((s) => s.disconnect());
+    };
+  }, [key, typingIn]);
+}

@@ -1,0 +1,61 @@
+/**
+ * Opening stories in Chromium: the bundled server's URL is injected before
+ * any script runs, console errors are collected, axe-core can be injected.
+ */
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** A page with the console errors it logged. */
+export interface StoryPage {
+  page: Page;
+  context: BrowserContext;
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** A fresh context (own storage, own service workers) pointed at `serverUrl`. */
+export async function openStory(
+  browser: Browser,
+  storybookUrl: string,
+  serverUrl: string,
+  id: string,
+  { user, globals = {}, viewport = { width: 1000, height: 760 } }: { user?: string; globals?: Record<string, string>; viewport?: { width: number; height: number } } = {},
+): Promise<StoryPage> {
+  const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
+  await context.addInitScript((url) => {
+    (window as unknown as { __SOCKETKIT_SERVER_URL__: string }).__SOCKETKIT_SERVER_URL__ = url;
+  }, serverUrl);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  // Chromium's "Failed to load resource" does not say which: keep the URL next to it.
+  page.on('response', (res) => {
+    if (res.status() >= 400) errors.push(`HTTP ${res.status()} ${res.url()}`);
+  });
+  const g = Object.entries({ ...(user ? { user } : {}), ...globals })
+    .map(([k, v]) => `${k}:${v}`)
+    .join(';');
+  await page.goto(`${storybookUrl}/iframe.html?id=${id}&viewMode=story${g ? `&globals=${g}` : ''}`);
+  await page.waitForFunction(() => (document.querySelector('#storybook-root')?.childElementCount ?? 0) > 0, null, { timeout: 20_000 });
+  return { page, context, errors, close: () => context.close() };
+}
+
+/** Serious and critical axe-core violations on the page, as readable strings. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact?: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const result = await axe.run(document.querySelector('#storybook-root') ?? document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+  });
+  return violations;
+}
