@@ -230,6 +230,8 @@ interface SendArgs {
   window: number;
   durationMs: number;
   maxPerSender: number;
+  /** Part of every clientMessageId, so a second phase never repeats the first one's ids (the project dedupes them). */
+  phase: string;
 }
 
 /** Sends messages from each sender; returns acks per conversation and sender, ack latencies. */
@@ -245,7 +247,7 @@ async function send(args: SendArgs): Promise<object> {
   const one = (client: Client, n: number): Promise<void> => {
     const sentAt = now();
     sent++;
-    const payload = { conversationId: client.conversationId, content: `t${sentAt.toFixed(3)} ${pad}`, clientMessageId: `${client.userId}-${n}` };
+    const payload = { conversationId: client.conversationId, content: `t${sentAt.toFixed(3)} ${pad}`, clientMessageId: `${client.userId}-${args.phase}-${n}` };
     return client.socket
       .timeout(30_000)
       .emitWithAck('message:send', payload)
@@ -321,9 +323,14 @@ function verify(args: { ackedByConversation: Record<string, number>; ackedBySend
 }
 
 serveRpc({
+  /** Starts a run: forgets every client and figure of the previous one. */
   init: (args: { url: string; secret: string }) => {
-    state.url = args.url;
-    state.secret = args.secret;
+    for (const c of clients.values()) {
+      c.closing = true;
+      c.socket.disconnect();
+    }
+    clients.clear();
+    Object.assign(state, { url: args.url, secret: args.secret, recordLatency: false, latencies: [], firstReceiveAt: 0, lastReceiveAt: 0, lastPresenceAt: 0, drops: 0 });
     return true;
   },
   connect,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Top self-time functions of a V8 CPU profile (`npm run bench -- --profile`
-// writes them to bench/results/profiles/<scenario>/).
+// writes them to bench/results/profiles.tmp/<scenario>/).
 //   node bench/profile-summary.mjs FILE.cpuprofile [top=25]
 import { readFileSync } from 'node:fs';
 

@@ -5,7 +5,7 @@
  *   npm run bench -- --quick            smoke run, small N
  *   npm run bench -- --scenario storm   one scenario (a prefix: `connections` runs all three)
  *   npm run bench -- --rounds 3         A/B rounds per scenario (default 2)
- *   npm run bench -- --profile          V8 CPU profiles of the server children in bench/results/profiles
+ *   npm run bench -- --profile          V8 CPU profiles of the server children in bench/results/profiles.tmp
  *   npm run bench -- --heap-snapshot    heap snapshots of the servers after connecting (connections-*)
  *   npm run bench -- --no-browser       skip the Chromium rendering benchmark
  *
@@ -16,7 +16,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { ServerKind } from './lib/children.js';
+import { stopWorkers, type ServerKind } from './lib/children.js';
 import { median, round } from './lib/stats.js';
 import type { MetricDef, Scenario } from './scenarios/common.js';
 import { connections10k, connections2k, connections5k } from './scenarios/connections.js';
@@ -38,7 +38,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, only: [], rounds: 2, profile: false, snapshot: false, browser: true, out: '' };
+  const args: Args = { quick: false, only: [], rounds: 0, profile: false, snapshot: false, browser: true, out: '' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') args.quick = true;
@@ -53,6 +53,8 @@ function parseArgs(argv: string[]): Args {
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
+  // Quick is a smoke test: one round each unless asked; the full run alternates twice.
+  if (args.rounds === 0) args.rounds = args.quick ? 1 : 2;
   return args;
 }
 
@@ -95,7 +97,7 @@ function judge(def: MetricDef, project: number, baseline: number): MetricResult 
 
 async function runScenario(s: Scenario, args: Args): Promise<ScenarioResult> {
   const result: ScenarioResult = { name: s.name, title: s.title, rounds: [], metrics: [] };
-  const dir = fileURLToPath(new URL(`./results/profiles/${s.name}`, import.meta.url));
+  const dir = fileURLToPath(new URL(`./results/profiles.tmp/${s.name}`, import.meta.url));
   const profileDir = args.profile ? dir : undefined;
   const snapshotDir = args.snapshot ? dir : undefined;
   if (snapshotDir) mkdirSync(snapshotDir, { recursive: true });
@@ -166,7 +168,13 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   console.log(`socketkit bench: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${args.quick ? 'quick' : 'full'}, ${args.rounds} rounds`);
   const results: ScenarioResult[] = [];
+  if (chosen.length > 0) {
+    // The pooled generator processes start cold; a throwaway run warms their JIT so the first measured side is not penalised.
+    console.log('\nwarming up the load generator…');
+    await fanoutSaturate.run('baseline', { quick: true }).catch((err: unknown) => console.log(`  warm-up failed: ${String(err)}`));
+  }
   for (const s of chosen) results.push(await runScenario(s, args));
+  await stopWorkers();
   const table = results.length > 0 ? printTable(results) : '';
   let browser: BrowserResult | { error: string } | undefined;
   if (runBrowser) {
@@ -189,7 +197,7 @@ async function main(): Promise<void> {
     browser,
     table,
   };
-  const out = args.out || fileURLToPath(new URL(args.quick ? './results/quick.json' : './results/latest.json', import.meta.url));
+  const out = args.out || fileURLToPath(new URL(args.quick ? './results/quick.json.tmp' : './results/latest.json', import.meta.url));
   mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nresults: ${out} (${report.durationS} s)`);

@@ -22,6 +22,21 @@ interface Running {
 }
 
 const kind = process.env.BENCH_SERVER ?? 'baseline';
+
+if (process.env.BENCH_JWT_KEYOBJECT === '1') {
+  // What-if experiment (docs/performance.md): jsonwebtoken 9 given a string secret first tries to parse it
+  // as a PEM public key (and throws) on every verify; a KeyObject made once skips that.
+  const { default: jwt } = await import('jsonwebtoken');
+  const { createSecretKey } = await import('node:crypto');
+  const keys = new Map<string, ReturnType<typeof createSecretKey>>();
+  const verify = jwt.verify.bind(jwt) as (...args: unknown[]) => unknown;
+  (jwt as { verify: unknown }).verify = (token: unknown, secret: unknown, ...rest: unknown[]) => {
+    if (typeof secret !== 'string') return verify(token, secret, ...rest);
+    let key = keys.get(secret);
+    if (!key) keys.set(secret, (key = createSecretKey(Buffer.from(secret))));
+    return verify(token, key, ...rest);
+  };
+}
 const config = JSON.parse(process.env.BENCH_CONFIG ?? '{}') as ServerConfig;
 
 async function start(): Promise<Running> {

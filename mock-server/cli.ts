@@ -66,16 +66,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const server = await createMockServer({
-    port,
-    host: values.host ?? '127.0.0.1',
-    secret,
-    seed: values.seed ?? 'default',
-    latencyMs: toInt('--latency', values.latency, 0),
-    quiet: values.quiet ?? false,
-  });
-  console.log(`socketkit mock server listening on ${server.url}`);
-
+  // Handlers go in before anything is printed: whoever waits for the
+  // "listening" line may signal at once.
+  let server: Awaited<ReturnType<typeof createMockServer>> | null = null;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -83,7 +76,7 @@ async function main(): Promise<void> {
     if (!values.quiet) console.log(`socketkit mock server: ${signal}, closing`);
     // A stuck close must not keep the process alive forever.
     setTimeout(() => process.exit(1), 5000).unref();
-    server.close().then(
+    (server ? server.close() : Promise.resolve()).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);
@@ -93,6 +86,21 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  server = await createMockServer({
+    port,
+    host: values.host ?? '127.0.0.1',
+    secret,
+    seed: values.seed ?? 'default',
+    latencyMs: toInt('--latency', values.latency, 0),
+    quiet: values.quiet ?? false,
+  });
+  // A signal during start-up: close what just opened.
+  if (stopping) {
+    await server.close();
+    process.exit(0);
+  }
+  console.log(`socketkit mock server listening on ${server.url}`);
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { LIMITS } from 'socketkit/protocol';
-import type { Notification } from 'socketkit/protocol';
+import type {
+  ConversationCreateResult,
+  ConversationsResponse,
+  DevTokenResponse,
+  HealthResponse,
+  MessagesResponse,
+  Notification,
+  NotificationResponse,
+  UsersResponse,
+} from 'socketkit/protocol';
 import { AuthError, bearerToken, isAllowedOrigin, verifyToken } from 'socketkit/server';
 import type { AuthIdentity, JwtOptions, SocketkitLogger, SocketkitServer } from 'socketkit/server';
 import { HttpError, intParam, readJsonBody, sendError, sendJson } from './http-util.js';
@@ -83,17 +92,19 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
     const key = `${method} ${path}`;
 
     if (key === 'GET /health') {
-      return sendJson(res, 200, {
+      const health: HealthResponse = {
         ok: true,
         connections: socketkit.io.engine.clientsCount,
         uptimeS: Math.round((Date.now() - deps.startedAt) / 1000),
-      });
+      };
+      return sendJson(res, 200, health);
     }
     if (key === 'POST /auth/token') {
       requireDev();
       const body = parseBody(devTokenSchema, await readJsonBody(req));
       const { expiresInS, ...claims } = body;
-      return sendJson(res, 200, { token: deps.signToken(claims, { expiresInS: expiresInS ?? 3600 }) });
+      const answer: DevTokenResponse = { token: deps.signToken(claims, { expiresInS: expiresInS ?? 3600 }) };
+      return sendJson(res, 200, answer);
     }
     if (key === 'POST /dev/latency') {
       requireDev();
@@ -115,11 +126,11 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
     if (key === 'GET /api/users') {
       authenticate(req);
       const users = (await store.listUsers()).map((u) => ({ ...u, online: socketkit.isUserOnline(u.id) }));
-      return sendJson(res, 200, { users });
+      return sendJson(res, 200, { users } satisfies UsersResponse);
     }
     if (key === 'GET /api/conversations') {
       const { userId } = authenticate(req);
-      return sendJson(res, 200, { conversations: await store.listConversations(userId) });
+      return sendJson(res, 200, { conversations: await store.listConversations(userId) } satisfies ConversationsResponse);
     }
     if (key === 'POST /api/conversations') {
       const { userId } = authenticate(req);
@@ -130,7 +141,7 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
       }
       const title = body.title?.trim() || null;
       const conversation = await store.createConversation({ participantIds, title, createdBy: userId });
-      return sendJson(res, 201, { conversation });
+      return sendJson(res, 201, { conversation } satisfies ConversationCreateResult);
     }
     const messages = /^\/api\/conversations\/([^/]+)\/messages$/.exec(path);
     if (messages && method === 'GET') {
@@ -142,7 +153,8 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
       const afterSeq = intParam(url.searchParams, 'afterSeq', 0);
       const beforeSeq = intParam(url.searchParams, 'beforeSeq', 0);
       const limit = Math.min(intParam(url.searchParams, 'limit', 1) ?? LIMITS.historyDefaultLimit, LIMITS.historyMaxLimit);
-      return sendJson(res, 200, await store.history({ conversationId, afterSeq, beforeSeq, limit }));
+      const page: MessagesResponse = await store.history({ conversationId, afterSeq, beforeSeq, limit });
+      return sendJson(res, 200, page);
     }
     if (key === 'POST /api/notifications') {
       authenticate(req);
@@ -155,7 +167,7 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
       };
       if (body.link !== undefined) notification.link = body.link;
       const delivered = socketkit.sendToUser(body.userId, 'notification:new', notification);
-      return sendJson(res, 201, { notification, delivered });
+      return sendJson(res, 201, { notification, delivered } satisfies NotificationResponse);
     }
     throw new HttpError(404, 'NOT_FOUND', `No route ${method} ${path}`);
   };

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
 import type { Algorithm } from 'jsonwebtoken';
 import type { Server } from 'socket.io';
+import { userRoom } from 'socketkit/protocol';
 import {
   consoleLogger,
   createMemoryStore,
@@ -154,7 +155,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   };
   const disconnectAll = (userId?: string) => {
     if (userId === undefined) io.disconnectSockets(true);
-    else io.in(`user:${userId}`).disconnectSockets(true);
+    else io.in(userRoom(userId)).disconnectSockets(true);
   };
   const reset = () => {
     store.reset();

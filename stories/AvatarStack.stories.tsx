@@ -16,8 +16,9 @@ type Story = StoryObj<typeof meta>;
 /** A few seed users online. */
 export const FewOnline: Story = {
   render: function Render(args) {
-    useOtherUsers(['bob', 'carol']);
-    return <AvatarStack {...args} />;
+    // AvatarStack without userIds reads presence:list when it connects: mount it once the others are in.
+    const ready = useOtherUsers(['bob', 'carol']);
+    return ready ? <AvatarStack {...args} /> : <p className="sb-note">Signing in other users…</p>;
   },
 };
 
@@ -26,8 +27,8 @@ const guests = Array.from({ length: 14 }, (_, i) => `guest-${i + 1}`);
 /** Many users online: five avatars and a "+N" overflow. */
 export const ManyOnline: Story = {
   render: function Render(args) {
-    useOtherUsers(['bob', 'carol', 'dave', 'erin', 'frank', ...guests]);
-    return <AvatarStack {...args} />;
+    const ready = useOtherUsers(['bob', 'carol', 'dave', 'erin', 'frank', ...guests]);
+    return ready ? <AvatarStack {...args} /> : <p className="sb-note">Signing in other users…</p>;
   },
 };
 

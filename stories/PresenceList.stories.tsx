@@ -25,7 +25,8 @@ export const Team: Story = {
 
 /** `/api/users` fails (mocked by MSW): names fall back to user ids, the app says why. */
 export const DirectoryUnavailable: Story = {
-  tags: ['network-errors'],
+  // `msw`: registers a service worker (the browser tests give it its own context).
+  tags: ['network-errors', 'msw'],
   beforeEach: async () => {
     await startMsw();
     worker.use(

@@ -166,17 +166,26 @@ export interface SendResult {
   errors: Record<string, number>;
 }
 
+/** A sending phase: rate per sender (0 = `window` in flight), duration, cap. */
+export interface Load {
+  rate: number;
+  window: number;
+  durationMs: number;
+  maxPerSender: number;
+}
+
 /** Runs `send` on the workers holding `senders`, at once; merges the results. */
-export async function sendAll(
-  rig: Rig,
-  senders: string[],
-  load: { rate: number; window: number; durationMs: number; maxPerSender: number },
-): Promise<SendResult> {
+export async function sendAll(rig: Rig, senders: string[], load: Load & { phase: string }): Promise<SendResult> {
   const results = await Promise.all(
     [...byWorker(rig, senders, (s) => s)]
       .filter(([, mine]) => mine.length > 0)
       .map(([worker, mine]) => worker.call<SendResult>('send', { senders: mine.map((userId) => ({ userId })), ...load })),
   );
+  return mergeSent(results);
+}
+
+/** Adds up send results (of several workers or phases). */
+export function mergeSent(results: SendResult[]): SendResult {
   const merged: SendResult = { sent: 0, start: Infinity, end: 0, ackLatencies: [], ackedByConversation: {}, ackedBySender: {}, errors: {} };
   for (const r of results) {
     merged.sent += r.sent;
@@ -184,7 +193,7 @@ export async function sendAll(
     merged.end = Math.max(merged.end, r.end);
     merged.ackLatencies.push(...r.ackLatencies);
     for (const [k, v] of Object.entries(r.ackedByConversation)) merged.ackedByConversation[k] = (merged.ackedByConversation[k] ?? 0) + v;
-    Object.assign(merged.ackedBySender, r.ackedBySender);
+    for (const [k, v] of Object.entries(r.ackedBySender)) merged.ackedBySender[k] = (merged.ackedBySender[k] ?? 0) + v;
     for (const [k, v] of Object.entries(r.errors)) merged.errors[k] = (merged.errors[k] ?? 0) + v;
   }
   return merged;
@@ -226,3 +235,31 @@ export async function verifyDeliveries(rig: Rig, sent: SendResult, timeoutMs = 3
 
 /** Number of sent messages refused or unanswered (rate limited, timeouts…). */
 export const refused = (sent: SendResult): number => Object.values(sent.errors).reduce((a, b) => a + b, 0);
+
+/** Result of {@link warmThenSend}. */
+export interface Phases {
+  /** The measured phase alone. */
+  sent: SendResult;
+  /** Deliveries of the measured phase, checked together with the warm-up's. */
+  deliveries: Deliveries;
+  /** Unique deliveries of the measured phase. */
+  measured: number;
+  /** Server CPU (µs) during the measured phase and its drain. */
+  serverCpuUs: number;
+}
+
+/**
+ * A short unmeasured warm-up phase (JIT of both server and clients, so the
+ * side that runs first is not penalised), then the measured phase; latency
+ * is recorded only in the measured one. Both phases' deliveries are checked.
+ */
+export async function warmThenSend(rig: Rig, senders: string[], warm: Load, load: Load, recordLatency: boolean): Promise<Phases> {
+  const warmSent = await sendAll(rig, senders, { ...warm, phase: 'w' });
+  const warmed = await verifyDeliveries(rig, warmSent);
+  await Promise.all(rig.workers.map((w) => w.call('recordLatency', { on: recordLatency })));
+  const cpuBefore = (await rig.server.stats()).cpuUs;
+  const sent = await sendAll(rig, senders, { ...load, phase: 'm' });
+  const deliveries = await verifyDeliveries(rig, mergeSent([warmSent, sent]));
+  const serverCpuUs = (await rig.server.stats()).cpuUs - cpuBefore;
+  return { sent, deliveries, measured: deliveries.unique - warmed.unique, serverCpuUs };
+}

@@ -8,10 +8,13 @@
 import { sleep } from '../lib/clock.js';
 import { connectAll, userId, withRig, type Scenario } from './common.js';
 
+/** How long the connections are held before memory is read and drops are counted. */
+const HOLD_MS = 2_000;
+
 function connections(full: number, quickSize: number): Scenario {
   return {
     name: `connections-${full}`,
-    title: `connections, ${full.toLocaleString('en-US')} clients (500 handshakes in flight), held 3 s`,
+    title: `connections, ${full.toLocaleString('en-US')} clients (500 handshakes in flight), held ${HOLD_MS / 1000} s`,
     metrics: [
       { key: 'connectMs', label: 'time to connect all', unit: 'ms', better: 'lower' },
       { key: 'rssPerConn', label: 'server RSS per connection', unit: 'KB', better: 'lower', ...(full === 2_000 ? { target: { max: 1.25 } } : {}) },
@@ -28,7 +31,7 @@ function connections(full: number, quickSize: number): Scenario {
         const before = await rig.server.stats(true);
         const conn = await connectAll(rig, users, 500, 60_000);
         // Holding the connections is the point: ping traffic, timers, no drops.
-        await sleep(3_000);
+        await sleep(HOLD_MS);
         const after = await rig.server.stats(true);
         if (options.snapshotDir) await rig.server.snapshot(`${options.snapshotDir}/${kind}-${n}-${Date.now()}.heapsnapshot`);
         const totals = await Promise.all(rig.workers.map((w) => w.call<{ drops: number }>('totals')));

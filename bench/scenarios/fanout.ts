@@ -11,10 +11,9 @@ import type { ServerKind } from '../lib/children.js';
 import {
   connectAll,
   refused,
-  sendAll,
   setupRooms,
   userId,
-  verifyDeliveries,
+  warmThenSend,
   withRig,
   type MetricDef,
   type RunOptions,
@@ -38,26 +37,24 @@ async function fanout(kind: ServerKind, options: RunOptions, saturate: boolean):
     const conn = await connectAll(rig, users, 200, 20_000);
     if (conn.failed > 0) throw new Error(`connect failed: ${conn.errors.join(', ')}`);
     await setupRooms(rig, [users]);
-    await Promise.all(rig.workers.map((w) => w.call('recordLatency', { on: !saturate })));
-    const cpuBefore = (await rig.server.stats()).cpuUs;
     const load = saturate
       ? { rate: 0, window: 10, durationMs: options.quick ? 2_000 : 5_000, maxPerSender: 100_000 }
-      : { rate: 5, window: 1, durationMs: options.quick ? 3_000 : 10_000, maxPerSender: 1_000 };
-    const sent = await sendAll(rig, senders, load);
-    const d = await verifyDeliveries(rig, sent);
-    const cpuUs = (await rig.server.stats()).cpuUs - cpuBefore;
+      : { rate: 5, window: 1, durationMs: options.quick ? 3_000 : 8_000, maxPerSender: 1_000 };
+    const warm = { ...load, durationMs: 1_000 };
+    const { sent, deliveries: d, measured, serverCpuUs } = await warmThenSend(rig, senders, warm, load, !saturate);
     const metrics: Record<string, number> = {
       messages: sent.sent,
-      deliveries: d.unique,
+      deliveries: measured,
       lost: d.lost,
       duplicated: d.duplicated,
       unexpected: d.unexpected + d.drops,
       refused: refused(sent),
-      cpuPerDelivery: cpuUs / Math.max(1, d.unique),
+      cpuPerDelivery: serverCpuUs / Math.max(1, measured),
     };
     if (saturate) {
-      metrics.deliveredPerS = d.unique / ((d.lastReceiveAt - sent.start) / 1000);
+      metrics.deliveredPerS = measured / ((d.lastReceiveAt - sent.start) / 1000);
       metrics.sentPerS = sent.sent / ((sent.end - sent.start) / 1000);
+      metrics.perCpuS = measured / (serverCpuUs / 1e6);
     } else {
       const lat = (await Promise.all(rig.workers.map((w) => w.call<number[]>('latencies')))).flat();
       metrics.p50 = percentile(lat, 50);
@@ -91,6 +88,9 @@ export const fanoutSaturate: Scenario = {
   title: 'fan-out, 200 clients in 1 room, 5 senders × 10 in flight (rate limiter off)',
   metrics: [
     { key: 'deliveredPerS', label: 'delivered msgs/s', unit: '/s', better: 'higher', target: { min: 0.9 } },
+    // On a shared machine delivered/s follows the scheduler's share as much as the server's speed;
+    // deliveries per server CPU-second is the same capacity measured independently of that.
+    { key: 'perCpuS', label: 'deliveries per server CPU-second', unit: '/s', better: 'higher', target: { min: 0.9 } },
     { key: 'sentPerS', label: 'sent msgs/s', unit: '/s', better: 'higher' },
     { key: 'cpuPerDelivery', label: 'server CPU per delivery', unit: 'µs', better: 'lower' },
     ...correctness,

@@ -4,7 +4,7 @@
  * latency, delivered messages/s and the server's CPU per delivery.
  */
 import { percentile } from '../lib/stats.js';
-import { connectAll, refused, sendAll, setupRooms, userId, verifyDeliveries, withRig, type Scenario } from './common.js';
+import { connectAll, refused, setupRooms, userId, warmThenSend, withRig, type Scenario } from './common.js';
 
 /** Many small rooms. */
 export const rooms: Scenario = {
@@ -30,18 +30,15 @@ export const rooms: Scenario = {
       const conn = await connectAll(rig, users, 200, 30_000);
       if (conn.failed > 0) throw new Error(`connect failed: ${conn.errors.join(', ')}`);
       await setupRooms(rig, groups);
-      await Promise.all(rig.workers.map((w) => w.call('recordLatency', { on: true })));
-      const cpuBefore = (await rig.server.stats()).cpuUs;
-      const sent = await sendAll(rig, senders, { rate: 2, window: 1, durationMs: options.quick ? 3_000 : 5_000, maxPerSender: 100 });
-      const d = await verifyDeliveries(rig, sent);
-      const cpuUs = (await rig.server.stats()).cpuUs - cpuBefore;
+      const load = { rate: 2, window: 1, durationMs: options.quick ? 3_000 : 5_000, maxPerSender: 100 };
+      const { sent, deliveries: d, measured, serverCpuUs } = await warmThenSend(rig, senders, { ...load, durationMs: 1_000 }, load, true);
       const lat = (await Promise.all(rig.workers.map((w) => w.call<number[]>('latencies')))).flat();
       return {
         p50: percentile(lat, 50),
         p99: percentile(lat, 99),
-        deliveredPerS: d.unique / ((d.lastReceiveAt - sent.start) / 1000),
-        cpuPerDelivery: cpuUs / Math.max(1, d.unique),
-        deliveries: d.unique,
+        deliveredPerS: measured / ((d.lastReceiveAt - sent.start) / 1000),
+        cpuPerDelivery: serverCpuUs / Math.max(1, measured),
+        deliveries: measured,
         lost: d.lost,
         duplicated: d.duplicated,
         unexpected: d.unexpected + d.drops,

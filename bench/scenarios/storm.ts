@@ -19,7 +19,7 @@ export const storm: Scenario = {
   metrics: [
     { key: 'readyMs', label: 'all connected + presence right', unit: 'ms', better: 'lower', target: { max: 1.5 } },
     { key: 'connectMs', label: 'all connected', unit: 'ms', better: 'lower' },
-    { key: 'halfOfflineMs', label: 'half disconnect: views right', unit: 'ms', better: 'lower' },
+    { key: 'halfOfflineMs', label: 'half disconnect settled', unit: 'ms', better: 'lower' },
     { key: 'drainMs', label: 'all disconnect: server empty', unit: 'ms', better: 'lower' },
     { key: 'serverCpuMs', label: 'server CPU during connect', unit: 'ms', better: 'lower' },
     { key: 'clientCpuMs', label: 'load generator CPU during connect', unit: 'ms', better: 'lower' },

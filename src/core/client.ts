@@ -147,8 +147,6 @@ export function createRealtimeClient(opts: RealtimeClientOptions): RealtimeClien
   ctx.presence = createPresence(ctx);
   ctx.outbox = createOutbox(ctx);
 
-  on('connection:error', (p) => log.warn('[socketkit]', p));
-
   const client: RealtimeClient = {
     url: opts.url,
     connection: conn.store,
@@ -171,10 +169,8 @@ export function createRealtimeClient(opts: RealtimeClientOptions): RealtimeClien
     emit(event, payload) {
       if (destroyed) return;
       if (isConnected()) socket.emit(event, payload);
-      else if (emitQueue.push([event, payload]) > EMIT_QUEUE_MAX) {
-        emitQueue.shift();
-        log.warn('[socketkit] emit queue full');
-      }
+      // Bounded: past the limit the oldest queued event is dropped.
+      else if (emitQueue.push([event, payload]) > EMIT_QUEUE_MAX) emitQueue.shift();
     },
     request: request as RealtimeClient['request'],
     conversation,

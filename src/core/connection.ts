@@ -1,11 +1,11 @@
-import { AUTH_ERROR_CODES, type AuthErrorCode, type ServerEventMap } from '../protocol/index.js';
+import type { AuthErrorCode, ServerEventMap } from '../protocol/index.js';
 import { computeBackoffDelay } from './backoff.js';
 import { RealtimeError } from './errors.js';
 import { batch, createStore, type Store } from './store.js';
 import type { ConnectionSnapshot, ConnectionStatus, RealtimeClientOptions, SocketLike } from './types.js';
 
 /** Internal states; `status()` maps them to the public `ConnectionStatus`. */
-type State = 'idle' | 'auth' | 'connecting' | 'connected' | 'backoff' | 'stopped' | 'failed' | 'destroyed';
+type State = 'idle' | 'connecting' | 'connected' | 'backoff' | 'stopped' | 'failed' | 'destroyed';
 
 export interface Connection {
   store: Store<ConnectionSnapshot>;
@@ -24,7 +24,6 @@ type On = <E extends keyof ServerEventMap>(event: E, listener: (payload: ServerE
 export function createConnection(socket: SocketLike, opts: RealtimeClientOptions, on: On, up: () => void, down: () => void): Connection {
   const store = createStore<ConnectionSnapshot>({ status: 'idle', userId: null, attempt: 0, nextRetryAt: null, error: null });
   const rec = opts.reconnection ?? {};
-  const maxAttempts = rec.maxAttempts ?? 5;
   let state: State = 'idle';
   let wasUp = false; // shows `reconnecting` rather than `connecting`
   let gen = 0; // invalidates an attempt superseded while awaiting getToken
@@ -35,45 +34,41 @@ export function createConnection(socket: SocketLike, opts: RealtimeClientOptions
 
   const status = (): ConnectionStatus => {
     switch (state) {
-      case 'idle':
-        return 'idle';
-      case 'auth':
       case 'connecting':
       case 'backoff':
         return wasUp ? 'reconnecting' : 'connecting';
-      case 'connected':
-        return 'connected';
-      case 'failed':
-        return 'failed';
       case 'stopped':
       case 'destroyed':
         return 'disconnected';
+      case 'idle':
+      case 'connected':
+      case 'failed':
+        return state;
     }
   };
 
-  // Browser signals that the network may be back: only listened to while waiting or failed.
-  const onOnline = () => reconnect();
-  const onVisible = () => document.visibilityState === 'visible' && reconnect();
+  // Browser signals that the network may be back: listened to only while waiting or failed.
+  const onVisible = () => document.visibilityState == 'visible' && reconnect();
   const listen = (yes: boolean) => {
-    if (yes === listening) return;
+    if (yes == listening) return;
     listening = yes;
     const method = yes ? 'addEventListener' : 'removeEventListener';
-    if (typeof window !== 'undefined') window[method]('online', onOnline);
-    if (typeof document !== 'undefined') document[method]('visibilitychange', onVisible);
+    globalThis.window?.[method]('online', reconnect);
+    globalThis.document?.[method]('visibilitychange', onVisible);
   };
 
   const go = (next: State, patch: Partial<ConnectionSnapshot> = {}) =>
     batch(() => {
-      const left = state === 'connected' && next !== 'connected';
+      const left = state == 'connected';
       state = next;
-      listen(next === 'backoff' || next === 'failed');
+      listen(next == 'backoff' || next == 'failed');
       store.set({ status: status(), attempt, nextRetryAt: null, ...patch });
-      if (left) down();
-      if (next === 'connected') up();
+      if (next == 'connected') up();
+      else if (left) down();
     });
 
   const retry = (error: RealtimeError) => {
-    if (attempt >= maxAttempts) return go('failed', { error });
+    if (attempt >= (rec.maxAttempts ?? 5)) return go('failed', { error });
     const delay = computeBackoffDelay(++attempt, rec, opts.random);
     timer = setTimeout(open, delay);
     go('backoff', { error, nextRetryAt: (opts.now ?? Date.now)() + delay });
@@ -82,42 +77,38 @@ export function createConnection(socket: SocketLike, opts: RealtimeClientOptions
   async function open() {
     clearTimeout(timer);
     const my = ++gen;
-    go('auth');
-    let token;
-    try {
-      token = opts.getToken ? await opts.getToken() : opts.token;
-    } catch (e) {
-      if (my === gen) retry(new RealtimeError('CONNECT_FAILED', `getToken: ${e}`));
-      return;
-    }
-    if (my !== gen) return;
-    socket.auth = token ? { token } : {};
     go('connecting');
-    socket.connect();
+    try {
+      const token = opts.getToken ? await opts.getToken() : opts.token;
+      if (my != gen) return;
+      socket.auth = token ? { token } : {};
+      socket.connect();
+    } catch (e) {
+      if (my == gen) retry(new RealtimeError('CONNECT_FAILED', `getToken: ${e}`));
+    }
   }
 
   socket.on('connect_error', (err: Error & { data?: { code?: AuthErrorCode } }) => {
-    if (state !== 'connecting') return;
+    if (state != 'connecting') return;
     const code = err.data?.code;
-    const error = new RealtimeError(code && AUTH_ERROR_CODES.includes(code) ? code : 'CONNECT_FAILED', err.message);
-    if (code === 'TOKEN_EXPIRED' && opts.getToken) {
+    // TOKEN_MISSING, TOKEN_INVALID, TOKEN_EXPIRED (protocol AUTH_ERROR_CODES), or a network failure.
+    const error = new RealtimeError(/^TOKEN_/.test(code!) ? code! : 'CONNECT_FAILED', err.message);
+    if (code == 'TOKEN_EXPIRED' && opts.getToken) {
       if (refreshed) return retry(error);
       refreshed = true;
       return void open();
     }
     // A refused token will be refused again: no retry loop.
-    if (error.code === 'CONNECT_FAILED') retry(error);
+    if (error.code == 'CONNECT_FAILED') retry(error);
     else go('failed', { error });
   });
 
   socket.on('disconnect', (reason: string) => {
-    if (reason !== 'io client disconnect' && (state === 'connected' || state === 'connecting')) {
-      retry(new RealtimeError('DISCONNECTED', reason));
-    }
+    if (reason != 'io client disconnect' && (state == 'connected' || state == 'connecting')) retry(new RealtimeError('DISCONNECTED', reason));
   });
 
   on('connection:established', ({ userId }) => {
-    if (state !== 'connecting') return;
+    if (state != 'connecting') return;
     attempt = 0;
     refreshed = false;
     wasUp = true;
@@ -125,11 +116,14 @@ export function createConnection(socket: SocketLike, opts: RealtimeClientOptions
   });
 
   // The server is about to drop us: reconnect at once with a fresh token.
-  on('auth:expired', () => {
-    if (state !== 'connected') return;
+  on('auth:expired', () => state == 'connected' && reconnect());
+
+  function reconnect() {
+    if (state == 'destroyed') return;
     socket.disconnect();
+    attempt = 0;
     void open();
-  });
+  }
 
   const stop = (next: State) => {
     gen++;
@@ -139,18 +133,11 @@ export function createConnection(socket: SocketLike, opts: RealtimeClientOptions
     socket.disconnect();
   };
 
-  function reconnect() {
-    if (state === 'destroyed') return;
-    if (socket.connected) socket.disconnect();
-    attempt = 0;
-    void open();
-  }
-
   return {
     store,
     connect: () => void (/^(idle|stopped|failed)$/.test(state) && reconnect()),
     reconnect,
-    disconnect: () => void (state !== 'destroyed' && stop('stopped')),
+    disconnect: () => void (state != 'destroyed' && stop('stopped')),
     destroy: () => stop('destroyed'),
   };
 }

@@ -1,5 +1,6 @@
 import type { ConversationId, Message, ServerEventMap, UserId } from '../protocol/index.js';
-import type { ClientMessage, ConversationHandle, Logger, PresenceApi, RealtimeClient, RealtimeClientOptions } from './types.js';
+import { RealtimeError } from './errors.js';
+import type { ClientMessage, ConversationHandle, Logger, PresenceApi, RealtimeClient, RealtimeClientOptions, RealtimeErrorCode } from './types.js';
 
 /** What the parts of one client (presence, conversations, outbox) share. Internal. */
 export interface Context {
@@ -48,3 +49,6 @@ export const noop = (): void => {};
 
 /** Marks `p` handled so an ignored rejection is not reported as unhandled; awaiting it still throws. */
 export const handled = <T>(p: Promise<T>): Promise<T> => (p.catch(noop), p);
+
+/** A handled promise rejected with `RealtimeError(code, message)`. */
+export const rejected = (code: RealtimeErrorCode, message?: string): Promise<never> => handled(Promise.reject(new RealtimeError(code, message)));

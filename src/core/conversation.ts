@@ -1,7 +1,7 @@
-import { LIMITS, type ConversationId, type Message, type UserId } from '../protocol/index.js';
+import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, MAX_CONTENT_LENGTH, TYPING_TIMEOUT_MS, type ConversationId, type Message, type UserId } from '../protocol/index.js';
 import type { Context, Conversation } from './context.js';
-import { handled, noop } from './context.js';
-import { RealtimeError, toRealtimeError } from './errors.js';
+import { handled, noop, rejected } from './context.js';
+import { toRealtimeError } from './errors.js';
 import { batch, createStore } from './store.js';
 import type { ClientMessage, ConversationSnapshot } from './types.js';
 
@@ -10,12 +10,15 @@ export const TYPING_THROTTLE_MS = 2000;
 /** Own typing stops by itself after this long without a keystroke. */
 export const TYPING_IDLE_MS = 3000;
 /** Someone else's typing ends by itself this long after their last `isTyping: true`. */
-export const TYPING_EXPIRY_MS = LIMITS.typingTimeoutMs + 1000;
+export const TYPING_EXPIRY_MS = TYPING_TIMEOUT_MS + 1000;
+
+/** Past this many missed messages a rejoin reloads the newest page instead of catching up. */
+export const MAX_CATCH_UP = 1000;
 
 type Timer = ReturnType<typeof setTimeout>;
 
 // randomUUID exists only in secure contexts; the fallback is unique enough for one sender.
-const newId = (): string => globalThis.crypto?.randomUUID?.() ?? Math.random().toString(36).slice(2) + Date.now().toString(36);
+const newId = (): string => globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
 
 /** One conversation: its room membership, messages in `seq` order, pending sends and typing. */
 export function createConversation(ctx: Context, id: ConversationId): Conversation {
@@ -58,7 +61,6 @@ export function createConversation(ctx: Context, id: ConversationId): Conversati
     batch(() => {
       let changed = false;
       for (const m of messages) {
-        notTyping(m.senderId);
         const c: ClientMessage = { ...m, status: 'sent' };
         if (!seqs.has(m.seq)) {
           seqs.add(m.seq);
@@ -82,7 +84,7 @@ export function createConversation(ctx: Context, id: ConversationId): Conversati
             again = false;
             for (let more = true, from = -1; more && refs && from != lastSeq && ctx.isConnected(); ) {
               from = lastSeq;
-              const r = await history({ afterSeq: lastSeq, limit: LIMITS.historyMaxLimit });
+              const r = await history({ afterSeq: lastSeq, limit: HISTORY_MAX_LIMIT });
               receive(r.messages);
               more = r.hasMore;
             }
@@ -98,8 +100,9 @@ export function createConversation(ctx: Context, id: ConversationId): Conversati
       unwatch();
       unwatch = ctx.presence.watch(joined.participantIds);
       set({ participantIds: joined.participantIds });
-      // The server forgot messages we saw (restarted without its store): start over.
-      if (joined.lastSeq < lastSeq) {
+      // The server forgot messages we saw (restarted without its store), or so much
+      // was missed that paging through it all is not worth it: start over from the newest page.
+      if (joined.lastSeq < lastSeq || joined.lastSeq - lastSeq > MAX_CATCH_UP) {
         loaded = false;
         list.length = lastSeq = 0;
         seqs.clear();
@@ -131,7 +134,10 @@ export function createConversation(ctx: Context, id: ConversationId): Conversati
 
   ctx.on('message:new', (m) => {
     if (m.conversationId != id || !refs) return;
-    receive([m]);
+    batch(() => {
+      notTyping(m.senderId); // their message ends their typing
+      receive([m]);
+    });
     if (loaded && m.seq > lastSeq) catchUp().catch(noop);
   });
 
@@ -173,8 +179,8 @@ export function createConversation(ctx: Context, id: ConversationId): Conversati
       };
     },
     send(content) {
-      const problem = !content?.trim() ? 'empty' : content.length > LIMITS.maxContentLength ? 'too long' : '';
-      if (problem) return handled(Promise.reject(new RealtimeError('BAD_REQUEST', `Message is ${problem}`)));
+      const problem = !content?.trim() ? 'empty' : content.length > MAX_CONTENT_LENGTH ? 'too long' : '';
+      if (problem) return rejected('BAD_REQUEST', `Message is ${problem}`);
       stopTyping();
       const cmid = newId();
       return ctx.outbox.add({
@@ -195,7 +201,7 @@ export function createConversation(ctx: Context, id: ConversationId): Conversati
       if (older || !store.getSnapshot().hasMore || first == null) return older ?? Promise.resolve(false);
       set({ loadingOlder: true });
       return (older = handled(
-        history({ beforeSeq: first, limit: LIMITS.historyDefaultLimit })
+        history({ beforeSeq: first, limit: HISTORY_DEFAULT_LIMIT })
           .then((r) => (receive(r.messages), set({ hasMore: r.hasMore }), r.messages.length > 0))
           .finally(() => {
             older = null;

@@ -12,9 +12,8 @@ export { createRealtimeClient } from './client.js';
 export { RealtimeError } from './errors.js';
 export { computeBackoffDelay } from './backoff.js';
 export { createStore, batch, type Store } from './store.js';
-export { TYPING_THROTTLE_MS, TYPING_IDLE_MS, TYPING_EXPIRY_MS } from './conversation.js';
+export { TYPING_THROTTLE_MS, TYPING_IDLE_MS, TYPING_EXPIRY_MS, MAX_CATCH_UP } from './conversation.js';
 export type * from './types.js';
-export { LIMITS, PROTOCOL_VERSION } from '../protocol/index.js';
 export type {
   Message,
   UserId,

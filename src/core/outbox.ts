@@ -1,5 +1,5 @@
 import type { Context, Outbox } from './context.js';
-import { handled } from './context.js';
+import { handled, rejected } from './context.js';
 import { RealtimeError, toRealtimeError } from './errors.js';
 import { batch } from './store.js';
 import type { ClientMessage } from './types.js';
@@ -20,19 +20,16 @@ export function createOutbox(ctx: Context): Outbox {
 
   const find = (cmid: string) => items.find((i) => i.clientMessageId == cmid);
   const warn = (e: unknown) => ctx.log.warn('[socketkit] outbox', e);
-  const reject = (code: 'OUTBOX_FULL' | 'NOT_FOUND') => handled(Promise.reject(new RealtimeError(code)));
 
   /** Replace the items, redraw the conversations concerned, persist. */
   const write = (next: ClientMessage[], ...ids: string[]) => {
     items = next;
     batch(() => ids.forEach(ctx.touch));
-    if (storage) {
-      try {
-        void Promise.resolve(items.length ? storage.setItem(storageKey, JSON.stringify(items.map(({ error: _, ...m }) => m))) : storage.removeItem(storageKey)).catch(warn);
-      } catch (e) {
-        warn(e);
-      }
-    }
+    // Writes the items as they are when it runs: the latest state wins.
+    if (storage)
+      Promise.resolve()
+        .then(() => (items.length ? storage.setItem(storageKey, JSON.stringify(items.map(({ error: _, ...m }) => m))) : storage.removeItem(storageKey)))
+        .catch(warn);
   };
 
   const wait = (cmid: string) =>
@@ -92,7 +89,7 @@ export function createOutbox(ctx: Context): Outbox {
   return {
     items: (id) => items.filter((i) => i.conversationId == id),
     add(m) {
-      if (items.filter((i) => i.status == 'sending').length >= maxSize) return reject('OUTBOX_FULL');
+      if (items.filter((i) => i.status == 'sending').length >= maxSize) return rejected('OUTBOX_FULL');
       const done = wait(m.clientMessageId);
       write([...items, m], m.conversationId);
       void flush();
@@ -100,7 +97,7 @@ export function createOutbox(ctx: Context): Outbox {
     },
     retry(cmid) {
       const item = find(cmid);
-      if (!item) return reject('NOT_FOUND');
+      if (!item) return rejected('NOT_FOUND');
       const done = wait(cmid);
       if (item.status == 'failed') {
         update(item, { status: 'sending', error: undefined });

@@ -1,4 +1,4 @@
-import { LIMITS, type UserId } from '../protocol/index.js';
+import { MAX_PRESENCE_IDS, type UserId } from '../protocol/index.js';
 import type { Context, Presence } from './context.js';
 import { batch, createListeners, schedule } from './store.js';
 import type { PresenceSnapshot, UserPresence } from './types.js';
@@ -31,8 +31,8 @@ export function createPresence(ctx: Context): Presence {
   };
 
   const send = (event: 'presence:subscribe' | 'presence:unsubscribe', ids: UserId[]) => {
-    for (let i = 0; i < ids.length; i += LIMITS.maxPresenceIds) {
-      const userIds = ids.slice(i, i + LIMITS.maxPresenceIds);
+    for (let i = 0; i < ids.length; i += MAX_PRESENCE_IDS) {
+      const userIds = ids.slice(i, i + MAX_PRESENCE_IDS);
       ctx.request(event, { userIds }).then(
         (r) => batch(() => (r as { users?: { userId: UserId; online: boolean; since?: string; lastSeen?: string }[] }).users?.forEach((u) => put(u.userId, { online: u.online, since: u.since ?? null, lastSeen: u.lastSeen ?? null }))),
         // Not subscribed after all: the next flush or reconnect tries again.
@@ -87,7 +87,7 @@ export function createPresence(ctx: Context): Presence {
       };
     },
     watch(input) {
-      const ids = [...new Set(typeof input == 'string' ? [input] : input)];
+      const ids = [...new Set([input].flat())];
       ids.forEach((id) => counts.set(id, (counts.get(id) ?? touch(id)) + 1));
       let released = false;
       return () => {

@@ -60,7 +60,7 @@ export function createStore<T extends object>(initial: T): Store<T> {
     subscribe: listeners.subscribe,
     set(patch) {
       for (const key in patch) {
-        if (!Object.is(patch[key], state[key])) {
+        if (patch[key] !== state[key]) {
           state = { ...state, ...patch };
           schedule(listeners.notify);
           return;

@@ -17,17 +17,30 @@ export const PROTOCOL_VERSION = 1;
 // Limits
 // ---------------------------------------------------------------------------
 
+// The limits the client needs, also as plain constants: a bundler inlines
+// these, while a property of `LIMITS` brings the whole object along.
+/** `LIMITS.maxContentLength`. */
+export const MAX_CONTENT_LENGTH = 4000;
+/** `LIMITS.historyDefaultLimit`. */
+export const HISTORY_DEFAULT_LIMIT = 50;
+/** `LIMITS.historyMaxLimit`. */
+export const HISTORY_MAX_LIMIT = 200;
+/** `LIMITS.maxPresenceIds`. */
+export const MAX_PRESENCE_IDS = 1000;
+/** `LIMITS.typingTimeoutMs`. */
+export const TYPING_TIMEOUT_MS = 5000;
+
 /** Limits shared by client and server. The server enforces them; the client checks early. */
 export const LIMITS = {
   /** Longest message `content`, in UTF-16 code units (`string.length`). */
-  maxContentLength: 4000,
+  maxContentLength: MAX_CONTENT_LENGTH,
   /** Longest `clientMessageId`. */
   maxClientMessageIdLength: 128,
   /** Default and largest page of `conversation:history`. */
-  historyDefaultLimit: 50,
-  historyMaxLimit: 200,
+  historyDefaultLimit: HISTORY_DEFAULT_LIMIT,
+  historyMaxLimit: HISTORY_MAX_LIMIT,
   /** Most user ids in one `presence:subscribe` / `presence:unsubscribe`, and page size of `presence:list`. */
-  maxPresenceIds: 1000,
+  maxPresenceIds: MAX_PRESENCE_IDS,
   /** Most participants in `conversation:create`. */
   maxParticipants: 1000,
   /** Longest conversation title. */
@@ -35,7 +48,7 @@ export const LIMITS = {
   /** Longest id (user or conversation) accepted on the wire. */
   maxIdLength: 128,
   /** The server ends a typing state after this long without a new `typing:start`. */
-  typingTimeoutMs: 5000,
+  typingTimeoutMs: TYPING_TIMEOUT_MS,
   /** Largest Socket.IO packet the server accepts (`maxHttpBufferSize`). */
   maxPayloadBytes: 1_000_000,
 } as const;
@@ -325,8 +338,11 @@ export interface HealthResponse {
   uptimeS: number;
 }
 export interface DevTokenRequest {
-  userId: UserId;
+  /** A number is accepted and turned into a string. */
+  userId: UserId | number;
   name?: string;
+  email?: string;
+  avatarUrl?: string;
   /** Token lifetime in seconds (development endpoint only). */
   expiresInS?: number;
 }
@@ -335,4 +351,33 @@ export interface DevTokenResponse {
 }
 export interface HttpErrorBody {
   error: { code: ErrorCode | 'UNAUTHORIZED'; message: string };
+}
+
+/** An entry of `GET /api/users`. */
+export interface ApiUser extends UserProfile {
+  online: boolean;
+}
+/** `GET /api/users`. */
+export interface UsersResponse {
+  users: ApiUser[];
+}
+/** `GET /api/conversations`. */
+export interface ConversationsResponse {
+  conversations: Conversation[];
+}
+/** `POST /api/conversations` body (answer: 201 `ConversationCreateResult`). */
+export type CreateConversationRequest = ConversationCreatePayload;
+/** `GET /api/conversations/:id/messages` answer. */
+export type MessagesResponse = HistoryResult;
+/** `POST /api/notifications` body. */
+export interface NotificationRequest {
+  userId: UserId;
+  title: string;
+  body: string;
+  link?: string;
+}
+/** `POST /api/notifications` answer (201): the notification sent and how many sockets it reached. */
+export interface NotificationResponse {
+  notification: Notification;
+  delivered: number;
 }

@@ -1,10 +1,27 @@
-import { infiniteQueryOptions, type InfiniteData } from '@tanstack/react-query';
+import {
+  infiniteQueryOptions,
+  type DataTag,
+  type InfiniteData,
+  type UndefinedInitialDataInfiniteOptions,
+} from '@tanstack/react-query';
 import type { RealtimeClient } from 'socketkit';
 import { LIMITS, type ConversationId, type HistoryResult, type Message } from 'socketkit/protocol';
 
+/** Query key of a conversation's history. */
+export type ConversationHistoryQueryKey = readonly ['socketkit', string, 'conversation-history', ConversationId];
+
+/** What `conversationHistoryQueryOptions` returns: options for `useInfiniteQuery`, with a typed key. */
+export type ConversationHistoryQueryOptions = UndefinedInitialDataInfiniteOptions<
+  HistoryResult,
+  Error,
+  InfiniteData<HistoryResult>,
+  ConversationHistoryQueryKey,
+  number | undefined
+> & { queryKey: DataTag<ConversationHistoryQueryKey, InfiniteData<HistoryResult>, Error> };
+
 /** Query key of a conversation's history: `['socketkit', url, 'conversation-history', id]`. */
-export function conversationHistoryQueryKey(client: RealtimeClient, conversationId: ConversationId) {
-  return ['socketkit', client.url, 'conversation-history', conversationId] as const;
+export function conversationHistoryQueryKey(client: RealtimeClient, conversationId: ConversationId): ConversationHistoryQueryKey {
+  return ['socketkit', client.url, 'conversation-history', conversationId];
 }
 
 /**
@@ -23,7 +40,7 @@ export function conversationHistoryQueryOptions(
   client: RealtimeClient,
   conversationId: ConversationId,
   { pageSize = LIMITS.historyDefaultLimit }: { pageSize?: number } = {},
-) {
+): ConversationHistoryQueryOptions {
   return infiniteQueryOptions({
     queryKey: conversationHistoryQueryKey(client, conversationId),
     queryFn: ({ pageParam, signal }): Promise<HistoryResult> =>

@@ -19,3 +19,4 @@ export {
   flattenHistory,
   appendMessageToHistory,
 } from './conversation-history.js';
+export type { ConversationHistoryQueryKey, ConversationHistoryQueryOptions } from './conversation-history.js';

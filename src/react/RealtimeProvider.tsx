@@ -1,4 +1,4 @@
-import { useEffect, useInsertionEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useInsertionEffect, useRef, useState, type ReactNode } from './react.js';
 import { createRealtimeClient, type RealtimeClient, type RealtimeClientOptions } from 'socketkit';
 import { RealtimeContext } from './useRealtimeClient.js';
 

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo } from './react.js';
 import type { ConversationHandle, ConversationSnapshot } from 'socketkit';
 import type { ConversationId } from 'socketkit/protocol';
 import { useJoinedConversation } from './useJoinedConversation.js';

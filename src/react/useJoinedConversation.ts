@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo } from './react.js';
 import type { ConversationHandle, ConversationSnapshot } from 'socketkit';
 import type { ConversationId } from 'socketkit/protocol';
 import { useRealtimeClient } from './useRealtimeClient.js';

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from './react.js';
 import type { Notification } from 'socketkit/protocol';
 import { useRealtimeEvent } from './useRealtimeEvent.js';
 

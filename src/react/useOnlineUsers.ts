@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from './react.js';
 import type { RealtimeErrorLike } from 'socketkit';
-import type { OnlineUser } from 'socketkit/protocol';
+import type { OnlineUser, UserId } from 'socketkit/protocol';
 import { useRealtimeClient } from './useRealtimeClient.js';
 import { useRealtimeEvent } from './useRealtimeEvent.js';
 import { useSocket } from './useSocket.js';
@@ -18,13 +18,14 @@ export interface OnlineUsersState {
   refresh(): void;
 }
 
+const without = (users: readonly OnlineUser[], userId: UserId) => users.filter((u) => u.userId !== userId);
 const INITIAL = { users: [] as readonly OnlineUser[], hasMore: false, loading: true, error: null as RealtimeErrorLike | null };
 
 /**
  * Who is online now, for small deployments and dashboards: the first page
- * of `presence:list` (up to `limit`), fetched again on every (re)connect and
- * on every `user:online` / `user:offline` this client hears (those of the
- * users it watches: presence is scoped). For known users prefer `usePresenceOf`,
+ * of `presence:list` (up to `limit`), fetched on every (re)connect and
+ * patched by every `user:online` / `user:offline` this client hears (those
+ * of the users it watches: presence is scoped). For known users prefer `usePresenceOf`,
  * which is exact and cheaper.
  *
  * @example
@@ -49,7 +50,10 @@ export function useOnlineUsers({ limit }: { limit?: number } = {}): OnlineUsersS
   useEffect(() => {
     if (status === 'connected') refresh();
   }, [status, refresh]);
-  useRealtimeEvent('user:online', refresh);
-  useRealtimeEvent('user:offline', refresh);
+  // Patched locally, not fetched again: several lists on a page must not turn each event into requests.
+  useRealtimeEvent('user:online', ({ userId, at }) =>
+    setState((s) => ({ ...s, users: [...without(s.users, userId), { userId, since: at }] })),
+  );
+  useRealtimeEvent('user:offline', ({ userId }) => setState((s) => ({ ...s, users: without(s.users, userId) })));
   return { ...state, refresh };
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useSyncExternalStore } from './react.js';
 import type { UserPresence } from 'socketkit';
 import type { UserId } from 'socketkit/protocol';
 import { UNKNOWN_PRESENCE } from './presence-unknown.js';

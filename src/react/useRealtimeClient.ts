@@ -1,4 +1,4 @@
-import { createContext, useContext } from 'react';
+import { createContext, useContext } from './react.js';
 import type { RealtimeClient } from 'socketkit';
 
 /** The client of the nearest `<RealtimeProvider>`; null outside any. */

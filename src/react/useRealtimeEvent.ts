@@ -1,4 +1,4 @@
-import { useEffect, useInsertionEffect, useRef } from 'react';
+import { useEffect, useInsertionEffect, useRef } from './react.js';
 import type { ServerEventMap } from 'socketkit/protocol';
 import { useRealtimeClient } from './useRealtimeClient.js';
 

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo } from './react.js';
 import type { ConnectionSnapshot } from 'socketkit';
 import { useRealtimeClient } from './useRealtimeClient.js';
 import { bound, useStore } from './useStore.js';

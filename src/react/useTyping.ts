@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useSyncExternalStore } from 'react';
+import { useCallback, useMemo, useSyncExternalStore } from './react.js';
 import type { ConversationId, UserId } from 'socketkit/protocol';
 import { useJoinedConversation } from './useJoinedConversation.js';
 import { bound } from './useStore.js';

@@ -1,10 +1,10 @@
 import type { Server, Socket } from 'socket.io';
-import { userRoom } from '../protocol/index.js';
+import { conversationRoom, userRoom } from '../protocol/index.js';
 import type { Ack, ConnectionErrorPayload, ProtocolError, RequestEvent } from '../protocol/index.js';
 import type { ConnectionContext } from './connection-context.js';
 import { RequestError, toProtocolError } from './errors.js';
 import type { SocketkitLogger } from './logger.js';
-import { WatchSet, type PresenceTracker } from './presence.js';
+import { WatchSet, presenceRoom, type PresenceTracker } from './presence.js';
 import { TokenBucket, type RateLimitOptions } from './rate-limit.js';
 import { isRequestEvent, requestHandlers } from './requests.js';
 import type { SocketkitStore } from './store.js';
@@ -25,6 +25,8 @@ export interface ConnectionDeps {
 
 /** `setTimeout` caps at ~24.8 days; a later expiry is re-armed in steps. */
 const MAX_TIMER_MS = 2_147_483_647;
+const PRESENCE_PREFIX = presenceRoom('');
+const CONVERSATION_PREFIX = conversationRoom('');
 /** At most one `connection:error` RATE_LIMITED per socket per this long, so a flood is not echoed back. */
 const RATE_NOTICE_INTERVAL_MS = 1000;
 
@@ -74,7 +76,9 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
       fail(event, ack, { code: 'RATE_LIMITED', message: 'Too many requests', retryAfterMs });
       return;
     }
-    if (isRequestEvent(event) || socket.listeners(event).length > 0) {
+    // 'error' is the server-side error channel of a Socket.IO socket (middleware
+    // failures); a client must not be able to trigger its listeners.
+    if (isRequestEvent(event) || (event !== 'error' && socket.listeners(event).length > 0)) {
       next();
       return;
     }
@@ -87,6 +91,7 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
     });
   }
 
+  if (socket.recovered) restoreRecoveredState(ctx);
   void socket.join(userRoom(userId));
   presence.connect(userId);
   Promise.resolve(deps.store.upsertUser(identity.profile)).catch((error: unknown) =>
@@ -105,6 +110,40 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
 
   socket.emit('connection:established', { userId, socketId: socket.id, serverTime: new Date().toISOString() });
   logger.info(`connect ${userId} (socket ${socket.id}, ${socket.conn.transport.name})`);
+}
+
+/**
+ * A socket restored by connection state recovery is back in its rooms, but
+ * this server's bookkeeping for it is new: rebuild the watch counts and the
+ * joined conversations from the rooms so leave/unsubscribe keep working.
+ */
+function restoreRecoveredState(ctx: ConnectionContext): void {
+  for (const room of ctx.socket.rooms) {
+    if (room.startsWith(PRESENCE_PREFIX)) {
+      const watched = room.slice(PRESENCE_PREFIX.length);
+      ctx.explicitWatches.add(watched);
+      ctx.watches.adopt(watched);
+    }
+  }
+  for (const room of ctx.socket.rooms) {
+    if (!room.startsWith(CONVERSATION_PREFIX)) continue;
+    const conversationId = room.slice(CONVERSATION_PREFIX.length);
+    Promise.resolve(ctx.store.getConversation(conversationId))
+      .then((conversation) => {
+        if (!conversation || !conversation.participantIds.includes(ctx.userId)) {
+          void ctx.socket.leave(room);
+          return;
+        }
+        const others = conversation.participantIds.filter((id) => id !== ctx.userId);
+        ctx.joined.set(conversationId, others);
+        // Already watched through the restored presence rooms: count, don't re-join.
+        for (const id of others) {
+          if (ctx.explicitWatches.delete(id)) continue;
+          ctx.watches.add([id]);
+        }
+      })
+      .catch((error: unknown) => ctx.logger.error(`restoring ${room} for ${ctx.userId} failed`, error));
+  }
 }
 
 async function handleRequest(

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Conversation, Message, UserProfile } from '../protocol/index.js';
+import type { ProfileClaims } from './auth.js';
 import type { SeedConversation, SeedData } from './seed-data.js';
 import type {
   AppendMessageInput,
@@ -32,8 +33,18 @@ const FILLER = [
   'Thanks, that helps a lot!',
 ];
 
-/** The store behind `createMemoryStore`, with a synchronous API. */
+/** The store behind `createMemoryStore`: the same contract, answered synchronously. */
 export interface MemoryStore extends SocketkitStore {
+  getUser(userId: string): UserProfile | undefined;
+  listUsers(): UserProfile[];
+  upsertUser(profile: ProfileClaims): void;
+  getConversation(conversationId: string): Conversation | undefined;
+  listConversations(userId: string): Conversation[];
+  createConversation(input: CreateConversationInput): Conversation;
+  isParticipant(conversationId: string, userId: string): boolean | undefined;
+  lastSeq(conversationId: string): number;
+  appendMessage(input: AppendMessageInput): AppendMessageResult;
+  history(query: HistoryQuery): HistoryPage;
   reset(): void;
 }
 

@@ -46,7 +46,7 @@ export class PresenceTracker {
     const since = new Date().toISOString();
     this.online.set(userId, { sockets: 1, since, graceTimer: null });
     this.sorted = null;
-    this.io.to(presenceRoom(userId)).emit('user:online', { userId, at: since });
+    this.announce(userId, 'user:online', { userId, at: since });
   }
 
   /** A socket of `userId` went away. The last one starts the grace period (or goes offline at once). */
@@ -70,7 +70,14 @@ export class PresenceTracker {
     this.sorted = null;
     const lastSeen = new Date().toISOString();
     this.lastSeen.set(userId, lastSeen);
-    this.io.to(presenceRoom(userId)).emit('user:offline', { userId, lastSeen });
+    this.announce(userId, 'user:offline', { userId, lastSeen });
+  }
+
+  private announce(userId: UserId, event: 'user:online' | 'user:offline', payload: object): void {
+    const room = presenceRoom(userId);
+    // Nobody watching (the common case in a connect storm): skip encoding a packet for no one.
+    if (!this.io.sockets.adapter.rooms.has(room)) return;
+    this.io.to(room).emit(event, payload);
   }
 
   isOnline(userId: UserId): boolean {
@@ -130,6 +137,8 @@ export class WatchSet {
   constructor(private readonly socket: Socket) {}
 
   add(userIds: Iterable<UserId>): void {
+    // A request that finished after its socket left (slow async store) must not re-add rooms.
+    if (!this.socket.connected) return;
     const rooms: string[] = [];
     for (const userId of userIds) {
       const count = this.counts.get(userId) ?? 0;
@@ -154,5 +163,10 @@ export class WatchSet {
 
   has(userId: UserId): boolean {
     return this.counts.has(userId);
+  }
+
+  /** Counts a watch whose room the socket is already in (a recovered session). */
+  adopt(userId: UserId): void {
+    this.counts.set(userId, (this.counts.get(userId) ?? 0) + 1);
   }
 }

@@ -79,6 +79,8 @@ export const requestHandlers: Record<RequestEvent, RequestHandler> = {
     ]);
     if (!conversation) throw new RequestError('NOT_FOUND', `Conversation ${conversationId} not found`);
     const room = conversationRoom(conversationId);
+    // The socket may have left while the store answered: joining now would leak a room entry.
+    if (!ctx.socket.connected) throw new RequestError('BAD_REQUEST', 'Socket disconnected');
     if (!ctx.joined.has(conversationId)) {
       // Joining watches the other participants' presence, released on leave.
       const others = conversation.participantIds.filter((id) => id !== ctx.userId);

@@ -19,6 +19,8 @@ export class TypingState {
   ) {}
 
   start(conversationId: ConversationId): void {
+    // Too late: the socket left while the membership check ran.
+    if (!this.socket.connected) return;
     const timer = this.timers.get(conversationId);
     if (timer) {
       timer.refresh();

@@ -25,8 +25,10 @@ export const ConnectionStatus = forwardRef<HTMLSpanElement, ConnectionStatusProp
   { showLabel = true, className, ...rest },
   ref,
 ) {
-  const { status } = useSocket();
+  const { status: raw, attempt } = useSocket();
   const { strings } = useSocketkitUI();
+  // A first connection that already failed and waits to retry is, to a person, reconnecting.
+  const status: Status = raw === 'connecting' && attempt > 0 ? 'reconnecting' : raw;
   const label = strings[LABEL[status]] as string;
   return (
     <span ref={ref} role="status" {...rest} className={cx('sk-status', className)} data-status={status}>

@@ -3,14 +3,19 @@
  * the dev token endpoint, so designers see presence and typing from "other
  * people" without opening more tabs.
  */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { fetchToken, serverUrl } from './server';
 
-/** Keeps `userIds` online while mounted; with `typingIn`, they keep typing there. */
-export function useOtherUsers(userIds: readonly string[], typingIn?: string): void {
+/**
+ * Keeps `userIds` online while mounted; with `typingIn`, they keep typing there.
+ * Returns true once all of them are connected.
+ */
+export function useOtherUsers(userIds: readonly string[], typingIn?: string): boolean {
   const key = userIds.join(',');
+  const [connected, setConnected] = useState(0);
   useEffect(() => {
+    setConnected(0);
     const sockets: Socket[] = [];
     const timers: ReturnType<typeof setInterval>[] = [];
     let closed = false;
@@ -19,6 +24,7 @@ export function useOtherUsers(userIds: readonly string[], typingIn?: string): vo
         if (closed) return;
         const socket = io(serverUrl(), { auth: { token }, transports: ['websocket'] });
         sockets.push(socket);
+        socket.once('connection:established', () => setConnected((n) => n + 1));
         if (!typingIn) return;
         const type = () => socket.emit('typing:start', { conversationId: typingIn }, () => undefined);
         socket.on('connect', () => {
@@ -34,4 +40,5 @@ export function useOtherUsers(userIds: readonly string[], typingIn?: string): vo
       sockets.forEach((s) => s.disconnect());
     };
   }, [key, typingIn]);
+  return connected >= userIds.length;
 }

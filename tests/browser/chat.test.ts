@@ -6,7 +6,7 @@
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from 'socketkit/protocol';
 import { openStory, type StoryPage } from './support/pages.js';
 import { ROOT } from './support/storybook.js';
@@ -18,8 +18,11 @@ const open: StoryPage[] = [];
 beforeAll(async () => {
   fx = await setupBrowserFixture();
 });
+// Close every page a test opened, also when it failed: a left-over page keeps its user online.
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((p) => p.close().catch(() => undefined)));
+});
 afterAll(async () => {
-  await Promise.all(open.map((p) => p.close().catch(() => undefined)));
   await fx?.close();
 });
 
@@ -70,7 +73,6 @@ describe('ChatPanel in Chromium', () => {
     copyFileSync(shot, join(ROOT, 'docs/images/chat-panel.png'));
     expect(alice.errors).toEqual([]);
     expect(bob.errors).toEqual([]);
-    await Promise.all([alice.close(), bob.close()]);
   });
 
   it('flips a presence badge to offline when the other page closes', async () => {
@@ -84,7 +86,6 @@ describe('ChatPanel in Chromium', () => {
     await alice.page.locator('.sk-presence[data-online="false"]').waitFor(T);
     expect(await badge.innerText()).toMatch(/^Last seen (now|\d+ seconds? ago)$/);
     expect(alice.errors).toEqual([]);
-    await alice.close();
   });
 
   it('shows the banner while the server is down and delivers messages typed meanwhile exactly once', async () => {
@@ -123,6 +124,46 @@ describe('ChatPanel in Chromium', () => {
     expect(messages.map((m) => m.content)).toEqual(['typed while offline #1', 'typed while offline #2']);
     // Only the expected network noise of a stopped server is in the console.
     for (const p of [alice, bob]) expect(p.errors.filter((e) => !isNetworkNoise(e))).toEqual([]);
+  });
+
+  it('loads older history when scrolled to the top, keeping the reading position, with bounded rows', async () => {
+    const p = await story('chat-chatpanel--long-history', 'alice');
+    await p.page.locator('.sk-chat[data-status="joined"] .sk-message').first().waitFor(T);
+    const setSize = () =>
+      p.page.evaluate(() => Number(document.querySelector('.sk-message-list [role="listitem"]')?.getAttribute('aria-setsize') ?? 0));
+    const initial = await setSize();
+    expect(initial).toBeGreaterThan(0);
+    // Opens at the newest message.
+    expect(await p.page.evaluate(() => {
+      const l = document.querySelector('.sk-message-list')!;
+      return l.scrollHeight - l.scrollTop - l.clientHeight;
+    })).toBeLessThan(40);
+
+    // Scroll to the top and remember the first message on screen and where it is.
+    const anchor = await p.page.evaluate(() => {
+      const l = document.querySelector<HTMLElement>('.sk-message-list')!;
+      l.scrollTop = 0;
+      l.dispatchEvent(new Event('scroll'));
+      const top = l.getBoundingClientRect().top;
+      const first = [...l.querySelectorAll<HTMLElement>('.sk-message-content')].find((e) => e.getBoundingClientRect().bottom > top)!;
+      return { text: first.textContent!, y: first.getBoundingClientRect().top - top };
+    });
+    await p.page.waitForFunction((n) => Number(document.querySelector('.sk-message-list [role="listitem"]')?.getAttribute('aria-setsize')) > n, initial, T);
+    await p.page.locator('.sk-message-list[data-loading-older="false"]').waitFor({ state: 'attached', ...T });
+    const after = await p.page.evaluate((text) => {
+      const l = document.querySelector<HTMLElement>('.sk-message-list')!;
+      const el = [...l.querySelectorAll<HTMLElement>('.sk-message-content')].find((e) => e.textContent === text);
+      return {
+        y: el ? el.getBoundingClientRect().top - l.getBoundingClientRect().top : null,
+        rows: l.querySelectorAll('[role="listitem"]').length,
+      };
+    }, anchor.text);
+    // The message that was on top is still on screen, where it was (give or take re-measuring).
+    expect(after.y).not.toBeNull();
+    expect(Math.abs(after.y! - anchor.y)).toBeLessThan(80);
+    expect(after.rows).toBeLessThan(80);
+    expect(await setSize()).toBeGreaterThan(initial);
+    expect(p.errors).toEqual([]);
   });
 });
 

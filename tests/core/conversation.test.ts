@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LIMITS, TYPING_EXPIRY_MS, type Message, type RealtimeClient } from 'socketkit';
+import { MAX_CATCH_UP, TYPING_EXPIRY_MS, type Message, type RealtimeClient } from 'socketkit';
+import { LIMITS } from 'socketkit/protocol';
 import { fakeClient, flush, type FakeSocket } from './fake-socket.js';
 
 let client: RealtimeClient | undefined;
@@ -119,6 +120,45 @@ describe('conversation handle', () => {
     expect(room.getSnapshot().status).toBe('joined');
   });
 
+  it('one socket event, one notification; no change, same snapshot', async () => {
+    const { client, socket } = await setup();
+    const { room } = await joined(socket, client);
+    socket.serverEmit('user:typing', { conversationId: 'c1', userId: 'bob', isTyping: true });
+    const listener = vi.fn();
+    room.subscribe(listener);
+    socket.serverEmit('message:new', msg(4, 'bob')); // adds a message and ends bob's typing
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(room.getSnapshot()).toMatchObject({ typingUserIds: [] });
+    const snap = room.getSnapshot();
+    socket.serverEmit('message:new', msg(4, 'bob'));
+    socket.serverEmit('user:typing', { conversationId: 'c1', userId: 'carol', isTyping: false });
+    socket.serverEmit('message:new', msg(9, 'bob', 'another-room'));
+    expect(room.getSnapshot()).toBe(snap);
+    expect(listener).toHaveBeenCalledTimes(1);
+  });
+
+  it('after missing more than MAX_CATCH_UP messages, or when the server forgot some, reloads from the newest page', async () => {
+    vi.useFakeTimers();
+    const { client, socket } = await setup();
+    const { room } = await joined(socket, client);
+    const reconnect = async (lastSeq: number, page: Message[]) => {
+      socket.drop();
+      await vi.advanceTimersByTimeAsync(1000);
+      socket.accept('me');
+      await flush();
+      socket.reply('conversation:join', { ok: true, conversationId: 'c1', room: 'conversation:c1', participantIds: ['me', 'bob'], lastSeq });
+      await flush();
+      expect(socket.of('conversation:history').at(-1)?.payload).toEqual({ conversationId: 'c1' });
+      socket.reply('conversation:history', { ok: true, messages: page, hasMore: page[0]!.seq > 1 });
+      await flush();
+    };
+    await reconnect(3 + MAX_CATCH_UP + 1, range(955, 1004));
+    expect(seqs(client)).toEqual(range(955, 1004).map((m) => m.seq));
+    expect(room.getSnapshot()).toMatchObject({ status: 'joined', hasMore: true });
+    await reconnect(2, range(1, 2)); // a server restarted with less
+    expect(seqs(client)).toEqual([1, 2]);
+  });
+
   it('loadOlder asks for the page before the oldest seq', async () => {
     const { client, socket } = await setup();
     const { room } = await joined(socket, client, range(51, 100), true);
@@ -151,6 +191,19 @@ describe('sending and the outbox', () => {
     socket.reply('message:send', { ok: true, message: { ...msg(5, 'me'), clientMessageId: sent.clientMessageId, content: 'hi' } });
     await expect(p).resolves.toMatchObject({ status: 'sent', seq: 5, content: 'hi' });
     expect(seqs(client)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('makes unique clientMessageIds without crypto.randomUUID (insecure contexts)', () => {
+    vi.stubGlobal('crypto', undefined);
+    try {
+      const { client: c } = fakeClient();
+      client = c;
+      for (let i = 0; i < 50; i++) void c.conversation('c1').send(`m${i}`);
+      const ids = c.conversation('c1').getSnapshot().messages.map((m) => m.clientMessageId);
+      expect(new Set(ids).size).toBe(50);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('validates content before sending', async () => {
@@ -214,6 +267,25 @@ describe('sending and the outbox', () => {
     expect(room.getSnapshot().messages).toEqual([]);
   });
 
+  it('retries a send that timed out or hit INTERNAL, with the same clientMessageId', async () => {
+    vi.useFakeTimers();
+    const { client, socket } = await setup({ requestTimeoutMs: 500 });
+    const sending = client.conversation('c1').send('persistent');
+    await flush();
+    await vi.advanceTimersByTimeAsync(500); // no ack: TIMEOUT
+    expect(client.conversation('c1').getSnapshot().messages[0]?.status).toBe('sending');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(socket.of('message:send')).toHaveLength(2);
+    socket.reply('message:send', { ok: false, error: { code: 'INTERNAL', message: 'oops' } }); // the late first ack is ignored
+    socket.reply('message:send', { ok: false, error: { code: 'INTERNAL', message: 'oops' } });
+    await vi.advanceTimersByTimeAsync(1000);
+    const sent = socket.of('message:send').map((p) => (p.payload as { clientMessageId: string }).clientMessageId);
+    expect(sent).toHaveLength(3);
+    expect(new Set(sent).size).toBe(1);
+    socket.reply('message:send', { ok: true, message: { ...msg(1, 'me'), clientMessageId: sent[0], content: 'persistent' } });
+    await expect(sending).resolves.toMatchObject({ status: 'sent', seq: 1 });
+  });
+
   it('rejects with OUTBOX_FULL past outbox.maxSize', async () => {
     const { client } = fakeClient({ outbox: { maxSize: 2 } });
     const room = client.conversation('c1');
@@ -224,13 +296,17 @@ describe('sending and the outbox', () => {
     client.destroy();
   });
 
-  it('persists the outbox and restores it as pending when the conversation is opened', async () => {
+  it.each(['async', 'sync'])('persists the outbox (%s storage) and restores it as pending when the conversation is opened', async (kind) => {
     const data = new Map<string, string>();
-    const storage = {
-      getItem: async (k: string) => data.get(k) ?? null,
-      setItem: async (k: string, v: string) => void data.set(k, v),
-      removeItem: async (k: string) => void data.delete(k),
+    const sync = {
+      getItem: (k: string) => data.get(k) ?? null,
+      setItem: (k: string, v: string) => void data.set(k, v),
+      removeItem: (k: string) => void data.delete(k),
     };
+    const storage =
+      kind == 'sync'
+        ? sync
+        : { getItem: async (k: string) => sync.getItem(k), setItem: async (k: string, v: string) => sync.setItem(k, v), removeItem: async (k: string) => sync.removeItem(k) };
     const first = fakeClient({ outbox: { storage } });
     void first.client.conversation('c1').send('kept 1');
     void first.client.conversation('c1').send('kept 2');

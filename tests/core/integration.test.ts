@@ -114,6 +114,18 @@ describe('against the real server', () => {
     expect(status(alice)).toBe('failed');
   });
 
+  it('a token already expired at the handshake is refreshed at once, without failing', async () => {
+    const tokens = [server.signToken({ userId: 'alice' }, { expiresInS: -60 }), server.token('alice')];
+    const getToken = vi.fn(() => tokens.shift() ?? null);
+    const alice = realClient(server, 'alice', { getToken });
+    const seen: string[] = [];
+    alice.connection.subscribe(() => seen.push(status(alice)));
+    await connected(alice);
+    expect(getToken).toHaveBeenCalledTimes(2);
+    expect(seen).not.toContain('failed');
+    expect(alice.connection.getSnapshot()).toMatchObject({ userId: 'alice', attempt: 0 });
+  });
+
   it('a token expiring while connected is replaced without failing; messages keep flowing', async () => {
     const getToken = vi.fn(() => server.signToken({ userId: 'alice' }, { expiresInS: 2 }));
     const alice = realClient(server, 'alice', { getToken });

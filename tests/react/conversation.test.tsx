@@ -83,11 +83,18 @@ describe('useConversation between two rendered clients', () => {
     });
     await waitFor(() => expect(result.current.chat.status).toBe('joined'));
     expect(roomSize(env.server, 'conversation:alice-bob')).toBe(1);
+    const { send, loadOlder, startTyping } = result.current.chat;
     const bob = await env.server.connect('bob');
     bob.emit('conversation:join', 'alice-bob', () => bob.emit('typing:start', { conversationId: 'alice-bob' }));
     await waitFor(() => expect(result.current.typing.typingUserIds).toEqual(['bob']));
     bob.emit('typing:stop', { conversationId: 'alice-bob' });
     await waitFor(() => expect(result.current.typing.typingUserIds).toEqual([]));
+    await sendAs(bob, 'alice-bob', 'identity check');
+    await waitFor(() => expect(result.current.chat.messages.at(-1)?.content).toBe('identity check'));
+    // Actions keep their identity across snapshots: safe in deps and memo props.
+    expect(result.current.chat.send).toBe(send);
+    expect(result.current.chat.loadOlder).toBe(loadOlder);
+    expect(result.current.chat.startTyping).toBe(startTyping);
   });
 });
 

@@ -32,10 +32,11 @@ describe('usePresence', () => {
     await waitFor(() => expect(client.presence.get('bob')).toBeDefined());
     expect(dot().textContent).toBe('offline');
 
-    const tab1 = await env.server.connect('bob');
+    // Two tabs of bob: two socketkit clients.
+    const tab1 = env.client('bob');
     await waitFor(() => expect(dot().textContent).toBe('online'));
-    const tab2 = await env.server.connect('bob');
-    expect(await socketsOf(env.server, 'bob')).toBe(2);
+    const tab2 = env.client('bob');
+    await waitFor(async () => expect(await socketsOf(env.server, 'bob')).toBe(2));
 
     tab1.disconnect();
     await waitFor(async () => expect(await socketsOf(env.server, 'bob')).toBe(1));

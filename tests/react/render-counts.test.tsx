@@ -2,7 +2,7 @@ import { Profiler, type ProfilerOnRenderCallback } from 'react';
 import { act, render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { Ack, MessageSendResult } from 'socketkit/protocol';
-import { RealtimeProvider, useConversation, usePresence, useTyping } from 'socketkit/react';
+import { RealtimeProvider, useConversation, usePresence, usePresenceOf, useTyping } from 'socketkit/react';
 import { useTestServer } from './helpers.js';
 
 const env = useTestServer();
@@ -14,6 +14,11 @@ function renderCounter() {
     if (phase !== 'mount') updates.set(id, (updates.get(id) ?? 0) + 1);
   };
   return { updates, onRender, reset: () => updates.clear(), total: () => [...updates.values()].reduce((a, b) => a + b, 0) };
+}
+
+function Group({ ids }: { ids: string[] }) {
+  const presence = usePresenceOf(ids);
+  return <i>{[...presence.values()].filter((p) => p.online).length}</i>;
 }
 
 function Dot({ userId }: { userId: string }) {
@@ -39,6 +44,13 @@ describe('render counts (React Profiler)', () => {
             </Profiler>
           );
         })}
+        {/* usePresenceOf: a group without the user that changes, and one with it. */}
+        <Profiler id="group-without#" onRender={counter.onRender}>
+          <Group ids={['user-1', 'user-2', 'user-3']} />
+        </Profiler>
+        <Profiler id="group-with#" onRender={counter.onRender}>
+          <Group ids={['user-1', 'user-7', 'user-3']} />
+        </Profiler>
       </RealtimeProvider>,
     );
     await waitFor(() => expect(users.every((id) => client.presence.get(id) !== undefined)).toBe(true), { timeout: 5000 });
@@ -49,6 +61,9 @@ describe('render counts (React Profiler)', () => {
     const targetConsumers = consumers / userCount;
     const tab = await env.server.connect(target);
     await waitFor(() => expect(screen.getAllByTestId(`dot-${target}`).every((d) => d.textContent === 'on')).toBe(true));
+    expect(counter.updates.get('group-with#')).toBe(1);
+    expect(counter.updates.get('group-without#')).toBeUndefined();
+    counter.updates.delete('group-with#');
     const onlineUpdates = counter.total();
     expect([...counter.updates.keys()].every((id) => id.startsWith(`${target}#`))).toBe(true);
     expect([...counter.updates.values()].every((n) => n === 1)).toBe(true);
@@ -57,9 +72,12 @@ describe('render counts (React Profiler)', () => {
     counter.reset();
     tab.disconnect();
     await waitFor(() => expect(screen.getAllByTestId(`dot-${target}`).every((d) => d.textContent === 'off')).toBe(true));
+    expect(counter.updates.get('group-with#')).toBe(1);
+    expect(counter.updates.get('group-without#')).toBeUndefined();
+    counter.updates.delete('group-with#');
     expect([...counter.updates.keys()].every((id) => id.startsWith(`${target}#`))).toBe(true);
     expect(counter.total()).toBe(targetConsumers);
-    console.info(`[render-counts] ${consumers} usePresence consumers / ${userCount} users: online → ${onlineUpdates} re-renders, offline → ${counter.total()} re-renders (expected ${targetConsumers} each)`);
+    console.info(`[render-counts] ${consumers} usePresence consumers / ${userCount} users: online → ${onlineUpdates} re-renders, offline → ${counter.total()} re-renders (expected ${targetConsumers} each); usePresenceOf group with that user: 1, without: 0`);
   });
 
   it('a new message re-renders each conversation consumer once, and typing/presence consumers not at all', async () => {

@@ -3,6 +3,8 @@ import { renderToString } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRealtimeClient, type RealtimeClient } from 'socketkit';
 import { RealtimeProvider, useRealtimeClient } from 'socketkit/react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useLiveConversationList, useRealtimeQueryBridge } from 'socketkit/react-query';
 import { startServer } from '../support/server.js';
 import { EveryHook } from './ssr-app.js';
 
@@ -41,6 +43,26 @@ describe('server rendering', () => {
     expect(bob.connected).toBe(true);
     const sockets = await server.io.fetchSockets();
     expect(sockets.map((s) => s.data.userId)).toEqual(['bob']);
+  });
+
+  it('renders the react-query bridge hooks too', () => {
+    const client = createRealtimeClient({ url: server.url, autoConnect: false });
+    function Live() {
+      useLiveConversationList({ queryKey: ['conversations'] });
+      useRealtimeQueryBridge({ event: 'message:new', queryKey: ['messages'] });
+      return <p>live</p>;
+    }
+    const html = renderToString(
+      <QueryClientProvider client={new QueryClient()}>
+        <RealtimeProvider client={client}>
+          <Live />
+          <EveryHook />
+        </RealtimeProvider>
+      </QueryClientProvider>,
+    );
+    expect(html).toContain('<p>live</p>');
+    expect(client.connection.getSnapshot().status).toBe('idle');
+    client.destroy();
   });
 
   it('renders with a client given by the app', () => {

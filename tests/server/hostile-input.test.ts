@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Ack, ConnectionErrorPayload, Message } from 'socketkit/protocol';
 import { startServer, type TestServer } from '../support/server.js';
 import { collect, emitAck, once, waitFor } from '../support/wait.js';
-import type { Socket } from 'socket.io-client';
 
 let server: TestServer;
 afterEach(async () => {
@@ -73,6 +72,11 @@ describe('hostile input', () => {
     const error = once<ConnectionErrorPayload>(mallory, 'connection:error');
     mallory.emit('no:such-event', 1, 2, 3);
     expect(await error).toMatchObject({ code: 'BAD_REQUEST', event: 'no:such-event' });
+    // Names that mean something to an EventEmitter or to JavaScript objects.
+    for (const name of ['error', '__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      expect(await emitAck(mallory, name, { x: 1 }), name).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    }
+    await stillServes(server);
   });
 
   it('refuses extra arguments and a non-function in the ack position', async () => {
@@ -118,14 +122,20 @@ describe('hostile input', () => {
     const bystander = await server.connect('erin');
     const mallory = await server.connect('mallory');
     const errors = collect<ConnectionErrorPayload>(mallory, 'connection:error');
+    const startedAt = Date.now();
     for (let i = 0; i < 2000; i++) mallory.emit('message:send', { conversationId: 'general', content: `spam ${i}`, clientMessageId: `f${i}` });
     for (let i = 0; i < 500; i++) mallory.emit('garbage:event', { i });
     await waitFor(() => errors.events.some((e) => e.code === 'RATE_LIMITED'), { timeoutMs: 5000 });
-    // The rate limit keeps a flood from being echoed back error by error.
-    expect(errors.events.length).toBeLessThan(50);
     const stored = await emitAck<Ack<{ messages: Message[] }>>(bystander, 'conversation:history', { conversationId: 'general', afterSeq: 0, limit: 200 });
     expect(stored.ok && stored.messages.filter((m) => m.senderId === 'mallory')).toEqual([]);
     await stillServes(server);
+    // The flood is not echoed back error by error: at most one RATE_LIMITED
+    // notice a second, and other errors only for what the bucket let through.
+    const elapsedS = (Date.now() - startedAt) / 1000;
+    const notices = errors.events.filter((e) => e.code === 'RATE_LIMITED').length;
+    expect(notices).toBeLessThanOrEqual(Math.ceil(elapsedS) + 1);
+    expect(errors.events.length - notices).toBeLessThanOrEqual(30 + Math.ceil(elapsedS * 10));
+    expect(errors.events.length).toBeLessThan(2500);
   });
 
   it('handles binary payloads without crashing', async () => {
@@ -134,69 +144,5 @@ describe('hostile input', () => {
     const ack = await emitAck(mallory, 'message:send', { conversationId: 'general', content: new Uint8Array([1, 2, 3]), clientMessageId: 'bin' });
     expect(ack).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     await stillServes(server);
-  });
-});
-
-describe('rate limiting', () => {
-  it('answers RATE_LIMITED with retryAfterMs once the bucket is empty, and lets the client in again after it', async () => {
-    server = await startServer({ rateLimit: { burst: 3, perSecond: 5 } });
-    const alice = await server.connect('alice');
-    const acks: Ack[] = [];
-    for (let i = 0; i < 4; i++) acks.push(await emitAck<Ack>(alice, 'presence:list'));
-    expect(acks.slice(0, 3).every((a) => a.ok)).toBe(true);
-    const limited = acks[3];
-    expect(limited).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) } });
-    const retryAfterMs = limited && !limited.ok ? (limited.error.retryAfterMs ?? 0) : 0;
-    expect(retryAfterMs).toBeGreaterThan(0);
-    expect(retryAfterMs).toBeLessThanOrEqual(200);
-    const retryAt = Date.now() + retryAfterMs;
-    await waitFor(() => Date.now() >= retryAt, { timeoutMs: 1000 });
-    expect(await emitAck(alice, 'presence:list')).toMatchObject({ ok: true });
-  });
-
-  it('tells a fire-and-forget sender by connection:error with retryAfterMs', async () => {
-    server = await startServer({ rateLimit: { burst: 1, perSecond: 1 } });
-    const alice = await server.connect('alice');
-    const error = once<ConnectionErrorPayload>(alice, 'connection:error');
-    alice.emit('typing:start', { conversationId: 'general' });
-    alice.emit('typing:start', { conversationId: 'general' });
-    expect(await error).toMatchObject({ code: 'RATE_LIMITED', event: 'typing:start', retryAfterMs: expect.any(Number) });
-  });
-
-  it('is per socket: one user’s flood does not limit another', async () => {
-    server = await startServer({ rateLimit: { burst: 2, perSecond: 1 } });
-    const a = await server.connect('alice');
-    const b = await server.connect('bob');
-    for (let i = 0; i < 3; i++) await emitAck(a, 'presence:list');
-    expect(await emitAck(a, 'presence:list')).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
-    expect(await emitAck(b, 'presence:list')).toMatchObject({ ok: true });
-  });
-
-  it('lets an ordinary client through by default: a burst of 30', async () => {
-    server = await startServer();
-    const alice = await server.connect('alice');
-    const acks = await Promise.all(Array.from({ length: 30 }, () => emitAck<Ack>(alice, 'presence:list')));
-    expect(acks.every((a) => a.ok)).toBe(true);
-  });
-});
-
-describe('transports', () => {
-  it('works over HTTP long-polling only', async () => {
-    server = await startServer();
-    const polling: Socket = await server.connect('alice', { transports: ['polling'] });
-    expect(polling.io.engine.transport.name).toBe('polling');
-    const bob = await server.connect('bob');
-    await emitAck(polling, 'conversation:join', 'alice-bob');
-    const incoming = once<Message>(polling, 'message:new');
-    await emitAck(bob, 'message:send', { conversationId: 'alice-bob', content: 'over polling', clientMessageId: 'p1' });
-    expect((await incoming).content).toBe('over polling');
-    expect(await emitAck(polling, 'message:send', { conversationId: 'alice-bob', content: 'back', clientMessageId: 'p2' })).toMatchObject({ ok: true });
-  });
-
-  it('upgrades from polling to websocket with the default client transports', async () => {
-    server = await startServer();
-    const socket = await server.connect('alice', { transports: ['polling', 'websocket'] });
-    await waitFor(() => socket.io.engine.transport.name === 'websocket', { timeoutMs: 3000 });
-    expect(await emitAck(socket, 'presence:list')).toMatchObject({ ok: true });
   });
 });

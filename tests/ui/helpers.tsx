@@ -32,7 +32,7 @@ export function makeClient(server: TestServer | { url: string; token(id: string)
 }
 
 /** Waits until the client is connected. */
-export function connected(client: RealtimeClient, timeoutMs = 5000): Promise<true> {
+export function connected(client: RealtimeClient, timeoutMs = 5000): Promise<boolean> {
   return waitFor(() => client.connection.getSnapshot().status === 'connected', { timeoutMs, message: 'client connected' });
 }
 

@@ -17,19 +17,34 @@ export interface StoryPage {
   close(): Promise<void>;
 }
 
-/** A fresh context (own storage, own service workers) pointed at `serverUrl`. */
+/** A context (own storage, cache and service workers) whose pages reach the server at `serverUrl`. */
+export async function newStoryContext(browser: Browser, serverUrl: string): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 760 }, reducedMotion: 'reduce' });
+  await context.addInitScript((url) => {
+    (window as unknown as { __SOCKETKIT_SERVER_URL__: string }).__SOCKETKIT_SERVER_URL__ = url;
+  }, serverUrl);
+  return context;
+}
+
+/**
+ * Opens a story in its own page. Pass `context` to share one (and its HTTP
+ * cache) between stories; otherwise the page gets a fresh context of its own.
+ */
 export async function openStory(
   browser: Browser,
   storybookUrl: string,
   serverUrl: string,
   id: string,
-  { user, globals = {}, viewport = { width: 1000, height: 760 } }: { user?: string; globals?: Record<string, string>; viewport?: { width: number; height: number } } = {},
+  {
+    user,
+    globals = {},
+    viewport,
+    context: shared,
+  }: { user?: string; globals?: Record<string, string>; viewport?: { width: number; height: number }; context?: BrowserContext } = {},
 ): Promise<StoryPage> {
-  const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
-  await context.addInitScript((url) => {
-    (window as unknown as { __SOCKETKIT_SERVER_URL__: string }).__SOCKETKIT_SERVER_URL__ = url;
-  }, serverUrl);
+  const context = shared ?? (await newStoryContext(browser, serverUrl));
   const page = await context.newPage();
+  if (viewport) await page.setViewportSize(viewport);
   const errors: string[] = [];
   page.on('console', (msg) => {
     if (msg.type() === 'error') errors.push(msg.text());
@@ -39,12 +54,13 @@ export async function openStory(
   page.on('response', (res) => {
     if (res.status() >= 400) errors.push(`HTTP ${res.status()} ${res.url()}`);
   });
-  const g = Object.entries({ ...(user ? { user } : {}), ...globals })
+  // `a11y.manual`: the a11y addon would run its own axe after each render; the test runs axe itself.
+  const g = Object.entries({ ...(user ? { user } : {}), 'a11y.manual': '!true', ...globals })
     .map(([k, v]) => `${k}:${v}`)
     .join(';');
-  await page.goto(`${storybookUrl}/iframe.html?id=${id}&viewMode=story${g ? `&globals=${g}` : ''}`);
+  await page.goto(`${storybookUrl}/iframe.html?id=${id}&viewMode=story&globals=${g}`);
   await page.waitForFunction(() => (document.querySelector('#storybook-root')?.childElementCount ?? 0) > 0, null, { timeout: 20_000 });
-  return { page, context, errors, close: () => context.close() };
+  return { page, context, errors, close: () => (shared ? page.close() : context.close()) };
 }
 
 /** Serious and critical axe-core violations on the page, as readable strings. */

@@ -1,0 +1,101 @@
+/**
+ * Every story of the built Storybook in real Chromium, live against the
+ * bundled server: it renders, logs no console errors, and axe-core finds no
+ * serious or critical violations (contrast included). Key stories are also
+ * checked in the dark theme. Screenshots go to test-artifacts/screenshots/.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { axeViolations, newStoryContext, openStory } from './support/pages.js';
+import { ensureStorybookBuilt, storyIndex } from './support/storybook.js';
+import { SCREENSHOTS, setupBrowserFixture, type BrowserFixture } from './support/setup.js';
+
+let fx: BrowserFixture;
+// One context for the stories (its HTTP cache keeps the 1 MB preview bundle); stories that
+// register MSW's service worker get their own, so the worker does not outlive them.
+let shared: BrowserContext;
+beforeAll(async () => {
+  fx = await setupBrowserFixture();
+  shared = await newStoryContext(fx.browser, fx.server.url);
+});
+afterAll(async () => {
+  await shared?.close();
+  await fx?.close();
+});
+
+/** What shows that a story reached the state it is about (default: it rendered and connected). */
+const READY: Record<string, string> = {
+  'connection-connectionbanner--reconnecting': '.sk-banner[data-state="reconnecting"]',
+  'connection-connectionbanner--offline': '.sk-banner[data-state="offline"]',
+  'connection-connectionbanner--failed': '.sk-banner[data-state="failed"]',
+  'connection-connectionbanner--unauthorized': '.sk-banner[data-state="unauthorized"]',
+  'connection-connectionstatus--reconnecting': '.sk-status[data-status="reconnecting"]',
+  'connection-connectionstatus--failed': '.sk-status[data-status="failed"]',
+  'chat-chatpanel--offline': '.sk-banner[data-state="offline"]',
+  'chat-messagecomposer--offline': '.sk-composer[data-queued="true"]',
+  'chat-chatpanel--several-typing': '.sk-typing[data-active="true"]:has-text("3 people are typing")',
+  'chat-chatpanel--empty-conversation': '.sk-empty',
+  'chat-typingindicator--one-person': '.sk-typing:has-text("Bob Chen is typing")',
+  'chat-typingindicator--two-people': '.sk-typing:has-text("Bob Chen and Carol Díaz are typing")',
+  'chat-typingindicator--several-people': '.sk-typing:has-text("3 people are typing")',
+  'notifications-notificationtoaster--live': '.sk-toast',
+  'presence-avatarstack--many-online': '.sk-avatar-more',
+  'presence-avatarstack--few-online': '.sk-avatar-stack[data-count="3"]',
+  'presence-presencebadge--online': '.sk-presence[data-online="true"]',
+  'presence-presencelist--directory-unavailable': '.sb-note',
+  'presence-presencelist--team': '.sk-presence[data-online="true"]',
+};
+const CHAT_READY = '.sk-chat[data-status="joined"] .sk-message';
+const CONNECTED = '.sb-dev-panel .sk-status[data-status="connected"], .sk-status[data-status="connected"]';
+
+/** Shown in dark as well as light. */
+const DARK = new Set([
+  'chat-messagelist--states',
+  'connection-connectionbanner--failed',
+  'presence-presencelist--team',
+  'notifications-notificationtoaster--live',
+]);
+
+// The cases come from the built index, so the build (when stale) happens at collection.
+ensureStorybookBuilt();
+const stories = storyIndex();
+
+const networkNoise = (text: string) => /Failed to load resource|WebSocket connection to .* failed|net::ERR_|^HTTP 500 .*\/api\/users$/.test(text);
+
+const cases = stories.flatMap((s) => [
+  { ...s, theme: 'light' },
+  ...(DARK.has(s.id) ? [{ ...s, theme: 'dark' }] : []),
+]);
+
+describe('every story in Chromium', () => {
+  it('the Storybook index lists the stories', () => {
+    expect(stories.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it.each(cases)('$title / $name ($theme)', async ({ id, tags, theme }) => {
+    const narrow = id.endsWith('--mobile');
+    const p = await openStory(fx.browser, fx.storybookUrl, fx.server.url, id, {
+      user: 'alice',
+      globals: { theme },
+      viewport: narrow ? { width: 390, height: 844 } : undefined,
+      context: tags.includes('msw') ? undefined : shared,
+    });
+    try {
+      const ready = READY[id] ?? (id.startsWith('chat-chatpanel--') ? CHAT_READY : id.startsWith('chat-messagelist--') ? '.sk-message-list' : null);
+      if (ready) await p.page.locator(ready).first().waitFor({ state: 'attached', timeout: 20_000 });
+      else if (await p.page.locator('.sk-status').count()) {
+        await p.page.locator(CONNECTED).first().waitFor({ state: 'attached', timeout: 20_000 });
+      }
+      // A story may fix its theme (ChatPanel/Dark); the others follow the toolbar global.
+      const expected = id.endsWith('--dark') ? 'dark' : theme;
+      expect(await p.page.locator(`#storybook-root [data-theme="${expected}"]`).count()).toBe(1);
+      expect(await axeViolations(p.page)).toEqual([]);
+      await p.page.screenshot({ path: join(SCREENSHOTS, `${id}${theme === 'dark' ? '--dark' : ''}.png`), animations: 'disabled' });
+      const errors = tags.includes('network-errors') ? p.errors.filter((e) => !networkNoise(e)) : p.errors;
+      expect(errors).toEqual([]);
+    } finally {
+      await p.close();
+    }
+  });
+});
