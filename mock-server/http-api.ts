@@ -12,7 +12,7 @@ import type {
   NotificationResponse,
   UsersResponse,
 } from 'socketkit/protocol';
-import { AuthError, bearerToken, isAllowedOrigin, verifyToken } from 'socketkit/server';
+import { AuthError, bearerToken, isAllowedOrigin, verificationKey, verifyToken } from 'socketkit/server';
 import type { AuthIdentity, JwtOptions, SocketkitLogger, SocketkitServer } from 'socketkit/server';
 import { HttpError, intParam, readJsonBody, sendError, sendJson } from './http-util.js';
 
@@ -72,10 +72,11 @@ function parseBody<T>(schema: z.ZodType<T>, value: unknown): T {
 export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { socketkit } = deps;
   const store = socketkit.store;
+  const key = verificationKey(deps.secret, deps.jwt);
 
   const authenticate = (req: IncomingMessage): AuthIdentity => {
     try {
-      return verifyToken(bearerToken(req.headers.authorization), deps.secret, deps.jwt);
+      return verifyToken(bearerToken(req.headers.authorization), key, deps.jwt);
     } catch (error) {
       const code = error instanceof AuthError ? error.code : 'TOKEN_INVALID';
       throw new HttpError(401, 'UNAUTHORIZED', `Bearer token required (${code})`);

@@ -85,7 +85,10 @@ export interface MockServer {
   io: Server;
   socketkit: SocketkitServer;
   httpServer: HttpServer;
-  /** Closes every socket and the http server. */
+  /**
+   * Stops the server: every connection is cut (clients see `transport close`
+   * and, being stock clients, try to reconnect), then the http server closes.
+   */
   close(): Promise<void>;
   /** Signs a token the server accepts (issuer/audience from `options.jwt` included). */
   signToken(claims: MockTokenClaims, opts?: SignTokenOptions): string;
@@ -163,29 +166,35 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   };
 
   api = createHttpApi({
-      socketkit,
-      secret,
-      jwt: options.jwt,
-      clientUrls,
-      devEndpoints,
-      startedAt: Date.now(),
-      logger,
-      signToken,
-      setLatency: (ms) => {
-        latencyMs = ms;
-      },
-      disconnectAll,
-      reset,
-    });
+    socketkit,
+    secret,
+    jwt: options.jwt,
+    clientUrls,
+    devEndpoints,
+    startedAt: Date.now(),
+    logger,
+    signToken,
+    setLatency: (ms) => {
+      latencyMs = ms;
+    },
+    disconnectAll,
+    reset,
+  });
 
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port ?? 0, host, () => {
-      httpServer.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(options.port ?? 0, host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // E.g. EADDRINUSE: leave nothing running behind the rejection.
+    await socketkit.close().catch(() => undefined);
+    throw error;
+  }
   const port = (httpServer.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
 
@@ -198,9 +207,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     httpServer,
     close: () =>
       (closing ??= (async () => {
-        io.disconnectSockets(true);
-        // Socket.IO closes the http server, which waits for keep-alive
-        // connections: cut them so close() never hangs on an idle client.
+        // No DISCONNECT packet: clients see the server go away ("transport
+        // close") and a stock client reconnects when it is back, as after a
+        // real restart. Socket.IO then closes the http server, which waits
+        // for keep-alive connections: cut them so close() never hangs.
         const done = socketkit.close();
         httpServer.closeAllConnections();
         await done;

@@ -20,8 +20,9 @@ export const Live: Story = {};
 export const Online: Story = {
   args: { userId: 'carol' },
   render: function Render(args) {
-    useOtherUsers([args.userId]);
-    return <PresenceBadge {...args} />;
+    // Shown once that user's socket is in, so the badge does not depend on who was first.
+    const ready = useOtherUsers([args.userId]);
+    return ready ? <PresenceBadge {...args} /> : <p className="sb-note">Signing in {args.userId}…</p>;
   },
 };
 

@@ -1,3 +1,4 @@
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Algorithm, JwtPayload, VerifyOptions } from 'jsonwebtoken';
 import { AUTH_ERROR_PREFIX, LIMITS } from '../protocol/index.js';
@@ -45,6 +46,24 @@ export function pinnedAlgorithms(options: JwtOptions = {}): Algorithm[] {
   return algorithms.length > 0 ? algorithms : ['HS256'];
 }
 
+/**
+ * Turns the configured secret into a `KeyObject` once. `jsonwebtoken` given
+ * a string first tries it as a public key and catches the failure, on every
+ * verification: a thrown exception per handshake in a connect storm.
+ */
+export function verificationKey(secret: string | KeyObject, options: JwtOptions = {}): KeyObject {
+  if (typeof secret !== 'string') return secret;
+  const symmetric = pinnedAlgorithms(options).every((a) => a.startsWith('HS'));
+  if (!symmetric) {
+    try {
+      return createPublicKey(secret);
+    } catch {
+      // Not a PEM: fall through to a secret key; verification will refuse mismatches.
+    }
+  }
+  return createSecretKey(Buffer.from(secret, 'utf8'));
+}
+
 const optionalString = (value: unknown, max: number): string | undefined =>
   typeof value === 'string' && value.length > 0 && value.length <= max ? value : undefined;
 
@@ -52,7 +71,7 @@ const optionalString = (value: unknown, max: number): string | undefined =>
  * Verifies a token and maps it to an identity. Throws `AuthError` with
  * `TOKEN_MISSING`, `TOKEN_INVALID` or `TOKEN_EXPIRED`.
  */
-export function verifyToken(token: unknown, secret: string, options: JwtOptions = {}): AuthIdentity {
+export function verifyToken(token: unknown, secret: string | KeyObject, options: JwtOptions = {}): AuthIdentity {
   if (typeof token !== 'string' || token.length === 0) throw new AuthError('TOKEN_MISSING', 'no token');
   // A token is a few hundred bytes; refuse to spend work on a huge one.
   if (token.length > 8192) throw new AuthError('TOKEN_INVALID', 'token too long');

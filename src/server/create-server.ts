@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Socket } from 'socket.io';
 import { LIMITS, conversationRoom, userRoom } from '../protocol/index.js';
-import { AuthError, tokenFromHandshake, verifyToken, type AuthIdentity } from './auth.js';
+import { AuthError, tokenFromHandshake, verificationKey, verifyToken, type AuthIdentity } from './auth.js';
 import { setupConnection, type ConnectionDeps } from './connection.js';
 import type { ConnectionContext } from './connection-context.js';
 import { isAllowedOrigin, resolveClientUrls } from './cors.js';
@@ -30,6 +30,7 @@ export const DEFAULT_PRESENCE_GRACE_MS = 2000;
 export function createSocketkitServer(target: HttpServer | Server, options: SocketkitServerOptions = {}): SocketkitServer {
   // Read the secret now (not at import), and fail before accepting anyone.
   const secret = typeof options.secret === 'function' ? options.secret() : (options.secret ?? resolveJwtSecret());
+  const key = verificationKey(secret, options.jwt);
   const logger = options.quiet ? silentLogger : (options.logger ?? consoleLogger);
   const store = options.store ?? createMemoryStore();
   const ownsIo = !(target instanceof Server);
@@ -48,7 +49,7 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
   const identities = new WeakMap<Socket, AuthIdentity>();
 
   const authenticate = (socket: Socket): AuthIdentity =>
-    verifyToken(tokenFromHandshake(socket.handshake), secret, options.jwt);
+    verifyToken(tokenFromHandshake(socket.handshake), key, options.jwt);
 
   io.use((socket, next) => {
     try {

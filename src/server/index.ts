@@ -2,10 +2,14 @@
  * `socketkit/server`: attach socketkit to your own `http.Server` or
  * Socket.IO `Server`. See docs/server.md.
  */
+import type { Server as HttpServer } from 'node:http';
+import { createSocketkitServer } from './create-server.js';
+import type { SocketkitServer, SocketkitServerOptions } from './types.js';
+
 export { createSocketkitServer, DEFAULT_PRESENCE_GRACE_MS } from './create-server.js';
 export type { SocketkitServer, SocketkitServerOptions, BroadcastOptions } from './types.js';
 export { resolveJwtSecret, DEV_FALLBACK_SECRET } from './secret.js';
-export { verifyToken, identityFromClaims, bearerToken, pinnedAlgorithms, AuthError } from './auth.js';
+export { verifyToken, verificationKey, identityFromClaims, bearerToken, pinnedAlgorithms, AuthError } from './auth.js';
 export type { JwtOptions, AuthIdentity, ProfileClaims } from './auth.js';
 export { createMemoryStore } from './memory-store.js';
 export type { MemoryStore } from './memory-store.js';
@@ -27,11 +31,13 @@ export { RequestError } from './errors.js';
 export { DEFAULT_CLIENT_URLS, resolveClientUrls, isAllowedOrigin } from './cors.js';
 export { presenceRoom } from './presence.js';
 
-import { createSocketkitServer } from './create-server.js';
-import type { Server as HttpServer } from 'node:http';
-import type { SocketkitServer, SocketkitServerOptions } from './types.js';
-
-/** The seed's name for `createSocketkitServer(httpServer, options)`. */
+/**
+ * The seed's name for `createSocketkitServer(httpServer, options)`.
+ *
+ * @example
+ * const socketkit = initializeChatSocket(httpServer);
+ * socketkit.sendToUser('alice', 'notification:new', notification);
+ */
 export function initializeChatSocket(httpServer: HttpServer, options?: SocketkitServerOptions): SocketkitServer {
   return createSocketkitServer(httpServer, options);
 }

@@ -9,8 +9,10 @@ import { RequestError } from './errors.js';
 const id = z.string().min(1).max(LIMITS.maxIdLength);
 const idList = z.array(id).max(LIMITS.maxPresenceIds);
 
+/** `presence:subscribe` / `presence:unsubscribe`: `{ userIds }`, at most 1,000. */
 export const presenceIdsSchema = z.object({ userIds: idList });
 
+/** `presence:list`: optional `{ cursor?, limit? }` (limit capped by the handler). */
 export const presenceListSchema = z
   .object({
     cursor: id.optional(),
@@ -18,6 +20,7 @@ export const presenceListSchema = z
   })
   .optional();
 
+/** `conversation:create`: `{ participantIds, title? }`. */
 export const conversationCreateSchema = z.object({
   participantIds: z.array(id).max(LIMITS.maxParticipants),
   title: z.string().max(LIMITS.maxTitleLength).nullable().optional(),
@@ -26,6 +29,7 @@ export const conversationCreateSchema = z.object({
 /** The protocol sends the bare id; `{ conversationId }` is accepted too, as clients guess it. */
 export const conversationIdSchema = z.union([id, z.object({ conversationId: id }).transform((p) => p.conversationId)]);
 
+/** `message:send`: `{ conversationId, content, clientMessageId }`. */
 export const messageSendSchema = z.object({
   conversationId: id,
   content: z.string().min(1).max(LIMITS.maxContentLength),
@@ -33,6 +37,7 @@ export const messageSendSchema = z.object({
 });
 
 const seqCursor = z.int().min(0);
+/** `conversation:history`: `{ conversationId, afterSeq?, beforeSeq?, limit? }`. */
 export const historySchema = z.object({
   conversationId: id,
   afterSeq: seqCursor.optional(),
@@ -41,6 +46,7 @@ export const historySchema = z.object({
   limit: z.int().min(1).optional(),
 });
 
+/** `typing:start` / `typing:stop`: `{ conversationId }`. */
 export const typingSchema = z.object({ conversationId: id });
 
 /**

@@ -83,9 +83,17 @@ describe('every story in Chromium', () => {
     });
     try {
       const ready = READY[id] ?? (id.startsWith('chat-chatpanel--') ? CHAT_READY : id.startsWith('chat-messagelist--') ? '.sk-message-list' : null);
-      if (ready) await p.page.locator(ready).first().waitFor({ state: 'attached', timeout: 20_000 });
-      else if (await p.page.locator('.sk-status').count()) {
-        await p.page.locator(CONNECTED).first().waitFor({ state: 'attached', timeout: 20_000 });
+      const wait = ready ?? ((await p.page.locator('.sk-status').count()) ? CONNECTED : null);
+      if (wait) {
+        await p.page
+          .locator(wait)
+          .first()
+          .waitFor({ state: 'attached', timeout: 30_000 })
+          .catch(async (error: Error) => {
+            // Say what the story showed instead, so a failure in CI can be read without a rerun.
+            const shown = await p.page.locator('#storybook-root').innerText().catch(() => '?');
+            throw new Error(`${error.message}\nThe story showed: ${shown.replace(/\s+/g, ' ').slice(0, 400)}\nConsole: ${p.errors.join(' | ')}`);
+          });
       }
       // A story may fix its theme (ChatPanel/Dark); the others follow the toolbar global.
       const expected = id.endsWith('--dark') ? 'dark' : theme;

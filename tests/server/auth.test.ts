@@ -112,6 +112,12 @@ describe('identity', () => {
     expect((await once<{ userId: string }>(client, 'connection:established')).userId).toBe('bob');
   });
 
+  it('accepts an Authorization: Bearer header from non-browser clients', async () => {
+    server = await startServer();
+    const client = server.socket({ extraHeaders: { authorization: `Bearer ${server.token('dave')}` } });
+    expect((await once<{ userId: string }>(client, 'connection:established')).userId).toBe('dave');
+  });
+
   it('lets profile claims override the seed name', async () => {
     server = await startServer();
     await server.connect('alice', { claims: { name: 'Alice M.', avatarUrl: 'https://example.com/a.png' } });
@@ -125,11 +131,14 @@ describe('identity', () => {
 describe('token expiry while connected', () => {
   it('emits auth:expired at exp, then disconnects the socket', async () => {
     server = await startServer();
-    const token = server.token('alice', {}, 1);
+    const token = server.token('alice', {}, 2);
     const { exp } = jwt.decode(token) as { exp: number };
-    const socket = await server.connect('alice', { token });
-    const expired = once<{ at: string }>(socket, 'auth:expired', 4000);
-    const disconnected = once<string>(socket, 'disconnect', 4000);
+    // Listen before the handshake: on a slow machine exp may come soon after it.
+    const socket = server.socket({ auth: { token } });
+    const established = once(socket, 'connection:established', 4000);
+    const expired = once<{ at: string }>(socket, 'auth:expired', 5000);
+    const disconnected = once<string>(socket, 'disconnect', 5000);
+    await established;
     const { at } = await expired;
     expect(at).toBe(new Date(exp * 1000).toISOString());
     expect(Date.now()).toBeGreaterThanOrEqual(exp * 1000);

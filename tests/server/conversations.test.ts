@@ -78,6 +78,20 @@ describe('conversation:join', () => {
     expect(await emitAck(alice, 'conversation:join', 'nope')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
+  it('joining twice is harmless: one room membership, messages arrive once', async () => {
+    server = await startServer();
+    const alice = await server.connect('alice');
+    const bob = await server.connect('bob');
+    await emitAck(bob, 'conversation:join', 'alice-bob');
+    expect(await emitAck(bob, 'conversation:join', 'alice-bob')).toMatchObject({ ok: true });
+    let received = 0;
+    bob.on('message:new', () => received++);
+    await emitAck(alice, 'message:send', { conversationId: 'alice-bob', content: 'once', clientMessageId: 'j2' });
+    await expect.poll(() => received).toBe(1);
+    await emitAck(bob, 'conversation:leave', 'alice-bob');
+    expect(server.io.sockets.adapter.rooms.get('conversation:alice-bob')).toBeUndefined();
+  });
+
   it('accepts { conversationId } as well as the bare id', async () => {
     server = await startServer();
     const alice = await server.connect('alice');

@@ -98,6 +98,16 @@ describe('typing', () => {
     expect(heard.events.map((e) => e.isTyping)).toEqual([true, false]);
   });
 
+  it('leaving the conversation ends the typing state', async () => {
+    const { alice, bob } = await pair();
+    const started = once(bob, 'user:typing');
+    await emitAck(alice, 'typing:start', { conversationId: 'alice-bob' });
+    await started;
+    const stopped = once<UserTypingPayload>(bob, 'user:typing');
+    await emitAck(alice, 'conversation:leave', 'alice-bob');
+    expect((await stopped).isTyping).toBe(false);
+  });
+
   it('only participants may type: FORBIDDEN / NOT_FOUND', async () => {
     server = await startServer();
     const erin = await server.connect('erin');
