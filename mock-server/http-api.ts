@@ -52,6 +52,21 @@ const notificationSchema = z.object({
   link: z.string().max(2048).optional(),
 });
 
+const ROUTE_METHODS: Record<string, string> = {
+  '/health': 'GET',
+  '/api/users': 'GET',
+  '/api/conversations': 'GET, POST',
+  '/api/notifications': 'POST',
+};
+const DEV_ROUTES = new Set(['/auth/token', '/dev/latency', '/dev/disconnect', '/dev/reset']);
+
+/** The methods a known path answers (for 405), or undefined for an unknown path. */
+function allowedMethods(path: string, devEndpoints: boolean): string | undefined {
+  if (DEV_ROUTES.has(path)) return devEndpoints ? 'POST' : undefined;
+  if (/^\/api\/conversations\/[^/]+\/messages$/.test(path)) return 'GET';
+  return ROUTE_METHODS[path];
+}
+
 function safeDecode(segment: string): string {
   try {
     return decodeURIComponent(segment);
@@ -169,6 +184,11 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
       if (body.link !== undefined) notification.link = body.link;
       const delivered = socketkit.sendToUser(body.userId, 'notification:new', notification);
       return sendJson(res, 201, { notification, delivered } satisfies NotificationResponse);
+    }
+    const allowed = allowedMethods(path, deps.devEndpoints);
+    if (allowed) {
+      res.setHeader('allow', `${allowed}, OPTIONS`);
+      throw new HttpError(405, 'BAD_REQUEST', `${method} not allowed on ${path} (use ${allowed})`);
     }
     throw new HttpError(404, 'NOT_FOUND', `No route ${method} ${path}`);
   };

@@ -4,8 +4,8 @@ import { RealtimeError } from './errors.js';
 import { batch, createStore, type Store } from './store.js';
 import type { ConnectionSnapshot, ConnectionStatus, RealtimeClientOptions, SocketLike } from './types.js';
 
-/** Internal states; `status()` maps them to the public `ConnectionStatus`. */
-type State = 'idle' | 'connecting' | 'connected' | 'backoff' | 'stopped' | 'failed' | 'destroyed';
+/** Internal states; `status()` maps them to the public `ConnectionStatus` (`backoff` waits to retry). */
+type State = 'idle' | 'connecting' | 'connected' | 'backoff' | 'disconnected' | 'failed' | 'destroyed';
 
 export interface Connection {
   store: Store<ConnectionSnapshot>;
@@ -32,20 +32,8 @@ export function createConnection(socket: SocketLike, opts: RealtimeClientOptions
   let timer: ReturnType<typeof setTimeout> | undefined;
   let listening = false;
 
-  const status = (): ConnectionStatus => {
-    switch (state) {
-      case 'connecting':
-      case 'backoff':
-        return wasUp ? 'reconnecting' : 'connecting';
-      case 'stopped':
-      case 'destroyed':
-        return 'disconnected';
-      case 'idle':
-      case 'connected':
-      case 'failed':
-        return state;
-    }
-  };
+  const status = (): ConnectionStatus =>
+    state == 'connecting' || state == 'backoff' ? (wasUp ? 'reconnecting' : 'connecting') : state == 'destroyed' ? 'disconnected' : state;
 
   // Browser signals that the network may be back: listened to only while waiting or failed.
   const onVisible = () => document.visibilityState == 'visible' && reconnect();
@@ -135,9 +123,9 @@ export function createConnection(socket: SocketLike, opts: RealtimeClientOptions
 
   return {
     store,
-    connect: () => void (/^(idle|stopped|failed)$/.test(state) && reconnect()),
+    connect: () => void (/^(idle|disconnected|failed)$/.test(state) && reconnect()),
     reconnect,
-    disconnect: () => void (state != 'destroyed' && stop('stopped')),
+    disconnect: () => void (state != 'destroyed' && stop('disconnected')),
     destroy: () => stop('destroyed'),
   };
 }

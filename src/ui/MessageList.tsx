@@ -94,7 +94,9 @@ export const MessageList = forwardRef<HTMLDivElement, MessageListProps>(function
     if (!el) return;
     const pinned = pin ?? el.scrollHeight - el.scrollTop - el.clientHeight <= PIN_SLACK;
     v.setViewport(el.scrollTop, el.clientHeight, pinned);
-    const i = Math.max(0, Math.min(keys.length - 1, upper(v.offsets, el.scrollTop) - 1));
+    let i = Math.max(0, Math.min(keys.length - 1, upper(v.offsets, el.scrollTop) - 1));
+    // Anchor on a message: a day separator's row moves to the top when older messages of that day arrive.
+    while (rows[i]?.kind === 'day' && i < rows.length - 1) i++;
     anchor.current = keys.length ? { key: keys[i]!, delta: el.scrollTop - v.offsets[i]! } : null;
     const l = latest.current;
     if (l.hasMore && !l.loadingOlder && el.scrollTop < LOAD_OLDER_PX && el.clientHeight > 0) l.onLoadOlder?.();

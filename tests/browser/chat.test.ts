@@ -139,17 +139,24 @@ describe('ChatPanel in Chromium', () => {
       return l.scrollHeight - l.scrollTop - l.clientHeight;
     })).toBeLessThan(40);
 
-    // Scroll to the top and remember the first message on screen and where it is.
-    const anchor = await p.page.evaluate(() => {
+    // Scroll to the top and, once the list has re-rendered there, remember the first message on
+    // screen and where it is. Server latency keeps the older page in flight meanwhile.
+    fx.server.setLatency(1500);
+    const anchor = await p.page.evaluate(async () => {
       const l = document.querySelector<HTMLElement>('.sk-message-list')!;
       l.scrollTop = 0;
-      l.dispatchEvent(new Event('scroll'));
+      for (let i = 0; i < 3; i++) await new Promise(requestAnimationFrame);
       const top = l.getBoundingClientRect().top;
       const first = [...l.querySelectorAll<HTMLElement>('.sk-message-content')].find((e) => e.getBoundingClientRect().bottom > top)!;
-      return { text: first.textContent!, y: first.getBoundingClientRect().top - top };
+      return { text: first.textContent!, y: first.getBoundingClientRect().top - top, loading: l.dataset.loadingOlder };
     });
+    expect(anchor.loading).toBe('true');
     await p.page.waitForFunction((n) => Number(document.querySelector('.sk-message-list [role="listitem"]')?.getAttribute('aria-setsize')) > n, initial, T);
     await p.page.locator('.sk-message-list[data-loading-older="false"]').waitFor({ state: 'attached', ...T });
+    fx.server.setLatency(0);
+    await p.page.evaluate(async () => {
+      for (let i = 0; i < 3; i++) await new Promise(requestAnimationFrame);
+    });
     const after = await p.page.evaluate((text) => {
       const l = document.querySelector<HTMLElement>('.sk-message-list')!;
       const el = [...l.querySelectorAll<HTMLElement>('.sk-message-content')].find((e) => e.textContent === text);

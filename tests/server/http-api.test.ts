@@ -120,11 +120,16 @@ describe('HTTP API', () => {
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
   });
 
-  it('answers 404 with a JSON error for an unknown route', async () => {
+  it('answers 404 for an unknown route and 405 (with Allow) for a wrong method', async () => {
     server = await startServer();
     const res = await fetch(`${server.url}/nope`);
     expect(res.status).toBe(404);
     expect(await json(res)).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String) } });
+    const wrong = await fetch(`${server.url}/auth/token`);
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('POST, OPTIONS');
+    expect(await json(wrong)).toEqual({ error: { code: 'BAD_REQUEST', message: expect.any(String) } });
+    expect((await fetch(`${server.url}/health`, { method: 'DELETE' })).status).toBe(405);
   });
 
   it('allows CORS from the default dev origins with credentials, and answers preflight', async () => {
