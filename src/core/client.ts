@@ -44,7 +44,7 @@ export function createRealtimeClient(opts: RealtimeClientOptions): RealtimeClien
   const emitQueue: [string, unknown][] = [];
   const handles = new Map<string, Conversation>();
   let destroyed = false;
-  const error = (code: 'DISCONNECTED' | 'DESTROYED') => new RealtimeError(destroyed ? 'DESTROYED' : code);
+  const gone = () => new RealtimeError(destroyed ? 'DESTROYED' : 'DISCONNECTED');
 
   const on = (event: string, listener: Listener) => {
     const set = listeners.get(event) ?? listeners.set(event, new Set()).get(event)!;
@@ -71,8 +71,8 @@ export function createRealtimeClient(opts: RealtimeClientOptions): RealtimeClien
   );
 
   const status = () => conn.store.getSnapshot().status;
-  const isConnected = () => status() == 'connected';
-  const failRequests = (which: (r: PendingRequest) => unknown) => requests.forEach((r) => which(r) && r.fail(error('DISCONNECTED')));
+  const connected = () => status() == 'connected';
+  const failRequests = (which: (r: PendingRequest) => unknown) => requests.forEach((r) => which(r) && r.fail(gone()));
 
   const conn = createConnection(
     socket,
@@ -99,7 +99,7 @@ export function createRealtimeClient(opts: RealtimeClientOptions): RealtimeClien
   function request(event: string, payload?: unknown, o: RequestOptions = {}): Promise<never> {
     return new Promise((resolve, reject) => {
       const { signal, queueWhileOffline: keep } = o;
-      const refused = destroyed || (!keep && /^(idle|failed|disconnected)$/.test(status())) ? error('DISCONNECTED') : signal?.aborted && signal.reason;
+      const refused = destroyed || (!keep && /^(idle|failed|disconnected)$/.test(status())) ? gone() : signal?.aborted && signal.reason;
       if (refused) return reject(refused);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const arm = () => (timer = setTimeout(() => done(new RealtimeError('TIMEOUT', event)), o.timeoutMs ?? opts.requestTimeoutMs ?? 1e4));
@@ -126,7 +126,7 @@ export function createRealtimeClient(opts: RealtimeClientOptions): RealtimeClien
       requests.add(entry);
       signal?.addEventListener('abort', abort);
       if (!keep) arm();
-      if (isConnected()) entry.send();
+      if (connected()) entry.send();
     });
   }
 
@@ -136,10 +136,10 @@ export function createRealtimeClient(opts: RealtimeClientOptions): RealtimeClien
     opts,
     log,
     now: opts.now ?? Date.now,
-    isConnected,
+    connected,
     userId: () => conn.store.getSnapshot().userId,
     request,
-    emit: (event: string, payload: unknown) => void (isConnected() && socket.emit(event, payload)),
+    emit: (event: string, payload: unknown) => void (connected() && socket.emit(event, payload)),
     on,
     touch: (id: string) => handles.get(id)?.touch(),
     receive: (message: Message) => conversation(message.conversationId).receive([message]),
@@ -168,7 +168,7 @@ export function createRealtimeClient(opts: RealtimeClientOptions): RealtimeClien
     on: on as RealtimeClient['on'],
     emit(event, payload) {
       if (destroyed) return;
-      if (isConnected()) socket.emit(event, payload);
+      if (connected()) socket.emit(event, payload);
       // Bounded: past the limit the oldest queued event is dropped.
       else if (emitQueue.push([event, payload]) > EMIT_QUEUE_MAX) emitQueue.shift();
     },

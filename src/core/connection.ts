@@ -123,7 +123,7 @@ export function createConnection(socket: SocketLike, opts: RealtimeClientOptions
 
   return {
     store,
-    connect: () => void (/^(idle|disconnected|failed)$/.test(state) && reconnect()),
+    connect: () => void (/^(idle|failed|disconnected)$/.test(state) && reconnect()),
     reconnect,
     disconnect: () => void (state != 'destroyed' && stop('disconnected')),
     destroy: () => stop('destroyed'),

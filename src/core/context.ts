@@ -7,7 +7,7 @@ export interface Context {
   opts: RealtimeClientOptions;
   now: () => number;
   log: Logger;
-  isConnected(): boolean;
+  connected(): boolean;
   userId(): UserId | null;
   request: RealtimeClient['request'];
   /** Sends now when connected, drops otherwise (typing: stale later). */

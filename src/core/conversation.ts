@@ -17,8 +17,6 @@ export const MAX_CATCH_UP = 1000;
 
 type Timer = ReturnType<typeof setTimeout>;
 
-// randomUUID exists only in secure contexts; the fallback is unique enough for one sender.
-const newId = (): string => globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
 
 /** One conversation: its room membership, messages in `seq` order, pending sends and typing. */
 export function createConversation(ctx: Context, id: ConversationId): Conversation {
@@ -48,14 +46,16 @@ export function createConversation(ctx: Context, id: ConversationId): Conversati
   let typingIdle: Timer | undefined;
 
   const render = () => set({ messages: [...list, ...ctx.outbox.items(id)] });
-  const renderTyping = () => set({ typingUserIds: [...typing.keys()] });
   const history = (p: { afterSeq?: number; beforeSeq?: number; limit?: number }) => ctx.request('conversation:history', { conversationId: id, ...p });
 
-  const notTyping = (user: UserId) => {
+  /** Someone else typing or not; their typing expires by itself. Renders only when who types changed. */
+  const setTyping = (user: UserId, on: boolean) => {
+    const had = typing.has(user);
     clearTimeout(typing.get(user));
-    if (typing.delete(user)) renderTyping();
+    if (on) typing.set(user, setTimeout(setTyping, TYPING_EXPIRY_MS, user, false));
+    else typing.delete(user);
+    if (had != on) set({ typingUserIds: [...typing.keys()] });
   };
-  const clearTyping = () => typing.forEach((_, user) => notTyping(user));
 
   const receive = (messages: readonly Message[]) =>
     batch(() => {
@@ -82,7 +82,7 @@ export function createConversation(ctx: Context, id: ConversationId): Conversati
       : (catching = (async () => {
           do {
             again = false;
-            for (let more = true, from = -1; more && refs && from != lastSeq && ctx.isConnected(); ) {
+            for (let more = true, from = -1; more && refs && from != lastSeq && ctx.connected(); ) {
               from = lastSeq;
               const r = await history({ afterSeq: lastSeq, limit: HISTORY_MAX_LIMIT });
               receive(r.messages);
@@ -93,7 +93,7 @@ export function createConversation(ctx: Context, id: ConversationId): Conversati
 
   async function sync() {
     const my = session;
-    if (!refs || !ctx.isConnected()) return;
+    if (!refs || !ctx.connected()) return;
     try {
       const joined = await ctx.request('conversation:join', id);
       if (my != session) return;
@@ -122,7 +122,7 @@ export function createConversation(ctx: Context, id: ConversationId): Conversati
       if (my == session) set({ status: 'joined', error: null });
     } catch (e) {
       // A dropped connection is not an error of the room: the next connect rejoins.
-      if (my == session && ctx.isConnected()) set({ status: 'error', error: toRealtimeError(e) });
+      if (my == session && ctx.connected()) set({ status: 'error', error: toRealtimeError(e) });
     }
   }
 
@@ -134,25 +134,19 @@ export function createConversation(ctx: Context, id: ConversationId): Conversati
 
   ctx.on('message:new', (m) => {
     if (m.conversationId != id || !refs) return;
-    batch(() => {
-      notTyping(m.senderId); // their message ends their typing
-      receive([m]);
-    });
+    // Socket events are dispatched in a batch already: one notification.
+    setTyping(m.senderId, false); // their message ends their typing
+    receive([m]);
     if (loaded && m.seq > lastSeq) catchUp().catch(noop);
   });
 
   ctx.on('user:typing', ({ conversationId, userId, isTyping }) => {
-    if (conversationId != id || userId == ctx.userId()) return;
-    if (!isTyping) return notTyping(userId);
-    const known = typing.has(userId);
-    clearTimeout(typing.get(userId));
-    typing.set(userId, setTimeout(() => notTyping(userId), TYPING_EXPIRY_MS));
-    if (!known) renderTyping();
+    if (conversationId == id && userId != ctx.userId()) setTyping(userId, isTyping);
   });
 
   const down = () => {
     stopTyping();
-    clearTyping();
+    typing.forEach((_, user) => setTyping(user, false));
   };
 
   return {
@@ -173,16 +167,16 @@ export function createConversation(ctx: Context, id: ConversationId): Conversati
           down();
           set({ status: 'idle' });
         });
-        if (ctx.isConnected()) ctx.request('conversation:leave', id).catch(noop);
+        if (ctx.connected()) ctx.request('conversation:leave', id).catch(noop);
         unwatch();
         unwatch = noop;
       };
     },
     send(content) {
-      const problem = !content?.trim() ? 'empty' : content.length > MAX_CONTENT_LENGTH ? 'too long' : '';
-      if (problem) return rejected('BAD_REQUEST', `Message is ${problem}`);
+      if (!content?.trim() || content.length > MAX_CONTENT_LENGTH) return rejected('BAD_REQUEST', `Message is ${content?.trim() ? 'too long' : 'empty'}`);
       stopTyping();
-      const cmid = newId();
+      // randomUUID exists only in secure contexts; the fallback is unique enough for one sender.
+      const cmid = globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
       return ctx.outbox.add({
         id: cmid,
         seq: null,
@@ -194,8 +188,9 @@ export function createConversation(ctx: Context, id: ConversationId): Conversati
         status: 'sending',
       });
     },
-    retry: (cmid) => ctx.outbox.retry(cmid),
-    discard: (cmid) => ctx.outbox.discard(cmid),
+    // The outbox's methods are closures: safe to hand out as they are.
+    retry: ctx.outbox.retry,
+    discard: ctx.outbox.discard,
     loadOlder() {
       const first = list[0]?.seq;
       if (older || !store.getSnapshot().hasMore || first == null) return older ?? Promise.resolve(false);
@@ -210,7 +205,7 @@ export function createConversation(ctx: Context, id: ConversationId): Conversati
       ));
     },
     startTyping() {
-      if (!refs || !ctx.isConnected()) return;
+      if (!refs || !ctx.connected()) return;
       const t = ctx.now();
       if (typingAt == null || t - typingAt >= TYPING_THROTTLE_MS) {
         typingAt = t;

@@ -49,7 +49,7 @@ export function createOutbox(ctx: Context): Outbox {
     clearTimeout(timer);
     try {
       let item: ClientMessage | undefined;
-      while (ctx.isConnected() && (item = items.find((i) => i.status == 'sending'))) {
+      while (ctx.connected() && (item = items.find((i) => i.status == 'sending'))) {
         const { conversationId, content, clientMessageId } = item;
         try {
           ctx.receive((await ctx.request('message:send', { conversationId, content, clientMessageId })).message);

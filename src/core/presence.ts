@@ -1,4 +1,4 @@
-import { MAX_PRESENCE_IDS, type UserId } from '../protocol/index.js';
+import { MAX_PRESENCE_IDS, type PresenceState, type UserId } from '../protocol/index.js';
 import type { Context, Presence } from './context.js';
 import { batch, createListeners, schedule } from './store.js';
 import type { PresenceSnapshot, UserPresence } from './types.js';
@@ -23,8 +23,9 @@ export function createPresence(ctx: Context): Presence {
     if (one) schedule(one.notify);
   };
 
-  const put = (id: UserId, next: UserPresence) => {
-    // Same state, same object: a badge re-renders only when its user changed.
+  // Absent times are null; same state, same object: a badge re-renders only when its user changed.
+  const put = (id: UserId, online: boolean, since: string | null = null, lastSeen: string | null = null) => {
+    const next: UserPresence = { online, since, lastSeen };
     if (!counts.has(id) || JSON.stringify(values.get(id)) == JSON.stringify(next)) return;
     values.set(id, next);
     changed(id);
@@ -34,7 +35,7 @@ export function createPresence(ctx: Context): Presence {
     for (let i = 0; i < ids.length; i += MAX_PRESENCE_IDS) {
       const userIds = ids.slice(i, i + MAX_PRESENCE_IDS);
       ctx.request(event, { userIds }).then(
-        (r) => batch(() => (r as { users?: { userId: UserId; online: boolean; since?: string; lastSeen?: string }[] }).users?.forEach((u) => put(u.userId, { online: u.online, since: u.since ?? null, lastSeen: u.lastSeen ?? null }))),
+        (r) => batch(() => (r as { users?: PresenceState[] }).users?.forEach((u) => put(u.userId, u.online, u.since, u.lastSeen))),
         // Not subscribed after all: the next flush or reconnect tries again.
         () => userIds.forEach((id) => remote.delete(id)),
       );
@@ -56,7 +57,7 @@ export function createPresence(ctx: Context): Presence {
     );
     touched.clear();
     // Offline, `resync` subscribes every watched id after the next connect.
-    if (!ctx.isConnected()) return;
+    if (!ctx.connected()) return;
     drop.forEach((id) => remote.delete(id));
     add.forEach((id) => remote.add(id));
     send('presence:unsubscribe', drop);
@@ -70,8 +71,8 @@ export function createPresence(ctx: Context): Presence {
     return 0;
   };
 
-  ctx.on('user:online', (p) => put(p.userId, { online: true, since: p.at, lastSeen: null }));
-  ctx.on('user:offline', (p) => put(p.userId, { online: false, since: null, lastSeen: p.lastSeen }));
+  ctx.on('user:online', (p) => put(p.userId, true, p.at));
+  ctx.on('user:offline', (p) => put(p.userId, false, null, p.lastSeen));
 
   return {
     subscribe: all.subscribe,

@@ -1,4 +1,4 @@
-import { useEffect, useInsertionEffect, useRef, useState, type ReactNode } from './react.js';
+import { createElement, useEffect, useInsertionEffect, useRef, useState, type ReactNode } from './react.js';
 import { createRealtimeClient, type RealtimeClient, type RealtimeClientOptions } from 'socketkit';
 import { RealtimeContext } from './useRealtimeClient.js';
 
@@ -39,37 +39,34 @@ export type RealtimeProviderProps = RealtimeProviderClientProps | RealtimeProvid
  * </RealtimeProvider>
  */
 export function RealtimeProvider(props: RealtimeProviderProps) {
-  const owned = useOwnedClient(props.client ? null : (props as RealtimeProviderUrlProps));
-  // One of the two is set: `owned` exactly when no client was given.
-  return <RealtimeContext.Provider value={props.client ?? owned}>{props.children}</RealtimeContext.Provider>;
-}
-
-function useOwnedClient(props: RealtimeProviderUrlProps | null): RealtimeClient | null {
-  const latest = useRef(props);
+  const latest = useRef(props as RealtimeProviderUrlProps);
   useInsertionEffect(() => {
-    latest.current = props;
+    latest.current = props as RealtimeProviderUrlProps;
   });
-  // autoConnect false keeps creation free of side effects, so a render React
-  // throws away (StrictMode, Suspense, the server) leaves nothing open.
-  const [client] = useState(
-    () =>
-      props &&
-      createRealtimeClient({
-        ...props.options,
-        url: props.url,
-        autoConnect: false,
-        getToken: () => (latest.current?.getToken ? latest.current.getToken() : latest.current?.token),
-      }),
+  // Owned exactly when no client was given at mount. autoConnect false keeps
+  // creation free of side effects, so a render React throws away (StrictMode,
+  // Suspense, the server) leaves nothing open.
+  const [owned] = useState(() =>
+    props.client
+      ? null
+      : createRealtimeClient({
+          ...props.options,
+          url: props.url,
+          autoConnect: false,
+          getToken: () => (latest.current.getToken ? latest.current.getToken() : latest.current.token),
+        }),
   );
   const pendingDestroy = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => {
-    if (!client) return;
-    if (pendingDestroy.current !== undefined) clearTimeout(pendingDestroy.current);
-    else client.connect();
+    if (!owned) return;
+    // StrictMode's re-mount finds the destroy still pending: cancel it, the client is connected.
+    if (pendingDestroy.current) clearTimeout(pendingDestroy.current);
+    else owned.connect();
     pendingDestroy.current = undefined;
     return () => {
-      pendingDestroy.current = setTimeout(() => client.destroy());
+      pendingDestroy.current = setTimeout(() => owned.destroy());
     };
-  }, [client]);
-  return client;
+  }, [owned]);
+  // One of the two is set: `owned` exactly when no client was given.
+  return createElement(RealtimeContext.Provider, { value: props.client ?? owned }, props.children);
 }

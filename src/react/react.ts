@@ -3,5 +3,5 @@
  * `react` external (esbuild, tsup) then emits one import statement for the
  * whole entry instead of one per hook module. Internal.
  */
-export { createContext, useCallback, useContext, useEffect, useInsertionEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+export { createContext, createElement, useCallback, useContext, useEffect, useInsertionEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 export type { ReactNode } from 'react';

@@ -31,7 +31,7 @@ export type ConversationState = ConversationSnapshot & ConversationActions;
  */
 export function useConversation(conversationId: ConversationId): ConversationState {
   const [handle, serverSnapshot] = useJoinedConversation(conversationId);
-  const snapshot = useStore(handle, () => serverSnapshot);
+  const snapshot = useStore(handle, serverSnapshot);
   const actions = useMemo(
     () => bound(handle, ['send', 'retry', 'discard', 'loadOlder', 'startTyping', 'stopTyping']),
     [handle],

@@ -11,7 +11,7 @@ import { useRealtimeClient } from './useRealtimeClient.js';
  */
 export function useJoinedConversation(conversationId: ConversationId): [ConversationHandle, ConversationSnapshot] {
   const client = useRealtimeClient();
-  const handle = useMemo(() => client.conversation(conversationId), [client, conversationId]);
+  const handle = client.conversation(conversationId); // the same handle every time
   useEffect(() => {
     const release = handle.join();
     // Released a tick late: StrictMode's unmount → mount (and a component

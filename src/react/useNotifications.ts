@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from './react.js';
+import { useMemo, useState } from './react.js';
 import type { Notification } from 'socketkit/protocol';
 import { useRealtimeEvent } from './useRealtimeEvent.js';
 
@@ -30,7 +30,9 @@ export function useNotifications({ max = 5 }: { max?: number } = {}): Notificati
   useRealtimeEvent('notification:new', (notification) =>
     setNotifications((list) => (list.some((n) => n.id === notification.id) ? list : [...list, notification].slice(-max))),
   );
-  const dismiss = useCallback((id: string) => setNotifications((list) => list.filter((n) => n.id !== id)), []);
-  const clear = useCallback(() => setNotifications(EMPTY), []);
-  return useMemo(() => ({ notifications, dismiss, clear }), [notifications, dismiss, clear]);
+  const actions = useMemo(
+    () => ({ dismiss: (id: string) => setNotifications((list) => list.filter((n) => n.id !== id)), clear: () => setNotifications(EMPTY) }),
+    [],
+  );
+  return useMemo(() => ({ notifications, ...actions }), [notifications, actions]);
 }

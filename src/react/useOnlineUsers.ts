@@ -18,8 +18,6 @@ export interface OnlineUsersState {
   refresh(): void;
 }
 
-const without = (users: readonly OnlineUser[], userId: UserId) => users.filter((u) => u.userId !== userId);
-const INITIAL = { users: [] as readonly OnlineUser[], hasMore: false, loading: true, error: null as RealtimeErrorLike | null };
 
 /**
  * Who is online now, for small deployments and dashboards: the first page
@@ -38,7 +36,7 @@ const INITIAL = { users: [] as readonly OnlineUser[], hasMore: false, loading: t
 export function useOnlineUsers({ limit }: { limit?: number } = {}): OnlineUsersState {
   const client = useRealtimeClient();
   const { status } = useSocket();
-  const [state, setState] = useState(INITIAL);
+  const [state, setState] = useState({ users: [] as readonly OnlineUser[], hasMore: false, loading: true, error: null as RealtimeErrorLike | null });
   const refresh = useCallback(
     () =>
       void client.presence.list({ limit }).then(
@@ -51,9 +49,9 @@ export function useOnlineUsers({ limit }: { limit?: number } = {}): OnlineUsersS
     if (status === 'connected') refresh();
   }, [status, refresh]);
   // Patched locally, not fetched again: several lists on a page must not turn each event into requests.
-  useRealtimeEvent('user:online', ({ userId, at }) =>
-    setState((s) => ({ ...s, users: [...without(s.users, userId), { userId, since: at }] })),
-  );
-  useRealtimeEvent('user:offline', ({ userId }) => setState((s) => ({ ...s, users: without(s.users, userId) })));
+  const patch = (userId: UserId, online: OnlineUser[]) =>
+    setState((s) => ({ ...s, users: [...s.users.filter((u) => u.userId !== userId), ...online] }));
+  useRealtimeEvent('user:online', ({ userId, at }) => patch(userId, [{ userId, since: at }]));
+  useRealtimeEvent('user:offline', ({ userId }) => patch(userId, []));
   return { ...state, refresh };
 }

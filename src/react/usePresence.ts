@@ -1,10 +1,6 @@
-import { useCallback, useEffect, useSyncExternalStore } from './react.js';
 import type { UserPresence } from 'socketkit';
 import type { UserId } from 'socketkit/protocol';
-import { UNKNOWN_PRESENCE } from './presence-unknown.js';
-import { useRealtimeClient } from './useRealtimeClient.js';
-
-const server = () => UNKNOWN_PRESENCE;
+import { usePresenceOf } from './usePresenceOf.js';
 
 /**
  * One user's presence, `{ online, since, lastSeen }`. Watches the user while
@@ -19,8 +15,6 @@ const server = () => UNKNOWN_PRESENCE;
  * }
  */
 export function usePresence(userId: UserId): UserPresence {
-  const { presence } = useRealtimeClient();
-  useEffect(() => presence.watch(userId), [presence, userId]);
-  const subscribe = useCallback((listener: () => void) => presence.subscribeUser(userId, listener), [presence, userId]);
-  return useSyncExternalStore(subscribe, () => presence.get(userId) ?? UNKNOWN_PRESENCE, server);
+  // One id of `usePresenceOf`: it subscribes to this user only.
+  return usePresenceOf([userId]).get(userId)!;
 }

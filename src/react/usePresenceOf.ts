@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from './react.js';
+import { useEffect, useMemo, useSyncExternalStore } from './react.js';
 import type { UserPresence } from 'socketkit';
 import type { UserId } from 'socketkit/protocol';
 import { UNKNOWN_PRESENCE } from './presence-unknown.js';
 import { useRealtimeClient } from './useRealtimeClient.js';
 
-type Selection = { ids: readonly UserId[]; values: UserPresence[]; map: ReadonlyMap<UserId, UserPresence> };
+const read = (ids: readonly UserId[], get: (id: UserId) => UserPresence | undefined) =>
+  new Map(ids.map((id) => [id, get(id) ?? UNKNOWN_PRESENCE]));
 
 /**
  * Presence of several users as a `ReadonlyMap<userId, { online, since, lastSeen }>`,
@@ -24,21 +25,18 @@ export function usePresenceOf(userIds: readonly UserId[]): ReadonlyMap<UserId, U
   const key = JSON.stringify(userIds);
   const ids = useMemo(() => JSON.parse(key) as UserId[], [key]);
   useEffect(() => presence.watch(ids), [presence, ids]);
-  const subscribe = useCallback(
-    (listener: () => void) => {
-      const offs = ids.map((id) => presence.subscribeUser(id, listener));
-      return () => offs.forEach((off) => off());
-    },
-    [presence, ids],
-  );
-  const last = useRef<Selection>(undefined);
-  const getSnapshot = () => {
-    const values = ids.map((id) => presence.get(id) ?? UNKNOWN_PRESENCE);
-    const prev = last.current;
-    if (prev && prev.ids === ids && values.every((value, i) => value === prev.values[i])) return prev.map;
-    last.current = { ids, values, map: new Map(ids.map((id, i) => [id, values[i] as UserPresence])) };
-    return last.current.map;
-  };
-  const serverSnapshot = useMemo(() => new Map(ids.map((id) => [id, UNKNOWN_PRESENCE])), [ids]);
-  return useSyncExternalStore(subscribe, getSnapshot, () => serverSnapshot);
+  const [subscribe, getSnapshot, getServerSnapshot] = useMemo(() => {
+    const unknown = read(ids, () => undefined);
+    // The last map, kept while it holds the current values of these ids.
+    let map = unknown;
+    return [
+      (listener: () => void) => {
+        const offs = ids.map((id) => presence.subscribeUser(id, listener));
+        return () => offs.forEach((off) => off());
+      },
+      () => (ids.some((id) => map.get(id) !== (presence.get(id) ?? UNKNOWN_PRESENCE)) ? (map = read(ids, (id) => presence.get(id))) : map),
+      () => unknown,
+    ];
+  }, [presence, ids]);
+  return useSyncExternalStore(subscribe, getSnapshot, getServerSnapshot);
 }

@@ -16,6 +16,6 @@ export const RealtimeContext = createContext<RealtimeClient | null>(null);
  */
 export function useRealtimeClient(): RealtimeClient {
   const client = useContext(RealtimeContext);
-  if (!client) throw new Error('socketkit: no <RealtimeProvider> above this component');
+  if (!client) throw new Error('socketkit: no <RealtimeProvider> found');
   return client;
 }

@@ -29,7 +29,7 @@ const SERVER: ConnectionSnapshot = { status: 'idle', userId: null, attempt: 0, n
  */
 export function useSocket(): SocketState {
   const client = useRealtimeClient();
-  const snapshot = useStore(client.connection, () => SERVER);
+  const snapshot = useStore(client.connection, SERVER);
   const controls = useMemo(() => bound(client, ['connect', 'disconnect', 'reconnect']), [client]);
   return useMemo(() => ({ ...snapshot, isConnected: snapshot.status === 'connected', ...controls }), [snapshot, controls]);
 }

@@ -1,7 +1,7 @@
-import { useCallback, useMemo, useSyncExternalStore } from './react.js';
+import { useMemo } from './react.js';
 import type { ConversationId, UserId } from 'socketkit/protocol';
 import { useJoinedConversation } from './useJoinedConversation.js';
-import { bound } from './useStore.js';
+import { bound, useStore } from './useStore.js';
 
 /** What `useTyping()` returns. */
 export interface TypingState {
@@ -25,12 +25,7 @@ export interface TypingState {
  */
 export function useTyping(conversationId: ConversationId): TypingState {
   const [handle, serverSnapshot] = useJoinedConversation(conversationId);
-  const subscribe = useCallback((listener: () => void) => handle.subscribe(listener), [handle]);
-  const typingUserIds = useSyncExternalStore(
-    subscribe,
-    () => handle.getSnapshot().typingUserIds,
-    () => serverSnapshot.typingUserIds,
-  );
+  const typingUserIds = useStore(handle, serverSnapshot, (s) => s.typingUserIds);
   const actions = useMemo(() => bound(handle, ['startTyping', 'stopTyping']), [handle]);
   return useMemo(() => ({ typingUserIds, ...actions }), [typingUserIds, actions]);
 }
