@@ -47,6 +47,24 @@ export interface Conversation extends ConversationHandle {
 
 export const noop = (): void => {};
 
+/**
+ * `task` run one at a time: a call while it runs asks for one more run after
+ * it; every caller gets the promise of the whole round.
+ */
+export function serial(task: () => Promise<unknown>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  let again = false;
+  return () =>
+    running
+      ? ((again = true), running)
+      : (running = (async () => {
+          do {
+            again = false;
+            await task();
+          } while (again);
+        })().finally(() => (running = null)));
+}
+
 /** Marks `p` handled so an ignored rejection is not reported as unhandled; awaiting it still throws. */
 export const handled = <T>(p: Promise<T>): Promise<T> => (p.catch(noop), p);
 

@@ -1,6 +1,6 @@
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, MAX_CONTENT_LENGTH, TYPING_TIMEOUT_MS, type ConversationId, type Message, type UserId } from '../protocol/index.js';
 import type { Context, Conversation } from './context.js';
-import { handled, noop, rejected } from './context.js';
+import { handled, noop, rejected, serial } from './context.js';
 import { toRealtimeError } from './errors.js';
 import { batch, createStore } from './store.js';
 import type { ClientMessage, ConversationSnapshot } from './types.js';
@@ -38,8 +38,6 @@ export function createConversation(ctx: Context, id: ConversationId): Conversati
   let session = 0; // a join or leave makes answers of the previous one stale
   let loaded = false;
   let lastSeq = 0; // every seq up to here is in `list` (above the oldest loaded page)
-  let catching: Promise<void> | null = null;
-  let again = false;
   let older: Promise<boolean> | null = null;
   let unwatch = noop;
   let typingAt: number | null = null; // when typing:start was last sent; null when not typing
@@ -76,20 +74,14 @@ export function createConversation(ctx: Context, id: ConversationId): Conversati
     });
 
   /** Fetch everything after `lastSeq` (after a reconnect or a gap); one run at a time. */
-  const catchUp = (): Promise<void> =>
-    catching
-      ? ((again = true), catching)
-      : (catching = (async () => {
-          do {
-            again = false;
-            for (let more = true, from = -1; more && refs && from != lastSeq && ctx.connected(); ) {
-              from = lastSeq;
-              const r = await history({ afterSeq: lastSeq, limit: HISTORY_MAX_LIMIT });
-              receive(r.messages);
-              more = r.hasMore;
-            }
-          } while (again);
-        })().finally(() => (catching = null)));
+  const catchUp = serial(async () => {
+    for (let more = true, from = -1; more && refs && from != lastSeq && ctx.connected(); ) {
+      from = lastSeq;
+      const r = await history({ afterSeq: lastSeq, limit: HISTORY_MAX_LIMIT });
+      receive(r.messages);
+      more = r.hasMore;
+    }
+  });
 
   async function sync() {
     const my = session;

@@ -1,5 +1,5 @@
 import type { Context, Outbox } from './context.js';
-import { handled, rejected } from './context.js';
+import { handled, rejected, serial } from './context.js';
 import { RealtimeError, toRealtimeError } from './errors.js';
 import { batch } from './store.js';
 import type { ClientMessage } from './types.js';
@@ -14,8 +14,6 @@ export function createOutbox(ctx: Context): Outbox {
   const { maxSize = 500, storage, storageKey = 'socketkit:outbox' } = ctx.opts.outbox ?? {};
   let items: ClientMessage[] = [];
   const waiters = new Map<string, Settle[]>(); // the send()/retry() promises of each clientMessageId
-  let busy = false;
-  let again = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const find = (cmid: string) => items.find((i) => i.clientMessageId == cmid);
@@ -43,36 +41,27 @@ export function createOutbox(ctx: Context): Outbox {
   const update = (item: ClientMessage, patch: Partial<ClientMessage>) =>
     write(items.map((i) => (i == item ? { ...i, ...patch } : i)), item.conversationId);
 
-  async function flush() {
-    if (busy) return void (again = true);
-    busy = true;
+  // One at a time, so the server stores them in order.
+  const flush = serial(async () => {
     clearTimeout(timer);
-    try {
-      let item: ClientMessage | undefined;
-      while (ctx.connected() && (item = items.find((i) => i.status == 'sending'))) {
-        const { conversationId, content, clientMessageId } = item;
-        try {
-          ctx.receive((await ctx.request('message:send', { conversationId, content, clientMessageId })).message);
-        } catch (e) {
-          const error = toRealtimeError(e);
-          if (!items.includes(item)) continue; // discarded or confirmed meanwhile
-          if (error.retryable) {
-            // DISCONNECTED waits for the next connect, which flushes again.
-            if (error.code != 'DISCONNECTED') timer = setTimeout(flush, error.retryAfterMs ?? 1000);
-            break;
-          }
-          update(item, { status: 'failed', error });
-          finish(clientMessageId, null, error);
+    let item: ClientMessage | undefined;
+    while (ctx.connected() && (item = items.find((i) => i.status == 'sending'))) {
+      const { conversationId, content, clientMessageId } = item;
+      try {
+        ctx.receive((await ctx.request('message:send', { conversationId, content, clientMessageId })).message);
+      } catch (e) {
+        const error = toRealtimeError(e);
+        if (!items.includes(item)) continue; // discarded or confirmed meanwhile
+        if (error.retryable) {
+          // DISCONNECTED waits for the next connect, which flushes again.
+          if (error.code != 'DISCONNECTED') timer = setTimeout(flush, error.retryAfterMs ?? 1000);
+          break;
         }
-      }
-    } finally {
-      busy = false;
-      if (again) {
-        again = false;
-        void flush();
+        update(item, { status: 'failed', error });
+        finish(clientMessageId, null, error);
       }
     }
-  }
+  });
 
   // Messages queued before a reload come first, in their order.
   if (storage) {
