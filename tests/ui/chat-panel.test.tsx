@@ -2,26 +2,17 @@
  * ChatPanel between two users over the real server: messages both ways,
  * typing shown to the other side, pending → sent.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanup, render, screen, waitFor, within, fireEvent } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { render, screen, waitFor, within, fireEvent } from '@testing-library/react';
 import { ChatPanel } from 'socketkit/ui';
-import { startServer, type TestServer } from '../support/server.js';
-import { Providers, connected, destroyClients, makeClient } from './helpers.js';
+import { Providers, withLiveServer, connected, makeClient } from './helpers.js';
 
-let server: TestServer;
-beforeEach(async () => {
-  server = await startServer();
-});
-afterEach(async () => {
-  cleanup();
-  destroyClients();
-  await server.cleanup();
-});
+const liveServer = withLiveServer();
 
 describe('ChatPanel', () => {
   it('lets alice and bob chat and see each other typing', async () => {
-    const alice = makeClient(server, 'alice');
-    const bob = makeClient(server, 'bob');
+    const alice = makeClient(liveServer(), 'alice');
+    const bob = makeClient(liveServer(), 'bob');
     await Promise.all([connected(alice), connected(bob)]);
     render(
       <>

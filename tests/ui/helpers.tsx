@@ -6,7 +6,9 @@ import type { ReactNode } from 'react';
 import { createRealtimeClient, type RealtimeClient, type RealtimeClientOptions } from 'socketkit';
 import { RealtimeProvider } from 'socketkit/react';
 import { SocketkitUIProvider, type SocketkitStrings } from 'socketkit/ui';
-import type { TestServer } from '../support/server.js';
+import { afterEach, beforeEach } from 'vitest';
+import { cleanup } from '@testing-library/react';
+import { startServer, type TestServer } from '../support/server.js';
 import { waitFor } from '../support/wait.js';
 
 /** Display names of the seed users. */
@@ -61,4 +63,21 @@ export function Providers({
       </SocketkitUIProvider>
     </RealtimeProvider>
   );
+}
+
+/**
+ * A fresh bundled server for every test of the file, torn down with every
+ * rendered tree and client. Returns a getter: the server of the running test.
+ */
+export function withLiveServer(): () => TestServer {
+  let server: TestServer | undefined;
+  beforeEach(async () => {
+    server = await startServer();
+  });
+  afterEach(async () => {
+    cleanup();
+    destroyClients();
+    await server?.cleanup();
+  });
+  return () => server!;
 }

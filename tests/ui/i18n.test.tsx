@@ -2,21 +2,12 @@
  * Every visible string comes from the overridable map, and times are
  * localized with Intl.RelativeTimeFormat.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { render, screen, waitFor } from '@testing-library/react';
 import { ChatPanel, ConnectionBanner, PresenceBadge, defaultStrings, formatRelative, type SocketkitStrings } from 'socketkit/ui';
-import { startServer, type TestServer } from '../support/server.js';
-import { Providers, connected, destroyClients, makeClient } from './helpers.js';
+import { Providers, withLiveServer, connected, makeClient } from './helpers.js';
 
-let server: TestServer;
-beforeEach(async () => {
-  server = await startServer();
-});
-afterEach(async () => {
-  cleanup();
-  destroyClients();
-  await server.cleanup();
-});
+const liveServer = withLiveServer();
 
 const german: Partial<SocketkitStrings> = {
   online: 'Online',
@@ -41,9 +32,9 @@ describe('strings and locale', () => {
   });
 
   it('renders the chat panel and typing in German', async () => {
-    const alice = makeClient(server, 'alice');
+    const alice = makeClient(liveServer(), 'alice');
     await connected(alice);
-    const bob = await server.connect('bob');
+    const bob = await liveServer().connect('bob');
     render(
       <Providers client={alice} strings={german} locale="de">
         <ChatPanel conversationId="empty" />
@@ -58,7 +49,7 @@ describe('strings and locale', () => {
   });
 
   it('uses overridden banner and presence strings', async () => {
-    const alice = makeClient(server, 'alice', { token: 'bad' });
+    const alice = makeClient(liveServer(), 'alice', { token: 'bad' });
     render(
       <Providers client={alice} strings={{ ...german, offline: 'Abwesend' }} locale="de">
         <ConnectionBanner />

@@ -2,29 +2,20 @@
  * PresenceBadge, AvatarStack, PresenceList and TypingIndicator against the
  * real server: labels and strings follow what other users' sockets do.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { render, screen, waitFor } from '@testing-library/react';
 import { AvatarStack, PresenceBadge, PresenceList, TypingIndicator } from 'socketkit/ui';
-import { startServer, type TestServer } from '../support/server.js';
-import { Providers, connected, destroyClients, makeClient } from './helpers.js';
+import { Providers, withLiveServer, connected, makeClient } from './helpers.js';
 
-let server: TestServer;
-beforeEach(async () => {
-  server = await startServer();
-});
-afterEach(async () => {
-  cleanup();
-  destroyClients();
-  await server.cleanup();
-});
+const liveServer = withLiveServer();
 
 const typingText = () => document.querySelector('.sk-typing')!.textContent;
 
 describe('PresenceBadge', () => {
   it('says Online, then "Last seen …" when the user leaves', async () => {
-    const alice = makeClient(server, 'alice');
+    const alice = makeClient(liveServer(), 'alice');
     await connected(alice);
-    const bob = await server.connect('bob');
+    const bob = await liveServer().connect('bob');
     render(
       <Providers client={alice}>
         <PresenceBadge userId="bob" data-testid="badge" />
@@ -40,7 +31,7 @@ describe('PresenceBadge', () => {
   });
 
   it('says Offline for a user never seen, and shows the label as text on request', async () => {
-    const alice = makeClient(server, 'alice');
+    const alice = makeClient(liveServer(), 'alice');
     await connected(alice);
     render(
       <Providers client={alice}>
@@ -53,9 +44,9 @@ describe('PresenceBadge', () => {
 
 describe('AvatarStack and PresenceList', () => {
   it('stacks online users with a +N overflow and lists people online first', async () => {
-    const alice = makeClient(server, 'alice');
+    const alice = makeClient(liveServer(), 'alice');
     await connected(alice);
-    await Promise.all(['bob', 'carol', 'dave', 'erin'].map((u) => server.connect(u)));
+    await Promise.all(['bob', 'carol', 'dave', 'erin'].map((u) => liveServer().connect(u)));
     render(
       <Providers client={alice}>
         <AvatarStack max={3} data-testid="stack" />
@@ -76,7 +67,7 @@ describe('AvatarStack and PresenceList', () => {
 
 describe('TypingIndicator', () => {
   it('reads "X is typing", "X and Y are typing", "3 people are typing"', async () => {
-    const alice = makeClient(server, 'alice');
+    const alice = makeClient(liveServer(), 'alice');
     await connected(alice);
     render(
       <Providers client={alice}>
@@ -88,7 +79,7 @@ describe('TypingIndicator', () => {
     expect(indicator.getAttribute('aria-live')).toBe('polite');
     expect(indicator.getAttribute('data-active')).toBe('false');
 
-    const others = await Promise.all(['bob', 'carol', 'dave'].map((u) => server.connect(u)));
+    const others = await Promise.all(['bob', 'carol', 'dave'].map((u) => liveServer().connect(u)));
     const type = (i: number) => others[i]!.timeout(3000).emitWithAck('typing:start', { conversationId: 'general' });
     await type(0);
     await waitFor(() => expect(typingText()).toBe('Bob Chen is typing'), { timeout: 5000 });
