@@ -41,7 +41,7 @@ export function createRealtimeClient(opts: RealtimeClientOptions): RealtimeClien
   }) as SocketLike;
   const listeners = new Map<string, Set<Listener>>();
   const requests = new Set<PendingRequest>();
-  const emitQueue: [string, unknown][] = [];
+  const emitQueue: (() => void)[] = [];
   const handles = new Map<string, Conversation>();
   let destroyed = false;
   const gone = () => new RealtimeError(destroyed ? 'DESTROYED' : 'DISCONNECTED');
@@ -70,7 +70,7 @@ export function createRealtimeClient(opts: RealtimeClientOptions): RealtimeClien
     ),
   );
 
-  const status = () => conn.store.getSnapshot().status;
+  const status = () => conn.connection.getSnapshot().status;
   const connected = () => status() == 'connected';
   const failRequests = (which: (r: PendingRequest) => unknown) => requests.forEach((r) => which(r) && r.fail(gone()));
 
@@ -82,7 +82,7 @@ export function createRealtimeClient(opts: RealtimeClientOptions): RealtimeClien
       ctx.presence.resync();
       const joins = [...handles.values()].map((c) => c.resync());
       requests.forEach((r) => r.sent || r.send());
-      emitQueue.splice(0).forEach(([event, payload]) => socket.emit(event, payload));
+      emitQueue.splice(0).forEach((send) => send());
       // Queued messages go after the rooms are back, so they land after the catch-up.
       void Promise.allSettled(joins).then(ctx.outbox.flush);
     },
@@ -94,7 +94,7 @@ export function createRealtimeClient(opts: RealtimeClientOptions): RealtimeClien
     },
   );
   // Waiting requests give up when no connection is coming.
-  conn.store.subscribe(() => /^(failed|disconnected)$/.test(status()) && failRequests((r) => !r.keep));
+  conn.connection.subscribe(() => /^(failed|disconnected)$/.test(status()) && failRequests((r) => !r.keep));
 
   function request(event: string, payload?: unknown, o: RequestOptions = {}): Promise<never> {
     return new Promise((resolve, reject) => {
@@ -137,7 +137,7 @@ export function createRealtimeClient(opts: RealtimeClientOptions): RealtimeClien
     log,
     now: opts.now ?? Date.now,
     connected,
-    userId: () => conn.store.getSnapshot().userId,
+    userId: () => conn.connection.getSnapshot().userId,
     request,
     emit: (event: string, payload: unknown) => void (connected() && socket.emit(event, payload)),
     on,
@@ -148,12 +148,9 @@ export function createRealtimeClient(opts: RealtimeClientOptions): RealtimeClien
   ctx.outbox = createOutbox(ctx);
 
   const client: RealtimeClient = {
+    ...conn,
     url: opts.url,
-    connection: conn.store,
     presence: ctx.presence,
-    connect: conn.connect,
-    disconnect: conn.disconnect,
-    reconnect: conn.reconnect,
     destroy() {
       if (destroyed) return;
       destroyed = true;
@@ -170,7 +167,7 @@ export function createRealtimeClient(opts: RealtimeClientOptions): RealtimeClien
       if (destroyed) return;
       if (connected()) socket.emit(event, payload);
       // Bounded: past the limit the oldest queued event is dropped.
-      else if (emitQueue.push([event, payload]) > EMIT_QUEUE_MAX) emitQueue.shift();
+      else if (emitQueue.push(() => socket.emit(event, payload)) > EMIT_QUEUE_MAX) emitQueue.shift();
     },
     request: request as RealtimeClient['request'],
     conversation,

@@ -7,8 +7,9 @@ import type { ConnectionSnapshot, ConnectionStatus, RealtimeClientOptions, Socke
 /** Internal states; `status()` maps them to the public `ConnectionStatus` (`backoff` waits to retry). */
 type State = 'idle' | 'connecting' | 'connected' | 'backoff' | 'disconnected' | 'failed' | 'destroyed';
 
+/** The client's `connection` store and controls, as the client exposes them. */
 export interface Connection {
-  store: Store<ConnectionSnapshot>;
+  connection: Store<ConnectionSnapshot>;
   connect(): void;
   disconnect(): void;
   reconnect(): void;
@@ -23,7 +24,6 @@ type On = <E extends keyof ServerEventMap>(event: E, listener: (payload: ServerE
  */
 export function createConnection(socket: SocketLike, opts: RealtimeClientOptions, on: On, up: () => void, down: () => void): Connection {
   const store = createStore<ConnectionSnapshot>({ status: 'idle', userId: null, attempt: 0, nextRetryAt: null, error: null });
-  const rec = opts.reconnection ?? {};
   let state: State = 'idle';
   let wasUp = false; // shows `reconnecting` rather than `connecting`
   let gen = 0; // invalidates an attempt superseded while awaiting getToken
@@ -56,8 +56,8 @@ export function createConnection(socket: SocketLike, opts: RealtimeClientOptions
     });
 
   const retry = (error: RealtimeError) => {
-    if (attempt >= (rec.maxAttempts ?? 5)) return go('failed', { error });
-    const delay = computeBackoffDelay(++attempt, rec, opts.random);
+    if (attempt >= (opts.reconnection?.maxAttempts ?? 5)) return go('failed', { error });
+    const delay = computeBackoffDelay(++attempt, opts.reconnection, opts.random);
     timer = setTimeout(open, delay);
     go('backoff', { error, nextRetryAt: (opts.now ?? Date.now)() + delay });
   };
@@ -122,7 +122,7 @@ export function createConnection(socket: SocketLike, opts: RealtimeClientOptions
   };
 
   return {
-    store,
+    connection: store,
     connect: () => void (/^(idle|failed|disconnected)$/.test(state) && reconnect()),
     reconnect,
     disconnect: () => void (state != 'destroyed' && stop('disconnected')),

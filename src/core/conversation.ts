@@ -23,7 +23,8 @@ export function createConversation(ctx: Context, id: ConversationId): Conversati
   const list: ClientMessage[] = []; // confirmed, ascending seq
   const seqs = new Set<number>();
   const typing = new Map<UserId, Timer>();
-  const store = createStore<ConversationSnapshot>({
+  // `set` stays here; the handle is readable only.
+  const { set, ...store } = createStore<ConversationSnapshot>({
     conversationId: id,
     status: 'idle',
     messages: ctx.outbox.items(id),
@@ -33,7 +34,6 @@ export function createConversation(ctx: Context, id: ConversationId): Conversati
     loadingOlder: false,
     error: null,
   });
-  const set = store.set;
   let refs = 0;
   let session = 0; // a join or leave makes answers of the previous one stale
   let loaded = false;
@@ -143,8 +143,7 @@ export function createConversation(ctx: Context, id: ConversationId): Conversati
 
   return {
     id,
-    subscribe: store.subscribe,
-    getSnapshot: store.getSnapshot,
+    ...store,
     join() {
       if (!refs++) {
         session++;
@@ -165,7 +164,8 @@ export function createConversation(ctx: Context, id: ConversationId): Conversati
       };
     },
     send(content) {
-      if (!content?.trim() || content.length > MAX_CONTENT_LENGTH) return rejected('BAD_REQUEST', `Message is ${content?.trim() ? 'too long' : 'empty'}`);
+      if (!content?.trim() || content.length > MAX_CONTENT_LENGTH)
+        return rejected('BAD_REQUEST', `Message is ${content?.trim() ? 'too long' : 'empty'}`);
       stopTyping();
       // randomUUID exists only in secure contexts; the fallback is unique enough for one sender.
       const cmid = globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;

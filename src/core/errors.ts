@@ -18,7 +18,9 @@ export class RealtimeError extends Error {
 
   constructor(code: RealtimeErrorCode, message: string = code, retryAfterMs?: number) {
     super(message);
-    Object.assign(this, { name: 'RealtimeError', code, retryAfterMs });
+    this.name = 'RealtimeError';
+    this.code = code;
+    this.retryAfterMs = retryAfterMs;
   }
 
   /** True when trying the same thing again later may succeed. */
@@ -27,8 +29,10 @@ export class RealtimeError extends Error {
   }
 }
 
+type Body = Partial<ProtocolError> | undefined;
+
 /** Any thrown value or protocol error body as a `RealtimeError`. */
-export const toRealtimeError = (e: unknown): RealtimeError => {
-  const p = e as Partial<ProtocolError> | undefined;
-  return e instanceof RealtimeError ? e : new RealtimeError(p?.code ?? 'INTERNAL', p?.message ?? String(e), p?.retryAfterMs);
-};
+export const toRealtimeError = (e: unknown): RealtimeError =>
+  e instanceof RealtimeError
+    ? e
+    : new RealtimeError((e as Body)?.code ?? 'INTERNAL', (e as Body)?.message ?? String(e), (e as Body)?.retryAfterMs);

@@ -56,17 +56,18 @@ export function RealtimeProvider(props: RealtimeProviderProps) {
           getToken: () => (latest.current.getToken ? latest.current.getToken() : latest.current.token),
         }),
   );
-  const pendingDestroy = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const pendingDestroy = useRef<ReturnType<typeof setTimeout> | 0>(0);
   useEffect(() => {
     if (!owned) return;
     // StrictMode's re-mount finds the destroy still pending: cancel it, the client is connected.
     if (pendingDestroy.current) clearTimeout(pendingDestroy.current);
     else owned.connect();
-    pendingDestroy.current = undefined;
+    pendingDestroy.current = 0;
     return () => {
       pendingDestroy.current = setTimeout(() => owned.destroy());
     };
   }, [owned]);
-  // One of the two is set: `owned` exactly when no client was given.
+  // One of the two is set: `owned` exactly when no client was given. createElement,
+  // not JSX: the entry then needs no `react/jsx-runtime` import.
   return createElement(RealtimeContext.Provider, { value: props.client ?? owned }, props.children);
 }

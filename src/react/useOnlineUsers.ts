@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from './react.js';
+import { useEffect, useMemo, useState } from './react.js';
 import type { RealtimeErrorLike } from 'socketkit';
 import type { OnlineUser, UserId } from 'socketkit/protocol';
 import { useRealtimeClient } from './useRealtimeClient.js';
@@ -37,8 +37,8 @@ export function useOnlineUsers({ limit }: { limit?: number } = {}): OnlineUsersS
   const client = useRealtimeClient();
   const { status } = useSocket();
   const [state, setState] = useState({ users: [] as readonly OnlineUser[], hasMore: false, loading: true, error: null as RealtimeErrorLike | null });
-  const refresh = useCallback(
-    () =>
+  const refresh = useMemo(
+    () => () =>
       void client.presence.list({ limit }).then(
         (page) => setState({ ...page, loading: false, error: null }),
         (error: RealtimeErrorLike) => setState((s) => ({ ...s, loading: false, error })),

@@ -1,4 +1,4 @@
-import { useCallback, useSyncExternalStore } from './react.js';
+import { useMemo, useSyncExternalStore } from './react.js';
 import type { ReadableStore } from 'socketkit';
 
 /**
@@ -10,7 +10,7 @@ import type { ReadableStore } from 'socketkit';
  */
 export function useStore<T, R = T>(store: ReadableStore<T>, serverSnapshot: T, select = (snapshot: T) => snapshot as unknown as R): R {
   // Core stores may be class instances: call through the object, never pass methods bare.
-  const subscribe = useCallback((listener: () => void) => store.subscribe(listener), [store]);
+  const subscribe = useMemo(() => (listener: () => void) => store.subscribe(listener), [store]);
   return useSyncExternalStore(subscribe, () => select(store.getSnapshot()), () => select(serverSnapshot));
 }
 
