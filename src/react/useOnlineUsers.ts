@@ -21,10 +21,12 @@ export interface OnlineUsersState {
 
 /**
  * Who is online now, for small deployments and dashboards: the first page
- * of `presence:list` (up to `limit`), fetched on every (re)connect and
- * patched by every `user:online` / `user:offline` this client hears (those
- * of the users it watches: presence is scoped). For known users prefer `usePresenceOf`,
- * which is exact and cheaper.
+ * of `presence:list` (up to `limit`), fetched on every (re)connect and every
+ * `refreshMs` (default 15 s; 0 turns polling off), and patched in between by
+ * every `user:online` / `user:offline` this client hears. Presence is scoped,
+ * so a client hears only users it watches: the poll is what finds users it
+ * does not know yet. For known users prefer `usePresenceOf`, which is exact
+ * and cheaper.
  *
  * @example
  * function WhoIsOnline() {
@@ -33,7 +35,7 @@ export interface OnlineUsersState {
  *   return <ul>{users.map((u) => <li key={u.userId}>{u.userId}</li>)}</ul>;
  * }
  */
-export function useOnlineUsers({ limit }: { limit?: number } = {}): OnlineUsersState {
+export function useOnlineUsers({ limit, refreshMs = 15_000 }: { limit?: number; refreshMs?: number } = {}): OnlineUsersState {
   const client = useRealtimeClient();
   const { status } = useSocket();
   const [state, setState] = useState({ users: [] as readonly OnlineUser[], hasMore: false, loading: true, error: null as RealtimeErrorLike | null });
@@ -46,8 +48,13 @@ export function useOnlineUsers({ limit }: { limit?: number } = {}): OnlineUsersS
     [client, limit],
   );
   useEffect(() => {
-    if (status === 'connected') refresh();
-  }, [status, refresh]);
+    if (status !== 'connected') return;
+    refresh();
+    if (refreshMs > 0) {
+      const timer = setInterval(refresh, refreshMs);
+      return () => clearInterval(timer);
+    }
+  }, [status, refresh, refreshMs]);
   // Patched locally, not fetched again: several lists on a page must not turn each event into requests.
   const patch = (userId: UserId, online: OnlineUser[]) =>
     setState((s) => ({ ...s, users: [...s.users.filter((u) => u.userId !== userId), ...online] }));

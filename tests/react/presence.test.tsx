@@ -129,4 +129,12 @@ describe('useOnlineUsers', () => {
     env.server.io.in('user:alice').disconnectSockets(true);
     await waitFor(() => expect(result.current.users.map((u) => u.userId).sort()).toEqual(['alice', 'dave']));
   });
+
+  it('polls for users it does not watch', async () => {
+    const { result } = renderHook(() => useOnlineUsers({ refreshMs: 50 }), { wrapper: env.provider('alice') });
+    await waitFor(() => expect(result.current.users.map((u) => u.userId)).toEqual(['alice']));
+    // erin is not watched and alice stays connected: only the poll can find her.
+    await env.server.connect('erin');
+    await waitFor(() => expect(result.current.users.map((u) => u.userId).sort()).toEqual(['alice', 'erin']));
+  });
 });
