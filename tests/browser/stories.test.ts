@@ -61,7 +61,10 @@ const DARK = new Set([
 ensureStorybookBuilt();
 const stories = storyIndex();
 
-const networkNoise = (text: string) => /Failed to load resource|WebSocket connection to .* failed|net::ERR_|^HTTP 500 .*\/api\/users$/.test(text);
+// Network noise a story tagged `network-errors` provokes on purpose: refused or dead connections,
+// a long-poll racing its session's close (400), the failing directory of the MSW story.
+const networkNoise = (text: string) =>
+  /Failed to load resource|WebSocket connection to .* failed|net::ERR_|^HTTP 400 .*\/socket\.io\/|^HTTP 500 .*\/api\/users$/.test(text);
 
 const cases = stories.flatMap((s) => [
   { ...s, theme: 'light' },
