@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: socketkit's server against a plain Socket.IO baseline.
  *
- *   npm run bench                       full run (≈ 6–8 min on 2 cores)
+ *   npm run bench                       full run (≈ 10 min on 2 shared cores)
  *   npm run bench -- --quick            smoke run, small N
  *   npm run bench -- --scenario storm   one scenario (a prefix: `connections` runs all three)
  *   npm run bench -- --rounds 3         A/B rounds per scenario (default 2)
