@@ -14,6 +14,7 @@
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { Server } from 'socket.io';
 
@@ -22,6 +23,8 @@ export interface BaselineServerOptions {
   port?: number;
   host?: string;
   secret: string;
+  /** `listen()` backlog; the bench gives both servers the same. */
+  backlog?: number;
 }
 
 /** A running baseline server. */
@@ -48,6 +51,9 @@ type AckFn = (answer: object) => void;
 /** Starts the baseline on `host:port` (port 0 picks a free one). */
 export async function createBaselineServer(options: BaselineServerOptions): Promise<BaselineServer> {
   const httpServer = createServer();
+  // A key made once, as socketkit's server does: jsonwebtoken given a string
+  // secret tries it as a PEM public key first, on every verify.
+  const key = createSecretKey(Buffer.from(options.secret));
   const io = new Server(httpServer, { maxHttpBufferSize: 1_000_000, pingInterval: 25_000, pingTimeout: 60_000 });
   const seqByRoom = new Map<string, number>();
   let nextConversation = 0;
@@ -57,7 +63,7 @@ export async function createBaselineServer(options: BaselineServerOptions): Prom
     const token = (socket.handshake.auth as { token?: unknown }).token;
     if (typeof token !== 'string') return next(new Error('Authentication error: token missing'));
     try {
-      const claims = jwt.verify(token, options.secret, { algorithms: ['HS256'] }) as jwt.JwtPayload;
+      const claims = jwt.verify(token, key, { algorithms: ['HS256'] }) as jwt.JwtPayload;
       const userId = claims.userId ?? claims.sub;
       if (userId === undefined) return next(new Error('Authentication error: no user'));
       socket.data.userId = String(userId);
@@ -96,7 +102,7 @@ export async function createBaselineServer(options: BaselineServerOptions): Prom
     });
   });
 
-  await new Promise<void>((resolve) => httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => httpServer.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: options.backlog }, resolve));
   const port = (httpServer.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -23,26 +23,16 @@ interface Running {
 
 const kind = process.env.BENCH_SERVER ?? 'baseline';
 
-if (process.env.BENCH_JWT_KEYOBJECT === '1') {
-  // What-if experiment (docs/performance.md): jsonwebtoken 9 given a string secret first tries to parse it
-  // as a PEM public key (and throws) on every verify; a KeyObject made once skips that.
-  const { default: jwt } = await import('jsonwebtoken');
-  const { createSecretKey } = await import('node:crypto');
-  const keys = new Map<string, ReturnType<typeof createSecretKey>>();
-  const verify = jwt.verify.bind(jwt) as (...args: unknown[]) => unknown;
-  (jwt as { verify: unknown }).verify = (token: unknown, secret: unknown, ...rest: unknown[]) => {
-    if (typeof secret !== 'string') return verify(token, secret, ...rest);
-    let key = keys.get(secret);
-    if (!key) keys.set(secret, (key = createSecretKey(Buffer.from(secret))));
-    return verify(token, key, ...rest);
-  };
-}
+// Both servers get the same listen backlog. Node's default (511) overflows in a
+// 5,000-client connect storm and the kernel's SYN retries (1 s, 3 s, …) then
+// dominate the wall time of whichever side accepts more slowly.
+const LISTEN_BACKLOG = 4096;
 const config = JSON.parse(process.env.BENCH_CONFIG ?? '{}') as ServerConfig;
 
 async function start(): Promise<Running> {
   if (kind === 'baseline') {
     const { createBaselineServer } = await import('./baseline-server.js');
-    const server = await createBaselineServer({ port: 0, host: '127.0.0.1', secret: config.secret });
+    const server = await createBaselineServer({ port: 0, host: '127.0.0.1', secret: config.secret, backlog: LISTEN_BACKLOG });
     return { port: server.port, connections: () => server.io.engine.clientsCount, close: server.close };
   }
   // Imported by path so the bench needs no build: tsx resolves the sources.
@@ -53,6 +43,7 @@ async function start(): Promise<Running> {
     secret: config.secret,
     seed: 'none',
     quiet: true,
+    backlog: LISTEN_BACKLOG,
     ...(config.rateLimit !== undefined ? { rateLimit: config.rateLimit } : {}),
     ...(config.presenceGraceMs !== undefined ? { presenceGraceMs: config.presenceGraceMs } : {}),
   });

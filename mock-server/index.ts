@@ -39,6 +39,8 @@ export interface MockServerOptions {
   seed?: SeedOption;
   /** Simulated delay before each inbound socket event is handled. Default 0. */
   latencyMs?: number;
+  /** `listen()` backlog of pending connections (Node's default 511; the kernel caps it at somaxconn). Raise it for connect storms. */
+  backlog?: number;
   /** No log lines. */
   quiet?: boolean;
   logger?: SocketkitLogger;
@@ -185,7 +187,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
-      httpServer.listen(options.port ?? 0, host, () => {
+      httpServer.listen({ port: options.port ?? 0, host, backlog: options.backlog }, () => {
         httpServer.off('error', reject);
         resolve();
       });
