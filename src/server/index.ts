@@ -30,6 +30,7 @@ export type { SocketkitLogger } from './logger.js';
 export { RequestError } from './errors.js';
 export { DEFAULT_CLIENT_URLS, resolveClientUrls, isAllowedOrigin } from './cors.js';
 export { presenceRoom } from './presence.js';
+export { TYPING_REANNOUNCE_MS } from './typing.js';
 
 /**
  * The seed's name for `createSocketkitServer(httpServer, options)`.

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LIMITS, type UserTypingPayload } from 'socketkit/protocol';
 import { startServer, type TestServer } from '../support/server.js';
+import { TYPING_REANNOUNCE_MS } from 'socketkit/server';
 import { collect, emitAck, once, waitFor } from '../support/wait.js';
 
 let server: TestServer;
@@ -38,6 +39,21 @@ describe('typing', () => {
     await waitFor(() => heard.events.length === 1);
     await emitAck(bob, 'presence:list');
     expect(heard.events).toHaveLength(1);
+  });
+
+  it('announces a repeated start again after a second, so a socket that joined late learns of it', async () => {
+    server = await startServer();
+    const alice = await server.connect('alice');
+    const bob = await server.connect('bob');
+    await emitAck(alice, 'conversation:join', 'alice-bob');
+    await emitAck(alice, 'typing:start', { conversationId: 'alice-bob' });
+    await emitAck(bob, 'conversation:join', 'alice-bob'); // bob arrives while alice is typing
+    const heard = collect<UserTypingPayload>(bob, 'user:typing');
+    // Time is the subject here: the server re-announces at most once a second.
+    await new Promise((resolve) => setTimeout(resolve, TYPING_REANNOUNCE_MS + 50));
+    await emitAck(alice, 'typing:start', { conversationId: 'alice-bob' });
+    await waitFor(() => heard.events.length === 1);
+    expect(heard.events).toEqual([{ conversationId: 'alice-bob', userId: 'alice', isTyping: true }]);
   });
 
   it('works without an ack callback (fire and forget)', async () => {
