@@ -21,8 +21,29 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'server', environment: 'node', include: ['tests/server/**/*.test.ts'] } },
       { extends: true, test: { name: 'core', environment: 'node', include: ['tests/core/**/*.test.ts'] } },
-      { extends: true, plugins: [react()], test: { name: 'react', environment: 'jsdom', include: ['tests/react/**/*.test.{ts,tsx}'] } },
+      { extends: true, plugins: [react()], test: { name: 'react', environment: 'jsdom', include: ['tests/react/**/*.test.{ts,tsx}'], env: { EXPECT_REACT_MAJOR: '19' } } },
       { extends: true, plugins: [react()], test: { name: 'ui', environment: 'jsdom', include: ['tests/ui/**/*.test.{ts,tsx}'] } },
+      // The hook suites again on React 18.3, installed in tests/react18 (React 18 and 19 cannot share one node_modules).
+      {
+        extends: true,
+        plugins: [react()],
+        resolve: {
+          alias: [
+            { find: /^react-dom(\/.*)?$/, replacement: `${r('./tests/react18/node_modules/react-dom')}$1` },
+            { find: /^react(\/.*)?$/, replacement: `${r('./tests/react18/node_modules/react')}$1` },
+            // Its ESM build, so its own react imports go through the aliases above.
+            { find: /^@testing-library\/react$/, replacement: r('./node_modules/@testing-library/react/dist/@testing-library/react.esm.js') },
+          ],
+        },
+        test: {
+          name: 'react18',
+          environment: 'jsdom',
+          env: { EXPECT_REACT_MAJOR: '18' },
+          include: ['tests/react/**/*.test.{ts,tsx}'],
+          // Bundled through Vite so their `react` imports take the alias too.
+          server: { deps: { inline: [/@testing-library\/react/, /@tanstack\/react-query/] } },
+        },
+      },
       { extends: true, test: { name: 'browser', environment: 'node', include: ['tests/browser/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 600_000, fileParallelism: false } },
       { extends: true, test: { name: 'package', environment: 'node', include: ['tests/package/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000 } },
     ],
