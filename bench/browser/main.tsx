@@ -10,6 +10,7 @@ import { createRoot } from 'react-dom/client';
 import { flushSync } from 'react-dom';
 import type { ClientMessage } from 'socketkit';
 import { MessageList } from 'socketkit/ui';
+import type { BrowserResult as BenchResult } from './run-browser';
 import 'socketkit/ui/styles.css';
 
 const users = ['alice', 'bob', 'carol'];
@@ -30,21 +31,6 @@ function message(i: number): ClientMessage {
 
 const nextFrame = (): Promise<number> => new Promise((resolve) => requestAnimationFrame(resolve));
 
-interface BenchResult {
-  messages: number;
-  renderMs: number;
-  rowsInDom: number;
-  appends: number;
-  appendMs: number;
-  appendCommitP50Ms: number;
-  appendCommitMaxMs: number;
-  frames: number;
-  framesOver50ms: number;
-  worstFrameMs: number;
-  longTasks: number;
-  rowsInDomAfter: number;
-  lastMessageVisible: boolean;
-}
 
 let append: ((m: ClientMessage) => void) | undefined;
 
