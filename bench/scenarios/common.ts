@@ -23,6 +23,14 @@ export interface MetricDef {
 }
 
 /** How a scenario is run. */
+/** Every message scenario fails the run unless each of these is zero. */
+export const DELIVERY_CHECKS: MetricDef[] = [
+  { key: 'lost', label: 'lost deliveries', unit: '', better: 'lower', mustBeZero: true },
+  { key: 'duplicated', label: 'duplicated deliveries', unit: '', better: 'lower', mustBeZero: true },
+  { key: 'unexpected', label: 'unexpected deliveries', unit: '', better: 'lower', mustBeZero: true },
+  { key: 'refused', label: 'sends refused/timed out', unit: '', better: 'lower', mustBeZero: true },
+];
+
 export interface RunOptions {
   quick: boolean;
   /** V8 CPU profiles of the server children go here (`--profile`). */

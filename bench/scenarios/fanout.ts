@@ -10,22 +10,16 @@ import { percentile } from '../lib/stats.js';
 import type { ServerKind } from '../lib/children.js';
 import {
   connectAll,
+  DELIVERY_CHECKS,
   refused,
   setupRooms,
   userId,
   warmThenSend,
   withRig,
-  type MetricDef,
   type RunOptions,
   type Scenario,
 } from './common.js';
 
-const correctness: MetricDef[] = [
-  { key: 'lost', label: 'lost deliveries', unit: '', better: 'lower', mustBeZero: true },
-  { key: 'duplicated', label: 'duplicated deliveries', unit: '', better: 'lower', mustBeZero: true },
-  { key: 'unexpected', label: 'unexpected deliveries', unit: '', better: 'lower', mustBeZero: true },
-  { key: 'refused', label: 'sends refused/timed out', unit: '', better: 'lower', mustBeZero: true },
-];
 
 async function fanout(kind: ServerKind, options: RunOptions, saturate: boolean): Promise<Record<string, number>> {
   const size = options.quick ? 50 : 200;
@@ -77,7 +71,7 @@ export const fanoutLight: Scenario = {
     { key: 'ackP99', label: 'ack latency p99', unit: 'ms', better: 'lower' },
     { key: 'cpuPerDelivery', label: 'server CPU per delivery', unit: 'µs', better: 'lower' },
     { key: 'deliveries', label: 'deliveries', unit: '', better: 'higher' },
-    ...correctness,
+    ...DELIVERY_CHECKS,
   ],
   run: (kind, options) => fanout(kind, options, false),
 };
@@ -93,7 +87,7 @@ export const fanoutSaturate: Scenario = {
     { key: 'perCpuS', label: 'deliveries per server CPU-second', unit: '/s', better: 'higher', target: { min: 0.9 } },
     { key: 'sentPerS', label: 'sent msgs/s', unit: '/s', better: 'higher' },
     { key: 'cpuPerDelivery', label: 'server CPU per delivery', unit: 'µs', better: 'lower' },
-    ...correctness,
+    ...DELIVERY_CHECKS,
   ],
   run: (kind, options) => fanout(kind, options, true),
 };

@@ -4,7 +4,7 @@
  * latency, delivered messages/s and the server's CPU per delivery.
  */
 import { percentile } from '../lib/stats.js';
-import { connectAll, refused, setupRooms, userId, warmThenSend, withRig, type Scenario } from './common.js';
+import { connectAll, DELIVERY_CHECKS, refused, setupRooms, userId, warmThenSend, withRig, type Scenario } from './common.js';
 
 /** Many small rooms. */
 export const rooms: Scenario = {
@@ -15,10 +15,7 @@ export const rooms: Scenario = {
     { key: 'p99', label: 'delivery latency p99', unit: 'ms', better: 'lower' },
     { key: 'deliveredPerS', label: 'delivered msgs/s', unit: '/s', better: 'higher' },
     { key: 'cpuPerDelivery', label: 'server CPU per delivery', unit: 'µs', better: 'lower' },
-    { key: 'lost', label: 'lost deliveries', unit: '', better: 'lower', mustBeZero: true },
-    { key: 'duplicated', label: 'duplicated deliveries', unit: '', better: 'lower', mustBeZero: true },
-    { key: 'unexpected', label: 'unexpected deliveries', unit: '', better: 'lower', mustBeZero: true },
-    { key: 'refused', label: 'sends refused/timed out', unit: '', better: 'lower', mustBeZero: true },
+    ...DELIVERY_CHECKS,
   ],
   run: (kind, options) => {
     const total = options.quick ? 200 : 2_000;
