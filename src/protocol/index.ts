@@ -254,6 +254,14 @@ export interface ConnectionEstablishedPayload {
   userId: UserId;
   socketId: string;
   serverTime: IsoDate;
+  /**
+   * Identity of the store behind the server (server-v1.md, "Durability"):
+   * stable across restarts of a durable store, new for every in-memory store,
+   * the same on every node of one deployment. A client that sees another
+   * `storeId` than the one it synced with must not trust its `seq` cursors.
+   * Absent from servers older than socketkit 0.2.
+   */
+  storeId?: string;
 }
 export interface UserOnlinePayload {
   userId: UserId;
