@@ -21,6 +21,23 @@ export interface ConnectionDeps {
   typingTimeoutMs: number;
   /** Live connections, so `close()` can drop their timers. */
   connections: Set<ConnectionContext>;
+  /** `storeId` sent when the store has no `getStoreId()`: one random id per server instance. */
+  fallbackStoreId: string;
+}
+
+/** Emits `connection:established`, with the store's identity (server-v1.md, "Durability"). */
+function announceEstablished(socket: Socket, userId: string, deps: ConnectionDeps): void {
+  const established = (storeId: string) =>
+    socket.emit('connection:established', { userId, socketId: socket.id, serverTime: new Date().toISOString(), storeId });
+  const storeId = deps.store.getStoreId ? deps.store.getStoreId() : deps.fallbackStoreId;
+  if (typeof storeId === 'string') {
+    established(storeId);
+    return;
+  }
+  storeId.then(established, (error: unknown) => {
+    deps.logger.error('store id unavailable, connection:established sent without it', error);
+    socket.emit('connection:established', { userId, socketId: socket.id, serverTime: new Date().toISOString() });
+  });
 }
 
 /** `setTimeout` caps at ~24.8 days; a later expiry is re-armed in steps. */
@@ -124,7 +141,7 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
     logger.info(`disconnect ${userId} (socket ${socket.id}, ${reason})`);
   });
 
-  socket.emit('connection:established', { userId, socketId: socket.id, serverTime: new Date().toISOString() });
+  announceEstablished(socket, userId, deps);
   logger.info(`connect ${userId} (socket ${socket.id}, ${socket.conn.transport.name})`);
 }
 

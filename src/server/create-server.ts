@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Socket } from 'socket.io';
@@ -45,6 +46,7 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
     rateLimit: options.rateLimit === false ? false : (options.rateLimit ?? DEFAULT_RATE_LIMIT),
     typingTimeoutMs: options.typingTimeoutMs ?? LIMITS.typingTimeoutMs,
     connections,
+    fallbackStoreId: randomUUID(),
   };
   const identities = new WeakMap<Socket, AuthIdentity>();
 

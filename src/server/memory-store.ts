@@ -81,7 +81,9 @@ export function createMemoryStore(seed?: SeedData): MemoryStore {
     return message;
   };
 
+  let storeId = randomUUID();
   const load = () => {
+    storeId = randomUUID();
     users = new Map();
     conversations = new Map();
     byUser = new Map();
@@ -204,5 +206,6 @@ export function createMemoryStore(seed?: SeedData): MemoryStore {
       return { messages: messages.slice(start, end), hasMore: start > 0 };
     },
     reset: load,
+    getStoreId: () => storeId,
   };
 }

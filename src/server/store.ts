@@ -51,6 +51,14 @@ export interface CreateConversationInput {
  * - `isParticipant` is on every message and typing event's path: keep it cheap.
  */
 export interface SocketkitStore {
+  /**
+   * The identity of the data behind this store (server-v1.md, "Durability"),
+   * sent to clients as `storeId` in `connection:established`: stable across
+   * restarts of a durable store, new for every in-memory store and after
+   * `reset()`, the same on every node of one deployment. Optional: without
+   * it the server makes one random id per server instance.
+   */
+  getStoreId?(): MaybePromise<string>;
   /** A user's profile, or undefined. */
   getUser(userId: UserId): MaybePromise<UserProfile | undefined>;
   /** Every known user (seed users and those who connected). */
