@@ -1,7 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { ConversationId, UserId } from '../protocol/index.js';
 import type { SocketkitLogger } from './logger.js';
-import type { PresenceTracker, WatchSet } from './presence.js';
+import type { PresenceBackend, WatchSet } from './presence.js';
 import type { SocketkitStore } from './store.js';
 import type { TypingState } from './typing.js';
 
@@ -11,7 +11,7 @@ export interface ConnectionContext {
   socket: Socket;
   userId: UserId;
   store: SocketkitStore;
-  presence: PresenceTracker;
+  presence: PresenceBackend;
   logger: SocketkitLogger;
   /** Users watched by this socket, by every source (explicit and joined conversations). */
   watches: WatchSet;

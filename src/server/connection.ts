@@ -4,7 +4,7 @@ import type { Ack, ConnectionErrorPayload, ProtocolError, RequestEvent } from '.
 import type { ConnectionContext } from './connection-context.js';
 import { RequestError, toProtocolError } from './errors.js';
 import type { SocketkitLogger } from './logger.js';
-import { WatchSet, presenceRoom, type PresenceTracker } from './presence.js';
+import { WatchSet, presenceRoom, type PresenceBackend } from './presence.js';
 import { TokenBucket, type RateLimitOptions } from './rate-limit.js';
 import { isRequestEvent, requestHandlers } from './requests.js';
 import type { SocketkitStore } from './store.js';
@@ -15,7 +15,7 @@ import type { AuthIdentity } from './auth.js';
 export interface ConnectionDeps {
   io: Server;
   store: SocketkitStore;
-  presence: PresenceTracker;
+  presence: PresenceBackend;
   logger: SocketkitLogger;
   rateLimit: RateLimitOptions | false;
   typingTimeoutMs: number;
@@ -198,6 +198,32 @@ async function handleRequest(
   }
 }
 
+/**
+ * Emits `event`, then disconnects the socket once the packet is written.
+ * With connection state recovery on, `socket.emit` goes through the adapter,
+ * and a cluster adapter delivers it only after a round trip to Redis: an
+ * immediate `disconnect(true)` would lose it (server-v1.md, "Known traps").
+ * The socket's outgoing listeners run right before the write; a stuck
+ * adapter still gets the socket disconnected after `timeoutMs`.
+ */
+export function emitThenDisconnect(socket: Socket, event: string, payload: unknown, timeoutMs = 2000): void {
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    socket.offAnyOutgoing(onOutgoing);
+    // After the current write: the engine flushes its buffer before closing.
+    setImmediate(() => socket.disconnect(true));
+  };
+  const onOutgoing = (name: string) => {
+    if (name === event) finish();
+  };
+  const timer = setTimeout(finish, timeoutMs);
+  socket.onAnyOutgoing(onOutgoing);
+  socket.emit(event, payload);
+}
+
 /** Tells the socket `auth:expired` at `exp`, then disconnects it. */
 function armExpiry(
   socket: Socket,
@@ -212,8 +238,7 @@ function armExpiry(
       () => {
         if (expiresAt > Date.now()) return arm();
         logger.info(`token expired for ${userId} (socket ${socket.id}); disconnecting`);
-        socket.emit('auth:expired', { at: new Date(expiresAt).toISOString() });
-        socket.disconnect(true);
+        emitThenDisconnect(socket, 'auth:expired', { at: new Date(expiresAt).toISOString() });
       },
       Math.max(0, Math.min(delay, MAX_TIMER_MS)),
     );

@@ -4,12 +4,12 @@ import { Server } from 'socket.io';
 import type { Socket } from 'socket.io';
 import { LIMITS, conversationRoom, userRoom } from '../protocol/index.js';
 import { AuthError, tokenFromHandshake, verificationKey, verifyToken, type AuthIdentity } from './auth.js';
-import { setupConnection, type ConnectionDeps } from './connection.js';
+import { emitThenDisconnect, setupConnection, type ConnectionDeps } from './connection.js';
 import type { ConnectionContext } from './connection-context.js';
 import { isAllowedOrigin, resolveClientUrls } from './cors.js';
 import { consoleLogger, silentLogger } from './logger.js';
 import { createMemoryStore } from './memory-store.js';
-import { PresenceTracker } from './presence.js';
+import { PresenceTracker, type PresenceBackend } from './presence.js';
 import { DEFAULT_RATE_LIMIT } from './rate-limit.js';
 import { resolveJwtSecret } from './secret.js';
 import type { SocketkitServer, SocketkitServerOptions } from './types.js';
@@ -36,7 +36,12 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
   const store = options.store ?? createMemoryStore();
   const ownsIo = !(target instanceof Server);
   const io = ownsIo ? createIo(target, options) : target;
-  const presence = new PresenceTracker(io, options.presenceGraceMs ?? DEFAULT_PRESENCE_GRACE_MS);
+  const graceMs = options.presenceGraceMs ?? DEFAULT_PRESENCE_GRACE_MS;
+  // Your own Server joins the cluster too (before any socket connects).
+  if (options.cluster && !ownsIo && options.cluster.adapter) io.adapter(options.cluster.adapter);
+  const presence: PresenceBackend = options.cluster
+    ? options.cluster.createPresence(io, { graceMs, logger })
+    : new PresenceTracker(io, graceMs);
   const connections = new Set<ConnectionContext>();
   const deps: ConnectionDeps = {
     io,
@@ -74,8 +79,8 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
       } catch (error) {
         const code = error instanceof AuthError ? error.code : 'TOKEN_INVALID';
         logger.warn(`reject recovered socket ${socket.id}: ${code}`);
-        if (code === 'TOKEN_EXPIRED') socket.emit('auth:expired', { at: new Date().toISOString() });
-        socket.disconnect(true);
+        if (code === 'TOKEN_EXPIRED') emitThenDisconnect(socket, 'auth:expired', { at: new Date().toISOString() });
+        else socket.disconnect(true);
         return;
       }
     }
@@ -109,7 +114,7 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
       if (closed) return;
       closed = true;
       for (const ctx of connections) ctx.typing.dispose();
-      presence.close();
+      await presence.close();
       if (ownsIo) {
         await new Promise<void>((resolve) => {
           void io.close(() => resolve());
@@ -134,7 +139,8 @@ function createIo(httpServer: HttpServer, options: SocketkitServerOptions): Serv
       methods: ['GET', 'POST'],
       credentials: true,
     },
-    ...(options.connectionStateRecovery
+    ...(options.cluster ? { adapter: options.cluster.adapter } : {}),
+    ...((options.connectionStateRecovery ?? options.cluster !== undefined)
       ? { connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false } }
       : {}),
   });

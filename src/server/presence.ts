@@ -8,76 +8,53 @@ import type { OnlineUser, PresenceState, UserId } from '../protocol/index.js';
  */
 export const presenceRoom = (userId: UserId): string => `presence:${userId}`;
 
-interface OnlineEntry {
-  sockets: number;
-  since: string;
-  /** Pending `user:offline` while the grace period runs. */
-  graceTimer: ReturnType<typeof setTimeout> | null;
+/**
+ * Where presence is decided. `PresenceTracker` counts sockets in this process
+ * (one node); `socketkit/server/redis` counts them in Redis for a cluster.
+ * Reads are synchronous in both: the cluster implementation answers from a
+ * local replica of the cluster-wide online set, kept current by the
+ * transitions Redis publishes (docs/deploy-several-nodes.md).
+ */
+export interface PresenceBackend {
+  /** A socket of `userId` connected on this node. Announces the user if it was offline (once per cluster). */
+  connect(userId: UserId): void;
+  /** A socket of `userId` went away. The last one anywhere starts the grace period (or goes offline at once). */
+  disconnect(userId: UserId): void;
+  isOnline(userId: UserId): boolean;
+  state(userId: UserId): PresenceState;
+  /** Online user ids (grace period included), in no particular order. */
+  activeUserIds(): UserId[];
+  /** One page of online users in id order, after `cursor` (the last id of the previous page). */
+  list(cursor: UserId | undefined, limit: number): { users: OnlineUser[]; hasMore: boolean };
+  readonly size: number;
+  /** Stops timers (server shutdown). */
+  close(): void | Promise<void>;
 }
 
 /**
- * Who is online, counted in sockets so several tabs keep a user online
- * until the last one goes. Connect and disconnect are O(1) plus one emit
- * to the user's watchers.
+ * The readable side of presence: who is online since when, and when the
+ * others were last seen. Both backends keep one (the cluster's is a replica).
  */
-export class PresenceTracker {
-  private readonly online = new Map<UserId, OnlineEntry>();
-  private readonly lastSeen = new Map<UserId, string>();
+export class PresenceView {
+  readonly online = new Map<UserId, string>();
+  readonly lastSeen = new Map<UserId, string>();
   /** Sorted online ids for `presence:list`, rebuilt lazily after a change. */
   private sorted: UserId[] | null = null;
 
-  constructor(
-    private readonly io: Server,
-    private readonly graceMs: number,
-  ) {}
-
-  /** A socket of `userId` connected. Announces the user if it was offline. */
-  connect(userId: UserId): void {
-    const entry = this.online.get(userId);
-    if (entry) {
-      entry.sockets += 1;
-      // A reload inside the grace period: the user never looked offline.
-      if (entry.graceTimer) {
-        clearTimeout(entry.graceTimer);
-        entry.graceTimer = null;
-      }
-      return;
-    }
-    const since = new Date().toISOString();
-    this.online.set(userId, { sockets: 1, since, graceTimer: null });
-    this.sorted = null;
-    this.announce(userId, 'user:online', { userId, at: since });
+  setOnline(userId: UserId, since: string): void {
+    if (!this.online.has(userId)) this.sorted = null;
+    this.online.set(userId, since);
   }
 
-  /** A socket of `userId` went away. The last one starts the grace period (or goes offline at once). */
-  disconnect(userId: UserId): void {
-    const entry = this.online.get(userId);
-    if (!entry) return;
-    entry.sockets -= 1;
-    if (entry.sockets > 0) return;
-    if (this.graceMs > 0) {
-      entry.graceTimer = setTimeout(() => this.goOffline(userId), this.graceMs);
-      entry.graceTimer.unref?.();
-    } else {
-      this.goOffline(userId);
-    }
-  }
-
-  private goOffline(userId: UserId): void {
-    const entry = this.online.get(userId);
-    if (!entry || entry.sockets > 0) return;
-    this.online.delete(userId);
-    this.sorted = null;
-    const lastSeen = new Date().toISOString();
+  setOffline(userId: UserId, lastSeen: string): void {
+    if (this.online.delete(userId)) this.sorted = null;
     this.lastSeen.set(userId, lastSeen);
-    this.announce(userId, 'user:offline', { userId, lastSeen });
   }
 
-  private announce(userId: UserId, event: 'user:online' | 'user:offline', payload: object): void {
-    const room = presenceRoom(userId);
-    // Nobody watching (the common case in a connect storm): skip encoding a packet for no one.
-    if (!this.io.sockets.adapter.rooms.has(room)) return;
-    this.io.to(room).emit(event, payload);
+  clear(): void {
+    this.online.clear();
+    this.lastSeen.clear();
+    this.sorted = null;
   }
 
   isOnline(userId: UserId): boolean {
@@ -85,8 +62,8 @@ export class PresenceTracker {
   }
 
   state(userId: UserId): PresenceState {
-    const entry = this.online.get(userId);
-    if (entry) return { userId, online: true, since: entry.since };
+    const since = this.online.get(userId);
+    if (since !== undefined) return { userId, online: true, since };
     const lastSeen = this.lastSeen.get(userId);
     return lastSeen ? { userId, online: false, lastSeen } : { userId, online: false };
   }
@@ -99,7 +76,6 @@ export class PresenceTracker {
     return this.online.size;
   }
 
-  /** One page of online users in id order, after `cursor` (the last id of the previous page). */
   list(cursor: UserId | undefined, limit: number): { users: OnlineUser[]; hasMore: boolean } {
     const sorted = (this.sorted ??= [...this.online.keys()].sort());
     let start = 0;
@@ -115,15 +91,101 @@ export class PresenceTracker {
       start = lo;
     }
     const page = sorted.slice(start, start + limit);
-    const users = page.map((userId) => ({ userId, since: this.online.get(userId)?.since ?? '' }));
+    const users = page.map((userId) => ({ userId, since: this.online.get(userId) ?? '' }));
     return { users, hasMore: start + limit < sorted.length };
   }
+}
 
-  /** Clears pending grace timers (server shutdown). */
+interface LocalEntry {
+  sockets: number;
+  /** Pending `user:offline` while the grace period runs. */
+  graceTimer: ReturnType<typeof setTimeout> | null;
+}
+
+/**
+ * Presence of one process: who is online, counted in sockets so several
+ * tabs keep a user online until the last one goes. Connect and disconnect
+ * are O(1) plus one emit to the user's watchers.
+ */
+export class PresenceTracker implements PresenceBackend {
+  private readonly entries = new Map<UserId, LocalEntry>();
+  private readonly view = new PresenceView();
+
+  constructor(
+    private readonly io: Server,
+    private readonly graceMs: number,
+  ) {}
+
+  connect(userId: UserId): void {
+    const entry = this.entries.get(userId);
+    if (entry) {
+      entry.sockets += 1;
+      // A reload inside the grace period: the user never looked offline.
+      if (entry.graceTimer) {
+        clearTimeout(entry.graceTimer);
+        entry.graceTimer = null;
+      }
+      return;
+    }
+    const since = new Date().toISOString();
+    this.entries.set(userId, { sockets: 1, graceTimer: null });
+    this.view.setOnline(userId, since);
+    this.announce(userId, 'user:online', { userId, at: since });
+  }
+
+  disconnect(userId: UserId): void {
+    const entry = this.entries.get(userId);
+    if (!entry) return;
+    entry.sockets -= 1;
+    if (entry.sockets > 0) return;
+    if (this.graceMs > 0) {
+      entry.graceTimer = setTimeout(() => this.goOffline(userId), this.graceMs);
+      entry.graceTimer.unref?.();
+    } else {
+      this.goOffline(userId);
+    }
+  }
+
+  private goOffline(userId: UserId): void {
+    const entry = this.entries.get(userId);
+    if (!entry || entry.sockets > 0) return;
+    this.entries.delete(userId);
+    const lastSeen = new Date().toISOString();
+    this.view.setOffline(userId, lastSeen);
+    this.announce(userId, 'user:offline', { userId, lastSeen });
+  }
+
+  private announce(userId: UserId, event: 'user:online' | 'user:offline', payload: object): void {
+    const room = presenceRoom(userId);
+    // Nobody watching (the common case in a connect storm): skip encoding a packet for no one.
+    if (!this.io.sockets.adapter.rooms.has(room)) return;
+    this.io.to(room).emit(event, payload);
+  }
+
+  isOnline(userId: UserId): boolean {
+    return this.view.isOnline(userId);
+  }
+
+  state(userId: UserId): PresenceState {
+    return this.view.state(userId);
+  }
+
+  activeUserIds(): UserId[] {
+    return this.view.activeUserIds();
+  }
+
+  get size(): number {
+    return this.view.size;
+  }
+
+  list(cursor: UserId | undefined, limit: number): { users: OnlineUser[]; hasMore: boolean } {
+    return this.view.list(cursor, limit);
+  }
+
   close(): void {
-    for (const entry of this.online.values()) if (entry.graceTimer) clearTimeout(entry.graceTimer);
-    this.online.clear();
-    this.sorted = null;
+    for (const entry of this.entries.values()) if (entry.graceTimer) clearTimeout(entry.graceTimer);
+    this.entries.clear();
+    this.view.clear();
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Server } from 'socket.io';
 import type { ConversationId, UserId } from '../protocol/index.js';
 import type { JwtOptions } from './auth.js';
+import type { SocketkitCluster } from './cluster.js';
 import type { SocketkitLogger } from './logger.js';
 import type { RateLimitOptions } from './rate-limit.js';
 import type { SocketkitStore } from './store.js';
@@ -38,6 +39,12 @@ export interface SocketkitServerOptions {
    * already covers missed messages without it.
    */
   connectionStateRecovery?: boolean;
+  /**
+   * Several nodes: the adapter and shared presence from `createRedisCluster()`
+   * (`socketkit/server/redis`). Turns connection state recovery on unless
+   * `connectionStateRecovery: false`. Needs a store every node shares.
+   */
+  cluster?: SocketkitCluster;
   /** Socket.IO path. Default `/socket.io`. */
   path?: string;
 }
@@ -52,10 +59,17 @@ export interface BroadcastOptions {
 export interface SocketkitServer {
   io: Server;
   store: SocketkitStore;
-  /** Users with at least one socket (or inside the grace period). */
+  /**
+   * Users with at least one socket (or inside the grace period). With a
+   * cluster: every node's, read from this node's replica of the shared
+   * presence (current within a Redis round trip).
+   */
   getActiveUserIds(): UserId[];
   isUserOnline(userId: UserId | number): boolean;
-  /** Emits to every socket of a user (room `user:<id>`), e.g. `notification:new`. Returns how many sockets it reached. */
+  /**
+   * Emits to every socket of a user (room `user:<id>`), e.g. `notification:new`,
+   * on every node of a cluster. Returns how many of those sockets are on this node.
+   */
   sendToUser(userId: UserId | number, event: string, data: unknown): number;
   /** Emits to the conversation's room. */
   broadcastToConversation(

@@ -1,0 +1,323 @@
+import { createHash } from 'node:crypto';
+import type { Server } from 'socket.io';
+import type { OnlineUser, PresenceState, UserId } from '../../protocol/index.js';
+import type { SocketkitLogger } from '../logger.js';
+import { PresenceView, presenceRoom, type PresenceBackend } from '../presence.js';
+import { CONNECT, DISCONNECT, LEAVE, REGISTER, SNAPSHOT, SWEEP } from './scripts.js';
+
+/** Options of `evalSha`/`eval` in node-redis 5. */
+interface EvalOptions {
+  keys?: string[];
+  arguments?: string[];
+}
+
+/** The parts of a node-redis 5 client the presence uses (a `createClient()` result fits). */
+export interface RedisCommandClient {
+  readonly isReady: boolean;
+  eval(script: string, options?: EvalOptions): Promise<unknown>;
+  evalSha(sha1: string, options?: EvalOptions): Promise<unknown>;
+  ping(): Promise<unknown>;
+}
+
+/** A connected node-redis client in subscriber mode (a `duplicate()` of the main client). */
+export interface RedisSubscriber {
+  on(event: 'ready' | 'error', listener: (...args: unknown[]) => void): unknown;
+  subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  destroy(): void;
+}
+
+/** Timing of the cluster's presence, ms. */
+export interface RedisPresenceTiming {
+  /** How often a node renews its heartbeat and sweeps. Default 2000. */
+  heartbeatMs: number;
+  /** A node whose heartbeat is this old is dead; its users are released. Default 8000. */
+  nodeTimeoutMs: number;
+}
+
+export interface RedisPresenceOptions extends RedisPresenceTiming {
+  client: RedisCommandClient;
+  /** Opens the subscriber connection for the replica. */
+  subscriber: () => Promise<RedisSubscriber>;
+  nodeId: string;
+  keyPrefix: string;
+  graceMs: number;
+  logger: SocketkitLogger;
+}
+
+/** A grace period that ends this close to its deadline counts as ended (timers and clocks differ). */
+const GRACE_TOLERANCE_MS = 100;
+/** How long `close()` waits for Redis before giving up on a clean leave. */
+const LEAVE_TIMEOUT_MS = 2000;
+
+interface PresenceEvent {
+  v: number;
+  t: 'on' | 'off';
+  u: UserId;
+  at: string;
+}
+
+const sha1 = (script: string) => createHash('sha1').update(script).digest('hex');
+
+/**
+ * Cluster-wide presence in Redis (see scripts.ts for the keys). Every
+ * decision (first socket anywhere, last socket anywhere, grace end, dead
+ * node) is one Lua script, so exactly one node gets each transition back
+ * and announces it to the user's watchers through the adapter.
+ *
+ * Reads (`isOnline`, `state`, `list`, `activeUserIds`) stay synchronous:
+ * they answer from a replica of the online set, loaded once and then kept
+ * current by the transitions every script publishes (each with a version,
+ * so a late message never undoes a newer one).
+ */
+export class RedisPresence implements PresenceBackend {
+  private readonly view = new PresenceView();
+  /** This node's sockets per user: the truth this node re-registers after Redis lost it. */
+  private readonly local = new Map<UserId, number>();
+  /** Version of the newest transition applied per user; the snapshot's version below that. */
+  private readonly versions = new Map<UserId, number>();
+  private floor = 0;
+  private readonly shas = new Map<string, string>();
+  private readonly started: Promise<void>;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private readonly graceTimers = new Set<ReturnType<typeof setTimeout>>();
+  private subscriber: RedisSubscriber | null = null;
+  private needsResync = false;
+  private closed = false;
+
+  constructor(
+    private readonly io: Server,
+    private readonly options: RedisPresenceOptions,
+  ) {
+    // Registering first clears whatever a dead node of the same id left.
+    const registered = this.register();
+    this.started = registered.then(
+      () => undefined,
+      (error: unknown) => {
+        this.needsResync = true;
+        options.logger.error('presence: registering this node in Redis failed; retrying with the heartbeat', error);
+      },
+    );
+    void this.startReplica();
+    this.heartbeat = setInterval(() => void this.sweep(), options.heartbeatMs);
+    this.heartbeat.unref?.();
+  }
+
+  /** Resolves once this node is registered (or registering failed and the heartbeat retries). */
+  whenStarted(): Promise<void> {
+    return this.started;
+  }
+
+  connect(userId: UserId): void {
+    if (this.closed) return;
+    this.local.set(userId, (this.local.get(userId) ?? 0) + 1);
+    void this.started
+      .then(() => this.run(CONNECT, [this.options.nodeId, userId, new Date().toISOString()]))
+      .then((result) => {
+        const [version, at] = result as [number, string];
+        if (version === 0) return;
+        this.apply({ v: version, t: 'on', u: userId, at });
+        this.io.to(presenceRoom(userId)).emit('user:online', { userId, at });
+      })
+      .catch((error: unknown) => this.failed(`connect ${userId}`, error));
+  }
+
+  disconnect(userId: UserId): void {
+    if (this.closed) return;
+    const count = (this.local.get(userId) ?? 0) - 1;
+    if (count > 0) this.local.set(userId, count);
+    else this.local.delete(userId);
+    void this.started
+      .then(() =>
+        this.run(DISCONNECT, [this.options.nodeId, userId, new Date().toISOString(), String(this.options.graceMs)]),
+      )
+      .then((result) => {
+        const [outcome, version, at] = result as [string, number, string];
+        if (outcome === 'off') this.announceOffline(userId, at, version);
+        else if (outcome === 'grace') this.armGraceEnd();
+      })
+      .catch((error: unknown) => this.failed(`disconnect ${userId}`, error));
+  }
+
+  isOnline(userId: UserId): boolean {
+    return this.view.isOnline(userId);
+  }
+
+  state(userId: UserId): PresenceState {
+    return this.view.state(userId);
+  }
+
+  activeUserIds(): UserId[] {
+    return this.view.activeUserIds();
+  }
+
+  get size(): number {
+    return this.view.size;
+  }
+
+  list(cursor: UserId | undefined, limit: number): { users: OnlineUser[]; hasMore: boolean } {
+    return this.view.list(cursor, limit);
+  }
+
+  /**
+   * Leaves the cluster: this node's users are released (grace, then offline,
+   * unless connected elsewhere) and its heartbeat stops. Gives up on Redis
+   * after 2 s; the survivors' sweep then does the same.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const timer of this.graceTimers) clearTimeout(timer);
+    this.graceTimers.clear();
+    const at = new Date().toISOString();
+    try {
+      if (this.options.client.isReady) {
+        const leave = this.run(LEAVE, [this.options.nodeId, at, String(this.options.graceMs)]);
+        const gone = (await withTimeout(leave, LEAVE_TIMEOUT_MS)) as UserId[] | undefined;
+        for (const userId of gone ?? []) this.announceOffline(userId, at);
+      }
+    } catch (error) {
+      this.options.logger.warn(`presence: leaving the cluster cleanly failed (${String(error)}); the other nodes will sweep this node`);
+    }
+    this.local.clear();
+    this.subscriber?.destroy();
+    this.subscriber = null;
+  }
+
+  /** Runs a script by SHA, sending its text once when Redis does not know it (first use, or after a restart). */
+  private async run(script: string, args: string[]): Promise<unknown> {
+    let sha = this.shas.get(script);
+    if (!sha) this.shas.set(script, (sha = sha1(script)));
+    const options = { keys: [], arguments: [this.options.keyPrefix, ...args] };
+    try {
+      return await this.options.client.evalSha(sha, options);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return this.options.client.eval(script, options);
+    }
+  }
+
+  private register(): Promise<unknown> {
+    const pairs: string[] = [];
+    for (const [userId, count] of this.local) pairs.push(userId, String(count));
+    const at = new Date().toISOString();
+    return this.run(REGISTER, [
+      this.options.nodeId,
+      at,
+      String(this.options.graceMs),
+      String(this.options.nodeTimeoutMs),
+      ...pairs,
+    ]).then((gone) => {
+      for (const userId of gone as UserId[]) this.announceOffline(userId, at);
+    });
+  }
+
+  /** Heartbeat + sweep; re-registers when this node had been swept, Redis lost its data, or a command failed. */
+  private async sweep(): Promise<void> {
+    if (this.closed) return;
+    const { nodeId, graceMs, nodeTimeoutMs } = this.options;
+    const at = new Date().toISOString();
+    try {
+      const result = (await this.run(SWEEP, [
+        nodeId,
+        at,
+        String(graceMs),
+        String(nodeTimeoutMs),
+        String(GRACE_TOLERANCE_MS),
+      ])) as [number, ...UserId[]];
+      const [rejoined, ...gone] = result;
+      for (const userId of gone) this.announceOffline(userId, at);
+      if (rejoined === 1 || this.needsResync) {
+        this.needsResync = false;
+        this.options.logger.warn(`presence: node ${nodeId} re-registers its ${this.local.size} users in Redis`);
+        await this.register();
+        await this.loadSnapshot();
+      }
+    } catch (error) {
+      this.failed('heartbeat', error);
+    }
+  }
+
+  private armGraceEnd(): void {
+    const timer = setTimeout(() => {
+      this.graceTimers.delete(timer);
+      void this.sweep();
+    }, this.options.graceMs);
+    timer.unref?.();
+    this.graceTimers.add(timer);
+  }
+
+  private announceOffline(userId: UserId, lastSeen: string, version?: number): void {
+    if (version !== undefined) this.apply({ v: version, t: 'off', u: userId, at: lastSeen });
+    this.io.to(presenceRoom(userId)).emit('user:offline', { userId, lastSeen });
+  }
+
+  private failed(what: string, error: unknown): void {
+    if (this.closed) return;
+    this.needsResync = true;
+    this.options.logger.warn(`presence: ${what} failed in Redis (${error instanceof Error ? error.message : String(error)}); the heartbeat re-registers this node`);
+  }
+
+  private async startReplica(): Promise<void> {
+    try {
+      const subscriber = await this.options.subscriber();
+      if (this.closed) {
+        subscriber.destroy();
+        return;
+      }
+      this.subscriber = subscriber;
+      let first = true;
+      // After a reconnection messages may have been missed: reload.
+      subscriber.on('ready', () => {
+        if (first) return;
+        void this.loadSnapshot().catch((error: unknown) => this.failed('reloading the presence snapshot', error));
+      });
+      await subscriber.subscribe(`${this.options.keyPrefix}events`, (message) => this.onMessage(message));
+      first = false;
+      await this.loadSnapshot();
+    } catch (error) {
+      this.failed('starting the presence replica', error);
+    }
+  }
+
+  private async loadSnapshot(): Promise<void> {
+    const [version, online, lastSeen] = (await this.run(SNAPSHOT, [])) as [number, string[], string[]];
+    this.view.clear();
+    this.versions.clear();
+    this.floor = version;
+    for (let i = 0; i + 1 < lastSeen.length; i += 2) this.view.setOffline(lastSeen[i] as string, lastSeen[i + 1] as string);
+    for (let i = 0; i + 1 < online.length; i += 2) this.view.setOnline(online[i] as string, online[i + 1] as string);
+  }
+
+  private onMessage(message: string): void {
+    try {
+      this.apply(JSON.parse(message) as PresenceEvent);
+    } catch (error) {
+      this.options.logger.warn(`presence: unreadable event ${message.slice(0, 200)}: ${String(error)}`);
+    }
+  }
+
+  /** Applies a transition unless a newer one for that user was applied already. */
+  private apply(event: PresenceEvent): void {
+    if (event.v <= this.floor || event.v <= (this.versions.get(event.u) ?? 0)) return;
+    this.versions.set(event.u, event.v);
+    if (event.t === 'on') this.view.setOnline(event.u, event.at);
+    else this.view.setOffline(event.u, event.at);
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
