@@ -1,0 +1,77 @@
+/**
+ * `socketkit/server/embedded`: a durable store in a directory, with nothing
+ * else to run. It is PGlite (PostgreSQL compiled to WebAssembly, the
+ * `@electric-sql/pglite` package, an optional peer dependency) keeping its
+ * files in that directory, so the same SQL as the PostgreSQL store serves
+ * both: one implementation, one schema, one conformance suite.
+ *
+ * @example
+ * const store = await createEmbeddedStore({ dataDir: './socketkit-data' });
+ * const socketkit = createSocketkitServer(httpServer, { store });
+ * // on shutdown, after socketkit.close():
+ * await store.close();
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type { SqlDatabase, SqlExecutor } from './sql/database.js';
+import { createSqlStore, type SqlStore } from './sql/sql-store.js';
+
+export type { SqlStore } from './sql/sql-store.js';
+
+/** Options of `createEmbeddedStore`. */
+export interface EmbeddedStoreOptions {
+  /** Directory of the database files, created if missing; relative to the working directory. One process at a time. */
+  dataDir: string;
+}
+
+function executor(db: Pick<PGlite | Transaction, 'query' | 'exec'>): SqlExecutor {
+  return {
+    async query<Row>(text: string, params?: readonly unknown[]) {
+      const result = await db.query<Row>(text, params as unknown[] | undefined);
+      return { rows: result.rows };
+    },
+    async exec(sql: string) {
+      await db.exec(sql);
+    },
+  };
+}
+
+async function loadPGlite(): Promise<typeof import('@electric-sql/pglite')> {
+  try {
+    return await import('@electric-sql/pglite');
+  } catch (error) {
+    throw new Error(
+      'The embedded store needs the optional package @electric-sql/pglite: npm install @electric-sql/pglite',
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Opens (or creates) the database in `dataDir`, migrates the schema and
+ * returns the store. `store.close()` closes the database; call it before the
+ * process exits. Rejects when the directory cannot be created or opened.
+ */
+export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promise<SqlStore> {
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const { PGlite } = await loadPGlite();
+  const pglite = await PGlite.create(dataDir);
+  let closed: Promise<void> | null = null;
+  const db: SqlDatabase = {
+    ...executor(pglite),
+    // PGlite is one connection: a transaction holds it, other statements wait for it.
+    transaction: (fn) => pglite.transaction((tx) => fn(executor(tx))),
+    async ping() {
+      await pglite.query('SELECT 1');
+    },
+    close: () => (closed ??= pglite.close()),
+  };
+  try {
+    return await createSqlStore(db);
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * `socketkit/server/postgres`: the PostgreSQL store, over a node-postgres
+ * pool you create (the `pg` package is an optional peer dependency).
+ *
+ * @example
+ * import pg from 'pg';
+ * import { createSocketkitServer } from 'socketkit/server';
+ * import { createPostgresStore } from 'socketkit/server/postgres';
+ *
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const store = await createPostgresStore({ pool });
+ * const socketkit = createSocketkitServer(httpServer, { store });
+ */
+import type { Pool, PoolClient } from 'pg';
+import type { SqlDatabase, SqlExecutor } from './sql/database.js';
+import { createSqlStore, type SqlStore } from './sql/sql-store.js';
+
+export type { SqlStore } from './sql/sql-store.js';
+
+/** Options of `createPostgresStore`. */
+export interface PostgresStoreOptions {
+  /**
+   * A node-postgres `Pool` (or anything with its `query` and `connect`).
+   * The store never ends it: `store.close()` leaves it open, end it yourself.
+   */
+  pool: Pick<Pool, 'query' | 'connect'>;
+}
+
+function executor(client: Pick<PoolClient, 'query'> | Pick<Pool, 'query'>): SqlExecutor {
+  return {
+    async query<Row>(text: string, params?: readonly unknown[]) {
+      const result = await client.query(text, params as unknown[] | undefined);
+      return { rows: result.rows as Row[] };
+    },
+    async exec(sql: string) {
+      // No parameters: node-postgres uses the simple query protocol, which runs several statements.
+      await client.query(sql);
+    },
+  };
+}
+
+/** The pool as the SQL store's database. */
+export function postgresDatabase(pool: PostgresStoreOptions['pool']): SqlDatabase {
+  return {
+    ...executor(pool),
+    async transaction(fn) {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const result = await fn(executor(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          // The connection itself failed: do not hand it back to the pool.
+          broken = true;
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+/**
+ * Creates or migrates the schema (tables `socketkit_*`, under an advisory
+ * lock, so several processes may start at once) and returns the store.
+ * Rejects when the database cannot be reached or a migration fails.
+ */
+export function createPostgresStore(options: PostgresStoreOptions): Promise<SqlStore> {
+  return createSqlStore(postgresDatabase(options.pool));
+}
