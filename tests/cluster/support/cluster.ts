@@ -1,0 +1,185 @@
+/**
+ * Cluster test harness: socketkit nodes as real child processes sharing one
+ * PostgreSQL database and one Redis, and clients connected straight to a
+ * node's port.
+ *
+ * @example
+ * const services = await startServices();
+ * const a = await startNode(services, { nodeId: 'a' });
+ * const alice = await connectTo(a, 'alice');
+ * await a.kill('SIGKILL');
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import jwt from 'jsonwebtoken';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { startPostgres, type TestPostgres } from '../../support/postgres.js';
+import { startRedis, type TestRedis } from '../../support/redis.js';
+
+export const CLUSTER_SECRET = 'cluster-test-secret';
+const NODE_MAIN = fileURLToPath(new URL('./node-main.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface Services {
+  redis: TestRedis;
+  postgres: TestPostgres;
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Redis and PostgreSQL (one fresh database) for one test file. */
+export async function startServices(): Promise<Services> {
+  const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+  const databaseUrl = await postgres.createDatabase();
+  return {
+    redis,
+    postgres,
+    databaseUrl,
+    async stop() {
+      await Promise.all([redis.stop(), postgres.stop()]);
+    },
+  };
+}
+
+export interface NodeOptions {
+  nodeId: string;
+  graceMs?: number;
+  heartbeatMs?: number;
+  nodeTimeoutMs?: number;
+  /** Fixed port (e.g. to restart a node where it was). Default: a free one. */
+  port?: number;
+}
+
+export interface TestNode {
+  nodeId: string;
+  port: number;
+  url: string;
+  pid: number;
+  /** Sends a signal; resolves when the process exited. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  readonly exited: boolean;
+  /** stdout + stderr so far (for failure messages). */
+  output(): string;
+}
+
+const running = new Set<ChildProcess>();
+
+/** Starts a node process; resolves once it listens (its presence registered in Redis). */
+export async function startNode(services: Services, options: NodeOptions): Promise<TestNode> {
+  const child = spawn(process.execPath, ['--import', 'tsx', NODE_MAIN], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(options.port ?? 0),
+      DATABASE_URL: services.databaseUrl,
+      REDIS_URL: services.redis.url,
+      JWT_SECRET: CLUSTER_SECRET,
+      NODE_ID: options.nodeId,
+      PRESENCE_GRACE_MS: String(options.graceMs ?? 0),
+      ...(options.heartbeatMs ? { HEARTBEAT_MS: String(options.heartbeatMs) } : {}),
+      ...(options.nodeTimeoutMs ? { NODE_TIMEOUT_MS: String(options.nodeTimeoutMs) } : {}),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let output = '';
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exit.then(() => running.delete(child));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`node ${options.nodeId} did not start in 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /listening (\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exit.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`node ${options.nodeId} exited (${child.exitCode}):\n${output}`));
+    });
+  });
+  return {
+    nodeId: options.nodeId,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid as number,
+    async kill(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exit;
+    },
+    get exited() {
+      return child.exitCode !== null || child.signalCode !== null;
+    },
+    output: () => output,
+  };
+}
+
+/** SIGKILLs every node still running (afterAll safety net). */
+export async function killAllNodes(): Promise<void> {
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
+}
+
+const clients = new Set<Socket>();
+
+export function signToken(userId: string, expiresInS = 3600): string {
+  return jwt.sign({ userId }, CLUSTER_SECRET, { algorithm: 'HS256', expiresIn: expiresInS });
+}
+
+export interface ConnectOptions extends Partial<ManagerOptions & SocketOptions> {
+  token?: string;
+  timeoutMs?: number;
+}
+
+/** A socket of `userId` on `node`, resolved after `connection:established`. */
+export function connectTo(node: { url: string }, userId: string, opts: ConnectOptions = {}): Promise<Socket> {
+  const { token, timeoutMs = 10_000, ...ioOptions } = opts;
+  const client = io(node.url, {
+    forceNew: true,
+    reconnection: false,
+    transports: ['websocket'],
+    auth: { token: token ?? signToken(userId) },
+    ...ioOptions,
+  });
+  clients.add(client);
+  return new Promise<Socket>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`connect(${userId}) to ${node.url} timed out`)), timeoutMs);
+    client.once('connection:established', () => {
+      clearTimeout(timer);
+      resolve(client);
+    });
+    client.once('connect_error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+/** Closes every client made by `connectTo`. */
+export function closeClients(): void {
+  for (const client of clients) client.disconnect();
+  clients.clear();
+}
+
+/** GET/POST JSON against a node. */
+export async function request<T>(node: { url: string }, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${node.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  return { status: response.status, body: (await response.json().catch(() => null)) as T };
+}
