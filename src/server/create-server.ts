@@ -84,6 +84,8 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
         return;
       }
     }
+    // Plain JSON only in socket.data: a cluster adapter saves it in Redis (msgpack) on every
+    // recoverable disconnect, and a Map, timer or socket there throws in its encoder.
     socket.data.userId = identity.userId;
     socket.data.user = identity.profile;
     try {
