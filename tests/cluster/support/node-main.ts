@@ -70,7 +70,11 @@ const httpServer = http.createServer((req, res) => {
   if (req.method === 'GET' && req.url?.startsWith('/test/online/')) {
     const userId = decodeURIComponent(req.url.slice('/test/online/'.length));
     res.writeHead(200, { 'content-type': 'application/json' }).end(
-      JSON.stringify({ online: socketkit.isUserOnline(userId), active: socketkit.getActiveUserIds().sort() }),
+      JSON.stringify({
+        online: socketkit.isUserOnline(userId),
+        active: socketkit.getActiveUserIds().sort(),
+        localSockets: socketkit.io.sockets.sockets.size,
+      }),
     );
     return;
   }

@@ -1,0 +1,77 @@
+/**
+ * HTTP long-polling behind a load balancer: the documented HAProxy
+ * configuration (cookie insert) in front of two nodes, polling-only clients
+ * (server-v1.md, "Several nodes": "HTTP long-polling needs cookie affinity").
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { io, type Socket } from 'socket.io-client';
+import type { Ack, ConversationCreateResult, Message } from 'socketkit/protocol';
+import { startHaproxy, type TestHaproxy } from '../support/haproxy.js';
+import { collect, emitAck, once, waitFor } from '../support/wait.js';
+import { closeClients, connectTo, killAllNodes, request, signToken, startNode, startServices, type Services, type TestNode } from './support/cluster.js';
+
+let services: Services;
+let a: TestNode;
+let b: TestNode;
+let proxy: TestHaproxy;
+const raw = new Set<Socket>();
+
+beforeAll(async () => {
+  services = await startServices();
+  [a, b] = await Promise.all([startNode(services, { nodeId: 'a' }), startNode(services, { nodeId: 'b' })]);
+  proxy = await startHaproxy([a.port, b.port]);
+});
+afterEach(() => {
+  closeClients();
+  for (const socket of raw) socket.disconnect();
+  raw.clear();
+});
+afterAll(async () => {
+  await proxy?.stop();
+  await killAllNodes();
+  await services?.stop();
+});
+
+describe('long-polling through the documented HAProxy configuration', () => {
+  it('polling-only clients keep their sessions on both nodes and talk across them', async () => {
+    const users = ['p0', 'p1', 'p2', 'p3', 'p4', 'p5'];
+    // withCredentials: a Node client keeps the load balancer's cookie only then (a browser always does).
+    const sockets = await Promise.all(
+      users.map((userId) => connectTo(proxy, userId, { transports: ['polling'], withCredentials: true })),
+    );
+    // Round robin spread the sessions over both nodes.
+    const local = await Promise.all([a, b].map((node) => request<{ localSockets: number }>(node, '/test/online/p0')));
+    expect(local.map((r) => r.body.localSockets > 0)).toEqual([true, true]);
+    expect(local.reduce((sum, r) => sum + r.body.localSockets, 0)).toBe(users.length);
+    const [first, ...others] = sockets as [Socket, ...Socket[]];
+    const created = await emitAck<Ack<ConversationCreateResult>>(first, 'conversation:create', { participantIds: users.slice(1) }, 10_000);
+    if (!created.ok) throw new Error(created.error.message);
+    for (const socket of sockets) await emitAck(socket, 'conversation:join', created.conversation.id, 10_000);
+    const heard = others.map((socket) => collect<Message>(socket, 'message:new'));
+    // Several polling cycles: each request must land on the session's node.
+    for (let i = 0; i < 5; i++) {
+      await emitAck(first, 'message:send', { conversationId: created.conversation.id, content: `poll ${i}`, clientMessageId: `poll-${i}` }, 10_000);
+    }
+    await waitFor(() => heard.every((c) => c.events.length === 5), { timeoutMs: 15_000 });
+    for (const socket of sockets) {
+      expect(socket.connected).toBe(true);
+      expect(socket.io.engine.transport.name).toBe('polling');
+    }
+  });
+
+  it('without the cookie the same balancer breaks polling sessions (why affinity is needed)', async () => {
+    const socket = io(proxy.url, {
+      forceNew: true,
+      reconnection: false,
+      transports: ['polling'],
+      auth: { token: signToken('nocookie') },
+    });
+    raw.add(socket);
+    // Handshake on one node, the next request on the other: "Session ID unknown".
+    const failed = await Promise.race([
+      once(socket, 'connect_error', 15_000).then(() => true),
+      once(socket, 'disconnect', 15_000).then(() => true),
+    ]);
+    expect(failed).toBe(true);
+  });
+});
