@@ -22,6 +22,8 @@ export default defineConfig({
   test: {
     projects: [
       { extends: true, test: { name: 'server', environment: 'node', include: ['tests/server/**/*.test.ts'] } },
+      // Every store against one contract; starts its own PostgreSQL (tests/support/postgres.ts).
+      { extends: true, test: { name: 'stores', environment: 'node', include: ['tests/stores/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 120_000 } },
       { extends: true, test: { name: 'core', environment: 'node', include: ['tests/core/**/*.test.ts'] } },
       { extends: true, plugins: [react()], test: { name: 'react', environment: 'jsdom', include: ['tests/react/**/*.test.{ts,tsx}'], env: { EXPECT_REACT_MAJOR: '19' } } },
       { extends: true, plugins: [react()], test: { name: 'ui', environment: 'jsdom', include: ['tests/ui/**/*.test.{ts,tsx}'] } },
