@@ -17,6 +17,9 @@ const external = [
   'socket.io-client',
   'jsonwebtoken',
   'zod',
+  'pg',
+  '@electric-sql/pglite',
+  'pino',
 ];
 
 export default defineConfig([
@@ -41,17 +44,26 @@ export default defineConfig([
   {
     entry: {
       'server/index': 'src/server/index.ts',
+      'server/postgres': 'src/server/postgres.ts',
+      'server/embedded': 'src/server/embedded.ts',
+      'server/cli': 'src/server/cli.ts',
       'mock-server/index': 'mock-server/index.ts',
       'mock-server/cli': 'mock-server/cli.ts',
     },
     format: ['esm'],
-    dts: { entry: { 'server/index': 'src/server/index.ts', 'mock-server/index': 'mock-server/index.ts' } },
+    dts: {
+      entry: {
+        'server/index': 'src/server/index.ts',
+        'server/postgres': 'src/server/postgres.ts',
+        'server/embedded': 'src/server/embedded.ts',
+        'mock-server/index': 'mock-server/index.ts',
+      },
+    },
     sourcemap: true,
     clean: false,
     splitting: false,
     target: 'node20',
     platform: 'node',
     external,
-    banner: ({ format }) => (format === 'esm' ? {} : {}),
   },
 ]);

@@ -9,6 +9,8 @@ export const alias = [
   { find: /^socketkit\/react-query$/, replacement: r('./src/react-query/index.ts') },
   { find: /^socketkit\/react$/, replacement: r('./src/react/index.ts') },
   { find: /^socketkit\/ui$/, replacement: r('./src/ui/index.ts') },
+  { find: /^socketkit\/server\/postgres$/, replacement: r('./src/server/postgres.ts') },
+  { find: /^socketkit\/server\/embedded$/, replacement: r('./src/server/embedded.ts') },
   { find: /^socketkit\/server$/, replacement: r('./src/server/index.ts') },
   { find: /^socketkit\/mock-server$/, replacement: r('./mock-server/index.ts') },
   { find: /^socketkit\/protocol$/, replacement: r('./src/protocol/index.ts') },
@@ -20,6 +22,8 @@ export default defineConfig({
   test: {
     projects: [
       { extends: true, test: { name: 'server', environment: 'node', include: ['tests/server/**/*.test.ts'] } },
+      // Every store against one contract; starts its own PostgreSQL (tests/support/postgres.ts).
+      { extends: true, test: { name: 'stores', environment: 'node', include: ['tests/stores/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 120_000 } },
       { extends: true, test: { name: 'core', environment: 'node', include: ['tests/core/**/*.test.ts'] } },
       { extends: true, plugins: [react()], test: { name: 'react', environment: 'jsdom', include: ['tests/react/**/*.test.{ts,tsx}'], env: { EXPECT_REACT_MAJOR: '19' } } },
       { extends: true, plugins: [react()], test: { name: 'ui', environment: 'jsdom', include: ['tests/ui/**/*.test.{ts,tsx}'] } },

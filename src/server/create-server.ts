@@ -12,7 +12,10 @@ import { createMemoryStore } from './memory-store.js';
 import { PresenceTracker, type PresenceBackend } from './presence.js';
 import { DEFAULT_RATE_LIMIT } from './rate-limit.js';
 import { resolveJwtSecret } from './secret.js';
-import type { SocketkitServer, SocketkitServerOptions } from './types.js';
+import type { OnlineUsersPage, SocketkitServer, SocketkitServerOptions } from './types.js';
+import { RequestError } from './errors.js';
+import * as operations from './operations.js';
+import type { AppendMessageInput, AppendMessageResult } from './store.js';
 
 /** Default grace before `user:offline`: long enough for a page reload, well under the protocol's 5 s. */
 export const DEFAULT_PRESENCE_GRACE_MS = 2000;
@@ -96,10 +99,39 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
     }
   });
 
+  const postMessage = async (input: AppendMessageInput): Promise<AppendMessageResult> => {
+    const result = await operations.appendMessage(store, input);
+    if (result.created) io.to(conversationRoom(input.conversationId)).emit('message:new', result.message);
+    return result;
+  };
+
   let closed = false;
   return {
     io,
     store,
+    createConversation: (input) => operations.createConversation(store, input),
+    postMessage,
+    getUserPresence: (userId) => Promise.resolve(presence.state(userId)),
+    listOnlineUsers(query = {}) {
+      const limit = Math.min(query.limit ?? LIMITS.maxPresenceIds, LIMITS.maxPresenceIds);
+      const page: OnlineUsersPage = presence.list(query.cursor, limit);
+      const last = page.users[page.users.length - 1];
+      if (page.hasMore && last) page.nextCursor = last.userId;
+      return Promise.resolve(page);
+    },
+    emitToUser(userId, event, data) {
+      operations.assertEmittableEvent(event);
+      io.to(userRoom(userId)).emit(event, data);
+      return Promise.resolve();
+    },
+    async emitToConversation(conversationId, event, data, emit = {}) {
+      operations.assertEmittableEvent(event);
+      if (!(await store.getConversation(conversationId))) {
+        throw new RequestError('NOT_FOUND', `Conversation ${conversationId} not found`);
+      }
+      const operator = io.to(conversationRoom(conversationId));
+      (emit.exceptUserId === undefined ? operator : operator.except(userRoom(emit.exceptUserId))).emit(event, data);
+    },
     getActiveUserIds: () => presence.activeUserIds(),
     isUserOnline: (userId) => presence.isOnline(String(userId)),
     sendToUser(userId, event, data) {

@@ -1,18 +1,51 @@
 import type { ErrorCode, ProtocolError } from '../protocol/index.js';
 
-/** A request that fails with a protocol error code; answered as `{ ok: false, error }`. */
+/** The error codes a request can fail with: the protocol's, plus `UNAUTHORIZED` (HTTP only: no or wrong Bearer credentials). */
+export type RequestErrorCode = ErrorCode | 'UNAUTHORIZED';
+
+/** HTTP status of each code, for the HTTP APIs (REST, server API). */
+export const HTTP_STATUS: Readonly<Record<RequestErrorCode, number>> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+/** Options of `RequestError`. */
+export interface RequestErrorOptions {
+  /** Set for `RATE_LIMITED`. */
+  retryAfterMs?: number;
+  /** An HTTP status other than the code's (e.g. 405 for a known path with another method). */
+  status?: number;
+}
+
+/**
+ * The one failure type of every operation, whatever the transport: a socket
+ * request answers it as `{ ok: false, error: { code, message } }`, an HTTP
+ * route as `status` with `{ error: { code, message } }`.
+ */
 export class RequestError extends Error {
+  readonly retryAfterMs: number | undefined;
+  /** HTTP status: `HTTP_STATUS[code]` unless given. */
+  readonly status: number;
+
   constructor(
-    readonly code: ErrorCode,
+    readonly code: RequestErrorCode,
     message: string,
-    readonly retryAfterMs?: number,
+    options: RequestErrorOptions = {},
   ) {
     super(message);
     this.name = 'RequestError';
+    this.retryAfterMs = options.retryAfterMs;
+    this.status = options.status ?? HTTP_STATUS[code];
   }
 
+  /** The body of an ack error. `UNAUTHORIZED` never reaches a socket (the handshake refuses it first); it reads as `FORBIDDEN` there. */
   toJSON(): ProtocolError {
-    const error: ProtocolError = { code: this.code, message: this.message };
+    const error: ProtocolError = { code: this.code === 'UNAUTHORIZED' ? 'FORBIDDEN' : this.code, message: this.message };
     if (this.retryAfterMs !== undefined) error.retryAfterMs = this.retryAfterMs;
     return error;
   }

@@ -7,7 +7,13 @@ import { createSocketkitServer } from './create-server.js';
 import type { SocketkitServer, SocketkitServerOptions } from './types.js';
 
 export { createSocketkitServer, DEFAULT_PRESENCE_GRACE_MS } from './create-server.js';
-export type { SocketkitServer, SocketkitServerOptions, BroadcastOptions } from './types.js';
+export type {
+  SocketkitServer,
+  SocketkitServerOptions,
+  BroadcastOptions,
+  OnlineUsersPage,
+  ConversationEmitOptions,
+} from './types.js';
 export { resolveJwtSecret, DEV_FALLBACK_SECRET } from './secret.js';
 export { verifyToken, verificationKey, identityFromClaims, bearerToken, pinnedAlgorithms, AuthError } from './auth.js';
 export type { JwtOptions, AuthIdentity, ProfileClaims } from './auth.js';
@@ -27,7 +33,24 @@ export { DEFAULT_RATE_LIMIT, TokenBucket } from './rate-limit.js';
 export type { RateLimitOptions } from './rate-limit.js';
 export { consoleLogger, silentLogger } from './logger.js';
 export type { SocketkitLogger } from './logger.js';
-export { RequestError } from './errors.js';
+export { RequestError, HTTP_STATUS } from './errors.js';
+export type { RequestErrorCode, RequestErrorOptions } from './errors.js';
+export {
+  requireParticipant,
+  createConversation,
+  historyPage,
+  appendMessage,
+  assertEmittableEvent,
+  RESERVED_EVENTS,
+  MAX_EVENT_NAME_LENGTH,
+} from './operations.js';
+export type { NewConversation, HistoryRequest } from './operations.js';
+export { createServerApiHandler, serverApiRoutes, apiKeyMatches } from './server-api.js';
+export type { ServerApiOptions } from './server-api.js';
+export { dispatch, matchRoute, sendJson, sendError, readJsonBody, intParam, parseBody, requestUrl, MAX_BODY_BYTES } from './http.js';
+export type { Route, RouteRequest, RouteAnswer } from './http.js';
+export { startStandaloneServer, READY_PROBE_TIMEOUT_MS } from './standalone.js';
+export type { StandaloneConfig, StandaloneServer, StorageConfig } from './standalone.js';
 export { DEFAULT_CLIENT_URLS, resolveClientUrls, isAllowedOrigin } from './cors.js';
 export { presenceRoom } from './presence.js';
 export { TYPING_REANNOUNCE_MS } from './typing.js';

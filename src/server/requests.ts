@@ -1,6 +1,7 @@
 import { LIMITS, conversationRoom } from '../protocol/index.js';
 import type { ConversationId, RequestEvent, UserId } from '../protocol/index.js';
 import { RequestError } from './errors.js';
+import * as operations from './operations.js';
 import {
   conversationCreateSchema,
   conversationIdSchema,
@@ -21,11 +22,8 @@ const MAX_EXPLICIT_WATCHES = 10_000;
 const EMPTY = Object.freeze({});
 
 /** Throws NOT_FOUND / FORBIDDEN unless the socket's user takes part in the conversation. */
-async function requireParticipant(ctx: ConnectionContext, conversationId: ConversationId): Promise<void> {
-  const member = await ctx.store.isParticipant(conversationId, ctx.userId);
-  if (member === undefined) throw new RequestError('NOT_FOUND', `Conversation ${conversationId} not found`);
-  if (!member) throw new RequestError('FORBIDDEN', `Not a participant of conversation ${conversationId}`);
-}
+const requireParticipant = (ctx: ConnectionContext, conversationId: ConversationId): Promise<void> =>
+  operations.requireParticipant(ctx.store, conversationId, ctx.userId);
 
 const unique = (ids: readonly UserId[]): UserId[] => (ids.length < 2 ? [...ids] : [...new Set(ids)]);
 
@@ -60,13 +58,10 @@ export const requestHandlers: Record<RequestEvent, RequestHandler> = {
 
   async 'conversation:create'(ctx, payload) {
     const input = parse(conversationCreateSchema, payload);
-    const participantIds = unique([ctx.userId, ...input.participantIds]);
-    if (participantIds.length > LIMITS.maxParticipants) {
-      throw new RequestError('PAYLOAD_TOO_LARGE', `At most ${LIMITS.maxParticipants} participants`);
-    }
-    const title = input.title?.trim() || null;
-    const conversation = await ctx.store.createConversation({ participantIds, title, createdBy: ctx.userId });
-    ctx.logger.info(`create ${ctx.userId} → conversation ${conversation.id} (${participantIds.length} participants)`);
+    const conversation = await operations.createConversation(ctx.store, { ...input, createdBy: ctx.userId });
+    ctx.logger.info(
+      `create ${ctx.userId} → conversation ${conversation.id} (${conversation.participantIds.length} participants)`,
+    );
     return { conversation };
   },
 
@@ -106,8 +101,7 @@ export const requestHandlers: Record<RequestEvent, RequestHandler> = {
 
   async 'message:send'(ctx, payload) {
     const input = parse(messageSendSchema, payload);
-    await requireParticipant(ctx, input.conversationId);
-    const { message, created } = await ctx.store.appendMessage({
+    const { message, created } = await operations.appendMessage(ctx.store, {
       conversationId: input.conversationId,
       senderId: ctx.userId,
       content: input.content,
@@ -122,10 +116,7 @@ export const requestHandlers: Record<RequestEvent, RequestHandler> = {
   },
 
   async 'conversation:history'(ctx, payload) {
-    const query = parse(historySchema, payload);
-    await requireParticipant(ctx, query.conversationId);
-    const limit = Math.min(query.limit ?? LIMITS.historyDefaultLimit, LIMITS.historyMaxLimit);
-    return ctx.store.history({ ...query, limit });
+    return operations.historyPage(ctx.store, ctx.userId, parse(historySchema, payload));
   },
 
   async 'typing:start'(ctx, payload) {

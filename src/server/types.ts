@@ -1,10 +1,11 @@
 import type { Server } from 'socket.io';
-import type { ConversationId, UserId } from '../protocol/index.js';
+import type { Conversation, ConversationId, OnlineUser, PresenceState, UserId } from '../protocol/index.js';
 import type { JwtOptions } from './auth.js';
 import type { SocketkitCluster } from './cluster.js';
 import type { SocketkitLogger } from './logger.js';
 import type { RateLimitOptions } from './rate-limit.js';
-import type { SocketkitStore } from './store.js';
+import type { NewConversation } from './operations.js';
+import type { AppendMessageInput, AppendMessageResult, SocketkitStore } from './store.js';
 
 /** Options of `createSocketkitServer`. Every field has a default. */
 export interface SocketkitServerOptions {
@@ -55,6 +56,19 @@ export interface BroadcastOptions {
   exceptSocketId?: string;
 }
 
+/** A page of `listOnlineUsers`: in `userId` order; `nextCursor` (the last id) is set when `hasMore`. */
+export interface OnlineUsersPage {
+  users: OnlineUser[];
+  hasMore: boolean;
+  nextCursor?: string;
+}
+
+/** Options of `emitToConversation`. */
+export interface ConversationEmitOptions {
+  /** Every socket of this user is left out (usually the user who caused the event). */
+  exceptUserId?: UserId;
+}
+
 /** A running socketkit server: the Socket.IO server plus the helpers the app needs. */
 export interface SocketkitServer {
   io: Server;
@@ -78,6 +92,30 @@ export interface SocketkitServer {
     data: unknown,
     options?: BroadcastOptions,
   ): void;
+  /**
+   * The server API's operations (server-v1.md, "Server API"), for an app
+   * that embeds socketkit; `socketkit-server --api-key` serves the same over
+   * HTTP. Each rejects with `RequestError` (`code`, HTTP `status`).
+   */
+  /** Creates a conversation; `createdBy` is always a participant. `PAYLOAD_TOO_LARGE` over 1,000 participants. */
+  createConversation(input: NewConversation): Promise<Conversation>;
+  /**
+   * Stores a message from `senderId` with the next `seq` and sends it as
+   * `message:new` to the conversation's room; a repeat of
+   * `(conversationId, senderId, clientMessageId)` resolves the stored message
+   * with `created: false` and sends nothing. Resolves after the store has it.
+   * `NOT_FOUND` unknown conversation, `FORBIDDEN` sender not a participant.
+   * Lengths are the caller's to check (the HTTP route answers 400/413 as `message:send`).
+   */
+  postMessage(input: AppendMessageInput): Promise<AppendMessageResult>;
+  /** `{ userId, online, since?, lastSeen? }`; a user never seen is `online: false`. */
+  getUserPresence(userId: UserId): Promise<PresenceState>;
+  /** One page of online users after `cursor` (a previous page's `nextCursor`); `limit` default and maximum 1,000. */
+  listOnlineUsers(query?: { cursor?: string; limit?: number }): Promise<OnlineUsersPage>;
+  /** `sendToUser` for a backend: `BAD_REQUEST` for a reserved or malformed event name (see `RESERVED_EVENTS`). */
+  emitToUser(userId: UserId, event: string, data: unknown): Promise<void>;
+  /** Emits to the conversation's room. `NOT_FOUND` unknown conversation, `BAD_REQUEST` reserved or malformed event name. */
+  emitToConversation(conversationId: ConversationId, event: string, data: unknown, options?: ConversationEmitOptions): Promise<void>;
   /** Stops timers and disconnects sockets; closes Socket.IO (and its http server) when socketkit created it. */
   close(): Promise<void>;
 }

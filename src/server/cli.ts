@@ -1,0 +1,229 @@
+#!/usr/bin/env node
+/**
+ * `socketkit-server`: the production server (server-v1.md, "Command line").
+ * Flags win over environment variables. Exit codes: 0 after SIGTERM/SIGINT,
+ * 1 when it cannot start (no secret, database unreachable, port taken),
+ * 2 for a usage error (unknown flag, two storages, `--redis-url` without
+ * PostgreSQL). Log lines are JSON, one object per line (pino).
+ */
+import { parseArgs } from 'node:util';
+import { pino, type Logger, type LevelWithSilent } from 'pino';
+import type { SocketkitLogger } from './logger.js';
+import { redactUrl, startStandaloneServer, type StandaloneServer, type StorageConfig } from './standalone.js';
+
+const USAGE = `Usage: socketkit-server [options]
+
+  --port N                port (env PORT, default 3001; 0 = any free port)
+  --host H                interface (env HOST, default 0.0.0.0)
+  --secret S              JWT secret (env JWT_SECRET). Required: no fallback
+  --data-dir DIR          embedded durable database in DIR (env SOCKETKIT_DATA_DIR);
+                          the default storage, in ./socketkit-data
+  --database-url URL      PostgreSQL, postgres://… (env DATABASE_URL)
+  --memory                in memory: nothing survives a restart
+  --redis-url URL         several nodes through Redis (env REDIS_URL); needs PostgreSQL
+  --api-key K             turns on the server API /server/* (env SOCKETKIT_API_KEY)
+  --node-id ID            this node's id in a cluster (default: host name and PID)
+  --presence-grace-ms N   how long a user whose last socket left stays online (default 2000)
+  --log-level L           fatal | error | warn | info | debug | trace | silent (default info)
+  -h, --help              this help
+
+Env: CLIENT_URL (allowed browser origins, comma separated).
+Exactly one storage flag; a storage flag overrides the storage variables.`;
+
+const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** A usage error: the command exits 2 saying why. */
+class UsageError extends Error {}
+/** A configuration that cannot start: exits 1 saying why. */
+class StartError extends Error {}
+
+/** The command line, validated. */
+export interface CliConfig {
+  port: number;
+  host: string;
+  secret: string;
+  storage: StorageConfig;
+  redisUrl?: string;
+  apiKey?: string;
+  nodeId?: string;
+  presenceGraceMs: number;
+  logLevel: LevelWithSilent;
+}
+
+const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
+
+function integer(name: string, raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value > max) throw new UsageError(`${name} must be an integer from 0 to ${max}`);
+  return value;
+}
+
+/** The storage of the flags, else of the variables, else the embedded default (server-v1.md, "Command line"). */
+function chooseStorage(
+  flags: { 'data-dir'?: string; 'database-url'?: string; memory?: boolean },
+  env: NodeJS.ProcessEnv,
+): StorageConfig {
+  const chosen: StorageConfig[] = [];
+  if (flags['data-dir'] !== undefined) chosen.push({ kind: 'embedded', dataDir: flags['data-dir'] });
+  if (flags['database-url'] !== undefined) chosen.push({ kind: 'postgres', databaseUrl: flags['database-url'] });
+  if (flags.memory === true) chosen.push({ kind: 'memory' });
+  if (chosen.length > 1) {
+    throw new UsageError('choose one storage: --data-dir, --database-url or --memory, not several');
+  }
+  const [flag] = chosen;
+  if (flag) return flag;
+  const dataDir = nonEmpty(env.SOCKETKIT_DATA_DIR);
+  const databaseUrl = nonEmpty(env.DATABASE_URL);
+  if (dataDir !== undefined && databaseUrl !== undefined) {
+    throw new UsageError('both SOCKETKIT_DATA_DIR and DATABASE_URL are set: unset one, or choose with a storage flag');
+  }
+  if (databaseUrl !== undefined) return { kind: 'postgres', databaseUrl };
+  return { kind: 'embedded', dataDir: dataDir ?? './socketkit-data' };
+}
+
+/**
+ * Parses argv and the environment. Throws `UsageError` (exit 2) or
+ * `StartError` (exit 1); returns `null` for `--help`.
+ */
+export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): CliConfig | null {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        secret: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'database-url': { type: 'string' },
+        memory: { type: 'boolean' },
+        'redis-url': { type: 'string' },
+        'api-key': { type: 'string' },
+        'node-id': { type: 'string' },
+        'presence-grace-ms': { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) return null;
+  for (const name of ['data-dir', 'database-url', 'api-key', 'secret', 'redis-url', 'node-id'] as const) {
+    if (values[name] === '') throw new UsageError(`--${name} needs a value`);
+  }
+
+  const storage = chooseStorage(values, env);
+  const redisUrl = values['redis-url'] ?? nonEmpty(env.REDIS_URL);
+  if (redisUrl !== undefined && storage.kind !== 'postgres') {
+    throw new UsageError(
+      `--redis-url (several nodes) needs PostgreSQL (--database-url or DATABASE_URL); the storage is ${storage.kind === 'embedded' ? `the embedded database in ${storage.dataDir}` : 'in memory'}`,
+    );
+  }
+  const logLevel = (values['log-level'] ?? 'info') as LevelWithSilent;
+  if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const secret = values.secret ?? nonEmpty(env.JWT_SECRET);
+  if (secret === undefined) {
+    throw new StartError('a JWT secret is required: pass --secret or set JWT_SECRET (there is no default)');
+  }
+  const config: CliConfig = {
+    port: integer('--port', values.port ?? env.PORT, 3001, 65535),
+    host: values.host ?? nonEmpty(env.HOST) ?? '0.0.0.0',
+    secret,
+    storage,
+    presenceGraceMs: integer('--presence-grace-ms', values['presence-grace-ms'], 2000, 3_600_000),
+    logLevel,
+  };
+  const apiKey = values['api-key'] ?? nonEmpty(env.SOCKETKIT_API_KEY);
+  if (apiKey !== undefined) config.apiKey = apiKey;
+  if (redisUrl !== undefined) config.redisUrl = redisUrl;
+  if (values['node-id'] !== undefined) config.nodeId = values['node-id'];
+  return config;
+}
+
+/** socketkit's logger interface over pino: one JSON object per line. */
+export function pinoLogger(logger: Logger): SocketkitLogger {
+  return {
+    info: (message) => logger.info(message),
+    warn: (message) => logger.warn(message),
+    error: (message, error) => (error === undefined ? logger.error(message) : logger.error({ err: error }, message)),
+  };
+}
+
+/** Stop within this long after SIGTERM/SIGINT, or exit 1 (server-v1.md: exit 0 within 10 s). */
+const SHUTDOWN_LIMIT_MS = 9000;
+
+async function main(): Promise<void> {
+  let config: CliConfig | null;
+  try {
+    config = parseCommandLine(process.argv.slice(2), process.env);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof UsageError) {
+      console.error(`socketkit-server: ${message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    console.error(`socketkit-server: ${message}`);
+    process.exit(1);
+  }
+  if (config === null) {
+    console.log(USAGE);
+    return;
+  }
+  const log = pino({ level: config.logLevel, base: { pid: process.pid, ...(config.nodeId ? { nodeId: config.nodeId } : {}) } });
+  const logger = pinoLogger(log);
+  if (config.redisUrl !== undefined) {
+    log.fatal('--redis-url (several nodes) is not available in this build');
+    process.exit(1);
+  }
+
+  // Handlers go in before anything listens: whoever waits for "listening" may signal at once.
+  let server: StandaloneServer | null = null;
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping: closing sockets and the database');
+    setTimeout(() => {
+      log.error('shutdown took too long; exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
+    (server ? server.close() : Promise.resolve()).then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
+  const storage =
+    config.storage.kind === 'postgres' ? { kind: 'postgres', url: redactUrl(config.storage.databaseUrl) } : config.storage;
+  try {
+    server = await startStandaloneServer({
+      port: config.port,
+      host: config.host,
+      secret: config.secret,
+      storage: config.storage,
+      apiKey: config.apiKey,
+      presenceGraceMs: config.presenceGraceMs,
+      logger,
+    });
+  } catch (error) {
+    log.fatal({ err: error, storage }, `cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+  if (stopping) return;
+  log.info({ url: server.url, port: server.port, storage, serverApi: config.apiKey !== undefined }, 'listening');
+}
+
+void main();

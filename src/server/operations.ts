@@ -1,0 +1,107 @@
+/**
+ * The operations of socketkit, independent of the transport: the socket
+ * request handlers, the mock server's REST API and the server API for
+ * backends all call these, so a rule (who may read a conversation, how many
+ * participants, how long a history page) is written once. Each throws
+ * `RequestError`, which the caller answers as an ack error or an HTTP status.
+ */
+import { LIMITS } from '../protocol/index.js';
+import type { Conversation, ConversationId, UserId } from '../protocol/index.js';
+import { RequestError } from './errors.js';
+import type { AppendMessageInput, AppendMessageResult, HistoryPage, SocketkitStore } from './store.js';
+
+/** Throws `NOT_FOUND` (no such conversation) or `FORBIDDEN` (not a participant) unless `userId` takes part in it. */
+export async function requireParticipant(store: SocketkitStore, conversationId: ConversationId, userId: UserId): Promise<void> {
+  const member = await store.isParticipant(conversationId, userId);
+  if (member === undefined) throw new RequestError('NOT_FOUND', `Conversation ${conversationId} not found`);
+  if (!member) throw new RequestError('FORBIDDEN', `Not a participant of conversation ${conversationId}`);
+}
+
+/** Input of `createConversation`: the creator is always a participant. */
+export interface NewConversation {
+  createdBy: UserId;
+  participantIds: readonly UserId[];
+  /** Trimmed; empty or absent means no title (`null`). */
+  title?: string | null;
+}
+
+/**
+ * Creates a conversation of `createdBy` and `participantIds` (duplicates
+ * dropped, creator first). Throws `PAYLOAD_TOO_LARGE` over
+ * `LIMITS.maxParticipants` participants.
+ */
+export async function createConversation(store: SocketkitStore, input: NewConversation): Promise<Conversation> {
+  const participantIds = [...new Set([input.createdBy, ...input.participantIds])];
+  if (participantIds.length > LIMITS.maxParticipants) {
+    throw new RequestError('PAYLOAD_TOO_LARGE', `At most ${LIMITS.maxParticipants} participants`);
+  }
+  const title = input.title?.trim() || null;
+  return store.createConversation({ participantIds, title, createdBy: input.createdBy });
+}
+
+/** A history request: `limit` defaults to `LIMITS.historyDefaultLimit` and is capped at `LIMITS.historyMaxLimit`. */
+export interface HistoryRequest {
+  conversationId: ConversationId;
+  afterSeq?: number;
+  beforeSeq?: number;
+  limit?: number;
+}
+
+/** A page of history for a participant (`NOT_FOUND` / `FORBIDDEN` otherwise). */
+export async function historyPage(store: SocketkitStore, userId: UserId, query: HistoryRequest): Promise<HistoryPage> {
+  await requireParticipant(store, query.conversationId, userId);
+  const limit = Math.min(query.limit ?? LIMITS.historyDefaultLimit, LIMITS.historyMaxLimit);
+  const page: HistoryPage = await store.history({
+    conversationId: query.conversationId,
+    afterSeq: query.afterSeq,
+    beforeSeq: query.beforeSeq,
+    limit,
+  });
+  return page;
+}
+
+/**
+ * Stores a message of a participant with the next `seq`, idempotent on
+ * `(conversationId, senderId, clientMessageId)` (`created: false` for a
+ * repeat). Resolves only after the store has it. The caller broadcasts
+ * `message:new` when `created`.
+ */
+export async function appendMessage(store: SocketkitStore, input: AppendMessageInput): Promise<AppendMessageResult> {
+  await requireParticipant(store, input.conversationId, input.senderId);
+  return store.appendMessage(input);
+}
+
+/**
+ * Events a backend may not emit through the server API: Socket.IO's
+ * reserved names, and protocol events whose meaning the server guarantees
+ * (server-v1.md, "Server API"; messages go through the messages route so
+ * history and `seq` stay true).
+ */
+export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
+  'connect',
+  'connect_error',
+  'disconnect',
+  'disconnecting',
+  'newListener',
+  'removeListener',
+  'error',
+  'message:new',
+  'user:online',
+  'user:offline',
+  'user:typing',
+  'connection:established',
+  'auth:expired',
+]);
+
+/** Longest event name the server API emits. */
+export const MAX_EVENT_NAME_LENGTH = 128;
+
+/** Throws `BAD_REQUEST` unless `event` is a non-empty name of at most 128 characters outside `RESERVED_EVENTS`. */
+export function assertEmittableEvent(event: unknown): asserts event is string {
+  if (typeof event !== 'string' || event.length === 0 || event.length > MAX_EVENT_NAME_LENGTH) {
+    throw new RequestError('BAD_REQUEST', `event must be a non-empty string of at most ${MAX_EVENT_NAME_LENGTH} characters`);
+  }
+  if (RESERVED_EVENTS.has(event)) {
+    throw new RequestError('BAD_REQUEST', `event ${event} is reserved and cannot be emitted through the server API`);
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * The production server behind the `socketkit-server` command, as a
+ * function: an http server with the health probes and the server API,
+ * socketkit attached, on the storage chosen. No development endpoints.
+ */
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HealthResponse } from '../protocol/index.js';
+import { createSocketkitServer } from './create-server.js';
+import { RequestError } from './errors.js';
+import { dispatch, requestUrl, sendError, type Route } from './http.js';
+import type { SocketkitLogger } from './logger.js';
+import { createMemoryStore } from './memory-store.js';
+import { createServerApiHandler } from './server-api.js';
+import type { SocketkitStore } from './store.js';
+import type { SocketkitServer } from './types.js';
+
+/** Where the data lives: exactly one of these. */
+export type StorageConfig =
+  | { kind: 'embedded'; dataDir: string }
+  | { kind: 'postgres'; databaseUrl: string }
+  | { kind: 'memory' };
+
+/** Everything `startStandaloneServer` needs, already validated (the CLI's job). */
+export interface StandaloneConfig {
+  port: number;
+  host: string;
+  secret: string;
+  storage: StorageConfig;
+  /** Turns on the server API (`/server/*`); without it those paths answer 404. */
+  apiKey?: string;
+  presenceGraceMs: number;
+  /** Allowed browser origins (env `CLIENT_URL`); default the Vite and Storybook dev origins. */
+  clientUrl?: string | string[];
+  logger: SocketkitLogger;
+}
+
+/** A running production server. */
+export interface StandaloneServer {
+  url: string;
+  port: number;
+  httpServer: HttpServer;
+  socketkit: SocketkitServer;
+  /**
+   * Stops accepting, closes every socket (clients reconnect), then the store
+   * and its database clients. Resolves when all are closed.
+   */
+  close(): Promise<void>;
+}
+
+/** An opened store and how to check and close what backs it. */
+interface OpenedStore {
+  store: SocketkitStore;
+  /** Resolves while the database answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A probe with no answer within this long counts as down (server-v1.md: `/ready` answers within 3 s). */
+export const READY_PROBE_TIMEOUT_MS = 2000;
+
+async function openStore(storage: StorageConfig, logger: SocketkitLogger): Promise<OpenedStore> {
+  switch (storage.kind) {
+    case 'memory':
+      logger.warn('storage: in memory (--memory): nothing survives a restart');
+      return { store: createMemoryStore(), ping: () => Promise.resolve(), close: () => Promise.resolve() };
+    case 'embedded': {
+      const { createEmbeddedStore } = await import('./embedded.js');
+      const store = await createEmbeddedStore({ dataDir: storage.dataDir });
+      logger.info(`storage: embedded database in ${storage.dataDir}`);
+      return { store, ping: () => store.ping(), close: () => store.close() };
+    }
+    case 'postgres': {
+      const { createPostgresPool } = await import('./postgres-pool.js');
+      const { createPostgresStore } = await import('./postgres.js');
+      const pool = await createPostgresPool(storage.databaseUrl, logger);
+      try {
+        const store = await createPostgresStore({ pool });
+        logger.info(`storage: PostgreSQL ${redactUrl(storage.databaseUrl)}`);
+        return { store, ping: () => store.ping(), close: () => pool.end() };
+      } catch (error) {
+        await pool.end().catch(() => undefined);
+        throw error;
+      }
+    }
+  }
+}
+
+/** The URL without its password, for log lines. */
+export function redactUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+/**
+ * Opens the storage (creating or migrating its schema), attaches socketkit
+ * and listens. Rejects when the database cannot be opened or the port is
+ * taken; nothing is left running then.
+ */
+export async function startStandaloneServer(config: StandaloneConfig): Promise<StandaloneServer> {
+  const { logger } = config;
+  const startedAt = Date.now();
+  const opened = await openStore(config.storage, logger);
+  const storeId = await opened.store.getStoreId?.();
+
+  let handle: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
+  const httpServer = createServer((req, res) => handle?.(req, res));
+  let socketkit: SocketkitServer;
+  try {
+    socketkit = createSocketkitServer(httpServer, {
+      secret: config.secret,
+      store: opened.store,
+      logger,
+      presenceGraceMs: config.presenceGraceMs,
+      clientUrl: config.clientUrl,
+    });
+  } catch (error) {
+    await opened.close().catch(() => undefined);
+    throw error;
+  }
+
+  const probes: Route[] = [
+    {
+      method: 'GET',
+      path: '/health',
+      handle: () => {
+        const body: HealthResponse & { storeId?: string } = {
+          ok: true,
+          connections: socketkit.io.engine.clientsCount,
+          uptimeS: Math.round((Date.now() - startedAt) / 1000),
+        };
+        if (storeId !== undefined) body.storeId = storeId;
+        return { status: 200, body };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/ready',
+      async handle() {
+        try {
+          await withTimeout(opened.ping(), READY_PROBE_TIMEOUT_MS);
+          return { status: 200, body: { ok: true } };
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          logger.warn(`not ready: database: ${message}`);
+          return { status: 503, body: { ok: false, error: { code: 'UNAVAILABLE', message: `database: ${message}` } } };
+        }
+      },
+    },
+  ];
+  const serverApi = createServerApiHandler({ socketkit, apiKey: config.apiKey, logger });
+
+  handle = (req, res) => {
+    void (async () => {
+      const url = requestUrl(req, res);
+      if (!url) return;
+      if (await dispatch(probes, req, res, url, logger)) return;
+      if (await serverApi(req, res)) return;
+      sendError(res, new RequestError('NOT_FOUND', `No route ${req.method ?? 'GET'} ${url.pathname}`));
+    })();
+  };
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen({ port: config.port, host: config.host }, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await socketkit.close().catch(() => undefined);
+    await opened.close().catch(() => undefined);
+    throw error;
+  }
+  const port = (httpServer.address() as AddressInfo).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    httpServer,
+    socketkit,
+    close: () =>
+      (closing ??= (async () => {
+        // Socket.IO closes the http server (no new connections), after every socket is cut.
+        const done = socketkit.close();
+        httpServer.closeAllConnections();
+        await done;
+        await opened.close();
+      })()),
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * `socketkit-server` as an operator runs it (server-v1.md, "Command line"):
+ * the real command in its own process, flags and variables, exit codes,
+ * probes, signals.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import jwt from 'jsonwebtoken';
+import { io } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { killServerClis, runServerCli } from '../support/server-cli.js';
+import { once } from '../support/wait.js';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'socketkit-cli-'));
+  dirs.push(dir);
+  return dir;
+};
+
+afterEach(() => killServerClis());
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('socketkit-server: refusing to start', () => {
+  it('exits 1 without a JWT secret, whatever NODE_ENV says, saying why, before listening', async () => {
+    for (const NODE_ENV of ['production', 'development']) {
+      const cli = runServerCli(['--port', '0', '--memory'], { env: { NODE_ENV } });
+      expect(await cli.exited).toBe(1);
+      expect(cli.err()).toMatch(/JWT secret is required.*--secret.*JWT_SECRET/);
+      expect(cli.out()).not.toMatch(/listening/);
+    }
+  }, 30_000);
+
+  it('exits 2 for two storage flags, saying why', async () => {
+    const cli = runServerCli(['--secret', 's', '--data-dir', tempDir(), '--memory']);
+    expect(await cli.exited).toBe(2);
+    expect(cli.err()).toMatch(/choose one storage/);
+  }, 30_000);
+
+  it('exits 2 for two storage variables without a storage flag; a storage flag overrides them', async () => {
+    const env = { SOCKETKIT_DATA_DIR: tempDir(), DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', JWT_SECRET: 's' };
+    const both = runServerCli(['--port', '0'], { env });
+    expect(await both.exited).toBe(2);
+    expect(both.err()).toMatch(/SOCKETKIT_DATA_DIR and DATABASE_URL/);
+
+    const flagWins = runServerCli(['--port', '0', '--memory'], { env });
+    await flagWins.listening();
+    expect(flagWins.lines().find((l) => l.msg === 'listening')).toMatchObject({ storage: { kind: 'memory' } });
+  }, 60_000);
+
+  it('exits 2 for --redis-url without PostgreSQL, the default storage included', async () => {
+    const flag = runServerCli(['--secret', 's', '--redis-url', 'redis://127.0.0.1:1']);
+    expect(await flag.exited).toBe(2);
+    expect(flag.err()).toMatch(/needs PostgreSQL/);
+    const variable = runServerCli(['--secret', 's', '--memory'], { env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+    expect(await variable.exited).toBe(2);
+  }, 30_000);
+
+  it('exits 2 for an unknown flag and prints usage for --help', async () => {
+    const bad = runServerCli(['--bogus']);
+    expect(await bad.exited).toBe(2);
+    expect(bad.err()).toMatch(/Usage: socketkit-server/);
+    const help = runServerCli(['--help']);
+    expect(await help.exited).toBe(0);
+    expect(help.out()).toMatch(/--database-url/);
+  }, 30_000);
+
+  it('exits 1 when PostgreSQL cannot be reached, saying so', async () => {
+    const cli = runServerCli(['--secret', 's', '--port', '0', '--database-url', 'postgres://nobody@127.0.0.1:1/none']);
+    expect(await cli.exited).toBe(1);
+    expect(cli.lines().find((l) => l.msg.startsWith('cannot start'))).toBeDefined();
+  }, 30_000);
+});
+
+describe('socketkit-server: running', () => {
+  it('--memory warns that nothing survives; /health, /ready answer; no development endpoints; no server API without --api-key', async () => {
+    const cli = runServerCli(['--port', '0', '--host', '127.0.0.1', '--memory'], { env: { JWT_SECRET: 'env-secret' } });
+    const url = await cli.listening();
+    expect(cli.lines().find((l) => l.level === 40 && /nothing survives a restart/.test(l.msg))).toBeDefined();
+
+    const health = await fetch(`${url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ ok: true, connections: 0, storeId: expect.any(String) });
+    const ready = await fetch(`${url}/ready`);
+    expect(ready.status).toBe(200);
+    for (const [method, path] of [
+      ['POST', '/auth/token'],
+      ['POST', '/dev/reset'],
+      ['POST', '/dev/latency'],
+      ['GET', '/api/users'],
+      ['GET', '/server/online-users'],
+      ['POST', '/server/users/alice/emit'],
+    ]) {
+      const res = await fetch(`${url}${path}`, { method, headers: { authorization: 'Bearer anything' } });
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(await res.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    }
+  }, 60_000);
+
+  it('reads PORT, HOST and JWT_SECRET; a flag wins over its variable', async () => {
+    const cli = runServerCli(['--port', '0', '--memory', '--secret', 'flag-secret'], {
+      env: { PORT: '1', HOST: '127.0.0.1', JWT_SECRET: 'env-secret' },
+    });
+    const url = await cli.listening();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const connect = (secret: string) =>
+      io(url, { auth: { token: jwt.sign({ userId: 'alice' }, secret, { expiresIn: 60 }) }, transports: ['websocket'], reconnection: false });
+    const good = connect('flag-secret');
+    const bad = connect('env-secret');
+    try {
+      expect(await once(good, 'connection:established', 10_000)).toMatchObject({ userId: 'alice' });
+      expect(await once<Error>(bad, 'connect_error', 10_000)).toBeInstanceOf(Error);
+    } finally {
+      good.disconnect();
+      bad.disconnect();
+    }
+  }, 60_000);
+
+  it('keeps its data in ./socketkit-data of the working directory by default', async () => {
+    const cwd = tempDir();
+    const cli = runServerCli(['--port', '0', '--secret', 's'], { cwd });
+    await cli.listening();
+    expect(existsSync(join(cwd, 'socketkit-data'))).toBe(true);
+    expect(cli.lines().find((l) => l.msg === 'listening')).toMatchObject({ storage: { kind: 'embedded', dataDir: './socketkit-data' } });
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  }, 90_000);
+
+  it('on SIGTERM closes every socket and the database and exits 0 within 10 s; SIGINT too', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const cli = runServerCli(['--port', '0', '--secret', 's', '--data-dir', tempDir()]);
+      const url = await cli.listening();
+      const socket = io(url, {
+        auth: { token: jwt.sign({ userId: 'alice' }, 's', { expiresIn: 60 }) },
+        transports: ['websocket'],
+        reconnection: false,
+      });
+      try {
+        await once(socket, 'connection:established', 10_000);
+        const disconnected = once(socket, 'disconnect', 10_000);
+        const startedAt = Date.now();
+        cli.child.kill(signal);
+        expect(await cli.exited).toBe(0);
+        expect(Date.now() - startedAt).toBeLessThan(10_000);
+        await disconnected;
+        expect(cli.lines().map((l) => l.msg)).toContain('stopped');
+      } finally {
+        socket.disconnect();
+      }
+    }
+  }, 120_000);
+});
+
+describe('socketkit-server on PostgreSQL', () => {
+  let postgres: TestPostgres;
+  beforeAll(async () => {
+    postgres = await startPostgres();
+  }, 120_000);
+  afterAll(async () => {
+    await postgres?.stop();
+  });
+
+  it('/ready answers 503 within 3 s once the database is down (and /health still 200)', async () => {
+    const url = await postgres.createDatabase();
+    const cli = runServerCli(['--port', '0', '--secret', 's', '--database-url', url]);
+    const base = await cli.listening();
+    expect((await fetch(`${base}/ready`)).status).toBe(200);
+    await postgres.stop();
+    const startedAt = Date.now();
+    const ready = await fetch(`${base}/ready`);
+    expect(Date.now() - startedAt).toBeLessThan(3000);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^database: /) } });
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  }, 90_000);
+});

@@ -1,0 +1,307 @@
+/**
+ * The store conformance suite: the `SocketkitStore` contract, run against
+ * every store socketkit ships (memory, embedded PGlite, PostgreSQL), and a
+ * reopen of the durable ones. A custom store can run the same cases.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryStore, type SocketkitStore } from 'socketkit/server';
+import { createEmbeddedStore } from 'socketkit/server/embedded';
+import { createPostgresStore } from 'socketkit/server/postgres';
+import { startPostgres, type TestPostgres } from '../support/postgres.js';
+
+/** A store under test; durable ones can be closed and opened again on the same data. */
+interface StoreHandle {
+  store: SocketkitStore;
+  /** Closes this store and opens a new one on the same data (durable stores only). */
+  reopen?: () => Promise<StoreHandle>;
+  close(): Promise<void>;
+}
+
+interface StoreKind {
+  name: string;
+  durable: boolean;
+  open(): Promise<StoreHandle>;
+}
+
+let postgres: TestPostgres | undefined;
+const tempDirs: string[] = [];
+
+beforeAll(async () => {
+  postgres = await startPostgres();
+}, 120_000);
+
+afterAll(async () => {
+  await postgres?.stop();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function openEmbedded(dataDir: string): Promise<StoreHandle> {
+  return createEmbeddedStore({ dataDir }).then((store) => ({
+    store,
+    close: () => store.close(),
+    async reopen() {
+      await store.close();
+      return openEmbedded(dataDir);
+    },
+  }));
+}
+
+async function openPostgres(url: string): Promise<StoreHandle> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', () => undefined);
+  const store = await createPostgresStore({ pool });
+  return {
+    store,
+    close: () => pool.end(),
+    async reopen() {
+      await pool.end();
+      return openPostgres(url);
+    },
+  };
+}
+
+const KINDS: StoreKind[] = [
+  {
+    name: 'memory',
+    durable: false,
+    open: () => {
+      const store = createMemoryStore();
+      return Promise.resolve({ store, close: () => Promise.resolve() });
+    },
+  },
+  {
+    name: 'embedded (PGlite)',
+    durable: true,
+    open: () => {
+      const dir = mkdtempSync(join(tmpdir(), 'socketkit-embedded-'));
+      tempDirs.push(dir);
+      return openEmbedded(dir);
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    durable: true,
+    open: async () => openPostgres(await postgres!.createDatabase()),
+  },
+];
+
+const newConversation = (store: SocketkitStore, participantIds = ['alice', 'bob'], title: string | null = null) =>
+  Promise.resolve(store.createConversation({ participantIds, title, createdBy: participantIds[0] as string }));
+
+describe.each(KINDS)('$name store', (kind) => {
+  let handle: StoreHandle;
+  let store: SocketkitStore;
+
+  beforeAll(async () => {
+    handle = await kind.open();
+    store = handle.store;
+  }, 120_000);
+
+  afterAll(async () => {
+    await handle?.close();
+  });
+
+  it('assigns gapless seq 1…n to concurrent senders, each retry answered with the stored message', async () => {
+    const senders = ['alice', 'bob', 'carol', 'dave'];
+    const conversation = await newConversation(store, senders);
+    const perSender = 15;
+    const sends = senders.flatMap((senderId) =>
+      Array.from({ length: perSender }, (_, i) => ({ conversationId: conversation.id, senderId, content: `${senderId} ${i}`, clientMessageId: `c${i}` })),
+    );
+    // Every message is sent twice at once: the original and a retry racing it.
+    const results = await Promise.all([...sends, ...sends].map((input) => Promise.resolve(store.appendMessage(input))));
+
+    const created = results.filter((r) => r.created);
+    expect(created).toHaveLength(sends.length);
+    expect(created.map((r) => r.message.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: sends.length }, (_, i) => i + 1));
+    const byKey = new Map<string, string>();
+    for (const { message } of results) {
+      const key = `${message.senderId}/${message.clientMessageId}`;
+      const id = byKey.get(key);
+      if (id === undefined) byKey.set(key, message.id);
+      else expect(message.id).toBe(id);
+    }
+    expect(byKey.size).toBe(sends.length);
+    expect(await store.lastSeq(conversation.id)).toBe(sends.length);
+    const page = await store.history({ conversationId: conversation.id, limit: 1000 });
+    expect(page.messages.map((m) => m.seq)).toEqual(Array.from({ length: sends.length }, (_, i) => i + 1));
+  }, 60_000);
+
+  it('is idempotent on (conversation, sender, clientMessageId) only', async () => {
+    const a = await newConversation(store);
+    const b = await newConversation(store);
+    const first = await store.appendMessage({ conversationId: a.id, senderId: 'alice', content: 'hi', clientMessageId: 'same' });
+    expect(first).toMatchObject({ created: true, message: { seq: 1, content: 'hi', senderId: 'alice', clientMessageId: 'same' } });
+    expect(typeof first.message.seq).toBe('number');
+    const repeat = await store.appendMessage({ conversationId: a.id, senderId: 'alice', content: 'changed', clientMessageId: 'same' });
+    expect(repeat).toEqual({ created: false, message: first.message });
+    const otherSender = await store.appendMessage({ conversationId: a.id, senderId: 'bob', content: 'hi', clientMessageId: 'same' });
+    expect(otherSender).toMatchObject({ created: true, message: { seq: 2 } });
+    const otherConversation = await store.appendMessage({ conversationId: b.id, senderId: 'alice', content: 'hi', clientMessageId: 'same' });
+    expect(otherConversation).toMatchObject({ created: true, message: { seq: 1, conversationId: b.id } });
+    expect(Date.parse(first.message.createdAt)).not.toBeNaN();
+  });
+
+  it('rejects a message to an unknown conversation', async () => {
+    await expect(
+      Promise.resolve().then(() => store.appendMessage({ conversationId: 'nope', senderId: 'alice', content: 'x', clientMessageId: 'x' })),
+    ).rejects.toThrow();
+  });
+
+  it('pages history by cursors and limits, ascending', async () => {
+    const c = await newConversation(store);
+    for (let i = 1; i <= 10; i++) {
+      await store.appendMessage({ conversationId: c.id, senderId: 'alice', content: `m${i}`, clientMessageId: `h${i}` });
+    }
+    const seqs = async (query: { afterSeq?: number; beforeSeq?: number; limit: number }) => {
+      const page = await store.history({ conversationId: c.id, ...query });
+      return { seqs: page.messages.map((m) => m.seq), hasMore: page.hasMore };
+    };
+    expect(await seqs({ limit: 3 })).toEqual({ seqs: [8, 9, 10], hasMore: true });
+    expect(await seqs({ beforeSeq: 8, limit: 3 })).toEqual({ seqs: [5, 6, 7], hasMore: true });
+    expect(await seqs({ beforeSeq: 3, limit: 5 })).toEqual({ seqs: [1, 2], hasMore: false });
+    expect(await seqs({ beforeSeq: 1, limit: 5 })).toEqual({ seqs: [], hasMore: false });
+    expect(await seqs({ afterSeq: 0, limit: 4 })).toEqual({ seqs: [1, 2, 3, 4], hasMore: true });
+    expect(await seqs({ afterSeq: 8, limit: 4 })).toEqual({ seqs: [9, 10], hasMore: false });
+    expect(await seqs({ afterSeq: 10, limit: 4 })).toEqual({ seqs: [], hasMore: false });
+    expect(await seqs({ afterSeq: 2, beforeSeq: 6, limit: 2 })).toEqual({ seqs: [3, 4], hasMore: true });
+    expect(await seqs({ afterSeq: 2, beforeSeq: 6, limit: 10 })).toEqual({ seqs: [3, 4, 5], hasMore: false });
+    expect(await seqs({ limit: 100 })).toEqual({ seqs: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], hasMore: false });
+    const page = await store.history({ conversationId: c.id, afterSeq: 0, limit: 1 });
+    expect(page.messages[0]).toMatchObject({ content: 'm1', senderId: 'alice', clientMessageId: 'h1', conversationId: c.id });
+    expect(await store.history({ conversationId: 'unknown', limit: 5 })).toEqual({ messages: [], hasMore: false });
+  });
+
+  it('keeps conversations and their participants', async () => {
+    const c = await newConversation(store, ['erin', 'frank', 'gina'], 'Planning');
+    expect(c).toMatchObject({ title: 'Planning', participantIds: ['erin', 'frank', 'gina'] });
+    expect(Date.parse(c.createdAt)).not.toBeNaN();
+    expect(await store.getConversation(c.id)).toEqual(c);
+    expect(await store.getConversation('missing')).toBeUndefined();
+    expect(await store.isParticipant(c.id, 'frank')).toBe(true);
+    expect(await store.isParticipant(c.id, 'alice')).toBe(false);
+    expect(await store.isParticipant('missing', 'frank')).toBeUndefined();
+    expect(await store.lastSeq(c.id)).toBe(0);
+    expect(await store.lastSeq('missing')).toBe(0);
+
+    const later = await newConversation(store, ['frank', 'henry']);
+    expect(later.title).toBeNull();
+    const frank = await store.listConversations('frank');
+    expect(frank.map((x) => x.id)).toEqual([later.id, c.id]);
+    expect((await store.listConversations('henry')).map((x) => x.id)).toEqual([later.id]);
+    expect(await store.listConversations('nobody')).toEqual([]);
+  });
+
+  it('records users from claims: given fields win, absent ones are kept, a new user is named by its id', async () => {
+    await store.upsertUser({ id: 'u-ivy' });
+    expect(await store.getUser('u-ivy')).toEqual({ id: 'u-ivy', name: 'u-ivy' });
+    await store.upsertUser({ id: 'u-ivy', name: 'Ivy', email: 'ivy@example.com' });
+    await store.upsertUser({ id: 'u-ivy', avatarUrl: 'https://example.com/ivy.png' });
+    expect(await store.getUser('u-ivy')).toEqual({
+      id: 'u-ivy',
+      name: 'Ivy',
+      email: 'ivy@example.com',
+      avatarUrl: 'https://example.com/ivy.png',
+    });
+    await store.upsertUser({ id: 'u-jo', name: 'Jo' });
+    const users = await store.listUsers();
+    expect(users.filter((u) => u.id.startsWith('u-')).map((u) => u.id).sort()).toEqual(['u-ivy', 'u-jo']);
+    expect(await store.getUser('u-nobody')).toBeUndefined();
+  });
+
+  it('has a store id', async () => {
+    const id = await store.getStoreId?.();
+    expect(typeof id).toBe('string');
+    expect(id?.length).toBeGreaterThan(0);
+  });
+
+  // Only durable stores have a reopen; the memory store's loss on restart is its documented contract.
+  if (kind.durable) it('keeps everything across a reopen: history, next seq = last + 1, old clientMessageIds, users, store id', async () => {
+    const c = await newConversation(store, ['kim', 'lee'], 'Durable');
+    const sent = [];
+    for (let i = 1; i <= 3; i++) {
+      sent.push((await store.appendMessage({ conversationId: c.id, senderId: 'kim', content: `d${i}`, clientMessageId: `r${i}` })).message);
+    }
+    await store.upsertUser({ id: 'kim', name: 'Kim' });
+    const storeId = await store.getStoreId?.();
+
+    handle = await handle.reopen!();
+    store = handle.store;
+
+    expect(await store.getStoreId?.()).toBe(storeId);
+    expect(await store.getConversation(c.id)).toEqual(c);
+    expect(await store.getUser('kim')).toEqual({ id: 'kim', name: 'Kim' });
+    expect((await store.history({ conversationId: c.id, limit: 10 })).messages).toEqual(sent);
+    expect(await store.lastSeq(c.id)).toBe(3);
+    const retry = await store.appendMessage({ conversationId: c.id, senderId: 'kim', content: 'again', clientMessageId: 'r2' });
+    expect(retry).toEqual({ created: false, message: sent[1] });
+    const next = await store.appendMessage({ conversationId: c.id, senderId: 'lee', content: 'd4', clientMessageId: 'r4' });
+    expect(next).toMatchObject({ created: true, message: { seq: 4 } });
+  }, 60_000);
+});
+
+describe('store identity', () => {
+  it('memory: a new id per store and after reset()', () => {
+    const a = createMemoryStore();
+    const b = createMemoryStore();
+    const first = a.getStoreId?.();
+    expect(first).not.toBe(b.getStoreId?.());
+    a.reset();
+    expect(a.getStoreId?.()).not.toBe(first);
+  });
+
+  it('durable: two databases have different ids', async () => {
+    const one = await openPostgres(await postgres!.createDatabase());
+    const two = await openPostgres(await postgres!.createDatabase());
+    try {
+      expect(await one.store.getStoreId?.()).not.toBe(await two.store.getStoreId?.());
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+});
+
+describe('PostgreSQL store start-up', () => {
+  it('migrates once when several processes start at once (advisory lock), all with the same store id', async () => {
+    const url = await postgres!.createDatabase();
+    const handles = await Promise.all(Array.from({ length: 5 }, () => openPostgres(url)));
+    try {
+      const ids = await Promise.all(handles.map((h) => h.store.getStoreId?.()));
+      expect(new Set(ids).size).toBe(1);
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const { rows } = await client.query('SELECT version FROM socketkit_migrations ORDER BY version');
+        expect(rows.map((r: { version: number }) => r.version)).toEqual([1]);
+        const { rows: meta } = await client.query(`SELECT count(*)::int AS n FROM socketkit_meta WHERE key = 'store_id'`);
+        expect(meta[0].n).toBe(1);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await Promise.all(handles.map((h) => h.close()));
+    }
+  }, 60_000);
+
+  it('keeps seq gapless with senders on separate pools (as on separate nodes)', async () => {
+    const url = await postgres!.createDatabase();
+    const nodes = await Promise.all([openPostgres(url), openPostgres(url), openPostgres(url)]);
+    try {
+      const c = await newConversation(nodes[0]!.store, ['a', 'b', 'c']);
+      const sends = nodes.flatMap((node, n) =>
+        Array.from({ length: 10 }, (_, i) => ({ node, input: { conversationId: c.id, senderId: 'a', content: `${n}/${i}`, clientMessageId: `k${i % 7}-${n % 2}` } })),
+      );
+      const results = await Promise.all(sends.map(({ node, input }) => Promise.resolve(node.store.appendMessage(input))));
+      const created = results.filter((r) => r.created).map((r) => r.message.seq).sort((x, y) => x - y);
+      // 14 distinct (sender, clientMessageId) keys: 7 ids × 2 parities.
+      expect(created).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
+    } finally {
+      await Promise.all(nodes.map((n) => n.close()));
+    }
+  }, 60_000);
+});
