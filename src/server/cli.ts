@@ -176,10 +176,6 @@ async function main(): Promise<void> {
   }
   const log = pino({ level: config.logLevel, base: { pid: process.pid, ...(config.nodeId ? { nodeId: config.nodeId } : {}) } });
   const logger = pinoLogger(log);
-  if (config.redisUrl !== undefined) {
-    log.fatal('--redis-url (several nodes) is not available in this build');
-    process.exit(1);
-  }
 
   // Handlers go in before anything listens: whoever waits for "listening" may signal at once.
   let server: StandaloneServer | null = null;
@@ -216,6 +212,8 @@ async function main(): Promise<void> {
       storage: config.storage,
       apiKey: config.apiKey,
       presenceGraceMs: config.presenceGraceMs,
+      redisUrl: config.redisUrl,
+      nodeId: config.nodeId,
       logger,
     });
   } catch (error) {

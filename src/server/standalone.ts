@@ -10,6 +10,7 @@ import { createSocketkitServer } from './create-server.js';
 import { RequestError } from './errors.js';
 import { dispatch, requestUrl, sendError, type Route } from './http.js';
 import type { SocketkitLogger } from './logger.js';
+import type { OpenedRedis } from './redis/connect.js';
 import { createMemoryStore } from './memory-store.js';
 import { createServerApiHandler } from './server-api.js';
 import type { SocketkitStore } from './store.js';
@@ -30,6 +31,9 @@ export interface StandaloneConfig {
   /** Turns on the server API (`/server/*`); without it those paths answer 404. */
   apiKey?: string;
   presenceGraceMs: number;
+  /** Several nodes: Redis (`--redis-url`; the storage must be PostgreSQL) and this node's id (`--node-id`). */
+  redisUrl?: string;
+  nodeId?: string;
   /** Allowed browser origins (env `CLIENT_URL`); default the Vite and Storybook dev origins. */
   clientUrl?: string | string[];
   logger: SocketkitLogger;
@@ -123,6 +127,17 @@ export async function startStandaloneServer(config: StandaloneConfig): Promise<S
   const startedAt = Date.now();
   const opened = await openStore(config.storage, logger);
   const storeId = await opened.store.getStoreId?.();
+  let redis: OpenedRedis | null = null;
+  if (config.redisUrl !== undefined) {
+    try {
+      const { openRedis } = await import('./redis/connect.js');
+      redis = await openRedis(config.redisUrl, config.nodeId, logger);
+      logger.info(`cluster: Redis ${redactUrl(config.redisUrl)}, node ${redis.cluster.nodeId}`);
+    } catch (error) {
+      await opened.close().catch(() => undefined);
+      throw error;
+    }
+  }
 
   let handle: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
   const httpServer = createServer((req, res) => handle?.(req, res));
@@ -134,8 +149,12 @@ export async function startStandaloneServer(config: StandaloneConfig): Promise<S
       logger,
       presenceGraceMs: config.presenceGraceMs,
       clientUrl: config.clientUrl,
+      ...(redis ? { cluster: redis.cluster } : {}),
     });
+    // Registered in Redis (what a dead node of this id left is cleared) before accepting anyone.
+    await redis?.cluster.whenStarted();
   } catch (error) {
+    await redis?.close().catch(() => undefined);
     await opened.close().catch(() => undefined);
     throw error;
   }
@@ -159,7 +178,12 @@ export async function startStandaloneServer(config: StandaloneConfig): Promise<S
       path: '/ready',
       async handle() {
         try {
+          const redisUp = redis ? redis.ping(READY_PROBE_TIMEOUT_MS) : Promise.resolve(true);
           await withTimeout(opened.ping(), READY_PROBE_TIMEOUT_MS);
+          if (!(await redisUp)) {
+            logger.warn('not ready: redis: no answer');
+            return { status: 503, body: { ok: false, error: { code: 'UNAVAILABLE', message: 'redis: no answer' } } };
+          }
           return { status: 200, body: { ok: true } };
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
@@ -191,6 +215,7 @@ export async function startStandaloneServer(config: StandaloneConfig): Promise<S
     });
   } catch (error) {
     await socketkit.close().catch(() => undefined);
+    await redis?.close().catch(() => undefined);
     await opened.close().catch(() => undefined);
     throw error;
   }
@@ -209,6 +234,7 @@ export async function startStandaloneServer(config: StandaloneConfig): Promise<S
         const done = socketkit.close();
         httpServer.closeAllConnections();
         await done;
+        await redis?.close();
         await opened.close();
       })()),
   };

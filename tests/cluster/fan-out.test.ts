@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { Ack, ConversationCreateResult, Message, MessageSendResult, PresenceListResult, PresenceSubscribeResult } from 'socketkit/protocol';
 import { collect, emitAck, once, waitFor } from '../support/wait.js';
-import { closeClients, connectTo, killAllNodes, request, startNode, startServices, type Services, type TestNode } from './support/cluster.js';
+import { closeClients, connectTo, killAllNodes, request, startNode, startServices, onlineUsers, presenceOf, type Services, type TestNode } from './support/cluster.js';
 
 let services: Services;
 let a: TestNode;
@@ -58,8 +58,9 @@ describe('two nodes behave as one server', () => {
     );
     expect(sent.ok).toBe(true);
     const notification = { id: 'n1', title: 'Hi', body: 'from the backend', createdAt: new Date().toISOString() };
-    expect((await request(a, '/test/send-to-user', { userId: 'bob', event: 'notification:new', data: notification })).status).toBe(200);
-    await request(b, '/test/broadcast', { conversationId, event: 'team:event', data: { n: 1 } });
+    // The server API on node a emits to bob's sockets on both nodes; on node b to the conversation's room.
+    expect((await request(a, '/server/users/bob/emit', { event: 'notification:new', data: notification })).status).toBe(200);
+    expect((await request(b, `/server/conversations/${conversationId}/emit`, { event: 'team:event', data: { n: 1 } })).status).toBe(200);
 
     await waitFor(() => messages.every((c) => c.events.length >= 1), { timeoutMs: 10_000 });
     await waitFor(() => notifications.every((c) => c.events.length >= 1), { timeoutMs: 10_000 });
@@ -110,7 +111,8 @@ describe('two nodes behave as one server', () => {
     expect(answer.ok && answer.users[0]).toMatchObject({ userId: 'dave', online: true });
     daveB.disconnect();
     // Still connected on node a: nobody hears user:offline.
-    await waitFor(async () => (await request<{ active: string[] }>(b, '/test/online/dave')).body.active.includes('dave'), { timeoutMs: 10_000 });
+    await waitFor(async () => (await onlineUsers(b)).includes('dave'), { timeoutMs: 10_000 });
+    expect((await presenceOf(b, 'dave')).online).toBe(true);
     const list = await emitAck<Ack<PresenceListResult>>(watcherB, 'presence:list', {}, 10_000);
     expect(list.ok && list.users.map((u) => u.userId)).toContain('dave');
     await settle(watcherA, watcherB);
@@ -118,7 +120,8 @@ describe('two nodes behave as one server', () => {
 
     daveA.disconnect();
     await waitFor(() => offline.every((c) => c.events.length === 1), { timeoutMs: 10_000 });
-    await waitFor(async () => (await request<{ online: boolean }>(b, '/test/online/dave')).body.online === false, { timeoutMs: 10_000 });
+    await waitFor(async () => (await presenceOf(b, 'dave')).online === false, { timeoutMs: 10_000 });
+    expect(await onlineUsers(a)).not.toContain('dave');
     await settle(watcherA, watcherB);
     expect(online.map((c) => c.events.length)).toEqual([1, 1]);
     expect(offline.map((c) => c.events.length)).toEqual([1, 1]);

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { Ack, ConversationCreateResult, HistoryResult, Message, MessageSendResult } from 'socketkit/protocol';
 import { collect, emitAck, waitFor } from '../support/wait.js';
-import { closeClients, connectTo, killAllNodes, request, startNode, startServices, type Services, type TestNode } from './support/cluster.js';
+import { closeClients, connectTo, killAllNodes, startNode, startServices, onlineUsers, presenceOf, type Services, type TestNode } from './support/cluster.js';
 
 const GRACE_MS = 1000;
 let services: Services;
@@ -50,7 +50,7 @@ describe('a node killed with SIGKILL during traffic', () => {
     await emitAck(sender, 'conversation:join', conversationId, 10_000);
     await emitAck(receiver, 'conversation:join', conversationId, 10_000);
     const live = collect<Message>(receiver, 'message:new');
-    await waitFor(async () => (await request<{ active: string[] }>(survivor, '/test/online/sender')).body.online, { timeoutMs: 10_000 });
+    await waitFor(async () => (await presenceOf(survivor, 'sender')).online, { timeoutMs: 10_000 });
 
     // Traffic: the sender keeps sending, acknowledged or not, while its node is killed.
     const acknowledged: Message[] = [];
@@ -86,9 +86,8 @@ describe('a node killed with SIGKILL during traffic', () => {
     expect(Date.now() - killedAt).toBeLessThanOrEqual(15_000 + GRACE_MS);
     await emitAck(watcher, 'presence:list', {}, 10_000);
     expect(offline.events.map((e) => e.userId)).toEqual(['sender']);
-    const both = await request<{ online: boolean; active: string[] }>(survivor, '/test/online/both');
-    expect(both.body.online).toBe(true);
-    expect(both.body.active).not.toContain('sender');
+    expect((await presenceOf(survivor, 'both')).online).toBe(true);
+    expect(await onlineUsers(survivor)).not.toContain('sender');
 
     // The sender's client reconnects (through the load balancer) to the survivor: its node died without
     // saving the session, so no recovery; its afterSeq catch-up has every message it got acknowledged.
@@ -103,22 +102,22 @@ describe('a node killed with SIGKILL during traffic', () => {
 
   it('a node that starts under the id of a dead node first clears what that node left', async () => {
     // A long node timeout: only the restart, not the survivors' sweep, can clear this node in time.
-    const first = await startNode(services, { nodeId: 'phoenix', graceMs: GRACE_MS, nodeTimeoutMs: 120_000 });
+    const first = await startNode(services, { nodeId: 'phoenix', graceMs: GRACE_MS, via: 'test-node', nodeTimeoutMs: 120_000 });
     const watcher = await connectTo(survivor, 'watcher-2');
     await emitAck(watcher, 'presence:subscribe', { userIds: ['henry', 'iris'] }, 10_000);
     const offline = collect<{ userId: string }>(watcher, 'user:offline');
     await connectTo(first, 'henry');
     await connectTo(first, 'iris');
     await connectTo(survivor, 'iris');
-    await waitFor(async () => (await request<{ online: boolean }>(survivor, '/test/online/henry')).body.online, { timeoutMs: 10_000 });
+    await waitFor(async () => (await presenceOf(survivor, 'henry')).online, { timeoutMs: 10_000 });
 
     await first.kill('SIGKILL');
     const restartedAt = Date.now();
-    await startNode(services, { nodeId: 'phoenix', graceMs: GRACE_MS, nodeTimeoutMs: 120_000 });
+    await startNode(services, { nodeId: 'phoenix', graceMs: GRACE_MS, via: 'test-node', nodeTimeoutMs: 120_000 });
     await waitFor(() => offline.events.length >= 1, { timeoutMs: 30_000 });
     expect(Date.now() - restartedAt).toBeLessThan(60_000);
     await emitAck(watcher, 'presence:list', {}, 10_000);
     expect(offline.events.map((e) => e.userId)).toEqual(['henry']);
-    expect((await request<{ online: boolean }>(survivor, '/test/online/iris')).body.online).toBe(true);
+    expect((await presenceOf(survivor, 'iris')).online).toBe(true);
   });
 });

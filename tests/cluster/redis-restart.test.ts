@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
 import type { Ack, ConversationCreateResult, Message, PresenceListResult } from 'socketkit/protocol';
 import { collect, emitAck, once, waitFor } from '../support/wait.js';
-import { closeClients, connectTo, killAllNodes, request, startNode, startServices, type Services, type TestNode } from './support/cluster.js';
+import { closeClients, connectTo, killAllNodes, request, startNode, startServices, presenceOf, type Services, type TestNode } from './support/cluster.js';
 
 let services: Services;
 let a: TestNode;
@@ -65,7 +65,7 @@ describe('a Redis restart while the nodes run', () => {
       },
       { timeoutMs: 20_000, intervalMs: 200 },
     );
-    await waitFor(async () => (await request<{ online: boolean }>(a, '/test/online/bob')).body.online, { timeoutMs: 10_000 });
+    await waitFor(async () => (await presenceOf(a, 'bob')).online, { timeoutMs: 10_000 });
 
     // Broadcasts cross nodes again (the adapter's stream is recreated).
     await waitFor(

@@ -18,6 +18,7 @@ import { startRedis, type TestRedis } from '../../support/redis.js';
 
 export const CLUSTER_SECRET = 'cluster-test-secret';
 const NODE_MAIN = fileURLToPath(new URL('./node-main.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../src/server/cli.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface Services {
@@ -44,11 +45,18 @@ export async function startServices(): Promise<Services> {
 export interface NodeOptions {
   nodeId: string;
   graceMs?: number;
+  /**
+   * `cli` (default): `socketkit-server --database-url … --redis-url … --api-key …`
+   * from source. `test-node`: tests/cluster/support/node-main.ts, for the
+   * timings the command line does not expose (heartbeat, node timeout).
+   */
+  via?: 'cli' | 'test-node';
   heartbeatMs?: number;
   nodeTimeoutMs?: number;
-  /** Fixed port (e.g. to restart a node where it was). Default: a free one. */
-  port?: number;
 }
+
+/** The server API key of every CLI node. */
+export const API_KEY = 'cluster-test-api-key';
 
 export interface TestNode {
   nodeId: string;
@@ -64,23 +72,59 @@ export interface TestNode {
 
 const running = new Set<ChildProcess>();
 
-/** Starts a node process; resolves once it listens (its presence registered in Redis). */
-export async function startNode(services: Services, options: NodeOptions): Promise<TestNode> {
-  const child = spawn(process.execPath, ['--import', 'tsx', NODE_MAIN], {
+function spawnNode(services: Services, options: NodeOptions): ChildProcess {
+  const graceMs = String(options.graceMs ?? 0);
+  if ((options.via ?? 'cli') === 'cli') {
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
+    for (const name of ['PORT', 'HOST', 'JWT_SECRET', 'SOCKETKIT_DATA_DIR', 'DATABASE_URL', 'REDIS_URL', 'SOCKETKIT_API_KEY']) delete env[name];
+    // node + tsx in one process (not npm), so signals reach the server itself.
+    return spawn(
+      process.execPath,
+      [
+        '--import', 'tsx', CLI,
+        '--port', '0', '--host', '127.0.0.1', '--secret', CLUSTER_SECRET,
+        '--database-url', services.databaseUrl, '--redis-url', services.redis.url,
+        '--node-id', options.nodeId, '--presence-grace-ms', graceMs, '--api-key', API_KEY,
+      ],
+      { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+  }
+  return spawn(process.execPath, ['--import', 'tsx', NODE_MAIN], {
     cwd: ROOT,
     env: {
       ...process.env,
-      PORT: String(options.port ?? 0),
+      PORT: '0',
       DATABASE_URL: services.databaseUrl,
       REDIS_URL: services.redis.url,
       JWT_SECRET: CLUSTER_SECRET,
       NODE_ID: options.nodeId,
-      PRESENCE_GRACE_MS: String(options.graceMs ?? 0),
+      PRESENCE_GRACE_MS: graceMs,
       ...(options.heartbeatMs ? { HEARTBEAT_MS: String(options.heartbeatMs) } : {}),
       ...(options.nodeTimeoutMs ? { NODE_TIMEOUT_MS: String(options.nodeTimeoutMs) } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** The port of a node's "listening" line (the CLI's JSON log line, or node-main's plain one). */
+function listeningPort(output: string): number | undefined {
+  for (const line of output.split('\n')) {
+    const plain = /^listening (\d+)$/.exec(line.trim());
+    if (plain) return Number(plain[1]);
+    if (!line.startsWith('{')) continue;
+    try {
+      const entry = JSON.parse(line) as { msg?: string; port?: number };
+      if (entry.msg === 'listening' && typeof entry.port === 'number') return entry.port;
+    } catch {
+      // a partial line: read again with more output
+    }
+  }
+  return undefined;
+}
+
+/** Starts a node process; resolves once it listens (its presence registered in Redis). */
+export async function startNode(services: Services, options: NodeOptions): Promise<TestNode> {
+  const child = spawnNode(services, options);
   running.add(child);
   let output = '';
   const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -89,14 +133,14 @@ export async function startNode(services: Services, options: NodeOptions): Promi
     const timer = setTimeout(() => reject(new Error(`node ${options.nodeId} did not start in 60 s:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
-      const match = /listening (\d+)/.exec(output);
-      if (match) {
+      const found = listeningPort(output);
+      if (found !== undefined) {
         clearTimeout(timer);
-        resolve(Number(match[1]));
+        resolve(found);
       }
     };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
     void exit.then(() => {
       clearTimeout(timer);
       reject(new Error(`node ${options.nodeId} exited (${child.exitCode}):\n${output}`));
@@ -173,13 +217,41 @@ export function closeClients(): void {
   clients.clear();
 }
 
-/** GET/POST JSON against a node. */
+/** GET/POST JSON against a node (with the server API key). */
 export async function request<T>(node: { url: string }, path: string, body?: unknown): Promise<{ status: number; body: T }> {
   const response = await fetch(`${node.url}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${API_KEY}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? null : JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   });
   return { status: response.status, body: (await response.json().catch(() => null)) as T };
+}
+
+/** `GET /server/users/:userId/presence` on `node`: what that node says of the user. */
+export async function presenceOf(node: TestNode, userId: string): Promise<{ online: boolean; since?: string; lastSeen?: string }> {
+  const response = await request<{ online: boolean }>(node, `/server/users/${encodeURIComponent(userId)}/presence`);
+  if (response.status !== 200) throw new Error(`presence of ${userId}: ${response.status}`);
+  return response.body;
+}
+
+/** Every page of `GET /server/online-users` on `node`: the online user ids, in order. */
+export async function onlineUsers(node: TestNode): Promise<string[]> {
+  const ids: string[] = [];
+  for (let cursor: string | undefined; ; ) {
+    const query = cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`;
+    const page = await request<{ users: { userId: string }[]; hasMore: boolean; nextCursor?: string }>(node, `/server/online-users?limit=1000${query}`);
+    if (page.status !== 200) throw new Error(`online users: ${page.status}`);
+    ids.push(...page.body.users.map((u) => u.userId));
+    if (!page.body.hasMore) return ids;
+    cursor = page.body.nextCursor;
+  }
+}
+
+/** Engine.IO connections on this node alone (`/health`). */
+export async function localConnections(node: TestNode): Promise<number> {
+  return (await request<{ connections: number }>(node, '/health')).body.connections;
 }

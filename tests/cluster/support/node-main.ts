@@ -1,8 +1,8 @@
 /**
  * One socketkit node for the cluster tests, as a real process: PostgreSQL
  * store + Redis cluster, `/health` and `/ready` like socketkit-server.
- * (Stands in for `socketkit-server --database-url … --redis-url …` where the
- * tests need options the command line does not have, e.g. a short heartbeat.)
+ * (Stands in for `socketkit-server --database-url … --redis-url …` where a
+ * test needs options the command line does not have: a long node timeout.)
  *
  * Env: PORT, DATABASE_URL, REDIS_URL, JWT_SECRET, NODE_ID, PRESENCE_GRACE_MS,
  * HEARTBEAT_MS, NODE_TIMEOUT_MS. Prints `listening <port>` once ready.
@@ -52,43 +52,9 @@ const httpServer = http.createServer((req, res) => {
     });
     return;
   }
-  // The server helpers, for the tests (socketkit-server exposes them as its server API).
-  if (req.method === 'POST' && req.url === '/test/send-to-user') {
-    readJson(req, (body: { userId: string; event: string; data: unknown }) => {
-      const reachedHere = socketkit.sendToUser(body.userId, body.event, body.data);
-      return { ok: true, reachedHere };
-    }, res);
-    return;
-  }
-  if (req.method === 'POST' && req.url === '/test/broadcast') {
-    readJson(req, (body: { conversationId: string; event: string; data: unknown }) => {
-      socketkit.broadcastToConversation(body.conversationId, body.event, body.data);
-      return { ok: true };
-    }, res);
-    return;
-  }
-  if (req.method === 'GET' && req.url?.startsWith('/test/online/')) {
-    const userId = decodeURIComponent(req.url.slice('/test/online/'.length));
-    res.writeHead(200, { 'content-type': 'application/json' }).end(
-      JSON.stringify({
-        online: socketkit.isUserOnline(userId),
-        active: socketkit.getActiveUserIds().sort(),
-        localSockets: socketkit.io.sockets.sockets.size,
-      }),
-    );
-    return;
-  }
   // Socket.IO answers its own path; anything else is not here.
   if (!req.url?.startsWith('/socket.io')) res.writeHead(404).end();
 });
-
-function readJson<T>(req: http.IncomingMessage, handle: (body: T) => object, res: http.ServerResponse): void {
-  let text = '';
-  req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-  req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(handle(JSON.parse(text) as T)));
-  });
-}
 
 const socketkit = createSocketkitServer(httpServer, {
   store,
