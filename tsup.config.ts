@@ -20,6 +20,8 @@ const external = [
   'pg',
   '@electric-sql/pglite',
   'pino',
+  'redis',
+  '@socket.io/redis-streams-adapter',
 ];
 
 export default defineConfig([
@@ -46,6 +48,7 @@ export default defineConfig([
       'server/index': 'src/server/index.ts',
       'server/postgres': 'src/server/postgres.ts',
       'server/embedded': 'src/server/embedded.ts',
+      'server/redis': 'src/server/redis/index.ts',
       'server/cli': 'src/server/cli.ts',
       'mock-server/index': 'mock-server/index.ts',
       'mock-server/cli': 'mock-server/cli.ts',
@@ -56,6 +59,7 @@ export default defineConfig([
         'server/index': 'src/server/index.ts',
         'server/postgres': 'src/server/postgres.ts',
         'server/embedded': 'src/server/embedded.ts',
+        'server/redis': 'src/server/redis/index.ts',
         'mock-server/index': 'mock-server/index.ts',
       },
     },

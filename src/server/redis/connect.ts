@@ -4,9 +4,8 @@
  * so `redis` and the adapter stay optional.
  */
 import { hostname } from 'node:os';
-import { createClient } from 'redis';
 import type { SocketkitLogger } from '../logger.js';
-import { createRedisCluster, type RedisCluster } from './index.js';
+import { makeRedisCluster, type RedisCluster } from './engine.js';
 
 /** The standalone server's Redis: the cluster engine, a probe for `/ready`, and how to close the client. */
 export interface OpenedRedis {
@@ -27,6 +26,8 @@ const reconnectStrategy = (retries: number) => Math.min(100 * 2 ** retries, 2000
  * its previous life left). Rejects when Redis does not answer within 10 s.
  */
 export async function openRedis(url: string, nodeId: string | undefined, logger: SocketkitLogger): Promise<OpenedRedis> {
+  // Loaded here, not at the top: the command bundles this file, and these are optional peer dependencies.
+  const [{ createClient }, { createAdapter }] = await Promise.all([import('redis'), import('@socket.io/redis-streams-adapter')]);
   const redis = createClient({ url, socket: { reconnectStrategy, connectTimeout: 5000 } });
   let lastError = '';
   redis.on('error', (error: unknown) => {
@@ -53,7 +54,7 @@ export async function openRedis(url: string, nodeId: string | undefined, logger:
   } finally {
     clearTimeout(timer);
   }
-  const cluster = createRedisCluster({ redis, nodeId: nodeId ?? `${hostname()}-${process.pid}` });
+  const cluster = makeRedisCluster({ redis, nodeId: nodeId ?? `${hostname()}-${process.pid}` }, createAdapter);
   return {
     cluster,
     ping: (timeoutMs) => cluster.ping(timeoutMs),
