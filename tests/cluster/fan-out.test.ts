@@ -127,6 +127,21 @@ describe('two nodes behave as one server', () => {
     expect(offline.map((c) => c.events.length)).toEqual([1, 1]);
   });
 
+  it('tabs opening and closing at once on both nodes: still exactly one user:online and one user:offline', async () => {
+    const watchers = await Promise.all([connectTo(a, 'watcher-c'), connectTo(b, 'watcher-d')]);
+    for (const watcher of watchers) await emitAck(watcher, 'presence:subscribe', { userIds: ['lena'] }, 10_000);
+    const online = watchers.map((w) => collect(w, 'user:online'));
+    const offline = watchers.map((w) => collect(w, 'user:offline'));
+    const tabs = await Promise.all(Array.from({ length: 16 }, (_, i) => connectTo(i % 2 === 0 ? a : b, 'lena')));
+    await waitFor(() => online.every((c) => c.events.length >= 1), { timeoutMs: 10_000 });
+    for (const tab of tabs) tab.disconnect();
+    await waitFor(() => offline.every((c) => c.events.length >= 1), { timeoutMs: 10_000 });
+    await waitFor(async () => !(await presenceOf(a, 'lena')).online, { timeoutMs: 10_000 });
+    await settle(...watchers);
+    expect(online.map((c) => c.events.length)).toEqual([1, 1]);
+    expect(offline.map((c) => c.events.length)).toEqual([1, 1]);
+  });
+
   it('joining a conversation on one node watches participants who connect to the other', async () => {
     const erin = await connectTo(a, 'erin');
     const frank = await connectTo(b, 'frank');

@@ -120,4 +120,28 @@ describe('a node killed with SIGKILL during traffic', () => {
     expect(offline.events.map((e) => e.userId)).toEqual(['henry']);
     expect((await presenceOf(survivor, 'iris')).online).toBe(true);
   });
+
+  it('a node stopped with SIGTERM closes its sockets, leaves the cluster and exits 0 within 10 s', async () => {
+    const leaving = await startNode(services, { nodeId: 'leaving', graceMs: GRACE_MS });
+    const watcher = await connectTo(survivor, 'watcher-3');
+    await emitAck(watcher, 'presence:subscribe', { userIds: ['jack', 'kate'] }, 10_000);
+    const offline = collect<{ userId: string }>(watcher, 'user:offline');
+    const jack = await connectTo(leaving, 'jack');
+    await connectTo(leaving, 'kate');
+    await connectTo(survivor, 'kate');
+    await waitFor(async () => (await presenceOf(survivor, 'jack')).online, { timeoutMs: 10_000 });
+
+    const disconnected = new Promise<string>((resolve) => jack.once('disconnect', resolve));
+    const stoppedAt = Date.now();
+    await leaving.kill('SIGTERM');
+    expect(leaving.exitCode).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+    expect(await disconnected).toBeTruthy();
+
+    // Its users were released in Redis at once: offline after the grace period (not after a node timeout).
+    await waitFor(() => offline.events.length >= 1, { timeoutMs: GRACE_MS + 5_000 });
+    await emitAck(watcher, 'presence:list', {}, 10_000);
+    expect(offline.events.map((e) => e.userId)).toEqual(['jack']);
+    expect((await presenceOf(survivor, 'kate')).online).toBe(true);
+  });
 });

@@ -66,6 +66,8 @@ export interface TestNode {
   /** Sends a signal; resolves when the process exited. */
   kill(signal?: NodeJS.Signals): Promise<void>;
   readonly exited: boolean;
+  /** The exit code (null while running or when killed by a signal). */
+  readonly exitCode: number | null;
   /** stdout + stderr so far (for failure messages). */
   output(): string;
 }
@@ -157,6 +159,9 @@ export async function startNode(services: Services, options: NodeOptions): Promi
     },
     get exited() {
       return child.exitCode !== null || child.signalCode !== null;
+    },
+    get exitCode() {
+      return child.exitCode;
     },
     output: () => output,
   };
