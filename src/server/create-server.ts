@@ -119,10 +119,9 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
       if (page.hasMore && last) page.nextCursor = last.userId;
       return Promise.resolve(page);
     },
-    emitToUser(userId, event, data) {
+    async emitToUser(userId, event, data) {
       operations.assertEmittableEvent(event);
       io.to(userRoom(userId)).emit(event, data);
-      return Promise.resolve();
     },
     async emitToConversation(conversationId, event, data, emit = {}) {
       operations.assertEmittableEvent(event);
