@@ -16,7 +16,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 
 /** Options of {@link createBaselineServer}. */
 export interface BaselineServerOptions {
@@ -25,6 +25,12 @@ export interface BaselineServerOptions {
   secret: string;
   /** `listen()` backlog; the bench gives both servers the same. */
   backlog?: number;
+  /**
+   * Several nodes (bench/cluster.ts): a Socket.IO adapter, e.g. the Redis
+   * Streams adapter, with connection state recovery on as socketkit has it
+   * on a cluster. Without it: one process, the in-memory adapter.
+   */
+  adapter?: ServerOptions['adapter'];
 }
 
 /** A running baseline server. */
@@ -54,7 +60,14 @@ export async function createBaselineServer(options: BaselineServerOptions): Prom
   // A key made once, as socketkit's server does: jsonwebtoken given a string
   // secret tries it as a PEM public key first, on every verify.
   const key = createSecretKey(Buffer.from(options.secret));
-  const io = new Server(httpServer, { maxHttpBufferSize: 1_000_000, pingInterval: 25_000, pingTimeout: 60_000 });
+  const io = new Server(httpServer, {
+    maxHttpBufferSize: 1_000_000,
+    pingInterval: 25_000,
+    pingTimeout: 60_000,
+    ...(options.adapter
+      ? { adapter: options.adapter, connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false } }
+      : {}),
+  });
   const seqByRoom = new Map<string, number>();
   let nextConversation = 0;
   let nextMessage = 0;
