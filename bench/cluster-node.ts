@@ -26,14 +26,19 @@ await redis.connect();
 let close: () => Promise<void>;
 let port: number;
 if (kind === 'project' || kind === 'project-memory') {
-  const { createSocketkitServer } = await import('../src/server/index.js');
+  const { createSocketkitServer, createMemoryStore } = await import('../src/server/index.js');
   const { createPostgresStore } = await import('../src/server/postgres.js');
   const { createRedisCluster } = await import('../src/server/redis/index.js');
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
-  const store = kind === 'project' ? await createPostgresStore({ pool }) : undefined;
+  // The memory store is per node: every node gets the bench's room seeded (bench/cluster.ts joins `bench-room`).
+  const room = Array.from({ length: Number(process.env.BENCH_ROOM ?? 100) }, (_, i) => `f${i}`);
+  const store =
+    kind === 'project'
+      ? await createPostgresStore({ pool })
+      : createMemoryStore({ users: [], conversations: [{ id: 'bench-room', participantIds: room }] });
   const cluster = createRedisCluster({ redis });
   const httpServer = http.createServer();
-  const socketkit = createSocketkitServer(httpServer, { ...(store ? { store } : {}), cluster, secret, quiet: true, rateLimit: false, presenceGraceMs: 0 });
+  const socketkit = createSocketkitServer(httpServer, { store, cluster, secret, quiet: true, rateLimit: false, presenceGraceMs: 0 });
   await cluster.whenStarted();
   await new Promise<void>((resolve) => httpServer.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
   port = (httpServer.address() as AddressInfo).port;

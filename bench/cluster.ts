@@ -56,7 +56,7 @@ interface Node {
 async function startNode(kind: Kind, databaseUrl: string, redisUrl: string): Promise<Node> {
   const child = fork(NODE_FILE, [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_KIND: kind, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, BENCH_SECRET: SECRET },
+    env: { ...process.env, BENCH_KIND: kind, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, BENCH_SECRET: SECRET, BENCH_ROOM: String(ROOM) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -127,10 +127,15 @@ async function fanout(kind: Kind, nodes: Node[], inFlight: number, durationMs: n
   const users = Array.from({ length: ROOM }, (_, i) => `f${i}`);
   const sockets = await connectAll(kind, nodes, users, 50);
   try {
-    const created = await ack<{ ok: boolean; conversation: { id: string } }>(sockets[0] as Socket, 'conversation:create', {
-      participantIds: users.slice(1),
-    });
-    const conversationId = created.conversation.id;
+    // The memory store is per node: its room is seeded on both (bench/cluster-node.ts).
+    const conversationId =
+      kind === 'project-memory'
+        ? 'bench-room'
+        : (
+            await ack<{ ok: boolean; conversation: { id: string } }>(sockets[0] as Socket, 'conversation:create', {
+              participantIds: users.slice(1),
+            })
+          ).conversation.id;
     await Promise.all(sockets.map((s) => ack(s, 'conversation:join', conversationId)));
     const seen = sockets.map(() => new Set<string>());
     let duplicated = 0;

@@ -144,4 +144,26 @@ describe('a node killed with SIGKILL during traffic', () => {
     expect(offline.events.map((e) => e.userId)).toEqual(['jack']);
     expect((await presenceOf(survivor, 'kate')).online).toBe(true);
   });
+
+  it('a node frozen past its heartbeat (SIGSTOP) is swept, and on waking registers its users again and announces them', async () => {
+    const sleepy = await startNode(services, { nodeId: 'sleepy', graceMs: GRACE_MS });
+    const watcher = await connectTo(survivor, 'watcher-4');
+    await emitAck(watcher, 'presence:subscribe', { userIds: ['nick'] }, 10_000);
+    const offline = collect<{ userId: string }>(watcher, 'user:offline');
+    const online = collect<{ userId: string }>(watcher, 'user:online');
+    await connectTo(sleepy, 'nick');
+    await waitFor(() => online.events.length === 1, { timeoutMs: 10_000 });
+
+    process.kill(sleepy.pid, 'SIGSTOP');
+    try {
+      // Frozen, its sockets still open: the survivor's sweep takes nick offline.
+      await waitFor(() => offline.events.length === 1, { timeoutMs: 15_000 + GRACE_MS + 5_000 });
+    } finally {
+      process.kill(sleepy.pid, 'SIGCONT');
+    }
+    // Awake: its next heartbeat finds it was swept, registers nick again, and says so.
+    await waitFor(() => online.events.length === 2, { timeoutMs: 15_000 });
+    expect((await presenceOf(survivor, 'nick')).online).toBe(true);
+    await sleepy.kill('SIGKILL');
+  });
 });

@@ -207,8 +207,10 @@ export class RedisPresence implements PresenceBackend {
       String(this.options.graceMs),
       String(this.options.nodeTimeoutMs),
       ...pairs,
-    ]).then((gone) => {
-      for (const userId of gone as UserId[]) this.announceOffline(userId, at);
+    ]).then((result) => {
+      const [gone, came] = result as [UserId[], UserId[]];
+      for (const userId of gone) this.announceOffline(userId, at);
+      for (const userId of came) this.io.to(presenceRoom(userId)).emit('user:online', { userId, at });
     });
   }
 

@@ -129,9 +129,9 @@ return gone
  * what a dead node of the same id left) and after Redis lost its data.
  * ARGV: prefix, nodeId, now (ISO), graceMs, nodeTimeoutMs, then userId, count pairs.
  * Users it held before and holds no more are released; users it brings that
- * Redis did not know are marked online for the replicas, not announced
- * (their watchers saw them online before the outage).
- * Returns the users taken offline at once (announce them).
+ * Redis did not know as online are marked online again.
+ * Returns { users taken offline at once, users marked online again } (announce both:
+ * after a sweep of this node its users' watchers were told they left).
  */
 export const REGISTER = `${PRELUDE}
 local node, at, grace_ms, timeout_ms = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -150,6 +150,7 @@ local gone = {}
 for _, u in ipairs(dropped) do
   if sockets(u) <= 0 and release(u, grace_ms, at) == 'off' then table.insert(gone, u) end
 end
+local came = {}
 for i = 6, #ARGV, 2 do
   local u = ARGV[i]
   redis.call('HSET', P .. 'user:' .. u, node, ARGV[i + 1])
@@ -158,10 +159,11 @@ for i = 6, #ARGV, 2 do
   if redis.call('HEXISTS', P .. 'online', u) == 0 then
     redis.call('HSET', P .. 'online', u, at)
     publish('on', u, at)
+    table.insert(came, u)
   end
 end
 redis.call('ZADD', P .. 'nodes', now_ms() + timeout_ms, node)
-return gone
+return { gone, came }
 `;
 
 /**
