@@ -158,10 +158,12 @@ async function fanout(kind: Kind, nodes: Node[], inFlight: number, durationMs: n
     let refused = 0;
     const start = performance.now();
     const deadline = start + durationMs;
+    // Unique per run: a repeated (sender, clientMessageId) is acknowledged without a broadcast (idempotency).
+    const run = `${inFlight}-${Date.now()}`;
     let counter = 0;
     const pending: Promise<void>[] = [];
     const sendOne = async (s: number) => {
-      const key = `k${counter++}`;
+      const key = `k${run}-${counter++}`;
       const answer = await ack<{ ok: boolean }>(senders[s] as Socket, 'message:send', {
         conversationId,
         content: `${key} ${performance.now()}`,
