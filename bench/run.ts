@@ -4,6 +4,7 @@
  *   npm run bench                       full run (≈ 10 min on 2 shared cores)
  *   npm run bench -- --quick            smoke run, small N
  *   npm run bench -- --scenario storm   one scenario (a prefix: `connections` runs all three)
+ *   npm run bench -- --scenario store     the acked-send path: embedded and PostgreSQL stores vs memory
  *   npm run bench -- --rounds 3         A/B rounds per scenario (default 2)
  *   npm run bench -- --profile          V8 CPU profiles of the server children in bench/results/profiles.tmp
  *   npm run bench -- --heap-snapshot    heap snapshots of the servers after connecting (connections-*)
@@ -23,9 +24,10 @@ import { connections10k, connections2k, connections5k } from './scenarios/connec
 import { fanoutLight, fanoutSaturate } from './scenarios/fanout.js';
 import { rooms } from './scenarios/rooms.js';
 import { storm } from './scenarios/storm.js';
+import { stopBenchPostgres, storeEmbedded, storePostgres } from './scenarios/stores.js';
 import { runBrowserBench, type BrowserResult } from './browser/run-browser.js';
 
-const scenarios: Scenario[] = [fanoutLight, fanoutSaturate, rooms, connections2k, connections5k, connections10k, storm];
+const scenarios: Scenario[] = [fanoutLight, fanoutSaturate, rooms, connections2k, connections5k, connections10k, storm, storeEmbedded, storePostgres];
 
 interface Args {
   quick: boolean;
@@ -175,6 +177,7 @@ async function main(): Promise<void> {
   }
   for (const s of chosen) results.push(await runScenario(s, args));
   await stopWorkers();
+  await stopBenchPostgres();
   const table = results.length > 0 ? printTable(results) : '';
   let browser: BrowserResult | { error: string } | undefined;
   if (runBrowser) {

@@ -7,12 +7,15 @@
  */
 import { writeHeapSnapshot } from 'node:v8';
 import { serveRpc } from './lib/ipc.js';
+import type { BenchStore } from './lib/children.js';
 
 interface ServerConfig {
   secret: string;
   /** Project only: `false` turns the rate limiter off. */
   rateLimit?: { burst: number; perSecond: number } | false;
   presenceGraceMs?: number;
+  /** Project only: socketkit over this store on a plain http server (the store scenarios). */
+  store?: BenchStore;
 }
 
 interface Running {
@@ -35,6 +38,7 @@ async function start(): Promise<Running> {
     const server = await createBaselineServer({ port: 0, host: '127.0.0.1', secret: config.secret, backlog: LISTEN_BACKLOG });
     return { port: server.port, connections: () => server.io.engine.clientsCount, close: server.close };
   }
+  if (config.store) return startOnStore(config.store);
   // Imported by path so the bench needs no build: tsx resolves the sources.
   const { createMockServer } = await import('../mock-server/index.js');
   const server = await createMockServer({
@@ -48,6 +52,51 @@ async function start(): Promise<Running> {
     ...(config.presenceGraceMs !== undefined ? { presenceGraceMs: config.presenceGraceMs } : {}),
   });
   return { port: server.port, connections: () => server.io.engine.clientsCount, close: () => server.close() };
+}
+
+/** socketkit on `store`, as `socketkit-server` runs it (the store scenarios). */
+async function startOnStore(choice: BenchStore): Promise<Running> {
+  const { createServer } = await import('node:http');
+  const { createMemoryStore, createSocketkitServer } = await import('../src/server/index.js');
+  let store;
+  let closeStore = (): Promise<void> => Promise.resolve();
+  if (choice.kind === 'embedded') {
+    const { createEmbeddedStore } = await import('../src/server/embedded.js');
+    const embedded = await createEmbeddedStore({ dataDir: choice.dataDir });
+    store = embedded;
+    closeStore = () => embedded.close();
+  } else if (choice.kind === 'postgres') {
+    const { default: pg } = await import('pg');
+    const { createPostgresStore } = await import('../src/server/postgres.js');
+    const pool = new pg.Pool({ connectionString: choice.databaseUrl, max: 10 });
+    store = await createPostgresStore({ pool });
+    closeStore = () => pool.end();
+  } else {
+    store = createMemoryStore();
+  }
+  const httpServer = createServer((_req, res) => {
+    res.writeHead(404);
+    res.end();
+  });
+  const socketkit = createSocketkitServer(httpServer, {
+    secret: config.secret,
+    store,
+    quiet: true,
+    ...(config.rateLimit !== undefined ? { rateLimit: config.rateLimit } : {}),
+    ...(config.presenceGraceMs !== undefined ? { presenceGraceMs: config.presenceGraceMs } : {}),
+  });
+  await new Promise<void>((resolve) => httpServer.listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG }, resolve));
+  const port = (httpServer.address() as { port: number }).port;
+  return {
+    port,
+    connections: () => socketkit.io.engine.clientsCount,
+    close: async () => {
+      const done = socketkit.close();
+      httpServer.closeAllConnections();
+      await done;
+      await closeStore();
+    },
+  };
 }
 
 /** What the parent reads: memory and CPU of this process. */

@@ -12,9 +12,21 @@ import type {
   NotificationResponse,
   UsersResponse,
 } from 'socketkit/protocol';
-import { AuthError, bearerToken, isAllowedOrigin, verificationKey, verifyToken } from 'socketkit/server';
-import type { AuthIdentity, JwtOptions, SocketkitLogger, SocketkitServer } from 'socketkit/server';
-import { HttpError, intParam, readJsonBody, sendError, sendJson } from './http-util.js';
+import {
+  AuthError,
+  bearerToken,
+  createConversation,
+  dispatch,
+  historyPage,
+  intParam,
+  isAllowedOrigin,
+  parseBody,
+  readJsonBody,
+  verificationKey,
+  verifyToken,
+} from 'socketkit/server';
+import type { AuthIdentity, JwtOptions, Route, SocketkitLogger, SocketkitServer } from 'socketkit/server';
+import { HttpError, sendError } from './http-util.js';
 
 /** What the HTTP API needs from the mock server. */
 export interface HttpApiDeps {
@@ -52,37 +64,6 @@ const notificationSchema = z.object({
   link: z.string().max(2048).optional(),
 });
 
-const ROUTE_METHODS: Record<string, string> = {
-  '/health': 'GET',
-  '/api/users': 'GET',
-  '/api/conversations': 'GET, POST',
-  '/api/notifications': 'POST',
-};
-const DEV_ROUTES = new Set(['/auth/token', '/dev/latency', '/dev/disconnect', '/dev/reset']);
-
-/** The methods a known path answers (for 405), or undefined for an unknown path. */
-function allowedMethods(path: string, devEndpoints: boolean): string | undefined {
-  if (DEV_ROUTES.has(path)) return devEndpoints ? 'POST' : undefined;
-  if (/^\/api\/conversations\/[^/]+\/messages$/.test(path)) return 'GET';
-  return ROUTE_METHODS[path];
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new HttpError(400, 'BAD_REQUEST', 'Malformed conversation id');
-  }
-}
-
-function parseBody<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  throw new HttpError(400, 'BAD_REQUEST', `Invalid body: ${where}${issue?.message ?? 'wrong shape'}`);
-}
-
 /** The mock server's request listener: the spec's REST endpoints, dev endpoints and CORS. */
 export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { socketkit } = deps;
@@ -98,99 +79,123 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
     }
   };
 
-  const requireDev = () => {
-    if (!deps.devEndpoints) throw new HttpError(404, 'NOT_FOUND', 'Not found');
-  };
+  const devRoutes: Route[] = [
+    {
+      method: 'POST',
+      path: '/auth/token',
+      async handle({ req }) {
+        const { expiresInS, ...claims } = parseBody(devTokenSchema, await readJsonBody(req));
+        const answer: DevTokenResponse = { token: deps.signToken(claims, { expiresInS: expiresInS ?? 3600 }) };
+        return { status: 200, body: answer };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/dev/latency',
+      async handle({ req }) {
+        const { ms } = parseBody(latencySchema, await readJsonBody(req));
+        deps.setLatency(ms);
+        return { status: 200, body: { ok: true, latencyMs: ms } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/dev/disconnect',
+      async handle({ req }) {
+        const body = parseBody(disconnectSchema, await readJsonBody(req));
+        deps.disconnectAll(body?.userId);
+        return { status: 200, body: { ok: true } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/dev/reset',
+      handle() {
+        deps.reset();
+        return { status: 200, body: { ok: true } };
+      },
+    },
+  ];
 
+  const apiRoutes: Route[] = [
+    {
+      method: 'GET',
+      path: '/health',
+      handle() {
+        const health: HealthResponse = {
+          ok: true,
+          connections: socketkit.io.engine.clientsCount,
+          uptimeS: Math.round((Date.now() - deps.startedAt) / 1000),
+        };
+        return { status: 200, body: health };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/users',
+      async handle({ req }) {
+        authenticate(req);
+        const users = (await store.listUsers()).map((u) => ({ ...u, online: socketkit.isUserOnline(u.id) }));
+        return { status: 200, body: { users } satisfies UsersResponse };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/conversations',
+      async handle({ req }) {
+        const { userId } = authenticate(req);
+        return { status: 200, body: { conversations: await store.listConversations(userId) } satisfies ConversationsResponse };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/conversations',
+      async handle({ req }) {
+        const { userId } = authenticate(req);
+        const body = parseBody(createConversationSchema, await readJsonBody(req));
+        const conversation = await createConversation(store, { ...body, createdBy: userId });
+        return { status: 201, body: { conversation } satisfies ConversationCreateResult };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/conversations/:id/messages',
+      async handle({ req, url, params }) {
+        const { userId } = authenticate(req);
+        const page: MessagesResponse = await historyPage(store, userId, {
+          conversationId: params.id as string,
+          afterSeq: intParam(url.searchParams, 'afterSeq', 0),
+          beforeSeq: intParam(url.searchParams, 'beforeSeq', 0),
+          limit: intParam(url.searchParams, 'limit', 1),
+        });
+        return { status: 200, body: page };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/notifications',
+      async handle({ req }) {
+        authenticate(req);
+        const body = parseBody(notificationSchema, await readJsonBody(req));
+        const notification: Notification = {
+          id: randomUUID(),
+          title: body.title,
+          body: body.body,
+          createdAt: new Date().toISOString(),
+        };
+        if (body.link !== undefined) notification.link = body.link;
+        const delivered = socketkit.sendToUser(body.userId, 'notification:new', notification);
+        return { status: 201, body: { notification, delivered } satisfies NotificationResponse };
+      },
+    },
+  ];
+  // One table: the development endpoints exist only when turned on (otherwise 404).
+  const routes = deps.devEndpoints ? [...apiRoutes, ...devRoutes] : apiRoutes;
+
+  /** Answers from the route table (errors included); an unknown path throws 404 for the listener below. */
   const route = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const method = req.method ?? 'GET';
-    const path = url.pathname.replace(/\/+$/, '') || '/';
-    const key = `${method} ${path}`;
-
-    if (key === 'GET /health') {
-      const health: HealthResponse = {
-        ok: true,
-        connections: socketkit.io.engine.clientsCount,
-        uptimeS: Math.round((Date.now() - deps.startedAt) / 1000),
-      };
-      return sendJson(res, 200, health);
-    }
-    if (key === 'POST /auth/token') {
-      requireDev();
-      const body = parseBody(devTokenSchema, await readJsonBody(req));
-      const { expiresInS, ...claims } = body;
-      const answer: DevTokenResponse = { token: deps.signToken(claims, { expiresInS: expiresInS ?? 3600 }) };
-      return sendJson(res, 200, answer);
-    }
-    if (key === 'POST /dev/latency') {
-      requireDev();
-      const { ms } = parseBody(latencySchema, await readJsonBody(req));
-      deps.setLatency(ms);
-      return sendJson(res, 200, { ok: true, latencyMs: ms });
-    }
-    if (key === 'POST /dev/disconnect') {
-      requireDev();
-      const body = parseBody(disconnectSchema, await readJsonBody(req));
-      deps.disconnectAll(body?.userId);
-      return sendJson(res, 200, { ok: true });
-    }
-    if (key === 'POST /dev/reset') {
-      requireDev();
-      deps.reset();
-      return sendJson(res, 200, { ok: true });
-    }
-    if (key === 'GET /api/users') {
-      authenticate(req);
-      const users = (await store.listUsers()).map((u) => ({ ...u, online: socketkit.isUserOnline(u.id) }));
-      return sendJson(res, 200, { users } satisfies UsersResponse);
-    }
-    if (key === 'GET /api/conversations') {
-      const { userId } = authenticate(req);
-      return sendJson(res, 200, { conversations: await store.listConversations(userId) } satisfies ConversationsResponse);
-    }
-    if (key === 'POST /api/conversations') {
-      const { userId } = authenticate(req);
-      const body = parseBody(createConversationSchema, await readJsonBody(req));
-      const participantIds = [...new Set([userId, ...body.participantIds])];
-      if (participantIds.length > LIMITS.maxParticipants) {
-        throw new HttpError(400, 'BAD_REQUEST', `At most ${LIMITS.maxParticipants} participants`);
-      }
-      const title = body.title?.trim() || null;
-      const conversation = await store.createConversation({ participantIds, title, createdBy: userId });
-      return sendJson(res, 201, { conversation } satisfies ConversationCreateResult);
-    }
-    const messages = /^\/api\/conversations\/([^/]+)\/messages$/.exec(path);
-    if (messages && method === 'GET') {
-      const { userId } = authenticate(req);
-      const conversationId = safeDecode(messages[1] as string);
-      const member = await store.isParticipant(conversationId, userId);
-      if (member === undefined) throw new HttpError(404, 'NOT_FOUND', `Conversation ${conversationId} not found`);
-      if (!member) throw new HttpError(403, 'FORBIDDEN', `Not a participant of conversation ${conversationId}`);
-      const afterSeq = intParam(url.searchParams, 'afterSeq', 0);
-      const beforeSeq = intParam(url.searchParams, 'beforeSeq', 0);
-      const limit = Math.min(intParam(url.searchParams, 'limit', 1) ?? LIMITS.historyDefaultLimit, LIMITS.historyMaxLimit);
-      const page: MessagesResponse = await store.history({ conversationId, afterSeq, beforeSeq, limit });
-      return sendJson(res, 200, page);
-    }
-    if (key === 'POST /api/notifications') {
-      authenticate(req);
-      const body = parseBody(notificationSchema, await readJsonBody(req));
-      const notification: Notification = {
-        id: randomUUID(),
-        title: body.title,
-        body: body.body,
-        createdAt: new Date().toISOString(),
-      };
-      if (body.link !== undefined) notification.link = body.link;
-      const delivered = socketkit.sendToUser(body.userId, 'notification:new', notification);
-      return sendJson(res, 201, { notification, delivered } satisfies NotificationResponse);
-    }
-    const allowed = allowedMethods(path, deps.devEndpoints);
-    if (allowed) {
-      res.setHeader('allow', `${allowed}, OPTIONS`);
-      throw new HttpError(405, 'BAD_REQUEST', `${method} not allowed on ${path} (use ${allowed})`);
-    }
-    throw new HttpError(404, 'NOT_FOUND', `No route ${method} ${path}`);
+    if (await dispatch(routes, req, res, url, deps.logger)) return;
+    throw new HttpError(404, 'NOT_FOUND', `No route ${req.method ?? 'GET'} ${url.pathname}`);
   };
 
   return (req, res) => {

@@ -19,7 +19,7 @@ import {
   resolveJwtSecret,
   silentLogger,
 } from 'socketkit/server';
-import type { JwtOptions, RateLimitOptions, SocketkitLogger, SocketkitServer } from 'socketkit/server';
+import type { SocketkitServer, SocketkitServerOptions } from 'socketkit/server';
 import { createHttpApi } from './http-api.js';
 import { loadSeed, type SeedOption } from './seed.js';
 
@@ -27,8 +27,12 @@ export { defaultSeed, loadSeed } from './seed.js';
 export type { SeedOption } from './seed.js';
 export type { SeedData } from 'socketkit/server';
 
-/** Options of `createMockServer`. */
-export interface MockServerOptions {
+/**
+ * Options of `createMockServer`: every option of `createSocketkitServer`
+ * (forwarded as given, so none is lost on the way) except `store` (the mock
+ * server keeps a seeded in-memory store), plus the mock server's own.
+ */
+export interface MockServerOptions extends Omit<SocketkitServerOptions, 'store' | 'secret'> {
   /** Default 0: an ephemeral port (read it from `server.port`). */
   port?: number;
   /** Default `127.0.0.1`. */
@@ -41,22 +45,8 @@ export interface MockServerOptions {
   latencyMs?: number;
   /** `listen()` backlog of pending connections (Node's default 511; the kernel caps it at somaxconn). Raise it for connect storms. */
   backlog?: number;
-  /** No log lines. */
-  quiet?: boolean;
-  logger?: SocketkitLogger;
-  /** Default 2000 ms (tests usually pass 0). */
-  presenceGraceMs?: number;
-  rateLimit?: RateLimitOptions | false;
-  /** CORS origins. Default env `CLIENT_URL`, else the Vite and Storybook dev origins. */
-  clientUrl?: string | string[];
-  jwt?: JwtOptions;
   /** `POST /auth/token` and `/dev/*`. Default: on unless `NODE_ENV=production`. */
   devEndpoints?: boolean;
-  pingIntervalMs?: number;
-  pingTimeoutMs?: number;
-  connectionStateRecovery?: boolean;
-  /** Typing expiry. Default 5000 ms. */
-  typingTimeoutMs?: number;
 }
 
 /** Claims `signToken` accepts: `userId` (or `sub`) and optional profile claims. */
@@ -124,20 +114,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   let api: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
   const httpServer = createServer((req, res) => api?.(req, res));
 
-  const socketkit = createSocketkitServer(httpServer, {
-    secret,
-    jwt: options.jwt,
-    store,
-    logger,
-    quiet: options.quiet,
-    presenceGraceMs: options.presenceGraceMs,
-    rateLimit: options.rateLimit,
-    clientUrl: clientUrls,
-    pingIntervalMs: options.pingIntervalMs,
-    pingTimeoutMs: options.pingTimeoutMs,
-    connectionStateRecovery: options.connectionStateRecovery,
-    typingTimeoutMs: options.typingTimeoutMs,
-  });
+  const { port: _port, host: _host, seed: _seed, latencyMs: _latency, backlog: _backlog, devEndpoints: _dev, ...serverOptions } = options;
+  const socketkit = createSocketkitServer(httpServer, { ...serverOptions, secret, store, logger, clientUrl: clientUrls });
   const { io } = socketkit;
 
   // Simulated latency: each inbound event waits before its handler runs.

@@ -88,7 +88,12 @@ export interface ServerConfig {
   secret: string;
   rateLimit?: { burst: number; perSecond: number } | false;
   presenceGraceMs?: number;
+  /** Project only: the store behind socketkit (default the mock server's memory store). */
+  store?: BenchStore;
 }
+
+/** A store for the project server of the store scenarios. */
+export type BenchStore = { kind: 'memory' } | { kind: 'embedded'; dataDir: string } | { kind: 'postgres'; databaseUrl: string };
 
 /** Starts `kind` in a child; with `profileDir`, the child writes a V8 CPU profile there on exit. */
 export async function startServer(kind: ServerKind, config: ServerConfig, profileDir?: string): Promise<ServerChild> {

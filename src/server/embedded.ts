@@ -11,8 +11,8 @@
  * // on shutdown, after socketkit.close():
  * await store.close();
  */
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { SqlDatabase, SqlExecutor } from './sql/database.js';
 import { createSqlStore, type SqlStore } from './sql/sql-store.js';
@@ -48,16 +48,59 @@ async function loadPGlite(): Promise<typeof import('@electric-sql/pglite')> {
   }
 }
 
+/** The file that marks a data directory as open, holding the PID of the process that has it. */
+export const LOCK_FILE = 'socketkit.lock';
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Claims `dataDir` for this process. PGlite does not guard its files
+ * against a second process, and two writers would corrupt them: a live
+ * process in the lock file makes this throw. A lock left by a process that
+ * died (SIGKILL, power loss) is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const path = join(dataDir, LOCK_FILE);
+  for (;;) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx' });
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number(readFileSync(path, 'utf8').trim());
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && processAlive(holder)) {
+      throw new Error(`The data directory ${dataDir} is in use by process ${holder} (${path})`);
+    }
+    rmSync(path, { force: true });
+  }
+}
+
 /**
  * Opens (or creates) the database in `dataDir`, migrates the schema and
  * returns the store. `store.close()` closes the database; call it before the
- * process exits. Rejects when the directory cannot be created or opened.
+ * process exits. Rejects when the directory cannot be created or opened, or a live process has it open.
  */
 export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promise<SqlStore> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const { PGlite } = await loadPGlite();
-  const pglite = await PGlite.create(dataDir);
+  const unlock = lockDataDir(dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(join(dataDir, 'pgdata'));
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   let closed: Promise<void> | null = null;
   const db: SqlDatabase = {
     ...executor(pglite),
@@ -66,7 +109,7 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
     async ping() {
       await pglite.query('SELECT 1');
     },
-    close: () => (closed ??= pglite.close()),
+    close: () => (closed ??= pglite.close().finally(unlock)),
   };
   try {
     return await createSqlStore(db);

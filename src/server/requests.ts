@@ -1,5 +1,5 @@
 import { LIMITS, conversationRoom } from '../protocol/index.js';
-import type { ConversationId, RequestEvent, UserId } from '../protocol/index.js';
+import type { ConversationId, RequestEvent, RequestResult, UserId } from '../protocol/index.js';
 import { RequestError } from './errors.js';
 import * as operations from './operations.js';
 import {
@@ -14,8 +14,14 @@ import {
 } from './schemas.js';
 import type { ConnectionContext } from './connection-context.js';
 
-/** A request handler: the result is sent as `{ ok: true, ...result }`; a throw becomes `{ ok: false, error }`. */
-type RequestHandler = (ctx: ConnectionContext, payload: unknown) => object | Promise<object>;
+/**
+ * The handler of each request, typed by the protocol's `RequestMap`: the
+ * payload arrives unchecked (the handler parses it with its schema), the
+ * result is sent as `{ ok: true, ...result }`, a throw as `{ ok: false, error }`.
+ */
+type RequestHandlers = {
+  [E in RequestEvent]: (ctx: ConnectionContext, payload: unknown) => RequestResult<E> | Promise<RequestResult<E>>;
+};
 
 /** Most users one socket may watch explicitly (bounds memory per socket). */
 const MAX_EXPLICIT_WATCHES = 10_000;
@@ -28,7 +34,7 @@ const requireParticipant = (ctx: ConnectionContext, conversationId: Conversation
 const unique = (ids: readonly UserId[]): UserId[] => (ids.length < 2 ? [...ids] : [...new Set(ids)]);
 
 /** Every request a client may send, by event name. */
-export const requestHandlers: Record<RequestEvent, RequestHandler> = {
+export const requestHandlers: RequestHandlers = {
   'presence:subscribe'(ctx, payload) {
     const { userIds } = parse(presenceIdsSchema, payload);
     const ids = unique(userIds);

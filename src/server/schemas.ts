@@ -4,13 +4,22 @@
  */
 import { z } from 'zod';
 import { LIMITS } from '../protocol/index.js';
+import type {
+  ConversationCreatePayload,
+  ConversationId,
+  HistoryPayload,
+  MessageSendPayload,
+  PresenceListPayload,
+  PresenceSubscribePayload,
+  TypingPayload,
+} from '../protocol/index.js';
 import { RequestError } from './errors.js';
 
 const id = z.string().min(1).max(LIMITS.maxIdLength);
 const idList = z.array(id).max(LIMITS.maxPresenceIds);
 
 /** `presence:subscribe` / `presence:unsubscribe`: `{ userIds }`, at most 1,000. */
-export const presenceIdsSchema = z.object({ userIds: idList });
+export const presenceIdsSchema = z.object({ userIds: idList }) satisfies z.ZodType<PresenceSubscribePayload>;
 
 /** `presence:list`: optional `{ cursor?, limit? }` (limit capped by the handler). */
 export const presenceListSchema = z
@@ -18,23 +27,30 @@ export const presenceListSchema = z
     cursor: id.optional(),
     limit: z.int().min(1).optional(),
   })
-  .optional();
+  .optional() satisfies z.ZodType<PresenceListPayload | undefined>;
 
-/** `conversation:create`: `{ participantIds, title? }`. */
+/** `conversation:create`: `{ participantIds, title? }` (a `null` title is read as none, as clients send it). */
 export const conversationCreateSchema = z.object({
   participantIds: z.array(id).max(LIMITS.maxParticipants),
-  title: z.string().max(LIMITS.maxTitleLength).nullable().optional(),
-});
+  title: z
+    .string()
+    .max(LIMITS.maxTitleLength)
+    .nullish()
+    .transform((title) => title ?? undefined),
+}) satisfies z.ZodType<ConversationCreatePayload>;
 
 /** The protocol sends the bare id; `{ conversationId }` is accepted too, as clients guess it. */
-export const conversationIdSchema = z.union([id, z.object({ conversationId: id }).transform((p) => p.conversationId)]);
+export const conversationIdSchema = z.union([
+  id,
+  z.object({ conversationId: id }).transform((p) => p.conversationId),
+]) satisfies z.ZodType<ConversationId>;
 
 /** `message:send`: `{ conversationId, content, clientMessageId }`. */
 export const messageSendSchema = z.object({
   conversationId: id,
   content: z.string().min(1).max(LIMITS.maxContentLength),
   clientMessageId: z.string().min(1).max(LIMITS.maxClientMessageIdLength),
-});
+}) satisfies z.ZodType<MessageSendPayload>;
 
 const seqCursor = z.int().min(0);
 /** `conversation:history`: `{ conversationId, afterSeq?, beforeSeq?, limit? }`. */
@@ -44,10 +60,10 @@ export const historySchema = z.object({
   beforeSeq: seqCursor.optional(),
   // Larger limits are capped rather than refused, as the protocol says.
   limit: z.int().min(1).optional(),
-});
+}) satisfies z.ZodType<HistoryPayload>;
 
 /** `typing:start` / `typing:stop`: `{ conversationId }`. */
-export const typingSchema = z.object({ conversationId: id });
+export const typingSchema = z.object({ conversationId: id }) satisfies z.ZodType<TypingPayload>;
 
 /**
  * Parses or throws a `RequestError`: a value over a size limit is

@@ -189,3 +189,29 @@ describe('HTTP API', () => {
     await bobGone;
   });
 });
+
+describe('one set of operations behind the socket and HTTP', () => {
+  it('too many participants is PAYLOAD_TOO_LARGE on both (413 over HTTP)', async () => {
+    server = await startServer();
+    const participantIds = Array.from({ length: 1000 }, (_, i) => `p${i}`);
+    const res = await post(`${server.url}/api/conversations`, { participantIds }, auth(server.token('alice')));
+    expect(res.status).toBe(413);
+    expect(await json(res)).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
+    const alice = await server.connect('alice');
+    expect(await emitAck(alice, 'conversation:create', { participantIds })).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
+  });
+
+  it('a null title means no title on both', async () => {
+    server = await startServer();
+    const res = await post(`${server.url}/api/conversations`, { participantIds: ['bob'], title: null }, auth(server.token('alice')));
+    expect((await json<{ conversation: Conversation }>(res)).conversation.title).toBeNull();
+    const alice = await server.connect('alice');
+    expect(await emitAck(alice, 'conversation:create', { participantIds: ['bob'], title: null })).toMatchObject({ ok: true, conversation: { title: null } });
+  });
+
+  it('MockServerOptions forwards the server options, path included', async () => {
+    server = await startServer({ path: '/realtime' });
+    const socket = await server.connect('alice', { path: '/realtime' });
+    expect(socket.connected).toBe(true);
+  });
+});

@@ -79,3 +79,13 @@ describe('createMockServer', () => {
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
   });
 });
+
+describe('seed data module', () => {
+  it('has no Node imports, so Storybook and browser code can import it', async () => {
+    const { readFileSync } = await import('node:fs');
+    const source = readFileSync(new URL('../../mock-server/seed-data.ts', import.meta.url), 'utf8');
+    expect(source).not.toMatch(/from 'node:/);
+    const { defaultSeed } = await import('../../mock-server/seed-data.js');
+    expect(defaultSeed().users.map((u) => u.id)).toEqual(['alice', 'bob', 'carol', 'dave', 'erin', 'frank']);
+  });
+});

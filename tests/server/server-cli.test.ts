@@ -130,6 +130,21 @@ describe('socketkit-server: running', () => {
     expect(await cli.exited).toBe(0);
   }, 90_000);
 
+  it('refuses a data directory another live server has open (exit 1), and takes it over once that server stopped', async () => {
+    const dataDir = tempDir();
+    const first = runServerCli(['--port', '0', '--secret', 's', '--data-dir', dataDir]);
+    await first.listening();
+    const second = runServerCli(['--port', '0', '--secret', 's', '--data-dir', dataDir]);
+    expect(await second.exited).toBe(1);
+    expect(second.lines().find((l) => l.msg.startsWith('cannot start'))?.msg).toMatch(/in use by process \d+/);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    const third = runServerCli(['--port', '0', '--secret', 's', '--data-dir', dataDir]);
+    await third.listening();
+    third.child.kill('SIGTERM');
+    expect(await third.exited).toBe(0);
+  }, 120_000);
+
   it('on SIGTERM closes every socket and the database and exits 0 within 10 s; SIGINT too', async () => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       const cli = runServerCli(['--port', '0', '--secret', 's', '--data-dir', tempDir()]);

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStore, type SocketkitStore } from 'socketkit/server';
 import { createEmbeddedStore } from 'socketkit/server/embedded';
 import { createPostgresStore } from 'socketkit/server/postgres';
+import { MIGRATIONS } from '../../src/server/sql/schema.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 
 /** A store under test; durable ones can be closed and opened again on the same data. */
@@ -277,7 +278,7 @@ describe('PostgreSQL store start-up', () => {
       await client.connect();
       try {
         const { rows } = await client.query('SELECT version FROM socketkit_migrations ORDER BY version');
-        expect(rows.map((r: { version: number }) => r.version)).toEqual([1]);
+        expect(rows.map((r: { version: number }) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
         const { rows: meta } = await client.query(`SELECT count(*)::int AS n FROM socketkit_meta WHERE key = 'store_id'`);
         expect(meta[0].n).toBe(1);
       } finally {

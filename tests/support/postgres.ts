@@ -73,8 +73,18 @@ function alive(pid: number): boolean {
 
 let databases = 0;
 
+/** Options of `startPostgres`. */
+export interface StartPostgresOptions {
+  /**
+   * Flush commits to disk (PostgreSQL's default). Default `false`: tests
+   * need no protection from power loss and run faster; a benchmark of the
+   * write path turns it on to measure what a deployment pays.
+   */
+  fsync?: boolean;
+}
+
 /** Starts a fresh PostgreSQL. Rejects (with the server log) when it does not come up. */
-export async function startPostgres(): Promise<TestPostgres> {
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<TestPostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'socketkit-pg-'));
   if (isRoot()) {
     const { stdout } = await run('id', ['-u', 'postgres']);
@@ -88,9 +98,9 @@ export async function startPostgres(): Promise<TestPostgres> {
   let port = 0;
   for (let attempt = 0; ; attempt++) {
     port = await freePort();
-    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+    const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${options.fsync ? 'on' : 'off'} -c max_connections=200`;
     try {
-      await pgBinary('pg_ctl', ['-D', data, '-l', log, '-o', options, '-w', '-t', '60', 'start']);
+      await pgBinary('pg_ctl', ['-D', data, '-l', log, '-o', serverOptions, '-w', '-t', '60', 'start']);
       break;
     } catch (error) {
       // Another process took the port between freePort() and the bind: try another.

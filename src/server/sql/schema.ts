@@ -69,6 +69,51 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'append a message in one statement',
+    // The append of sql-store.ts in one call instead of five round trips. The
+    // function is VOLATILE, so under READ COMMITTED each statement in it takes
+    // a new snapshot: after waiting for the row lock it sees what the previous
+    // holder committed.
+    sql: `
+      CREATE FUNCTION socketkit_append_message(
+        p_conversation_id text, p_sender_id text, p_content text, p_client_message_id text,
+        p_id text, p_created_at timestamptz
+      )
+      RETURNS TABLE (
+        id text, seq bigint, conversation_id text, sender_id text, content text,
+        client_message_id text, created_at timestamptz, created boolean
+      )
+      LANGUAGE plpgsql VOLATILE AS $$
+      #variable_conflict use_column
+      DECLARE
+        next_seq bigint;
+      BEGIN
+        -- Every sender of this conversation, on any node, queues here.
+        PERFORM 1 FROM socketkit_conversations c WHERE c.id = p_conversation_id FOR UPDATE;
+        IF NOT FOUND THEN
+          RAISE EXCEPTION 'Unknown conversation %', p_conversation_id USING ERRCODE = 'no_data_found';
+        END IF;
+        RETURN QUERY
+          SELECT m.id, m.seq, m.conversation_id, m.sender_id, m.content, m.client_message_id, m.created_at, false
+          FROM socketkit_messages m
+          WHERE m.conversation_id = p_conversation_id AND m.sender_id = p_sender_id
+            AND m.client_message_id = p_client_message_id;
+        IF FOUND THEN
+          RETURN;
+        END IF;
+        UPDATE socketkit_conversations c SET last_seq = c.last_seq + 1
+          WHERE c.id = p_conversation_id RETURNING c.last_seq INTO next_seq;
+        RETURN QUERY
+          INSERT INTO socketkit_messages AS m
+            (conversation_id, seq, id, sender_id, content, client_message_id, created_at)
+          VALUES (p_conversation_id, next_seq, p_id, p_sender_id, p_content, p_client_message_id, p_created_at)
+          RETURNING m.id, m.seq, m.conversation_id, m.sender_id, m.content, m.client_message_id, m.created_at, true;
+      END
+      $$;
+    `,
+  },
 ];
 
 /**

@@ -3,10 +3,11 @@
  * (node-postgres pool) and the embedded store (PGlite).
  *
  * The database decides `seq` and idempotency, never this process: a message
- * is inserted in a transaction that first locks its conversation row
- * (`SELECT … FOR UPDATE`), reads the stored message with the same
- * `(conversation_id, sender_id, client_message_id)` if there is one, else
- * inserts `last_seq + 1` and advances `last_seq`. Concurrent senders on any
+ * is appended by one call of `socketkit_append_message` (schema.ts), which
+ * first locks its conversation row (`SELECT … FOR UPDATE`), then returns the
+ * stored message with the same `(conversation_id, sender_id,
+ * client_message_id)` if there is one, else inserts `last_seq + 1` and
+ * advances `last_seq`, all in the statement's transaction. Concurrent senders on any
  * number of processes queue on the row lock, so a seq is never shared or
  * skipped, and a retry racing its original finds it after the lock. The
  * unique constraint is the backstop.
@@ -203,32 +204,16 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
       return rows[0] ? toSafeNumber(rows[0].last_seq) : 0;
     },
 
-    appendMessage(input) {
-      return db.transaction(async (tx) => {
-        // Lock the conversation row first: every sender of this conversation, on any node, waits here.
-        const { rows: locked } = await tx.query('SELECT 1 FROM socketkit_conversations WHERE id = $1 FOR UPDATE', [
-          input.conversationId,
-        ]);
-        if (locked.length === 0) throw new Error(`Unknown conversation ${input.conversationId}`);
-        // A new statement after the lock: under READ COMMITTED it sees what the previous holder committed
-        // (a join in the locking statement would not), so a retry racing its original finds it here.
-        const { rows: stored } = await tx.query<MessageRow>(
-          `SELECT ${MESSAGE_COLUMNS} FROM socketkit_messages
-           WHERE conversation_id = $1 AND sender_id = $2 AND client_message_id = $3`,
-          [input.conversationId, input.senderId, input.clientMessageId],
-        );
-        if (stored[0]) return { message: toMessage(stored[0]), created: false };
-        const { rows } = await tx.query<MessageRow>(
-          `WITH next AS (
-             UPDATE socketkit_conversations SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq
-           )
-           INSERT INTO socketkit_messages (conversation_id, seq, id, sender_id, content, client_message_id, created_at)
-           SELECT $1, next.last_seq, $2, $3, $4, $5, $6 FROM next
-           RETURNING ${MESSAGE_COLUMNS}`,
-          [input.conversationId, randomUUID(), input.senderId, input.content, input.clientMessageId, new Date().toISOString()],
-        );
-        return { message: toMessage(rows[0] as MessageRow), created: true };
-      });
+    async appendMessage(input) {
+      // One statement (migration 2): lock the conversation row, return the stored message of this
+      // (sender, clientMessageId) if any, else insert last_seq + 1. See socketkit_append_message.
+      const { rows } = await db.query<MessageRow & { created: boolean }>(
+        'SELECT * FROM socketkit_append_message($1, $2, $3, $4, $5, $6)',
+        [input.conversationId, input.senderId, input.content, input.clientMessageId, randomUUID(), new Date().toISOString()],
+      );
+      const row = rows[0];
+      if (!row) throw new Error(`socketkit_append_message returned nothing for ${input.conversationId}`);
+      return { message: toMessage(row), created: row.created };
     },
 
     async history(query) {
