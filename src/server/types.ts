@@ -93,11 +93,14 @@ export interface SocketkitServer {
     options?: BroadcastOptions,
   ): void;
   /**
-   * The server API's operations (server-v1.md, "Server API"), for an app
-   * that embeds socketkit; `socketkit-server --api-key` serves the same over
-   * HTTP. Each rejects with `RequestError` (`code`, HTTP `status`).
+   * Creates a conversation; `createdBy` is always a participant. Rejects
+   * `PAYLOAD_TOO_LARGE` over 1,000 participants.
+   *
+   * This and the five methods below are the server API's operations
+   * (server-v1.md, "Server API") for an app that embeds socketkit;
+   * `socketkit-server --api-key` serves the same over HTTP. Each rejects
+   * with `RequestError` (`code`, HTTP `status`).
    */
-  /** Creates a conversation; `createdBy` is always a participant. `PAYLOAD_TOO_LARGE` over 1,000 participants. */
   createConversation(input: NewConversation): Promise<Conversation>;
   /**
    * Stores a message from `senderId` with the next `seq` and sends it as

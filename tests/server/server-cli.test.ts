@@ -11,7 +11,7 @@ import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { killServerClis, runServerCli } from '../support/server-cli.js';
-import { once } from '../support/wait.js';
+import { once, waitFor } from '../support/wait.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -119,6 +119,36 @@ describe('socketkit-server: running', () => {
       bad.disconnect();
     }
   }, 60_000);
+
+  it('SOCKETKIT_API_KEY turns the server API on; --node-id names every line; --log-level filters; --presence-grace-ms applies', async () => {
+    const cli = runServerCli(['--port', '0', '--memory', '--node-id', 'node-a', '--log-level', 'warn', '--presence-grace-ms', '0'], {
+      env: { JWT_SECRET: 's', SOCKETKIT_API_KEY: 'env-key' },
+    });
+    // At warn level the "listening" line (info) is not written: wait for the --memory warning instead.
+    await waitFor(() => cli.lines().some((l) => /nothing survives/.test(l.msg)), { timeoutMs: 60_000 });
+    const warn = cli.lines().find((l) => /nothing survives/.test(l.msg));
+    expect(warn).toMatchObject({ nodeId: 'node-a', level: 40 });
+    expect(cli.lines().every((l) => l.level >= 40)).toBe(true);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+
+    const on = runServerCli(['--port', '0', '--memory', '--presence-grace-ms', '0'], { env: { JWT_SECRET: 's', SOCKETKIT_API_KEY: 'env-key' } });
+    const url = await on.listening();
+    expect(on.lines().find((l) => l.msg === 'listening')).toMatchObject({ serverApi: true });
+    const authorized = await fetch(`${url}/server/users/alice/presence`, { headers: { authorization: 'Bearer env-key' } });
+    expect(await authorized.json()).toEqual({ userId: 'alice', online: false });
+    const socket = io(url, { auth: { token: jwt.sign({ userId: 'alice' }, 's', { expiresIn: 60 }) }, transports: ['websocket'], reconnection: false });
+    await once(socket, 'connection:established', 10_000);
+    socket.disconnect();
+    // Grace 0: offline as soon as the last socket left (the default grace would keep alice online for 2 s).
+    await waitFor(
+      async () => {
+        const res = await fetch(`${url}/server/users/alice/presence`, { headers: { authorization: 'Bearer env-key' } });
+        return ((await res.json()) as { online: boolean }).online === false;
+      },
+      { timeoutMs: 1500 },
+    );
+  }, 120_000);
 
   it('keeps its data in ./socketkit-data of the working directory by default', async () => {
     const cwd = tempDir();
