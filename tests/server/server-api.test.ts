@@ -118,6 +118,15 @@ describe('POST /server/users/:userId/emit', () => {
     expect((await call('POST', '/server/users/alice/emit', { event: 'x'.repeat(128), data: null })).status).toBe(200);
   });
 
+  it('answers 400 for a malformed path segment or a body of the wrong shape, and keeps serving', async () => {
+    expect((await call('POST', '/server/users/%E0%A4%A/emit', { event: 'x', data: 1 })).status).toBe(400);
+    for (const body of [null, [], 'text', { data: 1 }, { event: 'x', data: 1, extra: { deep: [[[[]]]] } }]) {
+      const res = await call('POST', '/server/conversations', body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
+    expect((await call('GET', '/server/users/alice/presence')).status).toBe(200);
+  });
+
   it('answers 400 for a body that is not JSON and 413 for one over 64 KB', async () => {
     const bad = await fetch(`${server.url}/server/users/alice/emit`, {
       method: 'POST',
