@@ -23,6 +23,28 @@ interface PendingRequest {
 type Listener = (payload: unknown) => void;
 
 /**
+ * Development-time argument errors (issue 10): the seed's `connect(token)`
+ * would otherwise ignore its token and end in `TOKEN_MISSING` with no hint.
+ *
+ * @throws TypeError when `connect()` gets an argument, or when neither
+ *   `getToken` nor `token` was given (the server would refuse with `TOKEN_MISSING`).
+ */
+function assertConnectArguments(args: unknown[], opts: RealtimeClientOptions): void {
+  if (args.length > 0) {
+    throw new TypeError(
+      '[socketkit] client.connect() takes no arguments. Pass the token when creating the client: ' +
+        "createRealtimeClient({ url, getToken: () => token }), or use connect(token) from 'socketkit/compat'.",
+    );
+  }
+  if (opts.getToken === undefined && opts.token === undefined) {
+    throw new TypeError(
+      '[socketkit] createRealtimeClient needs `getToken` (or `token`) to connect; without one the server refuses ' +
+        'the handshake with TOKEN_MISSING. Example: createRealtimeClient({ url, getToken: () => fetchToken() }).',
+    );
+  }
+}
+
+/**
  * Create the realtime client: one socket, one reconnection state machine, and the
  * stores (connection, presence, conversations) any framework can read.
  *
@@ -149,6 +171,10 @@ export function createRealtimeClient(opts: RealtimeClientOptions): RealtimeClien
 
   const client: RealtimeClient = {
     ...conn,
+    connect(...args: unknown[]) {
+      assertConnectArguments(args, opts);
+      conn.connect();
+    },
     url: opts.url,
     presence: ctx.presence,
     destroy() {
