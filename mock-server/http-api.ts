@@ -12,7 +12,7 @@ import type {
   NotificationResponse,
   UsersResponse,
 } from 'socketkit/protocol';
-import { AuthError, bearerToken, isAllowedOrigin, verificationKey, verifyToken } from 'socketkit/server';
+import { AuthError, bearerToken, verificationKey, verifyToken } from 'socketkit/server';
 import type { AuthIdentity, JwtOptions, SocketkitLogger, SocketkitServer } from 'socketkit/server';
 import { HttpError, intParam, readJsonBody, sendError, sendJson } from './http-util.js';
 
@@ -21,7 +21,8 @@ export interface HttpApiDeps {
   socketkit: SocketkitServer;
   secret: string;
   jwt: JwtOptions | undefined;
-  clientUrls: readonly string[];
+  /** CORS decision shared with Socket.IO (`createOriginPolicy`). */
+  allowOrigin: (origin: string) => boolean;
   devEndpoints: boolean;
   startedAt: number;
   logger: SocketkitLogger;
@@ -195,7 +196,7 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
 
   return (req, res) => {
     const origin = req.headers.origin;
-    if (origin && isAllowedOrigin(origin, deps.clientUrls)) {
+    if (origin && deps.allowOrigin(origin)) {
       res.setHeader('access-control-allow-origin', origin);
       res.setHeader('access-control-allow-credentials', 'true');
       res.setHeader('vary', 'Origin');

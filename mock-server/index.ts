@@ -13,6 +13,7 @@ import { userRoom } from 'socketkit/protocol';
 import {
   consoleLogger,
   createMemoryStore,
+  createOriginPolicy,
   createSocketkitServer,
   pinnedAlgorithms,
   resolveClientUrls,
@@ -47,8 +48,14 @@ export interface MockServerOptions {
   /** Default 2000 ms (tests usually pass 0). */
   presenceGraceMs?: number;
   rateLimit?: RateLimitOptions | false;
-  /** CORS origins. Default env `CLIENT_URL`, else the Vite and Storybook dev origins. */
+  /**
+   * CORS origins. Default env `CLIENT_URL`, else the Vite and Storybook dev origins.
+   * Unless `NODE_ENV=production`, loopback origins (`localhost`, `127.0.0.1`, `[::1]`)
+   * on any port are allowed too (see `allowLoopbackOrigins`). Each refused origin is logged once.
+   */
   clientUrl?: string | string[];
+  /** Allow loopback origins on any port besides `clientUrl`. Default: on unless `NODE_ENV=production`. */
+  allowLoopbackOrigins?: boolean;
   jwt?: JwtOptions;
   /** `POST /auth/token` and `/dev/*`. Default: on unless `NODE_ENV=production`. */
   devEndpoints?: boolean;
@@ -116,6 +123,12 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const logger = options.quiet ? silentLogger : (options.logger ?? consoleLogger);
   const store = createMemoryStore(loadSeed(options.seed ?? 'default'));
   const clientUrls = resolveClientUrls(options.clientUrl);
+  // One policy for the REST API and Socket.IO, so each refused origin is logged once.
+  const allowOrigin = createOriginPolicy({
+    clientUrls,
+    allowLoopback: options.allowLoopbackOrigins ?? process.env.NODE_ENV !== 'production',
+    logger,
+  });
   const devEndpoints = options.devEndpoints ?? process.env.NODE_ENV !== 'production';
   const initialLatency = options.latencyMs ?? 0;
   let latencyMs = initialLatency;
@@ -133,6 +146,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     presenceGraceMs: options.presenceGraceMs,
     rateLimit: options.rateLimit,
     clientUrl: clientUrls,
+    allowOrigin,
     pingIntervalMs: options.pingIntervalMs,
     pingTimeoutMs: options.pingTimeoutMs,
     connectionStateRecovery: options.connectionStateRecovery,
@@ -171,7 +185,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     socketkit,
     secret,
     jwt: options.jwt,
-    clientUrls,
+    allowOrigin,
     devEndpoints,
     startedAt: Date.now(),
     logger,

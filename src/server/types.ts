@@ -28,6 +28,12 @@ export interface SocketkitServerOptions {
    * Vite (5173) and Storybook (6006) dev origins.
    */
   clientUrl?: string | string[];
+  /**
+   * Only when socketkit creates the Socket.IO server: decides CORS instead of
+   * `clientUrl` (see `createOriginPolicy`). Default: the `clientUrl` list,
+   * strict, each refused origin logged once.
+   */
+  allowOrigin?: (origin: string) => boolean;
   /** Socket.IO heartbeat. Defaults 25000 / 60000 (only when socketkit creates the server). */
   pingIntervalMs?: number;
   pingTimeoutMs?: number;
@@ -44,8 +50,10 @@ export interface SocketkitServerOptions {
 
 /** Options of `broadcastToConversation`. */
 export interface BroadcastOptions {
-  /** A socket that should not receive it (usually the sender). */
+  /** A socket that should not receive it (usually the sender's). */
   exceptSocketId?: string;
+  /** A user none of whose sockets (tabs, devices) should receive it: the seed's "exclude this user". */
+  exceptUserId?: UserId | number;
 }
 
 /** A running socketkit server: the Socket.IO server plus the helpers the app needs. */
@@ -55,14 +63,21 @@ export interface SocketkitServer {
   /** Users with at least one socket (or inside the grace period). */
   getActiveUserIds(): UserId[];
   isUserOnline(userId: UserId | number): boolean;
-  /** Emits to every socket of a user (room `user:<id>`), e.g. `notification:new`. Returns how many sockets it reached. */
+  /**
+   * Emits to every socket of a user (room `user:<id>`), e.g. `notification:new`. Returns how many sockets it reached.
+   * The seed's `sendToUser(io, userId, event, data)` shape is accepted too. Throws a TypeError for an id that is not a string or number.
+   */
   sendToUser(userId: UserId | number, event: string, data: unknown): number;
-  /** Emits to the conversation's room. */
+  /**
+   * Emits to the conversation's room, except `options.exceptSocketId` / `options.exceptUserId`
+   * (a bare user id as 4th argument means `exceptUserId`, as the seed's "exclude this user").
+   * The seed's `broadcastToConversation(io, conversationId, event, data, excludeUserId)` shape is accepted too.
+   */
   broadcastToConversation(
     conversationId: ConversationId,
     event: string,
     data: unknown,
-    options?: BroadcastOptions,
+    options?: BroadcastOptions | UserId | number,
   ): void;
   /** Stops timers and disconnects sockets; closes Socket.IO (and its http server) when socketkit created it. */
   close(): Promise<void>;
