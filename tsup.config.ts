@@ -27,6 +27,7 @@ export default defineConfig([
       'react/index': 'src/react/index.ts',
       'react-query/index': 'src/react-query/index.ts',
       'ui/index': 'src/ui/index.ts',
+      'compat/index': 'src/compat/index.ts',
     },
     format: ['esm'],
     dts: true,
@@ -52,6 +53,5 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     external,
-    banner: ({ format }) => (format === 'esm' ? {} : {}),
   },
 ]);
