@@ -1,6 +1,6 @@
 import { forwardRef, useId, useState, type HTMLAttributes, type ReactNode } from 'react';
 import type { ClientMessage, RealtimeErrorLike } from 'socketkit';
-import { useConversation, useSocket } from 'socketkit/react';
+import { useConversation, useRealtimeClient, useSocket } from 'socketkit/react';
 import { MessageList } from './MessageList.js';
 import { MessageComposer } from './MessageComposer.js';
 import { TypingIndicator } from './TypingIndicator.js';
@@ -60,6 +60,7 @@ export const ChatPanel = forwardRef<HTMLElement, ChatPanelProps>(function ChatPa
   ref,
 ) {
   const conversation = useConversation(conversationId);
+  const client = useRealtimeClient();
   const { userId } = useSocket();
   const { strings } = useSocketkitUI();
   const titleId = useId();
@@ -71,13 +72,15 @@ export const ChatPanel = forwardRef<HTMLElement, ChatPanelProps>(function ChatPa
       (error: unknown) => setFailure({ kind: 'loadOlder', code: codeOf(error) }),
     );
   });
-  // A resend that fails on the server marks its row failed with the reason; this catches the rest (e.g. NOT_FOUND).
+  // A resend the server refuses marks its row failed, with the reason; the alert is for the
+  // rest (the message is no longer in the outbox, e.g. discarded in another tab).
   const retry = useLatestCallback((clientMessageId: string) => {
     conversation.retry(clientMessageId).then(
       () => setFailure((f) => (f?.kind === 'retry' ? null : f)),
       (error: unknown) => {
-        const failedRow = conversation.messages.some((m) => m.clientMessageId === clientMessageId && m.status === 'failed');
-        if (!failedRow || codeOf(error) === 'NOT_FOUND') setFailure({ kind: 'retry', code: codeOf(error) });
+        const { messages } = client.conversation(conversationId).getSnapshot();
+        const shownInRow = messages.some((m) => m.clientMessageId === clientMessageId && m.status === 'failed');
+        if (!shownInRow) setFailure({ kind: 'retry', code: codeOf(error) });
       },
     );
   });
