@@ -1,8 +1,11 @@
 /**
- * Every story of the built Storybook in real Chromium, live against the
- * bundled server: it renders, logs no console errors, and axe-core finds no
- * serious or critical violations (contrast included). Key stories are also
- * checked in the dark theme. Screenshots go to test-artifacts/screenshots/.
+ * Every story of the built Storybook (served on a random port) in real
+ * Chromium, live against the bundled server started with its default CORS:
+ * when Storybook reports it rendered, it already shows its real state (live
+ * stories wait in their play function), it logs no console errors (no CORS
+ * refusal), and axe-core finds no serious or critical violations (contrast
+ * included). Key stories are also checked in the dark theme. Screenshots go
+ * to test-artifacts/screenshots/.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +27,10 @@ afterAll(async () => {
   await fx?.close();
 });
 
-/** What shows that a story reached the state it is about (default: it rendered and connected). */
+/**
+ * What shows that a story reached the state it is about (default: it rendered and connected).
+ * Kept here, apart from the stories' own `parameters.socketkit.ready`, as the test's own oracle.
+ */
 const READY: Record<string, string> = {
   'connection-connectionbanner--reconnecting': '.sk-banner[data-state="reconnecting"]',
   'connection-connectionbanner--offline': '.sk-banner[data-state="offline"]',
@@ -86,18 +92,20 @@ describe('every story in Chromium', () => {
     });
     try {
       const ready = READY[id] ?? (id.startsWith('chat-chatpanel--') ? CHAT_READY : id.startsWith('chat-messagelist--') ? '.sk-message-list' : null);
+      await p.rendered().catch((error: Error) => {
+        throw new Error(`${error.message}\nStorybook never reported ${id} rendered. Console: ${p.errors.join(' | ')}`);
+      });
+      // Rendered means real: the state is on screen at once, not after more waiting.
       const wait = ready ?? ((await p.page.locator('.sk-status').count()) ? CONNECTED : null);
       if (wait) {
-        await p.page
-          .locator(wait)
-          .first()
-          .waitFor({ state: 'attached', timeout: 30_000 })
-          .catch(async (error: Error) => {
-            // Say what the story showed instead, so a failure in CI can be read without a rerun.
-            const shown = await p.page.locator('#storybook-root').innerText().catch(() => '?');
-            throw new Error(`${error.message}\nThe story showed: ${shown.replace(/\s+/g, ' ').slice(0, 400)}\nConsole: ${p.errors.join(' | ')}`);
-          });
+        const shown = await p.page.locator(wait).count();
+        if (shown === 0) {
+          // Say what the story showed instead, so a failure in CI can be read without a rerun.
+          const text = await p.page.locator('#storybook-root').innerText().catch(() => '?');
+          throw new Error(`Rendered without ${wait}.\nThe story showed: ${text.replace(/\s+/g, ' ').slice(0, 400)}\nConsole: ${p.errors.join(' | ')}`);
+        }
       }
+      expect(await p.page.getByText(/Signing in/).count()).toBe(0);
       // A story may fix its theme (ChatPanel/Dark); the others follow the toolbar global.
       const expected = id.endsWith('--dark') ? 'dark' : theme;
       expect(await p.page.locator(`#storybook-root [data-theme="${expected}"]`).count()).toBe(1);
