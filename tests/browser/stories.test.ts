@@ -118,3 +118,30 @@ describe('every story in Chromium', () => {
     }
   });
 });
+
+describe('AvatarStack in Chromium', () => {
+  it('keeps every avatar\'s initials whole in the stack, each user in their own palette colour', async () => {
+    const p = await openStory(fx.browser, fx.storybookUrl, fx.server.url, 'presence-avatarstack--many-online', { user: 'alice', context: shared });
+    try {
+      await p.rendered();
+      const layout = await p.page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('.sk-avatar-stack > .sk-avatar')].map((avatar) => {
+          const range = document.createRange();
+          range.selectNodeContents(avatar);
+          const text = range.getBoundingClientRect();
+          const box = avatar.getBoundingClientRect();
+          return { text: avatar.textContent, textRight: text.right, left: box.left, colour: getComputedStyle(avatar).backgroundColor };
+        }),
+      );
+      expect(layout.length).toBeGreaterThanOrEqual(5);
+      for (let i = 0; i < layout.length - 1; i++) {
+        // The next avatar (and its 2 px ring) starts after this one's initials end.
+        expect(layout[i + 1]!.left - 2, `${layout[i]!.text} is covered by ${layout[i + 1]!.text}`).toBeGreaterThanOrEqual(layout[i]!.textRight);
+      }
+      const userColours = new Set(layout.slice(0, -1).map((a) => a.colour));
+      expect(userColours.size).toBeGreaterThan(1);
+    } finally {
+      await p.close();
+    }
+  });
+});
