@@ -30,18 +30,9 @@ type Listener = (payload: unknown) => void;
  *   `getToken` nor `token` was given (the server would refuse with `TOKEN_MISSING`).
  */
 function assertConnectArguments(args: unknown[], opts: RealtimeClientOptions): void {
-  if (args.length > 0) {
-    throw new TypeError(
-      '[socketkit] client.connect() takes no arguments. Pass the token when creating the client: ' +
-        "createRealtimeClient({ url, getToken: () => token }), or use connect(token) from 'socketkit/compat'.",
-    );
-  }
-  if (opts.getToken === undefined && opts.token === undefined) {
-    throw new TypeError(
-      '[socketkit] createRealtimeClient needs `getToken` (or `token`) to connect; without one the server refuses ' +
-        'the handshake with TOKEN_MISSING. Example: createRealtimeClient({ url, getToken: () => fetchToken() }).',
-    );
-  }
+  // Short messages: this is in every app's bundle (the core + React budget).
+  if (args.length > 0) throw new TypeError('[socketkit] connect() takes no token: pass getToken (or token) to createRealtimeClient');
+  if (opts.getToken === undefined && opts.token === undefined) throw new TypeError('[socketkit] createRealtimeClient needs getToken (or token) to connect');
 }
 
 /**
