@@ -13,7 +13,7 @@
  * await chatClient.sendMessage({ conversationId: 42, content: 'Hello!' });
  */
 import { createRealtimeClient, RealtimeError } from 'socketkit';
-import type { ClientMessage, ConversationHandle, RealtimeClient, RealtimeClientOptions } from 'socketkit';
+import type { ClientMessage, ConversationHandle, RealtimeClient, RealtimeClientOptions, ServerEventMap } from 'socketkit';
 
 /** Options of `new ChatClient()`: the core client's, without the token (given to `connect(token)`). */
 export interface ChatClientOptions extends Omit<RealtimeClientOptions, 'url' | 'token' | 'getToken' | 'autoConnect'> {
@@ -30,7 +30,7 @@ export interface SendMessageInput {
   content: string;
 }
 
-type Listener = (payload: never) => void;
+type Listener = (payload: unknown) => void;
 
 function defaultUrl(): string {
   const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
@@ -51,8 +51,8 @@ export class ChatClient {
   private readonly options: ChatClientOptions;
   private core: RealtimeClient | null = null;
   private token: string | null = null;
-  private readonly listeners = new Map<string, Set<Listener>>();
-  private unsubscribers: (() => void)[] = [];
+  /** Each listener and its subscription on the current core client (null while not connected). */
+  private readonly listeners = new Map<string, Map<Listener, (() => void) | null>>();
   /** Joined conversations and their release (null while not connected). */
   private readonly joined = new Map<string, (() => void) | null>();
 
@@ -86,7 +86,8 @@ export class ChatClient {
     const { url = defaultUrl(), ...rest } = this.options;
     const core = createRealtimeClient({ ...rest, url, token });
     this.core = core;
-    for (const event of this.listeners.keys()) this.attach(event);
+    // One core subscription per listener: the core isolates a throwing listener from the rest.
+    for (const [event, forEvent] of this.listeners) for (const listener of forEvent.keys()) forEvent.set(listener, core.on(event, listener));
     for (const id of this.joined.keys()) this.joined.set(id, core.conversation(id).join());
   }
 
@@ -96,20 +97,23 @@ export class ChatClient {
     this.token = null;
   }
 
-  /** Subscribes to a server event (`message:new`, `user:online`, `notification:new`, …). */
-  on(event: string, listener: (payload: never) => void): void {
-    const set = this.listeners.get(event);
-    if (set) {
-      set.add(listener);
-      return;
-    }
-    this.listeners.set(event, new Set([listener]));
-    this.attach(event);
+  /** Subscribes to a server event (`message:new`, `user:online`, `notification:new`, …); protocol events are typed. */
+  on<E extends keyof ServerEventMap>(event: E, listener: (payload: ServerEventMap[E]) => void): void;
+  on(event: string, listener: (payload: unknown) => void): void;
+  on(event: string, listener: Listener): void {
+    let forEvent = this.listeners.get(event);
+    if (!forEvent) this.listeners.set(event, (forEvent = new Map()));
+    if (forEvent.has(listener)) return;
+    forEvent.set(listener, this.core ? this.core.on(event, listener) : null);
   }
 
   /** Removes a listener given to `on`. */
-  off(event: string, listener: (payload: never) => void): void {
-    this.listeners.get(event)?.delete(listener);
+  off<E extends keyof ServerEventMap>(event: E, listener: (payload: ServerEventMap[E]) => void): void;
+  off(event: string, listener: (payload: unknown) => void): void;
+  off(event: string, listener: Listener): void {
+    const forEvent = this.listeners.get(event);
+    forEvent?.get(listener)?.();
+    forEvent?.delete(listener);
   }
 
   /**
@@ -142,17 +146,13 @@ export class ChatClient {
     return this.core.conversation(id).send(content);
   }
 
-  private attach(event: string): void {
-    if (!this.core) return;
-    this.unsubscribers.push(
-      this.core.on(event, (payload) => {
-        for (const listener of [...(this.listeners.get(event) ?? [])]) (listener as (p: unknown) => void)(payload);
-      }),
-    );
-  }
-
   private teardown(): void {
-    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+    for (const forEvent of this.listeners.values()) {
+      for (const [listener, unsubscribe] of forEvent) {
+        unsubscribe?.();
+        forEvent.set(listener, null);
+      }
+    }
     for (const [id, release] of this.joined) {
       release?.();
       this.joined.set(id, null);

@@ -55,6 +55,27 @@ describe('socketkit/compat (the seed client API)', () => {
     await waitFor(() => bob.client!.conversation('alice-bob').getSnapshot().status === 'idle');
   });
 
+  it('a throwing listener does not stop the others (the seed promised error isolation)', async () => {
+    const errors: unknown[] = [];
+    const alice = new ChatClient({
+      url: liveServer().url,
+      socketOptions: { transports: ['websocket'] },
+      logger: { warn() {}, error: (...args: unknown[]) => void errors.push(args) },
+    });
+    made.push(alice);
+    const heard: string[] = [];
+    alice.on('notification:new', () => {
+      throw new Error('listener bug');
+    });
+    alice.on('notification:new', (n) => void heard.push(n.title));
+    alice.connect(liveServer().token('alice'));
+    await waitFor(() => alice.isConnected);
+    liveServer().socketkit.sendToUser('alice', 'notification:new', { id: 'n1', title: 'Hi', body: '', createdAt: new Date().toISOString() });
+    await waitFor(() => heard.length === 1);
+    expect(heard).toEqual(['Hi']);
+    expect(errors).toHaveLength(1);
+  });
+
   it('listeners and joined conversations survive disconnect() and a new connect(token)', async () => {
     const bob = seedClient();
     const heard: string[] = [];
