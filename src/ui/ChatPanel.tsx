@@ -7,6 +7,7 @@ import { TypingIndicator } from './TypingIndicator.js';
 import { useSocketkitUI } from './SocketkitUIProvider.js';
 import type { SocketkitStrings } from './strings.js';
 import { useLatestCallback } from './useLatestCallback.js';
+import { errorCodeOf } from './error-code.js';
 import { cx } from './cx.js';
 
 /** Props of `<ChatPanel>`: a `section`'s, plus the conversation. */
@@ -26,11 +27,6 @@ interface ActionFailure {
   kind: 'loadOlder' | 'retry';
   code: RealtimeErrorLike['code'];
 }
-
-const codeOf = (error: unknown): RealtimeErrorLike['code'] =>
-  (typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
-    ? (error as RealtimeErrorLike).code
-    : 'INTERNAL');
 
 /** Why the conversation cannot be shown at all (join refused), or null. */
 function joinFailure(status: string, error: RealtimeErrorLike | null, strings: SocketkitStrings): string | null {
@@ -69,7 +65,7 @@ export const ChatPanel = forwardRef<HTMLElement, ChatPanelProps>(function ChatPa
   const loadOlder = useLatestCallback(() => {
     conversation.loadOlder().then(
       () => setFailure((f) => (f?.kind === 'loadOlder' ? null : f)),
-      (error: unknown) => setFailure({ kind: 'loadOlder', code: codeOf(error) }),
+      (error: unknown) => setFailure({ kind: 'loadOlder', code: errorCodeOf(error) }),
     );
   });
   // A resend the server refuses marks its row failed, with the reason; the alert is for the
@@ -80,7 +76,7 @@ export const ChatPanel = forwardRef<HTMLElement, ChatPanelProps>(function ChatPa
       (error: unknown) => {
         const { messages } = client.conversation(conversationId).getSnapshot();
         const shownInRow = messages.some((m) => m.clientMessageId === clientMessageId && m.status === 'failed');
-        if (!shownInRow) setFailure({ kind: 'retry', code: codeOf(error) });
+        if (!shownInRow) setFailure({ kind: 'retry', code: errorCodeOf(error) });
       },
     );
   });

@@ -52,6 +52,8 @@ export interface SocketkitStrings {
   composerPlaceholder: string;
   send: string;
   composerQueued: string;
+  /** MessageComposer: the client refused the message before queueing it (e.g. too many waiting); the text is kept. */
+  sendRefused: (reason: string) => string;
   onlineUsersLabel: (count: number) => string;
   moreUsers: (count: number) => string;
   presenceListLabel: string;
@@ -97,6 +99,7 @@ export const defaultStrings: SocketkitStrings = {
   composerPlaceholder: 'Write a message…',
   send: 'Send',
   composerQueued: 'Offline: messages are queued and sent on reconnect.',
+  sendRefused: (reason) => `Not sent: ${reason}. Your text is still here.`,
   onlineUsersLabel: (n) => `${n} online`,
   moreUsers: (n) => `+${n}`,
   presenceListLabel: 'People',

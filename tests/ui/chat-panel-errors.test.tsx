@@ -5,10 +5,33 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { ChatPanel } from 'socketkit/ui';
+import { ChatPanel, MessageComposer } from 'socketkit/ui';
 import { Providers, connected, makeClient, withLiveServer } from './helpers.js';
 
 const liveServer = withLiveServer();
+
+describe('MessageComposer failures', () => {
+  it('a send the client refuses before queueing (OUTBOX_FULL) keeps the text and says why', async () => {
+    const alice = makeClient(liveServer(), 'alice', { outbox: { maxSize: 1 } });
+    await connected(alice);
+    alice.disconnect();
+    render(
+      <Providers client={alice}>
+        <MessageComposer conversationId="general" />
+      </Providers>,
+    );
+    const box = screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'Message' });
+    fireEvent.change(box, { target: { value: 'first, queued' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    await waitFor(() => expect(alice.conversation('general').getSnapshot().messages.at(-1)?.content).toBe('first, queued'));
+    fireEvent.change(box, { target: { value: 'second, refused' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe('Not sent: too many messages are waiting to be sent. Your text is still here.');
+    expect(box.value).toBe('second, refused');
+    expect(box.getAttribute('aria-describedby')).toContain(alert.id);
+  });
+});
 
 describe('ChatPanel failures', () => {
   it('a conversation that does not exist: an alert instead of the empty state and composer', async () => {
