@@ -40,6 +40,18 @@ export default tseslint.config(
       }],
     },
   },
+  // The seed-compat facade is a thin layer over the core's public entry.
+  {
+    files: ['src/compat/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['react', 'react-dom', 'react/*', 'socket.io', 'jsonwebtoken', 'node:*'], message: 'socketkit/compat runs in browsers and uses only the core.' },
+          { group: ['../*'], message: "Import the core by its public entry ('socketkit')." },
+        ],
+      }],
+    },
+  },
   // React layer and UI kit use only public entry points of the layers below.
   {
     files: ['src/react/**/*.{ts,tsx}', 'src/react-query/**/*.{ts,tsx}', 'src/ui/**/*.{ts,tsx}'],

@@ -32,6 +32,7 @@ export default defineConfig([
       'react/index': 'src/react/index.ts',
       'react-query/index': 'src/react-query/index.ts',
       'ui/index': 'src/ui/index.ts',
+      'compat/index': 'src/compat/index.ts',
     },
     format: ['esm'],
     dts: true,

@@ -14,6 +14,7 @@ export const alias = [
   { find: /^socketkit\/server\/redis$/, replacement: r('./src/server/redis/index.ts') },
   { find: /^socketkit\/server$/, replacement: r('./src/server/index.ts') },
   { find: /^socketkit\/mock-server$/, replacement: r('./mock-server/index.ts') },
+  { find: /^socketkit\/compat$/, replacement: r('./src/compat/index.ts') },
   { find: /^socketkit\/protocol$/, replacement: r('./src/protocol/index.ts') },
   { find: /^socketkit$/, replacement: r('./src/core/index.ts') },
 ];

@@ -19,7 +19,6 @@ import {
   dispatch,
   historyPage,
   intParam,
-  isAllowedOrigin,
   parseBody,
   readJsonBody,
   verificationKey,
@@ -33,7 +32,8 @@ export interface HttpApiDeps {
   socketkit: SocketkitServer;
   secret: string;
   jwt: JwtOptions | undefined;
-  clientUrls: readonly string[];
+  /** CORS decision shared with Socket.IO (`createOriginPolicy`). */
+  allowOrigin: (origin: string) => boolean;
   devEndpoints: boolean;
   startedAt: number;
   logger: SocketkitLogger;
@@ -200,7 +200,7 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
 
   return (req, res) => {
     const origin = req.headers.origin;
-    if (origin && isAllowedOrigin(origin, deps.clientUrls)) {
+    if (origin && deps.allowOrigin(origin)) {
       res.setHeader('access-control-allow-origin', origin);
       res.setHeader('access-control-allow-credentials', 'true');
       res.setHeader('vary', 'Origin');

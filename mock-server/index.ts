@@ -13,6 +13,7 @@ import { userRoom } from 'socketkit/protocol';
 import {
   consoleLogger,
   createMemoryStore,
+  createOriginPolicy,
   createSocketkitServer,
   pinnedAlgorithms,
   resolveClientUrls,
@@ -45,6 +46,13 @@ export interface MockServerOptions extends Omit<SocketkitServerOptions, 'store' 
   latencyMs?: number;
   /** `listen()` backlog of pending connections (Node's default 511; the kernel caps it at somaxconn). Raise it for connect storms. */
   backlog?: number;
+  /**
+   * Allow loopback origins (`localhost`, `127.0.0.1`, `[::1]`) on any port
+   * besides `clientUrl` (default env `CLIENT_URL`, else the Vite and Storybook
+   * dev origins). Default: on unless `NODE_ENV=production`. Each refused
+   * origin is logged once.
+   */
+  allowLoopbackOrigins?: boolean;
   /** `POST /auth/token` and `/dev/*`. Default: on unless `NODE_ENV=production`. */
   devEndpoints?: boolean;
 }
@@ -106,6 +114,12 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const logger = options.quiet ? silentLogger : (options.logger ?? consoleLogger);
   const store = createMemoryStore(loadSeed(options.seed ?? 'default'));
   const clientUrls = resolveClientUrls(options.clientUrl);
+  // One policy for the REST API and Socket.IO, so each refused origin is logged once.
+  const allowOrigin = createOriginPolicy({
+    clientUrls,
+    allowLoopback: options.allowLoopbackOrigins ?? process.env.NODE_ENV !== 'production',
+    logger,
+  });
   const devEndpoints = options.devEndpoints ?? process.env.NODE_ENV !== 'production';
   const initialLatency = options.latencyMs ?? 0;
   let latencyMs = initialLatency;
@@ -114,8 +128,17 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   let api: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
   const httpServer = createServer((req, res) => api?.(req, res));
 
-  const { port: _port, host: _host, seed: _seed, latencyMs: _latency, backlog: _backlog, devEndpoints: _dev, ...serverOptions } = options;
-  const socketkit = createSocketkitServer(httpServer, { ...serverOptions, secret, store, logger, clientUrl: clientUrls });
+  const {
+    port: _port,
+    host: _host,
+    seed: _seed,
+    latencyMs: _latency,
+    backlog: _backlog,
+    devEndpoints: _dev,
+    allowLoopbackOrigins: _loopback,
+    ...serverOptions
+  } = options;
+  const socketkit = createSocketkitServer(httpServer, { ...serverOptions, secret, store, logger, clientUrl: clientUrls, allowOrigin });
   const { io } = socketkit;
 
   // Simulated latency: each inbound event waits before its handler runs.
@@ -149,7 +172,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     socketkit,
     secret,
     jwt: options.jwt,
-    clientUrls,
+    allowOrigin,
     devEndpoints,
     startedAt: Date.now(),
     logger,

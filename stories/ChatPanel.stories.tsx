@@ -1,5 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { AvatarStack, ChatPanel, ConnectionBanner } from 'socketkit/ui';
+import { untilReady } from './support/ready';
 import { withLive } from './support/live';
 import { useOtherUsers } from './support/others';
 
@@ -15,8 +16,10 @@ const meta = {
   title: 'Chat/ChatPanel',
   component: ChatPanel,
   decorators: [withLive],
+  play: untilReady,
   args: { conversationId: 'general', title: '# general' },
   argTypes: { conversationId: { control: 'select', options: Object.keys(PARTICIPANTS) } },
+  parameters: { socketkit: { ready: { selector: '.sk-chat[data-status="joined"] .sk-message' } } },
   render: (args) => (
     <>
       <ConnectionBanner />
@@ -37,13 +40,17 @@ export const General: Story = {};
 export const AliceAndBob: Story = { args: { conversationId: 'alice-bob', title: 'Alice & Bob' } };
 
 /** No messages yet. */
-export const EmptyConversation: Story = { args: { conversationId: 'empty', title: 'Empty' } };
+export const EmptyConversation: Story = {
+  args: { conversationId: 'empty', title: 'Empty' },
+  parameters: { socketkit: { ready: { selector: '.sk-chat[data-status="joined"] .sk-empty' } } },
+};
 
 /** 10,000 messages: scroll up to load older pages; only visible rows are rendered. */
 export const LongHistory: Story = { args: { conversationId: 'long-history', title: 'Long history' } };
 
 /** Three other people typing at once (the story opens their sockets). */
 export const SeveralTyping: Story = {
+  parameters: { socketkit: { ready: { selector: '.sk-typing[data-active="true"]', text: '3 people are typing' } } },
   render: function Render(args) {
     useOtherUsers(['bob', 'carol', 'dave'], args.conversationId);
     return (
@@ -55,7 +62,7 @@ export const SeveralTyping: Story = {
 };
 
 /** Offline: the composer says messages are queued; they are sent on reconnect. */
-export const Offline: Story = { parameters: { socketkit: { mode: 'offline' } } };
+export const Offline: Story = { parameters: { socketkit: { mode: 'offline', ready: { selector: '.sk-banner[data-state="offline"]' } } } };
 
 /** Dark theme. */
 export const Dark: Story = { globals: { theme: 'dark' } };

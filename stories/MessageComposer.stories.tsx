@@ -1,11 +1,13 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { MessageComposer } from 'socketkit/ui';
+import { untilReady } from './support/ready';
 import { withLive } from './support/live';
 
 const meta = {
   title: 'Chat/MessageComposer',
   component: MessageComposer,
   decorators: [withLive],
+  play: untilReady,
   args: { conversationId: 'general' },
 } satisfies Meta<typeof MessageComposer>;
 
@@ -16,4 +18,4 @@ type Story = StoryObj<typeof meta>;
 export const Connected: Story = {};
 
 /** Offline: still usable, and says messages are queued. */
-export const Offline: Story = { parameters: { socketkit: { mode: 'offline' } } };
+export const Offline: Story = { parameters: { socketkit: { mode: 'offline', ready: { selector: '.sk-composer[data-queued="true"]' } } } };

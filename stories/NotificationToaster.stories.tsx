@@ -2,12 +2,14 @@ import { useEffect } from 'react';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { NotificationToaster } from 'socketkit/ui';
 import { useLive, withLive } from './support/live';
+import { untilReady } from './support/ready';
 import { dev } from './support/server';
 
 const meta = {
   title: 'Notifications/NotificationToaster',
   component: NotificationToaster,
   decorators: [withLive],
+  play: untilReady,
   args: { max: 5, durationMs: 0 },
 } satisfies Meta<typeof NotificationToaster>;
 
@@ -16,6 +18,7 @@ type Story = StoryObj<typeof meta>;
 
 /** Sends `notification:new` to the signed-in user through the server (`POST /api/notifications`). */
 export const Live: Story = {
+  parameters: { socketkit: { ready: { selector: '.sk-toast' } } },
   render: function Render(args) {
     const { userId, client } = useLive();
     // One notification once connected, so the story shows a toast right away.

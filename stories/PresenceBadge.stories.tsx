@@ -1,5 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { PresenceBadge } from 'socketkit/ui';
+import { untilReady } from './support/ready';
 import { withLive } from './support/live';
 import { useOtherUsers } from './support/others';
 
@@ -7,6 +8,7 @@ const meta = {
   title: 'Presence/PresenceBadge',
   component: PresenceBadge,
   decorators: [withLive],
+  play: untilReady,
   args: { userId: 'bob', showLabel: true },
 } satisfies Meta<typeof PresenceBadge>;
 
@@ -19,6 +21,7 @@ export const Live: Story = {};
 /** The story keeps the user online with its own socket. */
 export const Online: Story = {
   args: { userId: 'carol' },
+  parameters: { socketkit: { ready: { selector: '.sk-presence[data-online="true"]' } } },
   render: function Render(args) {
     // Shown once that user's socket is in, so the badge does not depend on who was first.
     const ready = useOtherUsers([args.userId]);

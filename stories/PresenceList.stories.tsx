@@ -2,6 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { http, HttpResponse } from 'msw';
 import { PresenceList } from 'socketkit/ui';
 import { useLive, withLive } from './support/live';
+import { untilReady } from './support/ready';
 import { useOtherUsers } from './support/others';
 import { startMsw, worker } from './support/msw';
 
@@ -9,6 +10,7 @@ const meta = {
   title: 'Presence/PresenceList',
   component: PresenceList,
   decorators: [withLive],
+  play: untilReady,
   args: { userIds: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'] },
 } satisfies Meta<typeof PresenceList>;
 
@@ -17,6 +19,7 @@ type Story = StoryObj<typeof meta>;
 
 /** The seed team with names from /api/users; some kept online by the story. */
 export const Team: Story = {
+  parameters: { socketkit: { ready: { selector: '.sk-presence[data-online="true"]' } } },
   render: function Render(args) {
     useOtherUsers(['bob', 'dave']);
     return <PresenceList {...args} />;
@@ -27,6 +30,7 @@ export const Team: Story = {
 export const DirectoryUnavailable: Story = {
   // `msw`: registers a service worker (the browser tests give it its own context).
   tags: ['network-errors', 'msw'],
+  parameters: { socketkit: { ready: { selector: '.sb-note' } } },
   beforeEach: async () => {
     await startMsw();
     worker.use(

@@ -23,6 +23,19 @@ interface PendingRequest {
 type Listener = (payload: unknown) => void;
 
 /**
+ * Development-time argument errors (issue 10): the seed's `connect(token)`
+ * would otherwise ignore its token and end in `TOKEN_MISSING` with no hint.
+ *
+ * @throws TypeError when `connect()` gets an argument, or when neither
+ *   `getToken` nor `token` was given (the server would refuse with `TOKEN_MISSING`).
+ */
+function assertConnectArguments(args: unknown[], opts: RealtimeClientOptions): void {
+  // Short messages: this is in every app's bundle (the core + React budget).
+  if (args.length > 0) throw new TypeError('[socketkit] connect() takes no token: pass getToken (or token) to createRealtimeClient');
+  if (opts.getToken === undefined && opts.token === undefined) throw new TypeError('[socketkit] createRealtimeClient needs getToken (or token) to connect');
+}
+
+/**
  * Create the realtime client: one socket, one reconnection state machine, and the
  * stores (connection, presence, conversations) any framework can read.
  *
@@ -149,6 +162,10 @@ export function createRealtimeClient(opts: RealtimeClientOptions): RealtimeClien
 
   const client: RealtimeClient = {
     ...conn,
+    connect(...args: unknown[]) {
+      assertConnectArguments(args, opts);
+      conn.connect();
+    },
     url: opts.url,
     presence: ctx.presence,
     destroy() {

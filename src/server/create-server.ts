@@ -6,8 +6,8 @@ import { LIMITS, conversationRoom, userRoom } from '../protocol/index.js';
 import { AuthError, tokenFromHandshake, verificationKey, verifyToken, type AuthIdentity } from './auth.js';
 import { emitThenDisconnect, setupConnection, type ConnectionDeps } from './connection.js';
 import type { ConnectionContext } from './connection-context.js';
-import { isAllowedOrigin, resolveClientUrls } from './cors.js';
-import { consoleLogger, silentLogger } from './logger.js';
+import { createOriginPolicy, resolveClientUrls } from './cors.js';
+import { consoleLogger, silentLogger, type SocketkitLogger } from './logger.js';
 import { createMemoryStore } from './memory-store.js';
 import { PresenceTracker, type PresenceBackend } from './presence.js';
 import { DEFAULT_RATE_LIMIT } from './rate-limit.js';
@@ -16,6 +16,7 @@ import type { OnlineUsersPage, SocketkitServer, SocketkitServerOptions } from '.
 import { RequestError } from './errors.js';
 import * as operations from './operations.js';
 import type { AppendMessageInput, AppendMessageResult } from './store.js';
+import { broadcastToConversation, isIoArgument, sendToUser, type BroadcastExclusion } from './seed-compat.js';
 
 /** Default grace before `user:offline`: long enough for a page reload, well under the protocol's 5 s. */
 export const DEFAULT_PRESENCE_GRACE_MS = 2000;
@@ -38,7 +39,7 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
   const logger = options.quiet ? silentLogger : (options.logger ?? consoleLogger);
   const store = options.store ?? createMemoryStore();
   const ownsIo = !(target instanceof Server);
-  const io = ownsIo ? createIo(target, options) : target;
+  const io = ownsIo ? createIo(target, options, logger) : target;
   const graceMs = options.presenceGraceMs ?? DEFAULT_PRESENCE_GRACE_MS;
   // Your own Server joins the cluster too (before any socket connects).
   if (options.cluster && !ownsIo && options.cluster.adapter) io.adapter(options.cluster.adapter);
@@ -133,16 +134,15 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
     },
     getActiveUserIds: () => presence.activeUserIds(),
     isUserOnline: (userId) => presence.isOnline(String(userId)),
-    sendToUser(userId, event, data) {
-      const room = userRoom(String(userId));
-      const reached = io.sockets.adapter.rooms.get(room)?.size ?? 0;
-      io.to(room).emit(event, data);
-      return reached;
-    },
-    broadcastToConversation(conversationId, event, data, broadcast = {}) {
-      const operator = io.to(conversationRoom(conversationId));
-      (broadcast.exceptSocketId ? operator.except(broadcast.exceptSocketId) : operator).emit(event, data);
-    },
+    // The seed passed `io` first: accepted (seed-compat.ts), as is a bare user id to exclude.
+    sendToUser: (...args: unknown[]) =>
+      isIoArgument(args[0])
+        ? sendToUser(...(args as Parameters<typeof sendToUser>))
+        : sendToUser(io, ...(args as [string, string, unknown])),
+    broadcastToConversation: (...args: unknown[]) =>
+      isIoArgument(args[0])
+        ? broadcastToConversation(...(args as Parameters<typeof broadcastToConversation>))
+        : broadcastToConversation(io, ...(args as [string, string, unknown, BroadcastExclusion?])),
     async close() {
       if (closed) return;
       closed = true;
@@ -159,8 +159,8 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
   };
 }
 
-function createIo(httpServer: HttpServer, options: SocketkitServerOptions): Server {
-  const origins = resolveClientUrls(options.clientUrl);
+function createIo(httpServer: HttpServer, options: SocketkitServerOptions, logger: SocketkitLogger): Server {
+  const allowOrigin = options.allowOrigin ?? createOriginPolicy({ clientUrls: resolveClientUrls(options.clientUrl), logger });
   return new Server(httpServer, {
     path: options.path ?? '/socket.io',
     serveClient: false,
@@ -168,7 +168,7 @@ function createIo(httpServer: HttpServer, options: SocketkitServerOptions): Serv
     pingInterval: options.pingIntervalMs ?? 25_000,
     pingTimeout: options.pingTimeoutMs ?? 60_000,
     cors: {
-      origin: (origin, callback) => callback(null, origin === undefined || isAllowedOrigin(origin, origins)),
+      origin: (origin, callback) => callback(null, origin === undefined || allowOrigin(origin)),
       methods: ['GET', 'POST'],
       credentials: true,
     },

@@ -4,7 +4,8 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { createSocketkitServer } from './create-server.js';
-import type { SocketkitServer, SocketkitServerOptions } from './types.js';
+import type { SocketkitServerOptions } from './types.js';
+import { withIoOperators, type ChatSocketServer } from './seed-compat.js';
 
 export { createSocketkitServer, DEFAULT_PRESENCE_GRACE_MS } from './create-server.js';
 export type {
@@ -51,17 +52,25 @@ export { dispatch, matchRoute, sendJson, sendError, readJsonBody, intParam, pars
 export type { Route, RouteRequest, RouteAnswer } from './http.js';
 export { startStandaloneServer, READY_PROBE_TIMEOUT_MS } from './standalone.js';
 export type { StandaloneConfig, StandaloneServer, StorageConfig } from './standalone.js';
-export { DEFAULT_CLIENT_URLS, resolveClientUrls, isAllowedOrigin } from './cors.js';
+export { DEFAULT_CLIENT_URLS, resolveClientUrls, isAllowedOrigin, isLoopbackOrigin, createOriginPolicy } from './cors.js';
+export type { OriginPolicy, OriginPolicyOptions } from './cors.js';
+export { signToken, createTokenSigner } from './tokens.js';
+export type { TokenClaims, TokenSigner, TokenSignerOptions } from './tokens.js';
+export { sendToUser, broadcastToConversation } from './seed-compat.js';
+export type { IoLike, BroadcastExclusion, ChatSocketServer } from './seed-compat.js';
 export { presenceRoom } from './presence.js';
 export { TYPING_REANNOUNCE_MS } from './typing.js';
 
 /**
- * The seed's name for `createSocketkitServer(httpServer, options)`.
+ * The seed's name for `createSocketkitServer(httpServer, options)`. The result
+ * is the socketkit server plus the seed's `chatIO.to(room).emit(…)` (also `in`,
+ * `except`, `emit`), bound to its Socket.IO server.
  *
  * @example
- * const socketkit = initializeChatSocket(httpServer);
- * socketkit.sendToUser('alice', 'notification:new', notification);
+ * const chatIO = initializeChatSocket(httpServer);
+ * chatIO.to('conversation:42').emit('message:new', message); // the seed's call
+ * chatIO.sendToUser('alice', 'notification:new', notification);
  */
-export function initializeChatSocket(httpServer: HttpServer, options?: SocketkitServerOptions): SocketkitServer {
-  return createSocketkitServer(httpServer, options);
+export function initializeChatSocket(httpServer: HttpServer, options?: SocketkitServerOptions): ChatSocketServer {
+  return withIoOperators(createSocketkitServer(httpServer, options));
 }

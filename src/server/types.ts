@@ -30,6 +30,12 @@ export interface SocketkitServerOptions {
    * Vite (5173) and Storybook (6006) dev origins.
    */
   clientUrl?: string | string[];
+  /**
+   * Only when socketkit creates the Socket.IO server: decides CORS instead of
+   * `clientUrl` (see `createOriginPolicy`). Default: the `clientUrl` list,
+   * strict, each refused origin logged once.
+   */
+  allowOrigin?: (origin: string) => boolean;
   /** Socket.IO heartbeat. Defaults 25000 / 60000 (only when socketkit creates the server). */
   pingIntervalMs?: number;
   pingTimeoutMs?: number;
@@ -52,8 +58,10 @@ export interface SocketkitServerOptions {
 
 /** Options of `broadcastToConversation`. */
 export interface BroadcastOptions {
-  /** A socket that should not receive it (usually the sender). */
+  /** A socket that should not receive it (usually the sender's). */
   exceptSocketId?: string;
+  /** A user none of whose sockets (tabs, devices) should receive it: the seed's "exclude this user". */
+  exceptUserId?: UserId | number;
 }
 
 /** A page of `listOnlineUsers`: in `userId` order; `nextCursor` (the last id) is set when `hasMore`. */
@@ -81,16 +89,20 @@ export interface SocketkitServer {
   getActiveUserIds(): UserId[];
   isUserOnline(userId: UserId | number): boolean;
   /**
-   * Emits to every socket of a user (room `user:<id>`), e.g. `notification:new`,
-   * on every node of a cluster. Returns how many of those sockets are on this node.
+   * Emits to every socket of a user (room `user:<id>`), e.g. `notification:new`. Returns how many sockets it reached.
+   * The seed's `sendToUser(io, userId, event, data)` shape is accepted too. Throws a TypeError for an id that is not a string or number.
    */
   sendToUser(userId: UserId | number, event: string, data: unknown): number;
-  /** Emits to the conversation's room. */
+  /**
+   * Emits to the conversation's room, except `options.exceptSocketId` / `options.exceptUserId`
+   * (a bare user id as 4th argument means `exceptUserId`, as the seed's "exclude this user").
+   * The seed's `broadcastToConversation(io, conversationId, event, data, excludeUserId)` shape is accepted too.
+   */
   broadcastToConversation(
     conversationId: ConversationId,
     event: string,
     data: unknown,
-    options?: BroadcastOptions,
+    options?: BroadcastOptions | UserId | number,
   ): void;
   /**
    * Creates a conversation; `createdBy` is always a participant. Rejects

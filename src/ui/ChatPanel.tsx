@@ -1,9 +1,13 @@
-import { forwardRef, useId, type HTMLAttributes, type ReactNode } from 'react';
-import type { ClientMessage } from 'socketkit';
-import { useConversation, useSocket } from 'socketkit/react';
+import { forwardRef, useId, useState, type HTMLAttributes, type ReactNode } from 'react';
+import type { ClientMessage, RealtimeErrorLike } from 'socketkit';
+import { useConversation, useRealtimeClient, useSocket } from 'socketkit/react';
 import { MessageList } from './MessageList.js';
 import { MessageComposer } from './MessageComposer.js';
 import { TypingIndicator } from './TypingIndicator.js';
+import { useSocketkitUI } from './SocketkitUIProvider.js';
+import type { SocketkitStrings } from './strings.js';
+import { useLatestCallback } from './useLatestCallback.js';
+import { errorCodeOf } from './error-code.js';
 import { cx } from './cx.js';
 
 /** Props of `<ChatPanel>`: a `section`'s, plus the conversation. */
@@ -18,9 +22,29 @@ export interface ChatPanelProps extends Omit<HTMLAttributes<HTMLElement>, 'title
   autoFocus?: boolean;
 }
 
+/** A failure of an action the panel started (older history, resending), shown until it succeeds or is dismissed. */
+interface ActionFailure {
+  kind: 'loadOlder' | 'retry';
+  code: RealtimeErrorLike['code'];
+}
+
+/** Why the conversation cannot be shown at all (join refused), or null. */
+function joinFailure(status: string, error: RealtimeErrorLike | null, strings: SocketkitStrings): string | null {
+  if (status !== 'error' || !error) return null;
+  if (error.code === 'NOT_FOUND') return strings.conversationNotFound;
+  if (error.code === 'FORBIDDEN') return strings.conversationForbidden;
+  return strings.conversationFailed(strings.errorReason(error.code));
+}
+
 /**
  * A complete chat: header, virtualized `MessageList`, `TypingIndicator` and
  * `MessageComposer` for one conversation, joined while mounted.
+ *
+ * Failures are shown, never swallowed, with overridable strings: a join the
+ * server refuses (`NOT_FOUND`, `FORBIDDEN`, …) replaces the list and composer
+ * with an alert (`data-status="error"`, `data-error-code`); a failed
+ * older-history load shows an alert with Retry; a refused resend shows an
+ * alert with Dismiss; a failed message says why in its row.
  *
  * @example
  * <RealtimeProvider url="http://localhost:3001" getToken={getToken}>
@@ -32,8 +56,32 @@ export const ChatPanel = forwardRef<HTMLElement, ChatPanelProps>(function ChatPa
   ref,
 ) {
   const conversation = useConversation(conversationId);
+  const client = useRealtimeClient();
   const { userId } = useSocket();
+  const { strings } = useSocketkitUI();
   const titleId = useId();
+  const [failure, setFailure] = useState<ActionFailure | null>(null);
+
+  const loadOlder = useLatestCallback(() => {
+    conversation.loadOlder().then(
+      () => setFailure((f) => (f?.kind === 'loadOlder' ? null : f)),
+      (error: unknown) => setFailure({ kind: 'loadOlder', code: errorCodeOf(error) }),
+    );
+  });
+  // A resend the server refuses marks its row failed, with the reason; the alert is for the
+  // rest (the message is no longer in the outbox, e.g. discarded in another tab).
+  const retry = useLatestCallback((clientMessageId: string) => {
+    conversation.retry(clientMessageId).then(
+      () => setFailure((f) => (f?.kind === 'retry' ? null : f)),
+      (error: unknown) => {
+        const { messages } = client.conversation(conversationId).getSnapshot();
+        const shownInRow = messages.some((m) => m.clientMessageId === clientMessageId && m.status === 'failed');
+        if (!shownInRow) setFailure({ kind: 'retry', code: errorCodeOf(error) });
+      },
+    );
+  });
+
+  const refused = joinFailure(conversation.status, conversation.error, strings);
   return (
     <section
       ref={ref}
@@ -41,6 +89,7 @@ export const ChatPanel = forwardRef<HTMLElement, ChatPanelProps>(function ChatPa
       {...rest}
       className={cx('sk-chat', className)}
       data-status={conversation.status}
+      data-error-code={conversation.status === 'error' ? conversation.error?.code : undefined}
     >
       {(title || headerEnd) && (
         <header className="sk-chat-header">
@@ -52,18 +101,43 @@ export const ChatPanel = forwardRef<HTMLElement, ChatPanelProps>(function ChatPa
           {headerEnd}
         </header>
       )}
-      <MessageList
-        messages={conversation.messages}
-        currentUserId={userId}
-        hasMore={conversation.hasMore}
-        loadingOlder={conversation.loadingOlder}
-        onLoadOlder={() => void conversation.loadOlder().catch(() => undefined)}
-        onRetry={(id) => void conversation.retry(id).catch(() => undefined)}
-        onDiscard={conversation.discard}
-        renderContent={renderContent}
-      />
-      <TypingIndicator conversationId={conversationId} />
-      <MessageComposer conversationId={conversationId} autoFocus={autoFocus} />
+      {refused ? (
+        <p className="sk-chat-error" role="alert">
+          {refused}
+        </p>
+      ) : (
+        <>
+          {failure && (
+            <div className="sk-chat-alert" role="alert" data-kind={failure.kind}>
+              <span>
+                {failure.kind === 'loadOlder'
+                  ? strings.loadOlderFailed(strings.errorReason(failure.code))
+                  : strings.retryFailed(strings.errorReason(failure.code))}
+              </span>{' '}
+              {failure.kind === 'loadOlder' && (
+                <button type="button" className="sk-link" onClick={loadOlder}>
+                  {strings.retry}
+                </button>
+              )}{' '}
+              <button type="button" className="sk-link" onClick={() => setFailure(null)}>
+                {strings.dismiss}
+              </button>
+            </div>
+          )}
+          <MessageList
+            messages={conversation.messages}
+            currentUserId={userId}
+            hasMore={conversation.hasMore}
+            loadingOlder={conversation.loadingOlder}
+            onLoadOlder={failure?.kind === 'loadOlder' ? undefined : loadOlder}
+            onRetry={retry}
+            onDiscard={conversation.discard}
+            renderContent={renderContent}
+          />
+          <TypingIndicator conversationId={conversationId} />
+          <MessageComposer conversationId={conversationId} autoFocus={autoFocus} />
+        </>
+      )}
     </section>
   );
 });

@@ -1,7 +1,9 @@
 import { forwardRef, useId, useState, type FormHTMLAttributes, type KeyboardEvent } from 'react';
+import type { RealtimeErrorCode } from 'socketkit';
 import { useRealtimeClient, useSocket, useTyping } from 'socketkit/react';
 import { LIMITS } from 'socketkit/protocol';
 import { useSocketkitUI } from './SocketkitUIProvider.js';
+import { errorCodeOf } from './error-code.js';
 import { cx } from './cx.js';
 
 /** Props of `<MessageComposer>`: a `form`'s, plus the conversation. */
@@ -17,7 +19,9 @@ export interface MessageComposerProps extends Omit<FormHTMLAttributes<HTMLFormEl
 /**
  * A message box: Enter sends, Shift+Enter adds a line, typing start/stop is
  * sent for you. While offline it stays usable and says that messages are
- * queued (`data-queued`); they go out on reconnect.
+ * queued (`data-queued`); they go out on reconnect. A send the client refuses
+ * before queueing it (`OUTBOX_FULL`) puts the text back and says why
+ * (`strings.sendRefused`).
  */
 export const MessageComposer = forwardRef<HTMLFormElement, MessageComposerProps>(function MessageComposer(
   { conversationId, placeholder, onSend, autoFocus, className, ...rest },
@@ -28,16 +32,27 @@ export const MessageComposer = forwardRef<HTMLFormElement, MessageComposerProps>
   const { startTyping, stopTyping } = useTyping(conversationId);
   const { strings } = useSocketkitUI();
   const [value, setValue] = useState('');
+  // A send the client refused before it became a message (e.g. OUTBOX_FULL): nothing in the list shows it.
+  const [refused, setRefused] = useState<RealtimeErrorCode | null>(null);
   const noteId = useId();
+  const errorId = useId();
   const inputId = useId();
 
   const submit = () => {
     const content = value.trim();
     if (!content) return;
     setValue('');
+    setRefused(null);
     stopTyping();
-    // A failure shows up as a failed message with Retry in the list.
-    client.conversation(conversationId).send(content).catch(() => undefined);
+    const handle = client.conversation(conversationId);
+    const before = handle.getSnapshot().messages.length;
+    handle.send(content).catch((error: unknown) => {
+      // A failure of a queued message shows as a failed row with Retry in the list; a refusal
+      // before queueing (no new row) gives the text back and says why here.
+      if (handle.getSnapshot().messages.length > before) return;
+      setValue((current) => current || content);
+      setRefused(errorCodeOf(error));
+    });
     onSend?.(content);
   };
 
@@ -69,7 +84,7 @@ export const MessageComposer = forwardRef<HTMLFormElement, MessageComposerProps>
         value={value}
         maxLength={LIMITS.maxContentLength}
         placeholder={placeholder ?? strings.composerPlaceholder}
-        aria-describedby={isConnected ? undefined : noteId}
+        aria-describedby={[isConnected ? null : noteId, refused ? errorId : null].filter((id) => id !== null).join(' ') || undefined}
         autoFocus={autoFocus}
         onChange={(e) => {
           setValue(e.target.value);
@@ -85,6 +100,11 @@ export const MessageComposer = forwardRef<HTMLFormElement, MessageComposerProps>
       {!isConnected && (
         <p id={noteId} className="sk-composer-note">
           {strings.composerQueued}
+        </p>
+      )}
+      {refused && (
+        <p id={errorId} className="sk-composer-note sk-composer-error" role="alert">
+          {strings.sendRefused(strings.errorReason(refused))}
         </p>
       )}
     </form>

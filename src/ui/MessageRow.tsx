@@ -35,7 +35,7 @@ export const MessageRow = memo(function MessageRow({ message, groupStart, mine, 
         {message.status === 'sending' && <div className="sk-message-state">{strings.sending}</div>}
         {message.status === 'failed' && (
           <div className="sk-message-state" role="alert">
-            {strings.notSent}{' '}
+            {message.error ? strings.notSentBecause(strings.errorReason(message.error.code)) : strings.notSent}{' '}
             <button type="button" className="sk-link" onClick={() => onRetry(message.clientMessageId)}>
               {strings.retryMessage}
             </button>{' '}

@@ -1,7 +1,8 @@
-import { forwardRef, memo, useCallback, useEffect, useRef, type HTMLAttributes } from 'react';
+import { forwardRef, memo, useEffect, type HTMLAttributes } from 'react';
 import type { Notification } from 'socketkit/protocol';
 import { useNotifications } from 'socketkit/react';
 import { useSocketkitUI } from './SocketkitUIProvider.js';
+import { useLatestCallback } from './useLatestCallback.js';
 import { cx } from './cx.js';
 
 /** Props of `<NotificationToaster>`: a `section`'s, plus limits. */
@@ -51,11 +52,7 @@ export const NotificationToaster = forwardRef<HTMLElement, NotificationToasterPr
   const { notifications, dismiss } = useNotifications({ max });
   const { strings } = useSocketkitUI();
   // A stable callback, so each toast's timer is not restarted by other toasts.
-  const dismissRef = useRef(dismiss);
-  useEffect(() => {
-    dismissRef.current = dismiss;
-  });
-  const onDismiss = useCallback((id: string) => dismissRef.current(id), []);
+  const onDismiss = useLatestCallback(dismiss);
   return (
     <section ref={ref} aria-label={strings.notificationsLabel} {...rest} className={cx('sk-toaster', className)}>
       <div role="status" aria-live="polite">

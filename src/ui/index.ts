@@ -8,6 +8,7 @@ export type { SocketkitUIProviderProps, SocketkitUIContextValue, UserInfo } from
 export { defaultStrings } from './strings.js';
 export type { SocketkitStrings } from './strings.js';
 export { formatRelative } from './format.js';
+export { useLatestCallback } from './useLatestCallback.js';
 
 export { ConnectionBanner } from './ConnectionBanner.js';
 export type { ConnectionBannerProps } from './ConnectionBanner.js';
@@ -19,7 +20,7 @@ export type { ConnectionStatusProps } from './ConnectionStatus.js';
 export { PresenceBadge } from './PresenceBadge.js';
 export type { PresenceBadgeProps } from './PresenceBadge.js';
 export { usePresenceLabel } from './usePresenceLabel.js';
-export { Avatar } from './Avatar.js';
+export { Avatar, avatarColorIndex, AVATAR_COLOR_COUNT } from './Avatar.js';
 export type { AvatarProps } from './Avatar.js';
 export { AvatarStack } from './AvatarStack.js';
 export type { AvatarStackProps } from './AvatarStack.js';
@@ -31,8 +32,6 @@ export { ChatPanel } from './ChatPanel.js';
 export type { ChatPanelProps } from './ChatPanel.js';
 export { MessageList } from './MessageList.js';
 export type { MessageListProps } from './MessageList.js';
-export { useVirtualList } from './useVirtualList.js';
-export type { VirtualList, VirtualListOptions } from './useVirtualList.js';
 export { MessageComposer } from './MessageComposer.js';
 export type { MessageComposerProps } from './MessageComposer.js';
 export { TypingIndicator } from './TypingIndicator.js';

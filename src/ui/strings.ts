@@ -1,3 +1,5 @@
+import type { RealtimeErrorCode } from 'socketkit';
+
 /**
  * Every visible string of the UI kit, in one overridable map. Strings that
  * depend on a number or a name are functions so translations can handle
@@ -28,7 +30,21 @@ export interface SocketkitStrings {
   loadingOlder: string;
   sending: string;
   notSent: string;
+  /** A failed message with its reason (`errorReason(code)`), e.g. "Not sent: message too long". */
+  notSentBecause: (reason: string) => string;
   retryMessage: string;
+  /** ChatPanel: the conversation does not exist (`NOT_FOUND` on join). */
+  conversationNotFound: string;
+  /** ChatPanel: the user is not a participant (`FORBIDDEN` on join). */
+  conversationForbidden: string;
+  /** ChatPanel: joining failed for another reason; `reason` is `errorReason(code)`. */
+  conversationFailed: (reason: string) => string;
+  /** ChatPanel: loading older history failed. */
+  loadOlderFailed: (reason: string) => string;
+  /** ChatPanel: retrying a failed message was refused. */
+  retryFailed: (reason: string) => string;
+  /** A short, readable reason for each error code (the `code` of a `RealtimeError`). */
+  errorReason: (code: RealtimeErrorCode) => string;
   discardMessage: string;
   /** Announced to screen readers for a message from someone else. */
   newMessage: (name: string, content: string) => string;
@@ -36,6 +52,8 @@ export interface SocketkitStrings {
   composerPlaceholder: string;
   send: string;
   composerQueued: string;
+  /** MessageComposer: the client refused the message before queueing it (e.g. too many waiting); the text is kept. */
+  sendRefused: (reason: string) => string;
   onlineUsersLabel: (count: number) => string;
   moreUsers: (count: number) => string;
   presenceListLabel: string;
@@ -67,16 +85,42 @@ export const defaultStrings: SocketkitStrings = {
   loadingOlder: 'Loading older messages…',
   sending: 'Sending…',
   notSent: 'Not sent',
+  notSentBecause: (reason) => `Not sent: ${reason}`,
   retryMessage: 'Retry',
+  conversationNotFound: 'This conversation does not exist.',
+  conversationForbidden: 'You are not a member of this conversation.',
+  conversationFailed: (reason) => `Could not open this conversation: ${reason}`,
+  loadOlderFailed: (reason) => `Could not load older messages: ${reason}`,
+  retryFailed: (reason) => `Could not send again: ${reason}`,
+  errorReason: (code) => ERROR_REASONS[code] ?? code,
   discardMessage: 'Discard',
   newMessage: (name, content) => `${name}: ${content}`,
   composerLabel: 'Message',
   composerPlaceholder: 'Write a message…',
   send: 'Send',
   composerQueued: 'Offline: messages are queued and sent on reconnect.',
+  sendRefused: (reason) => `Not sent: ${reason}. Your text is still here.`,
   onlineUsersLabel: (n) => `${n} online`,
   moreUsers: (n) => `+${n}`,
   presenceListLabel: 'People',
   notificationsLabel: 'Notifications',
   dismiss: 'Dismiss',
+};
+
+/** English reasons by error code, for `defaultStrings.errorReason`. */
+const ERROR_REASONS: Partial<Record<RealtimeErrorCode, string>> = {
+  BAD_REQUEST: 'the server refused it as invalid',
+  FORBIDDEN: 'you are not allowed to do this',
+  NOT_FOUND: 'it does not exist',
+  RATE_LIMITED: 'too many requests, try again in a moment',
+  PAYLOAD_TOO_LARGE: 'it is too long',
+  INTERNAL: 'the server had a problem',
+  TOKEN_MISSING: 'you are not signed in',
+  TOKEN_INVALID: 'your session is not valid',
+  TOKEN_EXPIRED: 'your session expired',
+  TIMEOUT: 'the server did not answer in time',
+  DISCONNECTED: 'the connection was lost',
+  OUTBOX_FULL: 'too many messages are waiting to be sent',
+  DESTROYED: 'the client was closed',
+  CONNECT_FAILED: 'could not reach the server',
 };

@@ -9,6 +9,7 @@ import { RealtimeProvider } from 'socketkit/react';
 import { SocketkitUIProvider, type UserInfo } from 'socketkit/ui';
 import { CLOSED_SERVER_URL, fetchToken, fetchUsers, serverUrl } from './server';
 import { DevPanel } from './DevPanel';
+import type { ReadyState } from './ready';
 
 /**
  * How a story's client connects: `live` to the server; `bad-token` is refused
@@ -24,6 +25,8 @@ export interface LiveParameters {
   as?: string;
   /** Show the dev panel (latency, disconnects). Default true. */
   devPanel?: boolean;
+  /** What the story shows once it reached its state; its play function (`untilReady`) waits for it. Default: connected. */
+  ready?: ReadyState;
 }
 
 interface LiveContextValue {

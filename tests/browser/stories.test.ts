@@ -1,8 +1,11 @@
 /**
- * Every story of the built Storybook in real Chromium, live against the
- * bundled server: it renders, logs no console errors, and axe-core finds no
- * serious or critical violations (contrast included). Key stories are also
- * checked in the dark theme. Screenshots go to test-artifacts/screenshots/.
+ * Every story of the built Storybook (served on a random port) in real
+ * Chromium, live against the bundled server started with its default CORS:
+ * when Storybook reports it rendered, it already shows its real state (live
+ * stories wait in their play function), it logs no console errors (no CORS
+ * refusal), and axe-core finds no serious or critical violations (contrast
+ * included). Key stories are also checked in the dark theme. Screenshots go
+ * to test-artifacts/screenshots/.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +27,10 @@ afterAll(async () => {
   await fx?.close();
 });
 
-/** What shows that a story reached the state it is about (default: it rendered and connected). */
+/**
+ * What shows that a story reached the state it is about (default: it rendered and connected).
+ * Kept here, apart from the stories' own `parameters.socketkit.ready`, as the test's own oracle.
+ */
 const READY: Record<string, string> = {
   'connection-connectionbanner--reconnecting': '.sk-banner[data-state="reconnecting"]',
   'connection-connectionbanner--offline': '.sk-banner[data-state="offline"]',
@@ -86,18 +92,20 @@ describe('every story in Chromium', () => {
     });
     try {
       const ready = READY[id] ?? (id.startsWith('chat-chatpanel--') ? CHAT_READY : id.startsWith('chat-messagelist--') ? '.sk-message-list' : null);
+      await p.rendered().catch((error: Error) => {
+        throw new Error(`${error.message}\nStorybook never reported ${id} rendered. Console: ${p.errors.join(' | ')}`);
+      });
+      // Rendered means real: the state is on screen at once, not after more waiting.
       const wait = ready ?? ((await p.page.locator('.sk-status').count()) ? CONNECTED : null);
       if (wait) {
-        await p.page
-          .locator(wait)
-          .first()
-          .waitFor({ state: 'attached', timeout: 30_000 })
-          .catch(async (error: Error) => {
-            // Say what the story showed instead, so a failure in CI can be read without a rerun.
-            const shown = await p.page.locator('#storybook-root').innerText().catch(() => '?');
-            throw new Error(`${error.message}\nThe story showed: ${shown.replace(/\s+/g, ' ').slice(0, 400)}\nConsole: ${p.errors.join(' | ')}`);
-          });
+        const shown = await p.page.locator(wait).count();
+        if (shown === 0) {
+          // Say what the story showed instead, so a failure in CI can be read without a rerun.
+          const text = await p.page.locator('#storybook-root').innerText().catch(() => '?');
+          throw new Error(`Rendered without ${wait}.\nThe story showed: ${text.replace(/\s+/g, ' ').slice(0, 400)}\nConsole: ${p.errors.join(' | ')}`);
+        }
       }
+      expect(await p.page.getByText(/Signing in/).count()).toBe(0);
       // A story may fix its theme (ChatPanel/Dark); the others follow the toolbar global.
       const expected = id.endsWith('--dark') ? 'dark' : theme;
       expect(await p.page.locator(`#storybook-root [data-theme="${expected}"]`).count()).toBe(1);
@@ -105,6 +113,33 @@ describe('every story in Chromium', () => {
       await p.page.screenshot({ path: join(SCREENSHOTS, `${id}${theme === 'dark' ? '--dark' : ''}.png`), animations: 'disabled' });
       const errors = tags.includes('network-errors') ? p.errors.filter((e) => !networkNoise(e)) : p.errors;
       expect(errors).toEqual([]);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe('AvatarStack in Chromium', () => {
+  it('keeps every avatar\'s initials whole in the stack, each user in their own palette colour', async () => {
+    const p = await openStory(fx.browser, fx.storybookUrl, fx.server.url, 'presence-avatarstack--many-online', { user: 'alice', context: shared });
+    try {
+      await p.rendered();
+      const layout = await p.page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('.sk-avatar-stack > .sk-avatar')].map((avatar) => {
+          const range = document.createRange();
+          range.selectNodeContents(avatar);
+          const text = range.getBoundingClientRect();
+          const box = avatar.getBoundingClientRect();
+          return { text: avatar.textContent, textRight: text.right, left: box.left, colour: getComputedStyle(avatar).backgroundColor };
+        }),
+      );
+      expect(layout.length).toBeGreaterThanOrEqual(5);
+      for (let i = 0; i < layout.length - 1; i++) {
+        // The next avatar (and its 2 px ring) starts after this one's initials end.
+        expect(layout[i + 1]!.left - 2, `${layout[i]!.text} is covered by ${layout[i + 1]!.text}`).toBeGreaterThanOrEqual(layout[i]!.textRight);
+      }
+      const userColours = new Set(layout.slice(0, -1).map((a) => a.colour));
+      expect(userColours.size).toBeGreaterThan(1);
     } finally {
       await p.close();
     }

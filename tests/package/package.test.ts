@@ -1,10 +1,15 @@
 /**
- * The published package, as a user gets it: `npm pack`, installed into an
- * empty project from the local npm cache, every entry point imported by name,
- * and the `socketkit-mock-server` command started and stopped.
+ * The published package, as a user gets it: a clean clone (no dist/, so
+ * `npm pack` must build through `prepack`), packed, installed into an empty
+ * project from the local npm cache, every entry point imported by name and
+ * `require()`d from CommonJS, and the `socketkit-mock-server` command started
+ * and stopped.
+ *
+ * The clone is of HEAD with the working tree's uncommitted changes applied,
+ * so the test checks what is about to be committed.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, existsSync, rmSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync, existsSync, rmSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
@@ -12,6 +17,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(__dirname, '../..');
 let app: string;
+let clone: string;
+
+/** Every entry of the exports map that is code (not the stylesheet, not package.json). */
+const CODE_ENTRIES = ['.', './react', './react-query', './ui', './server', './mock-server', './protocol', './compat'];
+
+/** A clean clone of the repository plus the working tree's uncommitted changes; node_modules linked, nothing built. */
+function cleanClone(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'socketkit-clone-'));
+  execFileSync('git', ['clone', '--quiet', '--no-hardlinks', root, dir], { stdio: 'pipe' });
+  const diff = execFileSync('git', ['diff', 'HEAD', '--binary'], { cwd: root });
+  if (diff.length > 0) execFileSync('git', ['apply', '--whitespace=nowarn', '-'], { cwd: dir, input: diff });
+  const untracked = execFileSync('git', ['ls-files', '--others', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' })
+    .split('\0')
+    .filter((f) => f.length > 0);
+  for (const file of untracked) cpSync(join(root, file), join(dir, file), { recursive: true });
+  // The build tools come from this checkout; dist/ and storybook-static/ do not exist in the clone.
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
 
 function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -25,24 +49,32 @@ function freePort(): Promise<number> {
 }
 
 beforeAll(() => {
-  if (!existsSync(join(root, 'dist/core/index.js'))) {
-    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-  }
+  clone = cleanClone();
+  expect(existsSync(join(clone, 'dist'))).toBe(false);
   app = mkdtempSync(join(tmpdir(), 'socketkit-app-'));
-  const packed = JSON.parse(
-    execFileSync('npm', ['pack', '--json', '--pack-destination', app], { cwd: root, encoding: 'utf8' }),
-  ) as { filename: string }[];
+  // `npm pack` runs `prepack` (the build) in the clone; the build's log comes first, the JSON last.
+  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', app], {
+    cwd: clone,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const packed = JSON.parse(out.slice(out.lastIndexOf('\n[\n') + 1)) as { filename: string }[];
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-  // Dependencies come from the cache `npm ci` filled; nothing is downloaded.
+  // Dependencies (and the React peers the UI entries need) come from the cache `npm ci` filled; nothing is downloaded.
+  const peers = ['react', 'react-dom', '@tanstack/react-query'].map((name) => {
+    const version = (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    return `${name}@${version}`;
+  });
   execFileSync(
     'npm',
-    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--omit=peer', join(app, packed[0]!.filename)],
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', join(app, packed[0]!.filename), ...peers],
     { cwd: app, stdio: 'pipe' },
   );
 });
 
 afterAll(() => {
   if (app) rmSync(app, { recursive: true, force: true });
+  if (clone) rmSync(clone, { recursive: true, force: true });
 });
 
 const importIn = (code: string) =>
@@ -51,12 +83,39 @@ const importIn = (code: string) =>
 describe('the packed socketkit package', () => {
   it('ships every entry point with types and the UI stylesheet', () => {
     const pkg = JSON.parse(readFileSync(join(app, 'node_modules/socketkit/package.json'), 'utf8'));
-    for (const entry of ['.', './react', './react-query', './ui', './server', './mock-server', './protocol']) {
+    for (const entry of CODE_ENTRIES) {
       const target = pkg.exports[entry];
       expect(existsSync(join(app, 'node_modules/socketkit', target.import)), entry).toBe(true);
       expect(existsSync(join(app, 'node_modules/socketkit', target.types)), `${entry} types`).toBe(true);
     }
     expect(readFileSync(join(app, 'node_modules/socketkit/dist/ui/styles.css'), 'utf8')).toMatch(/--sk-/);
+  });
+
+  it('loads every entry from CommonJS with require() (Node >= 20.19 requires ES modules)', () => {
+    const out = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        `const entries = ${JSON.stringify(CODE_ENTRIES)};
+         const result = {};
+         for (const entry of entries) {
+           const name = entry === '.' ? 'socketkit' : 'socketkit/' + entry.slice(2);
+           result[name] = Object.keys(require(name)).length;
+         }
+         const server = require('socketkit/server');
+         result.signToken = typeof server.signToken;
+         result.chatClient = typeof require('socketkit/compat').chatClient.connect;
+         console.log(JSON.stringify(result));`,
+      ],
+      { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const loaded = JSON.parse(out.trim()) as Record<string, number | string>;
+    for (const entry of CODE_ENTRIES) {
+      const name = entry === '.' ? 'socketkit' : `socketkit/${entry.slice(2)}`;
+      expect(loaded[name], name).toBeGreaterThan(0);
+    }
+    expect(loaded.signToken).toBe('function');
+    expect(loaded.chatClient).toBe('function');
   });
 
   it('exposes the core, server and mock-server APIs by package name', () => {

@@ -151,7 +151,8 @@ describe('HTTP API', () => {
   });
 
   it('takes CORS origins from clientUrl (CLIENT_URL)', async () => {
-    server = await startServer({ clientUrl: 'https://app.example.com, https://admin.example.com/' });
+    // allowLoopbackOrigins: false is production's strict list (development also allows loopback origins).
+    server = await startServer({ clientUrl: 'https://app.example.com, https://admin.example.com/', allowLoopbackOrigins: false });
     const res = await fetch(`${server.url}/health`, { headers: { origin: 'https://admin.example.com' } });
     expect(res.headers.get('access-control-allow-origin')).toBe('https://admin.example.com');
     const vite = await fetch(`${server.url}/health`, { headers: { origin: 'http://localhost:5173' } });

@@ -11,6 +11,8 @@ const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /** A page with the console errors it logged. */
 export interface StoryPage {
+  /** Resolves when Storybook reports the story rendered (after its play function). */
+  rendered(timeoutMs?: number): Promise<void>;
   page: Page;
   context: BrowserContext;
   errors: string[];
@@ -22,6 +24,19 @@ export async function newStoryContext(browser: Browser, serverUrl: string): Prom
   const context = await browser.newContext({ viewport: { width: 1000, height: 760 }, reducedMotion: 'reduce' });
   await context.addInitScript((url) => {
     (window as unknown as { __SOCKETKIT_SERVER_URL__: string }).__SOCKETKIT_SERVER_URL__ = url;
+    // Record Storybook's `storyRendered` (emitted after the play function): the preview
+    // sets its channel on this global, so a setter sees it before any story renders.
+    const w = window as unknown as { __SK_RENDERED__: string[]; __STORYBOOK_ADDONS_CHANNEL__?: unknown };
+    w.__SK_RENDERED__ = [];
+    let channel: unknown;
+    Object.defineProperty(window, '__STORYBOOK_ADDONS_CHANNEL__', {
+      configurable: true,
+      get: () => channel,
+      set(next: { on(event: string, listener: (id: string) => void): void }) {
+        channel = next;
+        next.on('storyRendered', (id) => void w.__SK_RENDERED__.push(id));
+      },
+    });
   }, serverUrl);
   return context;
 }
@@ -60,7 +75,12 @@ export async function openStory(
     .join(';');
   await page.goto(`${storybookUrl}/iframe.html?id=${id}&viewMode=story&globals=${g}`);
   await page.waitForFunction(() => (document.querySelector('#storybook-root')?.childElementCount ?? 0) > 0, null, { timeout: 20_000 });
-  return { page, context, errors, close: () => (shared ? page.close() : context.close()) };
+  const rendered = async (timeoutMs = 45_000) => {
+    await page.waitForFunction((storyId) => (window as unknown as { __SK_RENDERED__: string[] }).__SK_RENDERED__.includes(storyId), id, {
+      timeout: timeoutMs,
+    });
+  };
+  return { page, context, errors, rendered, close: () => (shared ? page.close() : context.close()) };
 }
 
 /** Serious and critical axe-core violations on the page, as readable strings. */

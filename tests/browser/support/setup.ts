@@ -1,6 +1,8 @@
 /**
  * One browser-suite fixture: Chromium, the static Storybook served on an
- * ephemeral port, and the real bundled server allowed to talk to it.
+ * ephemeral port, and the real bundled server with its default CORS (no
+ * `clientUrl`): in development it allows loopback origins on any port, which
+ * is what lets a static Storybook on a random port talk to it (issue 10).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +29,7 @@ export async function setupBrowserFixture(options: MockServerOptions = {}): Prom
   ensureStorybookBuilt();
   mkdirSync(SCREENSHOTS, { recursive: true });
   const storybook = await serveStatic();
-  const serverOptions: MockServerOptions = { clientUrl: [storybook.url], ...options };
+  const serverOptions: MockServerOptions = { ...options };
   let server: TestServer | null = await startServer(serverOptions);
   const port = server.port;
   const chromium = await launchChromium();

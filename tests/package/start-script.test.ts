@@ -1,0 +1,114 @@
+/**
+ * Issue 10: `npm start` (scripts/start.mjs) runs the mock server and Storybook;
+ * whatever signal stops it, no child keeps listening, so the next `npm start`
+ * does not fail with EADDRINUSE. Linux: descendants are read from /proc.
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '../..');
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      res(true);
+    });
+    socket.once('error', () => res(false));
+  });
+}
+
+/** Every process whose ancestry includes `pid` (from /proc/<pid>/stat). */
+function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    const child = Number(entry);
+    if (!Number.isInteger(child)) continue;
+    try {
+      const stat = readFileSync(`/proc/${child}/stat`, 'utf8');
+      // Field 4 (ppid) follows the ")" that closes the command name.
+      parentOf.set(child, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // exited while we looked
+    }
+  }
+  const found: number[] = [];
+  const frontier = [pid];
+  while (frontier.length > 0) {
+    const current = frontier.pop()!;
+    for (const [child, parent] of parentOf) {
+      if (parent === current) {
+        found.push(child);
+        frontier.push(child);
+      }
+    }
+  }
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('npm start (scripts/start.mjs)', () => {
+  it.each(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGKILL'] as const)(
+    'leaves no child running or listening after %s to the process it printed',
+    async (signal) => {
+      const [serverPort, storybookPort] = [await freePort(), await freePort()];
+      const start = spawn(process.execPath, ['scripts/start.mjs'], {
+        cwd: root,
+        env: { ...process.env, SOCKETKIT_SERVER_PORT: String(serverPort), STORYBOOK_PORT: String(storybookPort) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      start.stdout.on('data', (d) => (output += d));
+      start.stderr.on('data', (d) => (output += d));
+      const exited = new Promise<void>((res) => start.once('exit', () => res()));
+      try {
+        await until(async () => (await listening(serverPort)) && (await listening(storybookPort)), 90_000, 'server and Storybook to listen');
+        // It printed its own pid: that is the process a user kills.
+        expect(output).toContain(`pid ${start.pid}`);
+        const children = descendants(start.pid!);
+        expect(children.length).toBeGreaterThanOrEqual(3); // server, Storybook (+ its CLI), watchdog
+        start.kill(signal);
+        await exited;
+        await until(() => children.every((pid) => !alive(pid)), 15_000, `children ${children.join(', ')} to exit`);
+        expect(await listening(serverPort)).toBe(false);
+        expect(await listening(storybookPort)).toBe(false);
+      } finally {
+        // Whatever failed above, leave nothing behind.
+        for (const pid of [start.pid!, ...descendants(start.pid!)]) if (alive(pid)) process.kill(pid, 'SIGKILL');
+      }
+    },
+    120_000,
+  );
+});
