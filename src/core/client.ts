@@ -1,177 +1,220 @@
 import { io } from 'socket.io-client';
-import type { Ack, Message } from '../protocol/index.js';
+import type { ConnectionEstablishedPayload, ConversationId } from '../protocol/index.js';
 import { createConnection } from './connection.js';
-import type { Context, Conversation } from './context.js';
-import { createConversation } from './conversation.js';
-import { RealtimeError, toRealtimeError } from './errors.js';
+import type { Context } from './context.js';
+import { createConversationRegistry } from './conversation-registry.js';
+import { assertSendableEventName, createEmitQueue } from './emit-queue.js';
+import { RealtimeError } from './errors.js';
+import { createErrorReporter, createEventBus } from './event-bus.js';
+import { createOnlineUsers } from './online-users.js';
 import { createOutbox } from './outbox.js';
 import { createPresence } from './presence.js';
-import { batch } from './store.js';
-import type { RealtimeClient, RealtimeClientOptions, RequestOptions, SocketLike } from './types.js';
-
-/** Most fire-and-forget events kept while offline; the oldest is dropped past it. */
-const EMIT_QUEUE_MAX = 100;
-
-interface PendingRequest {
-  /** `queueWhileOffline`: survives `failed`/`disconnected`, times out only once sent. */
-  keep?: boolean;
-  sent?: boolean;
-  send(): void;
-  fail(error: unknown): void;
-}
-
-type Listener = (payload: unknown) => void;
+import { createRequestTable, REQUEST_TIMEOUT_MS } from './request-table.js';
+import type { ClientEventMap, RealtimeClient, RealtimeClientOptions, RequestOptions, SocketLike } from './types.js';
 
 /**
- * Create the realtime client: one socket, one reconnection state machine, and the
- * stores (connection, presence, conversations) any framework can read.
+ * Requests whose effect the client keeps as state (rooms and presence
+ * subscriptions are restored after every reconnect). Sent raw they would be
+ * forgotten at the next reconnect, so `client.request` routes the join and
+ * leave through the conversation handles and refuses the presence ones.
+ */
+const PRESENCE_MANAGED = new Set(['presence:subscribe', 'presence:unsubscribe']);
+
+/** socket.io-client's `io`, as the factory socketkit calls. */
+function defaultCreateSocket(url: string, socketOptions: Record<string, unknown>): SocketLike {
+  return io(url, socketOptions);
+}
+
+/** One socket per client, whose own reconnection is off: socketkit owns it. */
+function createSocket(options: RealtimeClientOptions): SocketLike {
+  const create = options.createSocket ?? defaultCreateSocket;
+  // forceNew keeps two clients from sharing one socket.
+  return create(options.url, { ...options.socketOptions, autoConnect: false, reconnection: false, forceNew: true });
+}
+
+/**
+ * Create the realtime client: one socket, one reconnection state machine, and
+ * the stores (connection, presence, online users, conversations) any
+ * framework can read. This function only wires the modules together; each
+ * module's file says what it does.
  *
  * @example
  * const client = createRealtimeClient({ url: 'http://localhost:3001', getToken: () => fetchToken() });
  * client.connection.subscribe(() => console.log(client.connection.getSnapshot().status));
  */
-export function createRealtimeClient(opts: RealtimeClientOptions): RealtimeClient {
-  const log = opts.logger ?? console;
-  // socketkit owns reconnection; forceNew keeps two clients from sharing one socket.
-  const socket = (opts.createSocket ?? (io as unknown as NonNullable<RealtimeClientOptions['createSocket']>))(opts.url, {
-    ...opts.socketOptions,
-    autoConnect: false,
-    reconnection: false,
-    forceNew: true,
-  }) as SocketLike;
-  const listeners = new Map<string, Set<Listener>>();
-  const requests = new Set<PendingRequest>();
-  const emitQueue: (() => void)[] = [];
-  const handles = new Map<string, Conversation>();
+export function createRealtimeClient(options: RealtimeClientOptions): RealtimeClient {
+  const log = options.logger ?? console;
+  const report = createErrorReporter(log, options.onError);
+  const socket = createSocket(options);
+  const serverEvents = createEventBus<ClientEventMap>(report);
+  socket.onAny((event: string, payload: unknown) => serverEvents.emit(event, payload));
   let destroyed = false;
-  const gone = () => new RealtimeError(destroyed ? 'DESTROYED' : 'DISCONNECTED');
+  const storeTracker = trackServerStore(serverEvents);
 
-  const on = (event: string, listener: Listener) => {
-    const set = listeners.get(event) ?? listeners.set(event, new Set()).get(event)!;
-    set.add(listener);
-    return () => void set.delete(listener);
-  };
-
-  // One socket.io listener for every event, however many subscribers; a throwing one does not stop the rest.
-  socket.onAny((event: string, payload: unknown) =>
-    batch(() =>
-      listeners.get(event)?.forEach((listener) => {
-        try {
-          listener(payload);
-        } catch (e) {
-          log.error('[socketkit]', event, e);
-          try {
-            opts.onError?.(e, { event });
-          } catch {
-            // the error hook itself must not break dispatch
-          }
-        }
-      }),
-    ),
-  );
-
-  const status = () => conn.connection.getSnapshot().status;
-  const connected = () => status() == 'connected';
-  const failRequests = (which: (r: PendingRequest) => unknown) => requests.forEach((r) => which(r) && r.fail(gone()));
-
-  const conn = createConnection(
+  const connection = createConnection(socket, options, serverEvents, { up: onLinkUp, down: onLinkDown, changed: onStateChanged }, report);
+  const isConnected = () => connection.connection.getSnapshot().status === 'connected';
+  const unavailable = () => new RealtimeError(destroyed ? 'DESTROYED' : 'DISCONNECTED');
+  const requests = createRequestTable({
     socket,
-    opts,
-    on as Context['on'],
-    () => {
-      ctx.presence.resync();
-      const joins = [...handles.values()].map((c) => c.resync());
-      requests.forEach((r) => r.sent || r.send());
-      emitQueue.splice(0).forEach((send) => send());
-      // Queued messages go after the rooms are back, so they land after the catch-up.
-      void Promise.allSettled(joins).then(ctx.outbox.flush);
-    },
-    () => {
-      ctx.presence.reset();
-      handles.forEach((c) => c.down());
-      // The server may or may not have handled these: only the caller can tell whether to retry.
-      failRequests((r) => r.sent);
-    },
-  );
-  // Waiting requests give up when no connection is coming.
-  conn.connection.subscribe(() => /^(failed|disconnected)$/.test(status()) && failRequests((r) => !r.keep));
+    defaultTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    isConnected,
+    isStopped: () => destroyed || isStoppedStatus(connection.connection.getSnapshot().status),
+    unavailable,
+  });
+  const emitQueue = createEmitQueue();
 
-  function request(event: string, payload?: unknown, o: RequestOptions = {}): Promise<never> {
-    return new Promise((resolve, reject) => {
-      const { signal, queueWhileOffline: keep } = o;
-      const refused = destroyed || (!keep && /^(idle|failed|disconnected)$/.test(status())) ? gone() : signal?.aborted && signal.reason;
-      if (refused) return reject(refused);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const arm = () => (timer = setTimeout(() => done(new RealtimeError('TIMEOUT', event)), o.timeoutMs ?? opts.requestTimeoutMs ?? 1e4));
-      const abort = () => done(signal!.reason);
-      const done = (e: unknown, value?: unknown) => {
-        if (!requests.delete(entry)) return;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', abort);
-        if (e) reject(e);
-        else resolve(value as never);
-      };
-      const entry: PendingRequest = {
-        keep,
-        fail: done,
-        send() {
-          entry.sent = true;
-          if (keep) arm();
-          socket.emit(event, payload, (ack: Ack) => {
-            const { ok, error: e, ...result } = ack as Ack & { error?: unknown };
-            done(ok === false && toRealtimeError(e), result);
-          });
-        },
-      };
-      requests.add(entry);
-      signal?.addEventListener('abort', abort);
-      if (!keep) arm();
-      if (connected()) entry.send();
-    });
+  const context: Context = {
+    options,
+    log,
+    now: options.now ?? Date.now,
+    connected: isConnected,
+    userId: () => connection.connection.getSnapshot().userId,
+    request: (event, payload, requestOptions) => requests.request(event, payload, requestOptions) as never,
+    emitIfConnected(event, payload) {
+      if (isConnected()) socket.emit(event, payload);
+    },
+    on: serverEvents.on,
+    report,
+  };
+  const presence = createPresence(context);
+  const onlineUsers = createOnlineUsers(context);
+  const outbox = createOutbox(context, {
+    changed: (conversationId) => conversations.find(conversationId)?.render(),
+    confirmed: (message) => conversations.get(message.conversationId).receive([message]),
+  });
+  const conversations = createConversationRegistry({ ...context, presence, outbox });
+  const rawJoins = new Map<ConversationId, () => void>();
+
+  /** One step of the reconnect sequence: a failure is reported and the other steps still run. */
+  function step<T>(name: string, run: () => T): T | undefined {
+    try {
+      return run();
+    } catch (error) {
+      report(error, `reconnect: ${name}`);
+      return undefined;
+    }
   }
 
-  const conversation = (id: string) => handles.get(id) ?? handles.set(id, createConversation(ctx, id)).get(id)!;
+  function onLinkUp(): void {
+    const storeChanged = storeTracker.takeStoreChanged();
+    step('presence', () => presence.resync());
+    step('online users', () => onlineUsers.refreshIfWatched());
+    const rejoins = step('rejoin', () => conversations.resyncAll(storeChanged)) ?? [];
+    step('queued requests', () => requests.sendWaiting());
+    for (const send of emitQueue.takeAll()) step('queued emit', send);
+    // Queued messages go after the rooms are back, so they land after the catch-up.
+    void Promise.allSettled(rejoins).then(() => step('outbox', () => outbox.flush()));
+  }
 
-  const ctx = {
-    opts,
-    log,
-    now: opts.now ?? Date.now,
-    connected,
-    userId: () => conn.connection.getSnapshot().userId,
-    request,
-    emit: (event: string, payload: unknown) => void (connected() && socket.emit(event, payload)),
-    on,
-    touch: (id: string) => handles.get(id)?.touch(),
-    receive: (message: Message) => conversation(message.conversationId).receive([message]),
-  } as unknown as Context;
-  ctx.presence = createPresence(ctx);
-  ctx.outbox = createOutbox(ctx);
+  function onLinkDown(): void {
+    step('presence', () => presence.reset());
+    step('conversations', () => conversations.linkDown());
+    // The server may or may not have handled these: only the caller can tell whether to retry.
+    requests.failInFlight();
+  }
+
+  function onStateChanged(): void {
+    // Waiting requests give up when no connection is coming.
+    if (isStoppedStatus(connection.connection.getSnapshot().status)) requests.failWaiting();
+  }
+
+  /** `client.request`: managed events go through the managed state; the rest straight to the table. */
+  function request(event: string, payload?: unknown, requestOptions?: RequestOptions): Promise<unknown> {
+    try {
+      assertSendableEventName(event);
+      assertNotPresenceManaged(event);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const sent = requests.request(event, payload, requestOptions);
+    if (event === 'conversation:join' && typeof payload === 'string') return sent.then((result) => keepRawJoin(payload, result));
+    if (event === 'conversation:leave' && typeof payload === 'string') releaseRawJoin(payload);
+    return sent;
+  }
+
+  function keepRawJoin(conversationId: ConversationId, result: unknown): unknown {
+    if (!destroyed && !rawJoins.has(conversationId)) rawJoins.set(conversationId, conversations.get(conversationId).join());
+    return result;
+  }
+
+  function releaseRawJoin(conversationId: ConversationId): void {
+    rawJoins.get(conversationId)?.();
+    rawJoins.delete(conversationId);
+  }
+
+  function emit(event: string, payload?: unknown): void {
+    assertSendableEventName(event);
+    assertNotPresenceManaged(event);
+    if (event === 'conversation:join' || event === 'conversation:leave') {
+      throw new RealtimeError('BAD_REQUEST', `"${event}" is managed by the client: use client.conversation(id).join() and its release`);
+    }
+    if (destroyed) return;
+    if (isConnected()) socket.emit(event, payload);
+    else emitQueue.push(() => socket.emit(event, payload));
+  }
+
+  function destroy(): void {
+    if (destroyed) return;
+    destroyed = true;
+    connection.destroy();
+    requests.failAll();
+    outbox.destroy();
+    conversations.destroy();
+    onlineUsers.destroy();
+    socket.offAny();
+    socket.removeAllListeners();
+    serverEvents.clear();
+  }
 
   const client: RealtimeClient = {
-    ...conn,
-    url: opts.url,
-    presence: ctx.presence,
-    destroy() {
-      if (destroyed) return;
-      destroyed = true;
-      conn.destroy();
-      failRequests(() => 1);
-      ctx.outbox.destroy();
-      handles.forEach((c) => c.destroy());
-      socket.offAny();
-      socket.removeAllListeners();
-      listeners.clear();
-    },
-    on: on as RealtimeClient['on'],
-    emit(event, payload) {
-      if (destroyed) return;
-      if (connected()) socket.emit(event, payload);
-      // Bounded: past the limit the oldest queued event is dropped.
-      else if (emitQueue.push(() => socket.emit(event, payload)) > EMIT_QUEUE_MAX) emitQueue.shift();
-    },
+    url: options.url,
+    connection: connection.connection,
+    presence,
+    onlineUsers,
+    connect: connection.connect,
+    disconnect: connection.disconnect,
+    reconnect: connection.reconnect,
+    destroy,
+    on: serverEvents.on as RealtimeClient['on'],
+    onLifecycle: connection.onLifecycle,
+    emit,
     request: request as RealtimeClient['request'],
-    conversation,
+    conversation: conversations.get,
   };
-  if (opts.autoConnect !== false) client.connect();
+  if (options.autoConnect !== false) client.connect();
   return client;
+}
+
+/** No connection is coming: `request` refuses at once instead of waiting. */
+const isStoppedStatus = (status: string): boolean => status === 'idle' || status === 'failed' || status === 'disconnected';
+
+function assertNotPresenceManaged(event: string): void {
+  if (PRESENCE_MANAGED.has(event)) {
+    throw new RealtimeError('BAD_REQUEST', `"${event}" is managed by the client: use client.presence.watch(userIds) and its release`);
+  }
+}
+
+/**
+ * The server's store identity (`storeId` of `connection:established`). A
+ * different one than the client synced with means the server's history is not
+ * the one the client holds: seq cursors cannot be trusted (docs/protocol.md, "Durability").
+ */
+function trackServerStore(serverEvents: { on: ReturnType<typeof createEventBus<ClientEventMap>>['on'] }) {
+  let syncedStoreId: string | null = null;
+  let storeChanged = false;
+  // Registered before the connection's own listener, so it runs first.
+  serverEvents.on('connection:established', (payload: ConnectionEstablishedPayload) => {
+    const { storeId } = payload;
+    if (storeId === undefined) return;
+    if (syncedStoreId !== null && storeId !== syncedStoreId) storeChanged = true;
+    syncedStoreId = storeId;
+  });
+  return {
+    /** True once after the store changed. */
+    takeStoreChanged(): boolean {
+      const changed = storeChanged;
+      storeChanged = false;
+      return changed;
+    },
+  };
 }

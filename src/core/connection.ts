@@ -1,131 +1,222 @@
 import type { AuthErrorCode, ServerEventMap } from '../protocol/index.js';
 import { computeBackoffDelay } from './backoff.js';
-import { RealtimeError } from './errors.js';
-import { batch, createStore, type Store } from './store.js';
+import {
+  INITIAL_CONNECTION,
+  errorOf,
+  LOST_AFTER_MS,
+  STABLE_CONNECTION_MS,
+  toStatus,
+  transition,
+  type Connection,
+  type ConnectionEvent,
+  type ConnectionState,
+  type LifecyclePayloads,
+  type LinkCallbacks,
+} from './connection-machine.js';
+import { createEventBus, type EventBus, type ListenerErrorReporter } from './event-bus.js';
+import { batch, createStore } from './store.js';
 import type { ConnectionSnapshot, ConnectionStatus, RealtimeClientOptions, SocketLike } from './types.js';
 
-/** Internal states; `status()` maps them to the public `ConnectionStatus` (`backoff` waits to retry). */
-type State = 'idle' | 'connecting' | 'connected' | 'backoff' | 'disconnected' | 'failed' | 'destroyed';
+export type { Connection, ConnectionState } from './connection-machine.js';
 
-/** The client's `connection` store and controls, as the client exposes them. */
-export interface Connection {
-  connection: Store<ConnectionSnapshot>;
-  connect(): void;
-  disconnect(): void;
-  reconnect(): void;
-  destroy(): void;
-}
+type Timer = ReturnType<typeof setTimeout>;
+type ServerEvents = Pick<EventBus<ServerEventMap>, 'on'>;
 
-type On = <E extends keyof ServerEventMap>(event: E, listener: (payload: ServerEventMap[E]) => void) => unknown;
+/** Statuses during which the link is a problem worth showing once it lasts (`lost`). */
+const PROBLEM_STATUSES: ReadonlySet<ConnectionStatus> = new Set<ConnectionStatus>(['reconnecting', 'disconnected', 'failed']);
 
 /**
- * The one owner of reconnection: a state machine over a socket whose own
- * reconnection is off. `up`/`down` run when the link becomes usable / stops being so.
+ * The one owner of reconnection: the state machine of `connection-machine.ts`
+ * over a socket whose own reconnection is off. Events go in through
+ * `dispatch`; the effects of entering and leaving each state are below it.
  */
-export function createConnection(socket: SocketLike, opts: RealtimeClientOptions, on: On, up: () => void, down: () => void): Connection {
-  const store = createStore<ConnectionSnapshot>({ status: 'idle', userId: null, attempt: 0, nextRetryAt: null, error: null });
-  let state: State = 'idle';
-  let wasUp = false; // shows `reconnecting` rather than `connecting`
-  let gen = 0; // invalidates an attempt superseded while awaiting getToken
-  let attempt = 0;
-  let refreshed = false; // one immediate retry with a fresh token per expiry
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let listening = false;
+export function createConnection(
+  socket: SocketLike,
+  options: RealtimeClientOptions,
+  serverEvents: ServerEvents,
+  link: LinkCallbacks,
+  report: ListenerErrorReporter,
+): Connection {
+  const now = options.now ?? Date.now;
+  const maxAttempts = options.reconnection?.maxAttempts ?? 5;
+  const store = createStore<ConnectionSnapshot>(INITIAL_CONNECTION);
+  const lifecycle = createEventBus<LifecyclePayloads>(report);
+  let state: ConnectionState = 'idle';
+  let everConnected = false;
+  let attempt = 0; // backoff attempts since the last connection
+  let authRefreshes = 0; // auth-driven reconnects since the last stable connection
+  let connectedAt = 0;
+  let attemptId = 0; // a newer attempt makes an older one's getToken answer stale
+  let retryTimer: Timer | undefined;
+  let lostTimer: Timer | undefined;
+  let windowListening = false;
 
-  const status = (): ConnectionStatus =>
-    state == 'connecting' || state == 'backoff' ? (wasUp ? 'reconnecting' : 'connecting') : state == 'destroyed' ? 'disconnected' : state;
-
-  // Browser signals that the network may be back: listened to only while waiting or failed.
-  const onVisible = () => document.visibilityState == 'visible' && reconnect();
-  const listen = (yes: boolean) => {
-    if (yes == listening) return;
-    listening = yes;
-    const method = yes ? 'addEventListener' : 'removeEventListener';
-    globalThis.window?.[method]('online', reconnect);
-    globalThis.document?.[method]('visibilitychange', onVisible);
-  };
-
-  const go = (next: State, patch: Partial<ConnectionSnapshot> = {}) =>
+  function dispatch(event: ConnectionEvent): void {
+    const facts = { attemptsLeft: attempt < maxAttempts, canFetchToken: options.getToken !== undefined, firstAuthRefresh: authRefreshes === 0 };
+    const next = transition(state, event, facts);
+    if (next === null) return;
+    const previous = state;
     batch(() => {
-      const left = state == 'connected';
+      leave(previous, next, event);
       state = next;
-      listen(next == 'backoff' || next == 'failed');
-      store.set({ status: status(), attempt, nextRetryAt: null, ...patch });
-      if (next == 'connected') up();
-      else if (left) down();
+      enter(next, event);
     });
+    link.changed(next);
+  }
 
-  const retry = (error: RealtimeError) => {
-    if (attempt >= (opts.reconnection?.maxAttempts ?? 5)) return go('failed', { error });
-    const delay = computeBackoffDelay(++attempt, opts.reconnection, opts.random);
-    timer = setTimeout(open, delay);
-    go('backoff', { error, nextRetryAt: (opts.now ?? Date.now)() + delay });
-  };
+  function leave(previous: ConnectionState, next: ConnectionState, event: ConnectionEvent): void {
+    clearTimeout(retryTimer);
+    if (previous !== 'connected') return;
+    if (now() - connectedAt >= STABLE_CONNECTION_MS) authRefreshes = 0;
+    const reason = event.type === 'socketClosed' ? event.reason : event.type;
+    link.down();
+    lifecycle.emit('disconnected', { reason });
+    if (next === 'connecting' || next === 'backoff') socket.disconnect();
+  }
 
-  async function open() {
-    clearTimeout(timer);
-    const my = ++gen;
-    go('connecting');
+  function enter(next: ConnectionState, event: ConnectionEvent): void {
+    countAttempts(next, event);
+    const error = errorOf(event);
+    const patch: Partial<ConnectionSnapshot> = { attempt, nextRetryAt: null, ...(error === undefined ? {} : { error }) };
+    setWindowListeners(next === 'backoff' || next === 'failed');
+    switch (next) {
+      case 'connecting':
+        void openSocket();
+        break;
+      case 'backoff':
+        patch.nextRetryAt = scheduleRetry();
+        break;
+      case 'connected':
+        connectedAt = now();
+        patch.userId = event.type === 'established' ? event.userId : null;
+        break;
+      case 'disconnected':
+      case 'destroyed':
+        stopSocket();
+        break;
+    }
+    writeSnapshot(next, patch);
+    if (next === 'connected') announceConnected();
+    if (next === 'destroyed') cleanUp();
+  }
+
+  /** Counters move with the transition that caused them. */
+  function countAttempts(next: ConnectionState, event: ConnectionEvent): void {
+    const userAsked = event.type === 'connect' || event.type === 'reconnect';
+    if (userAsked) {
+      attempt = 0;
+      authRefreshes = 0;
+    }
+    const authDriven = event.type === 'authExpired' || (event.type === 'connectError' && event.code === 'TOKEN_EXPIRED');
+    if (authDriven) authRefreshes++;
+    if (next === 'backoff') attempt++;
+    // After an auth-driven reconnect the counter survives the connection: a
+    // token the server expires at once must end in `failed`, not loop.
+    if (next === 'connected' && authRefreshes === 0) attempt = 0;
+  }
+
+  function writeSnapshot(next: ConnectionState, patch: Partial<ConnectionSnapshot>): void {
+    const status = toStatus(next, everConnected, attempt);
+    if (next === 'disconnected' || next === 'destroyed') everConnected = false;
+    store.set({ status, ...patch });
+    trackLost(status);
+  }
+
+  function announceConnected(): void {
+    const wasUp = everConnected;
+    everConnected = true;
+    store.set({ status: 'connected' });
+    link.up();
+    lifecycle.emit(wasUp ? 'reconnected' : 'connected', {});
+  }
+
+  /** `lost` turns true when a problem status lasts `lostAfterMs`; the next `connected` clears it. */
+  function trackLost(status: ConnectionStatus): void {
+    if (!PROBLEM_STATUSES.has(status)) {
+      clearTimeout(lostTimer);
+      lostTimer = undefined;
+      store.set({ lost: false });
+      return;
+    }
+    // A failure is final until someone acts: lost at once.
+    if (status === 'failed') {
+      clearTimeout(lostTimer);
+      lostTimer = undefined;
+    }
+    if (lostTimer !== undefined || store.getSnapshot().lost) return;
+    if (status === 'failed') return markLost();
+    lostTimer = setTimeout(markLost, options.lostAfterMs ?? LOST_AFTER_MS);
+  }
+
+  function markLost(): void {
+    lostTimer = undefined;
+    store.set({ lost: true });
+    lifecycle.emit('lost', {});
+  }
+
+  function scheduleRetry(): number {
+    const delay = computeBackoffDelay(attempt, options.reconnection, options.random);
+    retryTimer = setTimeout(() => dispatch({ type: 'retryTimer' }), delay);
+    return now() + delay;
+  }
+
+  async function openSocket(): Promise<void> {
+    const id = ++attemptId;
     try {
-      const token = opts.getToken ? await opts.getToken() : opts.token;
-      if (my != gen) return;
+      const token = options.getToken ? await options.getToken() : options.token;
+      if (id !== attemptId) return;
+      socket.disconnect();
       socket.auth = token ? { token } : {};
       socket.connect();
-    } catch (e) {
-      if (my == gen) retry(new RealtimeError('CONNECT_FAILED', `getToken: ${e}`));
+    } catch (error) {
+      if (id === attemptId) dispatch({ type: 'tokenError', message: String(error) });
     }
   }
 
-  socket.on('connect_error', (err: Error & { data?: { code?: AuthErrorCode } }) => {
-    if (state != 'connecting') return;
-    const code = err.data?.code;
-    // TOKEN_MISSING, TOKEN_INVALID, TOKEN_EXPIRED (protocol AUTH_ERROR_CODES), or a network failure.
-    const error = new RealtimeError(/^TOKEN_/.test(code!) ? code! : 'CONNECT_FAILED', err.message);
-    if (code == 'TOKEN_EXPIRED' && opts.getToken) {
-      if (refreshed) return retry(error);
-      refreshed = true;
-      return void open();
-    }
-    // A refused token will be refused again: no retry loop.
-    if (error.code == 'CONNECT_FAILED') retry(error);
-    else go('failed', { error });
-  });
-
-  socket.on('disconnect', (reason: string) => {
-    if (reason != 'io client disconnect' && (state == 'connected' || state == 'connecting')) retry(new RealtimeError('DISCONNECTED', reason));
-  });
-
-  on('connection:established', ({ userId }) => {
-    if (state != 'connecting') return;
-    attempt = 0;
-    refreshed = false;
-    wasUp = true;
-    go('connected', { userId, error: null });
-  });
-
-  // The server is about to drop us: reconnect at once with a fresh token.
-  on('auth:expired', () => state == 'connected' && reconnect());
-
-  function reconnect() {
-    if (state == 'destroyed') return;
+  function stopSocket(): void {
+    attemptId++;
     socket.disconnect();
-    attempt = 0;
-    void open();
   }
 
-  const stop = (next: State) => {
-    gen++;
-    clearTimeout(timer);
-    wasUp = false;
-    go(next);
-    socket.disconnect();
+  function cleanUp(): void {
+    clearTimeout(lostTimer);
+    lostTimer = undefined;
+    lifecycle.clear();
+  }
+
+  // Browser signals that the network may be back: listened to only while waiting or failed.
+  const onOnline = () => dispatch({ type: 'reconnect' });
+  const onVisibilityChange = () => {
+    if (document.visibilityState === 'visible') dispatch({ type: 'reconnect' });
   };
+  function setWindowListeners(wanted: boolean): void {
+    if (wanted === windowListening) return;
+    windowListening = wanted;
+    if (wanted) {
+      globalThis.window?.addEventListener('online', onOnline);
+      globalThis.document?.addEventListener('visibilitychange', onVisibilityChange);
+    } else {
+      globalThis.window?.removeEventListener('online', onOnline);
+      globalThis.document?.removeEventListener('visibilitychange', onVisibilityChange);
+    }
+  }
+
+  socket.on('connect_error', (error: Error & { data?: { code?: AuthErrorCode } }) =>
+    dispatch({ type: 'connectError', code: error.data?.code ?? null, message: error.message }),
+  );
+  socket.on('disconnect', (reason: string) => {
+    // Our own socket.disconnect() is a consequence of a transition, not an event.
+    if (reason !== 'io client disconnect') dispatch({ type: 'socketClosed', reason });
+  });
+  serverEvents.on('connection:established', ({ userId }) => dispatch({ type: 'established', userId }));
+  serverEvents.on('auth:expired', () => dispatch({ type: 'authExpired' }));
 
   return {
     connection: store,
-    connect: () => void (/^(idle|failed|disconnected)$/.test(state) && reconnect()),
-    reconnect,
-    disconnect: () => void (state != 'destroyed' && stop('disconnected')),
-    destroy: () => stop('destroyed'),
+    onLifecycle: lifecycle.on,
+    connect: () => dispatch({ type: 'connect' }),
+    reconnect: () => dispatch({ type: 'reconnect' }),
+    disconnect: () => dispatch({ type: 'disconnect' }),
+    destroy: () => dispatch({ type: 'destroy' }),
   };
 }

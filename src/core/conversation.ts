@@ -1,15 +1,15 @@
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, MAX_CONTENT_LENGTH, TYPING_TIMEOUT_MS, type ConversationId, type Message, type UserId } from '../protocol/index.js';
-import type { Context, Conversation } from './context.js';
+import type { Conversation, ConversationContext } from './context.js';
 import { handled, noop, rejected, serial } from './context.js';
 import { toRealtimeError } from './errors.js';
 import { batch, createStore } from './store.js';
 import type { ClientMessage, ConversationSnapshot } from './types.js';
 
-/** `typing:start` is sent at most this often while the user keeps typing. */
+/** `typing:start` is sent at most this often (ms) while the user keeps typing. */
 export const TYPING_THROTTLE_MS = 2000;
-/** Own typing stops by itself after this long without a keystroke. */
+/** Own typing stops by itself after this long (ms) without a keystroke. */
 export const TYPING_IDLE_MS = 3000;
-/** Someone else's typing ends by itself this long after their last `isTyping: true`. */
+/** Someone else's typing ends by itself this long (ms) after their last `isTyping: true`. */
 export const TYPING_EXPIRY_MS = TYPING_TIMEOUT_MS + 1000;
 
 /** Past this many missed messages a rejoin reloads the newest page instead of catching up. */
@@ -17,203 +17,312 @@ export const MAX_CATCH_UP = 1000;
 
 type Timer = ReturnType<typeof setTimeout>;
 
+/** The snapshot of a conversation nobody joined yet; also what the server renders. */
+export const initialConversationSnapshot = (conversationId: ConversationId): ConversationSnapshot => ({
+  conversationId,
+  status: 'idle',
+  messages: [],
+  participantIds: [],
+  typingUserIds: [],
+  hasMore: false,
+  loadingOlder: false,
+  error: null,
+});
 
-/** One conversation: its room membership, messages in `seq` order, pending sends and typing. */
-export function createConversation(ctx: Context, id: ConversationId): Conversation {
-  const list: ClientMessage[] = []; // confirmed, ascending seq
-  const seqs = new Set<number>();
-  const typing = new Map<UserId, Timer>();
-  // `set` stays here; the handle is readable only.
-  const { set, ...store } = createStore<ConversationSnapshot>({
-    conversationId: id,
-    status: 'idle',
-    messages: ctx.outbox.items(id),
-    participantIds: [],
-    typingUserIds: [],
-    hasMore: false,
-    loadingOlder: false,
-    error: null,
-  });
-  let refs = 0;
+/** A fresh client message id: `crypto.randomUUID` where it exists (secure contexts), else unique enough for one sender. */
+const newClientMessageId = (): string => globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
+
+/** Why `content` cannot be sent, or null. */
+function contentProblem(content: string | undefined): string | null {
+  if (typeof content !== 'string' || content.trim() === '') return 'Message is empty';
+  if (content.length > MAX_CONTENT_LENGTH) return 'Message is too long';
+  return null;
+}
+
+/**
+ * The messages of one conversation in `seq` order, without duplicates.
+ * `contiguousSeq`: every seq up to it is held (above the oldest loaded page).
+ */
+class MessageList {
+  confirmed: ClientMessage[] = [];
+  private seqs = new Set<number>();
+  contiguousSeq = 0;
+
+  /** Adds the messages not held yet; returns whether any was new. */
+  add(messages: readonly Message[]): boolean {
+    let changed = false;
+    for (const message of messages) {
+      if (this.seqs.has(message.seq)) continue;
+      this.seqs.add(message.seq);
+      let index = this.confirmed.length;
+      while (index > 0 && (this.confirmed[index - 1]!.seq ?? 0) > message.seq) index--;
+      this.confirmed.splice(index, 0, { ...message, status: 'sent' });
+      changed = true;
+    }
+    while (this.seqs.has(this.contiguousSeq + 1)) this.contiguousSeq++;
+    return changed;
+  }
+
+  /** The newest page was loaded: nothing below `seq` needs fetching. */
+  skipTo(seq: number): void {
+    this.contiguousSeq = Math.max(this.contiguousSeq, seq);
+  }
+
+  clear(): void {
+    this.confirmed = [];
+    this.seqs.clear();
+    this.contiguousSeq = 0;
+  }
+
+  get newestSeq(): number {
+    return this.confirmed.at(-1)?.seq ?? 0;
+  }
+
+  get oldestSeq(): number | null {
+    return this.confirmed[0]?.seq ?? null;
+  }
+}
+
+/** Other users typing in one conversation; each one's typing expires by itself. */
+class TypingUsers {
+  private timers = new Map<UserId, Timer>();
+  constructor(private onChange: (userIds: UserId[]) => void) {}
+
+  set(userId: UserId, isTyping: boolean): void {
+    const wasTyping = this.timers.has(userId);
+    clearTimeout(this.timers.get(userId));
+    if (isTyping) this.timers.set(userId, setTimeout(() => this.set(userId, false), TYPING_EXPIRY_MS));
+    else this.timers.delete(userId);
+    if (wasTyping !== isTyping) this.onChange([...this.timers.keys()]);
+  }
+
+  clear(): void {
+    for (const userId of [...this.timers.keys()]) this.set(userId, false);
+  }
+}
+
+/**
+ * One conversation: its room membership (reference-counted joins), messages
+ * in `seq` order, this client's pending sends and who is typing.
+ */
+export function createConversation(ctx: ConversationContext, id: ConversationId): Conversation {
+  const { set, subscribe, getSnapshot } = createStore<ConversationSnapshot>({ ...initialConversationSnapshot(id), messages: ctx.outbox.items(id) });
+  const serverSnapshot = initialConversationSnapshot(id);
+  const list = new MessageList();
+  const typing = new TypingUsers((typingUserIds) => set({ typingUserIds }));
+  const ownTyping = createOwnTyping(ctx, id);
+  let joins = 0;
+  let subscribers = 0;
   let session = 0; // a join or leave makes answers of the previous one stale
   let loaded = false;
-  let lastSeq = 0; // every seq up to here is in `list` (above the oldest loaded page)
-  let older: Promise<boolean> | null = null;
-  let unwatch = noop;
-  let typingAt: number | null = null; // when typing:start was last sent; null when not typing
-  let typingIdle: Timer | undefined;
+  let olderPage: Promise<boolean> | null = null;
+  let unwatchParticipants = noop;
 
-  const render = () => set({ messages: [...list, ...ctx.outbox.items(id)] });
-  const history = (p: { afterSeq?: number; beforeSeq?: number; limit?: number }) => ctx.request('conversation:history', { conversationId: id, ...p });
+  const render = () => set({ messages: [...list.confirmed, ...ctx.outbox.items(id)] });
+  const history = (page: { afterSeq?: number; beforeSeq?: number; limit?: number }) => ctx.request('conversation:history', { conversationId: id, ...page });
 
-  /** Someone else typing or not; their typing expires by itself. Renders only when who types changed. */
-  const setTyping = (user: UserId, on: boolean) => {
-    const had = typing.has(user);
-    clearTimeout(typing.get(user));
-    if (on) typing.set(user, setTimeout(setTyping, TYPING_EXPIRY_MS, user, false));
-    else typing.delete(user);
-    if (had != on) set({ typingUserIds: [...typing.keys()] });
-  };
-
-  const receive = (messages: readonly Message[]) =>
+  function receive(messages: readonly Message[]): void {
     batch(() => {
-      let changed = false;
-      for (const m of messages) {
-        const c: ClientMessage = { ...m, status: 'sent' };
-        if (!seqs.has(m.seq)) {
-          seqs.add(m.seq);
-          let i = list.length;
-          while (i && list[i - 1]!.seq! > m.seq) i--;
-          list.splice(i, 0, c);
-          changed = true;
-        }
-        ctx.outbox.settle(c);
-      }
-      while (seqs.has(lastSeq + 1)) lastSeq++;
-      if (changed) render();
+      if (list.add(messages)) render();
+      for (const message of messages) ctx.outbox.settle({ ...message, status: 'sent' });
     });
+  }
 
-  /** Fetch everything after `lastSeq` (after a reconnect or a gap); one run at a time. */
+  /** Fetch everything after the contiguous seq (after a reconnect or a gap); one run at a time. */
   const catchUp = serial(async () => {
-    for (let more = true, from = -1; more && refs && from != lastSeq && ctx.connected(); ) {
-      from = lastSeq;
-      const r = await history({ afterSeq: lastSeq, limit: HISTORY_MAX_LIMIT });
-      receive(r.messages);
-      more = r.hasMore;
+    let from = -1;
+    while (joins > 0 && ctx.connected() && from !== list.contiguousSeq) {
+      from = list.contiguousSeq;
+      const page = await history({ afterSeq: from, limit: HISTORY_MAX_LIMIT });
+      receive(page.messages);
+      if (!page.hasMore) break;
     }
   });
 
-  async function sync() {
-    const my = session;
-    if (!refs || !ctx.connected()) return;
+  async function loadNewestPage(mySession: number): Promise<void> {
+    const page = await history({});
+    if (mySession !== session) return;
+    loaded = true;
+    list.skipTo(page.messages.at(-1)?.seq ?? 0);
+    batch(() => {
+      receive(page.messages);
+      set({ hasMore: page.hasMore });
+    });
+  }
+
+  function forgetHistory(): void {
+    loaded = false;
+    list.clear();
+  }
+
+  /** Join the room and bring the messages up to date. `storeChanged`: the server lost the history we hold. */
+  async function sync(storeChanged = false): Promise<void> {
+    const mySession = session;
+    if (joins === 0 || !ctx.connected()) return;
     try {
       const joined = await ctx.request('conversation:join', id);
-      if (my != session) return;
-      unwatch();
-      unwatch = ctx.presence.watch(joined.participantIds);
+      if (mySession !== session) return;
+      unwatchParticipants();
+      unwatchParticipants = ctx.presence.watch(joined.participantIds);
       set({ participantIds: joined.participantIds });
-      // The server forgot messages we saw (restarted without its store), or so much
-      // was missed that paging through it all is not worth it: start over from the newest page.
-      if (joined.lastSeq < lastSeq || joined.lastSeq - lastSeq > MAX_CATCH_UP) {
-        loaded = false;
-        list.length = lastSeq = 0;
-        seqs.clear();
-      }
-      if (!loaded) {
-        const page = await history({});
-        if (my != session) return;
-        loaded = true;
-        lastSeq = Math.max(lastSeq, page.messages.at(-1)?.seq ?? 0);
-        batch(() => {
-          receive(page.messages);
-          set({ hasMore: page.hasMore });
-        });
-      }
+      // The server forgot messages we saw (another store, or its lastSeq is below ours), or so
+      // much was missed that paging through it is not worth it: start over from the newest page.
+      const serverLost = storeChanged || joined.lastSeq < list.contiguousSeq;
+      if (serverLost || joined.lastSeq - list.contiguousSeq > MAX_CATCH_UP) forgetHistory();
+      if (serverLost) render();
+      if (!loaded) await loadNewestPage(mySession);
+      if (mySession !== session) return;
       // Missed while away, or live messages past a hole: fetch what is missing.
-      if (Math.max(joined.lastSeq, list.at(-1)?.seq ?? 0) > lastSeq) await catchUp();
-      if (my == session) set({ status: 'joined', error: null });
-    } catch (e) {
+      if (Math.max(joined.lastSeq, list.newestSeq) > list.contiguousSeq) await catchUp();
+      if (mySession === session) set({ status: 'joined', error: null });
+    } catch (error) {
       // A dropped connection is not an error of the room: the next connect rejoins.
-      if (my == session && ctx.connected()) set({ status: 'error', error: toRealtimeError(e) });
+      if (mySession === session && ctx.connected()) set({ status: 'error', error: toRealtimeError(error) });
     }
   }
 
-  function stopTyping() {
-    clearTimeout(typingIdle);
-    if (typingAt != null) ctx.emit('typing:stop', { conversationId: id });
-    typingAt = null;
+  function leave(): void {
+    session++;
+    batch(() => {
+      linkDown();
+      set({ status: 'idle' });
+    });
+    if (ctx.connected()) ctx.request('conversation:leave', id).catch(noop);
+    unwatchParticipants();
+    unwatchParticipants = noop;
+    ctx.maybeUnused(id);
   }
 
-  ctx.on('message:new', (m) => {
-    if (m.conversationId != id || !refs) return;
-    // Socket events are dispatched in a batch already: one notification.
-    setTyping(m.senderId, false); // their message ends their typing
-    receive([m]);
-    if (loaded && m.seq > lastSeq) catchUp().catch(noop);
-  });
+  function linkDown(): void {
+    ownTyping.stop();
+    typing.clear();
+  }
 
-  ctx.on('user:typing', ({ conversationId, userId, isTyping }) => {
-    if (conversationId == id && userId != ctx.userId()) setTyping(userId, isTyping);
-  });
+  function join(): () => void {
+    joins++;
+    if (joins === 1) {
+      ctx.adopt(handle);
+      session++;
+      set({ status: 'joining', error: null });
+      void sync();
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      joins--;
+      if (joins === 0) leave();
+    };
+  }
 
-  const down = () => {
-    stopTyping();
-    typing.forEach((_, user) => setTyping(user, false));
-  };
+  function loadOlder(): Promise<boolean> {
+    const oldest = list.oldestSeq;
+    if (olderPage) return olderPage;
+    if (!getSnapshot().hasMore || oldest === null) return Promise.resolve(false);
+    set({ loadingOlder: true });
+    const request = history({ beforeSeq: oldest, limit: HISTORY_DEFAULT_LIMIT }).then((page) => {
+      receive(page.messages);
+      set({ hasMore: page.hasMore });
+      return page.messages.length > 0;
+    });
+    olderPage = handled(
+      request.finally(() => {
+        olderPage = null;
+        set({ loadingOlder: false });
+      }),
+    );
+    return olderPage;
+  }
 
-  return {
+  function send(content: string): Promise<ClientMessage> {
+    const problem = contentProblem(content);
+    if (problem !== null) return rejected('BAD_REQUEST', problem);
+    ownTyping.stop();
+    const clientMessageId = newClientMessageId();
+    return ctx.outbox.add({
+      id: clientMessageId,
+      seq: null,
+      conversationId: id,
+      senderId: ctx.userId() ?? '',
+      content,
+      createdAt: new Date(ctx.now()).toISOString(),
+      clientMessageId,
+      status: 'sending',
+    });
+  }
+
+  const handle: Conversation = {
     id,
-    ...store,
-    join() {
-      if (!refs++) {
-        session++;
-        set({ status: 'joining', error: null });
-        void sync();
-      }
-      let released = false;
+    getSnapshot,
+    getServerSnapshot: () => serverSnapshot,
+    subscribe(listener) {
+      subscribers++;
+      const unsubscribe = subscribe(listener);
+      let done = false;
       return () => {
-        if (released || (released = true, --refs)) return;
-        session++;
-        batch(() => {
-          down();
-          set({ status: 'idle' });
-        });
-        if (ctx.connected()) ctx.request('conversation:leave', id).catch(noop);
-        unwatch();
-        unwatch = noop;
+        if (done) return;
+        done = true;
+        unsubscribe();
+        subscribers--;
+        ctx.maybeUnused(id);
       };
     },
-    send(content) {
-      if (!content?.trim() || content.length > MAX_CONTENT_LENGTH)
-        return rejected('BAD_REQUEST', `Message is ${content?.trim() ? 'too long' : 'empty'}`);
-      stopTyping();
-      // randomUUID exists only in secure contexts; the fallback is unique enough for one sender.
-      const cmid = globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
-      return ctx.outbox.add({
-        id: cmid,
-        seq: null,
-        conversationId: id,
-        senderId: ctx.userId() ?? '',
-        content,
-        createdAt: new Date(ctx.now()).toISOString(),
-        clientMessageId: cmid,
-        status: 'sending',
-      });
-    },
+    join,
+    send,
     // The outbox's methods are closures: safe to hand out as they are.
     retry: ctx.outbox.retry,
     discard: ctx.outbox.discard,
-    loadOlder() {
-      const first = list[0]?.seq;
-      if (older || !store.getSnapshot().hasMore || first == null) return older ?? Promise.resolve(false);
-      set({ loadingOlder: true });
-      return (older = handled(
-        history({ beforeSeq: first, limit: HISTORY_DEFAULT_LIMIT })
-          .then((r) => (receive(r.messages), set({ hasMore: r.hasMore }), r.messages.length > 0))
-          .finally(() => {
-            older = null;
-            set({ loadingOlder: false });
-          }),
-      ));
+    loadOlder,
+    startTyping: () => {
+      if (joins > 0) ownTyping.keystroke();
     },
-    startTyping() {
-      if (!refs || !ctx.connected()) return;
-      const t = ctx.now();
-      if (typingAt == null || t - typingAt >= TYPING_THROTTLE_MS) {
-        typingAt = t;
-        ctx.emit('typing:start', { conversationId: id });
-      }
-      clearTimeout(typingIdle);
-      typingIdle = setTimeout(stopTyping, TYPING_IDLE_MS);
-    },
-    stopTyping,
+    stopTyping: ownTyping.stop,
     receive,
+    onMessage(message) {
+      if (joins === 0) return;
+      typing.set(message.senderId, false); // their message ends their typing
+      receive([message]);
+      if (loaded && message.seq > list.contiguousSeq) catchUp().catch(noop);
+    },
+    onTyping(userId, isTyping) {
+      if (userId !== ctx.userId()) typing.set(userId, isTyping);
+    },
     resync: sync,
-    touch: render,
-    down,
+    render() {
+      render();
+      ctx.maybeUnused(id);
+    },
+    linkDown,
+    isUnused: () => joins === 0 && subscribers === 0 && ctx.outbox.items(id).length === 0,
     destroy() {
-      down();
-      unwatch();
+      linkDown();
+      unwatchParticipants();
     },
   };
+  return handle;
+}
+
+/** This user's typing in one conversation: throttled `typing:start`, `typing:stop` after an idle pause. */
+function createOwnTyping(ctx: ConversationContext, conversationId: ConversationId) {
+  let lastStartSentAt: number | null = null; // null while not typing
+  let idleTimer: Timer | undefined;
+
+  function stop(): void {
+    clearTimeout(idleTimer);
+    if (lastStartSentAt !== null) ctx.emitIfConnected('typing:stop', { conversationId });
+    lastStartSentAt = null;
+  }
+
+  function keystroke(): void {
+    if (!ctx.connected()) return;
+    const now = ctx.now();
+    if (lastStartSentAt === null || now - lastStartSentAt >= TYPING_THROTTLE_MS) {
+      lastStartSentAt = now;
+      ctx.emitIfConnected('typing:start', { conversationId });
+    }
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(stop, TYPING_IDLE_MS);
+  }
+
+  return { stop, keystroke };
 }

@@ -1,8 +1,13 @@
-import type { Context, Outbox } from './context.js';
+import type { Context, Outbox, OutboxEvents } from './context.js';
 import { handled, rejected, serial } from './context.js';
 import { RealtimeError, toRealtimeError } from './errors.js';
 import { batch } from './store.js';
 import type { ClientMessage } from './types.js';
+
+/** Default `outbox.maxSize`: most messages waiting to be sent. */
+export const OUTBOX_MAX_SIZE = 500;
+/** Default `outbox.storageKey`. */
+export const OUTBOX_STORAGE_KEY = 'socketkit:outbox';
 
 type Settle = (m: ClientMessage | null, e?: RealtimeError) => void;
 
@@ -10,19 +15,19 @@ type Settle = (m: ClientMessage | null, e?: RealtimeError) => void;
  * The ordered queue of this client's unconfirmed messages (pending and failed),
  * sent one at a time so the server stores them in the order they were written.
  */
-export function createOutbox(ctx: Context): Outbox {
-  const { maxSize = 500, storage, storageKey = 'socketkit:outbox' } = ctx.opts.outbox ?? {};
+export function createOutbox(ctx: Context, events: OutboxEvents): Outbox {
+  const { maxSize = OUTBOX_MAX_SIZE, storage, storageKey = OUTBOX_STORAGE_KEY } = ctx.options.outbox ?? {};
   let items: ClientMessage[] = [];
   const waiters = new Map<string, Settle[]>(); // the send()/retry() promises of each clientMessageId
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const find = (cmid: string) => items.find((i) => i.clientMessageId == cmid);
+  const find = (clientMessageId: string) => items.find((i) => i.clientMessageId === clientMessageId);
   const warn = (e: unknown) => ctx.log.warn('[socketkit] outbox', e);
 
   /** Replace the items, redraw the conversations concerned, persist. */
   const write = (next: ClientMessage[], ...ids: string[]) => {
     items = next;
-    batch(() => ids.forEach(ctx.touch));
+    batch(() => ids.forEach(events.changed));
     // Writes the items as they are when it runs: the latest state wins.
     if (storage)
       Promise.resolve()
@@ -30,31 +35,35 @@ export function createOutbox(ctx: Context): Outbox {
         .catch(warn);
   };
 
-  const wait = (cmid: string) =>
-    handled(new Promise<ClientMessage>((resolve, reject) => waiters.set(cmid, [...(waiters.get(cmid) ?? []), (m, e) => (e ? reject(e) : resolve(m!))])));
+  const wait = (clientMessageId: string) =>
+    handled(new Promise<ClientMessage>((resolve, reject) => waiters.set(clientMessageId, [...(waiters.get(clientMessageId) ?? []), (message, error) => {
+      if (error) reject(error);
+      else resolve(message!);
+    }])));
 
-  const finish = (cmid: string, m: ClientMessage | null, e?: RealtimeError) => {
-    waiters.get(cmid)?.forEach((settle) => settle(m, e));
-    waiters.delete(cmid);
+  const finish = (clientMessageId: string, m: ClientMessage | null, e?: RealtimeError) => {
+    waiters.get(clientMessageId)?.forEach((settle) => settle(m, e));
+    waiters.delete(clientMessageId);
   };
 
   const update = (item: ClientMessage, patch: Partial<ClientMessage>) =>
-    write(items.map((i) => (i == item ? { ...i, ...patch } : i)), item.conversationId);
+    write(items.map((i) => (i === item ? { ...i, ...patch } : i)), item.conversationId);
 
   // One at a time, so the server stores them in order.
   const flush = serial(async () => {
     clearTimeout(timer);
-    let item: ClientMessage | undefined;
-    while (ctx.connected() && (item = items.find((i) => i.status == 'sending'))) {
+    for (;;) {
+      const item = ctx.connected() ? items.find((i) => i.status === 'sending') : undefined;
+      if (item === undefined) break;
       const { conversationId, content, clientMessageId } = item;
       try {
-        ctx.receive((await ctx.request('message:send', { conversationId, content, clientMessageId })).message);
+        events.confirmed((await ctx.request('message:send', { conversationId, content, clientMessageId })).message);
       } catch (e) {
         const error = toRealtimeError(e);
         if (!items.includes(item)) continue; // discarded or confirmed meanwhile
         if (error.retryable) {
           // DISCONNECTED waits for the next connect, which flushes again.
-          if (error.code != 'DISCONNECTED') timer = setTimeout(flush, error.retryAfterMs ?? 1000);
+          if (error.code !== 'DISCONNECTED') timer = setTimeout(flush, error.retryAfterMs ?? 1000);
           break;
         }
         update(item, { status: 'failed', error });
@@ -76,34 +85,34 @@ export function createOutbox(ctx: Context): Outbox {
   }
 
   return {
-    items: (id) => items.filter((i) => i.conversationId == id),
+    items: (id) => items.filter((i) => i.conversationId === id),
     add(m) {
-      if (items.filter((i) => i.status == 'sending').length >= maxSize) return rejected('OUTBOX_FULL');
+      if (items.filter((i) => i.status === 'sending').length >= maxSize) return rejected('OUTBOX_FULL');
       const done = wait(m.clientMessageId);
       write([...items, m], m.conversationId);
       void flush();
       return done;
     },
-    retry(cmid) {
-      const item = find(cmid);
+    retry(clientMessageId) {
+      const item = find(clientMessageId);
       if (!item) return rejected('NOT_FOUND');
-      const done = wait(cmid);
-      if (item.status == 'failed') {
+      const done = wait(clientMessageId);
+      if (item.status === 'failed') {
         update(item, { status: 'sending', error: undefined });
         void flush();
       }
       return done;
     },
-    discard(cmid) {
-      const item = find(cmid);
+    discard(clientMessageId) {
+      const item = find(clientMessageId);
       if (!item) return;
-      write(items.filter((i) => i != item), item.conversationId);
-      finish(cmid, null, new RealtimeError('DESTROYED', 'Message discarded'));
+      write(items.filter((i) => i !== item), item.conversationId);
+      finish(clientMessageId, null, new RealtimeError('DESTROYED', 'Message discarded'));
     },
     settle(m) {
       const item = find(m.clientMessageId);
-      if (item?.conversationId != m.conversationId) return;
-      write(items.filter((i) => i != item), m.conversationId);
+      if (item?.conversationId !== m.conversationId) return;
+      write(items.filter((i) => i !== item), m.conversationId);
       finish(m.clientMessageId, m);
     },
     flush: () => void flush(),

@@ -13,6 +13,7 @@ import type {
   UserId,
   ErrorCode,
   AuthErrorCode,
+  OnlineUser,
 } from '../protocol/index.js';
 
 /** Anything a framework can read: `useSyncExternalStore(store.subscribe, store.getSnapshot)`. */
@@ -21,6 +22,18 @@ export interface ReadableStore<T> {
   subscribe(listener: () => void): () => void;
   /** The current snapshot; the same object until something in it changed. */
   getSnapshot(): T;
+  /**
+   * The store's initial snapshot: what a server renders and what hydration
+   * compares against (`useSyncExternalStore`'s third argument). Stores of the
+   * core always offer it; your own stores may leave it out.
+   */
+  getServerSnapshot?(): T;
+}
+
+/** A store of the core: always offers its initial snapshot for server rendering and hydration. */
+export interface CoreStore<T> extends ReadableStore<T> {
+  /** The initial snapshot (constant): what a server renders and what hydration compares against. */
+  getServerSnapshot(): T;
 }
 
 // ---------------------------------------------------------------------------
@@ -49,7 +62,22 @@ export interface ConnectionSnapshot {
   nextRetryAt: number | null;
   /** Why the connection is not up (last failure), or null. */
   error: RealtimeErrorLike | null;
+  /**
+   * True once a problem (`reconnecting`, `disconnected`) has lasted
+   * `lostAfterMs`, and at once on `failed`; false again when connected,
+   * connecting for the first time or idle. What a banner shows, so short blips never flash.
+   */
+  lost: boolean;
 }
+
+/**
+ * Edges of the connection, for code that must act on them (refetch after a
+ * reconnect, show a banner): `connected` (first time, or after `disconnect()`),
+ * `reconnected` (up again after a drop), `disconnected` (left `connected`;
+ * payload `reason`: the socket's close reason or the transition's cause) and
+ * `lost` (a problem lasted `lostAfterMs`, or the connection failed).
+ */
+export type ConnectionLifecycleEvent = 'connected' | 'reconnected' | 'disconnected' | 'lost';
 
 /** Plain shape of a `RealtimeError`, as kept in snapshots. */
 export interface RealtimeErrorLike {
@@ -103,6 +131,8 @@ export interface RealtimeClientOptions {
   /** Connect at creation. Default true in browsers and Node alike. */
   autoConnect?: boolean;
   reconnection?: ReconnectionOptions;
+  /** How long (ms) a problem lasts before the snapshot says `lost` and `lost` fires. Default 1000. */
+  lostAfterMs?: number;
   /** Default timeout of `request()`. Default 10000. */
   requestTimeoutMs?: number;
   outbox?: OutboxOptions;
@@ -141,13 +171,24 @@ export interface UserPresence {
   since: string | null;
   /** When the user was last seen (ISO), if offline and known. */
   lastSeen: string | null;
+  /**
+   * True while this client is disconnected: the value is the last one heard
+   * and may be wrong (the client cannot hear changes). Cleared by the
+   * resubscribe after the reconnect. Absent when fresh.
+   */
+  stale?: boolean;
 }
 
 /** Snapshot of the presence store: one entry per watched user. */
 export type PresenceSnapshot = ReadonlyMap<UserId, UserPresence>;
 
-export interface PresenceApi extends ReadableStore<PresenceSnapshot> {
-  /** Watch users while the returned release has not been called. Reference-counted and batched. */
+export interface PresenceApi extends CoreStore<PresenceSnapshot> {
+  /**
+   * Watch users while the returned release has not been called. Reference-counted and batched.
+   * A number becomes its string; an invalid id (empty, not a string, longer than
+   * `LIMITS.maxIdLength`) is reported through `onError` and the logger and not
+   * watched, without affecting the valid ones.
+   */
   watch(userIds: UserId | readonly UserId[]): () => void;
   isOnline(userId: UserId): boolean;
   /** One user's presence, `undefined` until known. Stable identity per user until it changes. */
@@ -156,6 +197,37 @@ export interface PresenceApi extends ReadableStore<PresenceSnapshot> {
   subscribeUser(userId: UserId, listener: () => void): () => void;
   /** One page of `presence:list` (who is online now). */
   list(options?: { cursor?: string; limit?: number }): Promise<{ users: { userId: UserId; since: string }[]; hasMore: boolean }>;
+}
+
+/** Snapshot of `client.onlineUsers`. */
+export interface OnlineUsersSnapshot {
+  /** Who is online: the first page of `presence:list`, kept up to date by the events this client hears. */
+  users: readonly OnlineUser[];
+  /** More users are online than the page holds. */
+  hasMore: boolean;
+  /** True until the first answer. */
+  loading: boolean;
+  error: RealtimeErrorLike | null;
+}
+
+/** Options of `client.onlineUsers.watch`. */
+export interface OnlineUsersWatchOptions {
+  /** Page size asked of `presence:list` (the server caps it). */
+  limit?: number;
+  /** Poll every this many ms while watched (default 15000; 0 turns polling off for this watcher). */
+  refreshMs?: number;
+}
+
+/**
+ * Who is online now (`presence:list`), for small deployments and dashboards.
+ * Fetched only while watched: `watch()` starts the client's one poller (and
+ * fetches on every reconnect), its release stops it when it was the last.
+ */
+export interface OnlineUsersApi extends CoreStore<OnlineUsersSnapshot> {
+  /** Keep the list fresh while the returned release has not been called. Reference-counted. */
+  watch(options?: OnlineUsersWatchOptions): () => void;
+  /** Ask the server again now (no-op while not connected). */
+  refresh(): void;
 }
 
 // ---------------------------------------------------------------------------
@@ -192,7 +264,7 @@ export interface ConversationSnapshot {
   error: RealtimeErrorLike | null;
 }
 
-export interface ConversationHandle extends ReadableStore<ConversationSnapshot> {
+export interface ConversationHandle extends CoreStore<ConversationSnapshot> {
   readonly id: ConversationId;
   /** Join (reference-counted). Returns the release; the room is left after the last release. */
   join(): () => void;
@@ -227,8 +299,10 @@ export interface RequestOptions {
 
 export interface RealtimeClient {
   readonly url: string;
-  readonly connection: ReadableStore<ConnectionSnapshot>;
+  readonly connection: CoreStore<ConnectionSnapshot>;
   readonly presence: PresenceApi;
+  /** Who is online (`presence:list`), polled while watched. */
+  readonly onlineUsers: OnlineUsersApi;
   connect(): void;
   disconnect(): void;
   /** Reconnect now, also after `failed`. Resets the attempt counter. */
@@ -237,6 +311,8 @@ export interface RealtimeClient {
   destroy(): void;
   on<E extends keyof ServerEventMap>(event: E, listener: (payload: ServerEventMap[E]) => void): () => void;
   on(event: string, listener: (payload: unknown) => void): () => void;
+  /** Subscribe to an edge of the connection (see `ConnectionLifecycleEvent`). Returns the unsubscribe. */
+  onLifecycle(event: ConnectionLifecycleEvent, listener: (payload: { reason?: string }) => void): () => void;
   /** Fire-and-forget; queued while offline. */
   emit(event: string, payload?: unknown): void;
   request<E extends RequestEvent>(event: E, payload: RequestPayload<E>, options?: RequestOptions): Promise<RequestResult<E>>;

@@ -27,11 +27,11 @@ const AUTH_CODES = new Set(['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_EXPIRED']);
  * const { visible, kind, secondsUntilRetry, retry } = useConnectionBanner({ thresholdMs: 1000 });
  */
 export function useConnectionBanner({ thresholdMs = 1000 }: { thresholdMs?: number } = {}): ConnectionBannerState {
-  const { status, error, attempt, nextRetryAt, reconnect } = useSocket();
+  const { status, error, nextRetryAt, reconnect } = useSocket();
   let kind: ConnectionBannerKind | null = null;
   if (status === 'failed') kind = error && AUTH_CODES.has(error.code) ? 'unauthorized' : 'failed';
   else if (status === 'disconnected') kind = 'offline';
-  else if (status === 'reconnecting' || (status === 'connecting' && attempt > 0)) kind = 'reconnecting';
+  else if (status === 'reconnecting') kind = 'reconnecting'; // the core already says so for a failed first attempt
 
   const problem = kind !== null;
   const [pastThreshold, setPastThreshold] = useState(false);
@@ -43,7 +43,7 @@ export function useConnectionBanner({ thresholdMs = 1000 }: { thresholdMs?: numb
 
   // Failures are final until the user acts: show them without waiting.
   const visible = kind === 'failed' || kind === 'unauthorized' || (problem && pastThreshold);
-  const now = useNow(1000, visible && nextRetryAt != null);
-  const seconds = nextRetryAt != null ? Math.ceil((nextRetryAt - now) / 1000) : 0;
+  const now = useNow(1000, visible && nextRetryAt !== null);
+  const seconds = nextRetryAt !== null ? Math.ceil((nextRetryAt - now) / 1000) : 0;
   return { visible, kind, secondsUntilRetry: seconds > 0 ? seconds : null, retry: reconnect };
 }

@@ -15,7 +15,7 @@ export function usePresenceLabel(userId: string): { online: boolean; label: stri
   const { strings, locale } = useSocketkitUI();
   const online = presence?.online ?? false;
   const lastSeen = online ? null : (presence?.lastSeen ?? null);
-  const now = useNow(60_000, lastSeen != null);
+  const now = useNow(60_000, lastSeen !== null);
   if (online) return { online, label: strings.online };
   if (lastSeen) return { online, label: strings.lastSeen(formatRelative(lastSeen, Math.max(now, Date.parse(lastSeen)), locale)) };
   return { online, label: strings.offline };

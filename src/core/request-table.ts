@@ -1,0 +1,120 @@
+import type { Ack } from '../protocol/index.js';
+import { RealtimeError, toRealtimeError } from './errors.js';
+import type { RequestOptions, SocketLike } from './types.js';
+
+/** Default `timeoutMs` of a request (ms). */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+interface PendingRequest {
+  /** `queueWhileOffline`: survives `failed`/`disconnected`; its timeout runs only once sent. */
+  queued: boolean;
+  sent: boolean;
+  send(): void;
+  settle(error: unknown, value?: unknown): void;
+}
+
+/** What the request table asks of the client. */
+export interface RequestTableDeps {
+  socket: SocketLike;
+  defaultTimeoutMs: number;
+  /** The link is up now: send at once. */
+  isConnected(): boolean;
+  /** No connection is coming (idle, failed, disconnected): refuse requests that would wait. */
+  isStopped(): boolean;
+  /** The error a refused or abandoned request gets: `DISCONNECTED`, or `DESTROYED` after `destroy()`. */
+  unavailable(): RealtimeError;
+}
+
+/**
+ * The requests waiting for their ack: sends them (at once or after the next
+ * connect), times them out, aborts them, and fails them when the link goes.
+ * Internal; `client.request` is its `request`.
+ */
+export interface RequestTable {
+  /**
+   * Send `event` with `payload` and resolve with the ack minus `ok`. Rejects
+   * with a `RealtimeError`: the ack's protocol code; `TIMEOUT` after
+   * `timeoutMs`; `DISCONNECTED` when no connection is coming or the link
+   * dropped while it was in flight; `DESTROYED` after `destroy()`; or the
+   * signal's reason when aborted.
+   */
+  request(event: string, payload: unknown, options?: RequestOptions): Promise<unknown>;
+  /** Connected: send every request that waited for it. */
+  sendWaiting(): void;
+  /** The link dropped: in-flight requests fail (only the caller knows whether to retry them). */
+  failInFlight(): void;
+  /** No connection is coming: waiting requests fail, except `queueWhileOffline` ones. */
+  failWaiting(): void;
+  /** `destroy()`: everything fails. */
+  failAll(): void;
+}
+
+export function createRequestTable(deps: RequestTableDeps): RequestTable {
+  const pending = new Set<PendingRequest>();
+
+  function refusal(options: RequestOptions): unknown {
+    if (deps.isStopped() && !options.queueWhileOffline) return deps.unavailable();
+    if (options.signal?.aborted) return options.signal.reason;
+    return undefined;
+  }
+
+  function request(event: string, payload: unknown, options: RequestOptions = {}): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const refused = refusal(options);
+      if (refused !== undefined) {
+        reject(refused);
+        return;
+      }
+      const { signal } = options;
+      const queued = options.queueWhileOffline === true;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const startTimeout = () => {
+        timer = setTimeout(() => entry.settle(new RealtimeError('TIMEOUT', event)), options.timeoutMs ?? deps.defaultTimeoutMs);
+      };
+      const onAbort = () => entry.settle(signal?.reason);
+      const entry: PendingRequest = {
+        queued,
+        sent: false,
+        settle(error, value) {
+          if (!pending.delete(entry)) return;
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          if (error === undefined) resolve(value);
+          else reject(error);
+        },
+        send() {
+          entry.sent = true;
+          if (queued) startTimeout();
+          try {
+            deps.socket.emit(event, payload, (ack: Ack) => {
+              const { ok, error, ...result } = ack as Ack & { error?: unknown };
+              if (ok === false) entry.settle(toRealtimeError(error));
+              else entry.settle(undefined, result);
+            });
+          } catch (error) {
+            // The socket refused to send it: this request fails, the others are not affected.
+            entry.settle(error);
+          }
+        },
+      };
+      pending.add(entry);
+      signal?.addEventListener('abort', onAbort);
+      if (!queued) startTimeout();
+      if (deps.isConnected()) entry.send();
+    });
+  }
+
+  const failWhere = (matches: (entry: PendingRequest) => boolean) => {
+    for (const entry of [...pending]) if (matches(entry)) entry.settle(deps.unavailable());
+  };
+
+  return {
+    request,
+    sendWaiting() {
+      for (const entry of [...pending]) if (!entry.sent) entry.send();
+    },
+    failInFlight: () => failWhere((entry) => entry.sent),
+    failWaiting: () => failWhere((entry) => !entry.queued),
+    failAll: () => failWhere(() => true),
+  };
+}
