@@ -54,7 +54,12 @@ export function createPresence(ctx: Context): Presence {
   /** A failed batch is split until the id the server refuses is alone; that one is reported, the rest still subscribe. */
   function subscribe(userIds: UserId[]): void {
     ctx.request('presence:subscribe', { userIds }).then(
-      (result) => batch(() => result.users.forEach(putState)),
+      (result) => {
+        batch(() => result.users.forEach(putState));
+        for (const skipped of result.invalid ?? []) {
+          ctx.report(new RealtimeError('BAD_REQUEST', `Invalid user id ${JSON.stringify(skipped.userId)}: ${skipped.message}`), 'presence:subscribe');
+        }
+      },
       (error: unknown) => {
         if (!ctx.connected()) {
           // Not subscribed after all: the next connect subscribes every watched id again.
