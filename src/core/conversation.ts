@@ -40,65 +40,67 @@ function contentProblem(content: string | undefined): string | null {
 }
 
 /**
- * The messages of one conversation in `seq` order, without duplicates.
- * `contiguousSeq`: every seq up to it is held (above the oldest loaded page).
+ * The confirmed messages of one conversation in `seq` order, without
+ * duplicates. `contiguousSeq`: every seq up to it is held (above the oldest
+ * loaded page), so a catch-up asks for what comes after it.
  */
-class MessageList {
-  confirmed: ClientMessage[] = [];
-  private seqs = new Set<number>();
-  contiguousSeq = 0;
+function createMessageList() {
+  let confirmed: ClientMessage[] = [];
+  const seqs = new Set<number>();
+  let contiguousSeq = 0;
 
-  /** Adds the messages not held yet; returns whether any was new. */
-  add(messages: readonly Message[]): boolean {
-    let changed = false;
-    for (const message of messages) {
-      if (this.seqs.has(message.seq)) continue;
-      this.seqs.add(message.seq);
-      let index = this.confirmed.length;
-      while (index > 0 && (this.confirmed[index - 1]!.seq ?? 0) > message.seq) index--;
-      this.confirmed.splice(index, 0, { ...message, status: 'sent' });
-      changed = true;
-    }
-    while (this.seqs.has(this.contiguousSeq + 1)) this.contiguousSeq++;
-    return changed;
+  function advanceContiguous(): void {
+    while (seqs.has(contiguousSeq + 1)) contiguousSeq++;
   }
 
-  /** The newest page was loaded: nothing below `seq` needs fetching. */
-  skipTo(seq: number): void {
-    this.contiguousSeq = Math.max(this.contiguousSeq, seq);
-  }
-
-  clear(): void {
-    this.confirmed = [];
-    this.seqs.clear();
-    this.contiguousSeq = 0;
-  }
-
-  get newestSeq(): number {
-    return this.confirmed.at(-1)?.seq ?? 0;
-  }
-
-  get oldestSeq(): number | null {
-    return this.confirmed[0]?.seq ?? null;
-  }
+  return {
+    confirmed: () => confirmed,
+    contiguousSeq: () => contiguousSeq,
+    newestSeq: () => confirmed.at(-1)?.seq ?? 0,
+    oldestSeq: () => confirmed[0]?.seq ?? null,
+    /** Adds the messages not held yet; returns whether any was new. */
+    add(messages: readonly Message[]): boolean {
+      let changed = false;
+      for (const message of messages) {
+        if (seqs.has(message.seq)) continue;
+        seqs.add(message.seq);
+        let index = confirmed.length;
+        while (index > 0 && (confirmed[index - 1]!.seq ?? 0) > message.seq) index--;
+        confirmed.splice(index, 0, { ...message, status: 'sent' });
+        changed = true;
+      }
+      advanceContiguous();
+      return changed;
+    },
+    /** The newest page was loaded: nothing below `seq` needs fetching. */
+    skipTo(seq: number): void {
+      contiguousSeq = Math.max(contiguousSeq, seq);
+      advanceContiguous();
+    },
+    clear(): void {
+      confirmed = [];
+      seqs.clear();
+      contiguousSeq = 0;
+    },
+  };
 }
 
-/** Other users typing in one conversation; each one's typing expires by itself. */
-class TypingUsers {
-  private timers = new Map<UserId, Timer>();
-  constructor(private onChange: (userIds: UserId[]) => void) {}
-
-  set(userId: UserId, isTyping: boolean): void {
-    const wasTyping = this.timers.has(userId);
-    clearTimeout(this.timers.get(userId));
-    if (isTyping) this.timers.set(userId, setTimeout(() => this.set(userId, false), TYPING_EXPIRY_MS));
-    else this.timers.delete(userId);
-    if (wasTyping !== isTyping) this.onChange([...this.timers.keys()]);
+/** Other users typing in one conversation; each one's typing expires by itself after `TYPING_EXPIRY_MS`. */
+function createTypingUsers(onChange: (userIds: UserId[]) => void) {
+  const timers = new Map<UserId, Timer>();
+  function set(userId: UserId, isTyping: boolean): void {
+    const wasTyping = timers.has(userId);
+    clearTimeout(timers.get(userId));
+    if (isTyping) timers.set(userId, setTimeout(set, TYPING_EXPIRY_MS, userId, false));
+    else timers.delete(userId);
+    if (wasTyping !== isTyping) onChange([...timers.keys()]);
   }
-
-  clear(): void {
-    for (const userId of [...this.timers.keys()]) this.set(userId, false);
-  }
+  return {
+    set,
+    clear(): void {
+      for (const userId of [...timers.keys()]) set(userId, false);
+    },
+  };
 }
 
 /**
@@ -108,8 +110,8 @@ class TypingUsers {
 export function createConversation(ctx: ConversationContext, id: ConversationId): Conversation {
   const { set, subscribe, getSnapshot } = createStore<ConversationSnapshot>({ ...initialConversationSnapshot(id), messages: ctx.outbox.items(id) });
   const serverSnapshot = initialConversationSnapshot(id);
-  const list = new MessageList();
-  const typing = new TypingUsers((typingUserIds) => set({ typingUserIds }));
+  const list = createMessageList();
+  const typing = createTypingUsers((typingUserIds) => set({ typingUserIds }));
   const ownTyping = createOwnTyping(ctx, id);
   let joins = 0;
   let subscribers = 0;
@@ -118,7 +120,7 @@ export function createConversation(ctx: ConversationContext, id: ConversationId)
   let olderPage: Promise<boolean> | null = null;
   let unwatchParticipants = noop;
 
-  const render = () => set({ messages: [...list.confirmed, ...ctx.outbox.items(id)] });
+  const render = () => set({ messages: [...list.confirmed(), ...ctx.outbox.items(id)] });
   const history = (page: { afterSeq?: number; beforeSeq?: number; limit?: number }) => ctx.request('conversation:history', { conversationId: id, ...page });
 
   function receive(messages: readonly Message[]): void {
@@ -131,8 +133,8 @@ export function createConversation(ctx: ConversationContext, id: ConversationId)
   /** Fetch everything after the contiguous seq (after a reconnect or a gap); one run at a time. */
   const catchUp = serial(async () => {
     let from = -1;
-    while (joins > 0 && ctx.connected() && from !== list.contiguousSeq) {
-      from = list.contiguousSeq;
+    while (joins > 0 && ctx.connected() && from !== list.contiguousSeq()) {
+      from = list.contiguousSeq();
       const page = await history({ afterSeq: from, limit: HISTORY_MAX_LIMIT });
       receive(page.messages);
       if (!page.hasMore) break;
@@ -167,13 +169,13 @@ export function createConversation(ctx: ConversationContext, id: ConversationId)
       set({ participantIds: joined.participantIds });
       // The server forgot messages we saw (another store, or its lastSeq is below ours), or so
       // much was missed that paging through it is not worth it: start over from the newest page.
-      const serverLost = storeChanged || joined.lastSeq < list.contiguousSeq;
-      if (serverLost || joined.lastSeq - list.contiguousSeq > MAX_CATCH_UP) forgetHistory();
+      const serverLost = storeChanged || joined.lastSeq < list.contiguousSeq();
+      if (serverLost || joined.lastSeq - list.contiguousSeq() > MAX_CATCH_UP) forgetHistory();
       if (serverLost) render();
       if (!loaded) await loadNewestPage(mySession);
       if (mySession !== session) return;
       // Missed while away, or live messages past a hole: fetch what is missing.
-      if (Math.max(joined.lastSeq, list.newestSeq) > list.contiguousSeq) await catchUp();
+      if (Math.max(joined.lastSeq, list.newestSeq()) > list.contiguousSeq()) await catchUp();
       if (mySession === session) set({ status: 'joined', error: null });
     } catch (error) {
       // A dropped connection is not an error of the room: the next connect rejoins.
@@ -216,7 +218,7 @@ export function createConversation(ctx: ConversationContext, id: ConversationId)
   }
 
   function loadOlder(): Promise<boolean> {
-    const oldest = list.oldestSeq;
+    const oldest = list.oldestSeq();
     if (olderPage) return olderPage;
     if (!getSnapshot().hasMore || oldest === null) return Promise.resolve(false);
     set({ loadingOlder: true });
@@ -282,7 +284,7 @@ export function createConversation(ctx: ConversationContext, id: ConversationId)
       if (joins === 0) return;
       typing.set(message.senderId, false); // their message ends their typing
       receive([message]);
-      if (loaded && message.seq > list.contiguousSeq) catchUp().catch(noop);
+      if (loaded && message.seq > list.contiguousSeq()) catchUp().catch(noop);
     },
     onTyping(userId, isTyping) {
       if (userId !== ctx.userId()) typing.set(userId, isTyping);

@@ -9,6 +9,7 @@ interface PendingRequest {
   /** `queueWhileOffline`: survives `failed`/`disconnected`; its timeout runs only once sent. */
   queued: boolean;
   sent: boolean;
+  startTimeout(): void;
   send(): void;
   settle(error: unknown, value?: unknown): void;
 }
@@ -58,6 +59,44 @@ export function createRequestTable(deps: RequestTableDeps): RequestTable {
     return undefined;
   }
 
+  /** A pending request: settled once, by its ack, its timeout, its signal or a failure of the link. */
+  function createEntry(event: string, payload: unknown, options: RequestOptions, resolve: (value: unknown) => void, reject: (error: unknown) => void): PendingRequest {
+    const { signal } = options;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = () => entry.settle(signal?.reason);
+    const onAck = (ack: Ack) => {
+      const { ok, error, ...result } = ack as Ack & { error?: unknown };
+      if (ok === false) entry.settle(toRealtimeError(error));
+      else entry.settle(undefined, result);
+    };
+    const entry: PendingRequest = {
+      queued: options.queueWhileOffline === true,
+      sent: false,
+      startTimeout() {
+        timer = setTimeout(() => entry.settle(new RealtimeError('TIMEOUT', event)), options.timeoutMs ?? deps.defaultTimeoutMs);
+      },
+      settle(error, value) {
+        if (!pending.delete(entry)) return;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (error === undefined) resolve(value);
+        else reject(error);
+      },
+      send() {
+        entry.sent = true;
+        if (entry.queued) entry.startTimeout();
+        try {
+          deps.socket.emit(event, payload, onAck);
+        } catch (error) {
+          // The socket refused to send it: this request fails, the others are not affected.
+          entry.settle(error);
+        }
+      },
+    };
+    signal?.addEventListener('abort', onAbort);
+    return entry;
+  }
+
   function request(event: string, payload: unknown, options: RequestOptions = {}): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const refused = refusal(options);
@@ -65,41 +104,10 @@ export function createRequestTable(deps: RequestTableDeps): RequestTable {
         reject(refused);
         return;
       }
-      const { signal } = options;
-      const queued = options.queueWhileOffline === true;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const startTimeout = () => {
-        timer = setTimeout(() => entry.settle(new RealtimeError('TIMEOUT', event)), options.timeoutMs ?? deps.defaultTimeoutMs);
-      };
-      const onAbort = () => entry.settle(signal?.reason);
-      const entry: PendingRequest = {
-        queued,
-        sent: false,
-        settle(error, value) {
-          if (!pending.delete(entry)) return;
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          if (error === undefined) resolve(value);
-          else reject(error);
-        },
-        send() {
-          entry.sent = true;
-          if (queued) startTimeout();
-          try {
-            deps.socket.emit(event, payload, (ack: Ack) => {
-              const { ok, error, ...result } = ack as Ack & { error?: unknown };
-              if (ok === false) entry.settle(toRealtimeError(error));
-              else entry.settle(undefined, result);
-            });
-          } catch (error) {
-            // The socket refused to send it: this request fails, the others are not affected.
-            entry.settle(error);
-          }
-        },
-      };
+      const entry = createEntry(event, payload, options, resolve, reject);
       pending.add(entry);
-      signal?.addEventListener('abort', onAbort);
-      if (!queued) startTimeout();
+      // A queued request's timeout starts when it is sent.
+      if (!entry.queued) entry.startTimeout();
       if (deps.isConnected()) entry.send();
     });
   }

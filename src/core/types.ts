@@ -40,6 +40,7 @@ export interface CoreStore<T> extends ReadableStore<T> {
 // Connection
 // ---------------------------------------------------------------------------
 
+/** The public connection status; docs/client.md maps every internal state to it (`toStatus`). */
 export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'failed';
 
 /** Codes a `RealtimeError` may carry: the protocol's, the handshake's, and the client's own. */
@@ -52,6 +53,7 @@ export type RealtimeErrorCode =
   | 'DESTROYED'
   | 'CONNECT_FAILED';
 
+/** Snapshot of `client.connection`. Times are epoch milliseconds. */
 export interface ConnectionSnapshot {
   status: ConnectionStatus;
   /** The authenticated user, known after `connection:established`; kept while reconnecting. */
@@ -87,6 +89,7 @@ export interface RealtimeErrorLike {
   retryAfterMs?: number;
 }
 
+/** The backoff schedule of reconnection attempts (all times in ms); see `computeBackoffDelay`. */
 export interface ReconnectionOptions {
   /** First delay. Default 1000. */
   initialDelayMs?: number;
@@ -105,6 +108,7 @@ export interface OutboxStorage {
   removeItem(key: string): void | Promise<void>;
 }
 
+/** Options of the offline outbox (messages sent while offline). */
 export interface OutboxOptions {
   /** Most queued sends. Default 500; past it `send` rejects with `OUTBOX_FULL`. */
   maxSize?: number;
@@ -114,6 +118,7 @@ export interface OutboxOptions {
   storageKey?: string;
 }
 
+/** Where the client logs: `console` by default. `warn`/`error` receive a `[socketkit]` prefix first. */
 export interface Logger {
   debug?(...args: unknown[]): void;
   info?(...args: unknown[]): void;
@@ -121,6 +126,7 @@ export interface Logger {
   error(...args: unknown[]): void;
 }
 
+/** Options of `createRealtimeClient`. Times are milliseconds. */
 export interface RealtimeClientOptions {
   /** Server URL, e.g. `http://localhost:3001`. */
   url: string;
@@ -165,6 +171,7 @@ export interface SocketLike {
 // Presence
 // ---------------------------------------------------------------------------
 
+/** One user's presence as the client knows it. Times are ISO 8601 strings. */
 export interface UserPresence {
   online: boolean;
   /** When the user came online (ISO), if online. */
@@ -182,6 +189,7 @@ export interface UserPresence {
 /** Snapshot of the presence store: one entry per watched user. */
 export type PresenceSnapshot = ReadonlyMap<UserId, UserPresence>;
 
+/** `client.presence`: reference-counted, batched presence of the users this client watches. */
 export interface PresenceApi extends CoreStore<PresenceSnapshot> {
   /**
    * Watch users while the returned release has not been called. Reference-counted and batched.
@@ -234,6 +242,7 @@ export interface OnlineUsersApi extends CoreStore<OnlineUsersSnapshot> {
 // Conversations
 // ---------------------------------------------------------------------------
 
+/** `sending` (in the outbox), `sent` (stored by the server, has a `seq`), `failed` (refused; see `error`). */
 export type MessageStatus = 'sending' | 'sent' | 'failed';
 
 /** A message as the client shows it: confirmed (`sent`) or this client's own pending ones. */
@@ -247,8 +256,10 @@ export interface ClientMessage extends Omit<Message, 'id' | 'seq'> {
   error?: RealtimeErrorLike;
 }
 
+/** `idle` (not joined), `joining`, `joined`, `error` (the join failed; see `error`). */
 export type ConversationStatus = 'idle' | 'joining' | 'joined' | 'error';
 
+/** Snapshot of a conversation handle. */
 export interface ConversationSnapshot {
   conversationId: ConversationId;
   status: ConversationStatus;
@@ -264,11 +275,25 @@ export interface ConversationSnapshot {
   error: RealtimeErrorLike | null;
 }
 
+/**
+ * One conversation of the client, shared per id (`client.conversation(id)`); kept while joined,
+ * subscribed or holding pending messages (docs/client.md, "Handle retention").
+ */
 export interface ConversationHandle extends CoreStore<ConversationSnapshot> {
   readonly id: ConversationId;
   /** Join (reference-counted). Returns the release; the room is left after the last release. */
   join(): () => void;
-  /** Send a message. Queued while offline; resolves with the stored message. */
+  /**
+   * Send a message. Queued in the outbox while offline (shown at once with
+   * status `sending`); resolves with the stored message (`sent`, with `seq`).
+   * Rejects with a `RealtimeError`: `BAD_REQUEST` for empty content or content
+   * over `MAX_CONTENT_LENGTH` (nothing is queued), `OUTBOX_FULL` past
+   * `outbox.maxSize`, the server's code when it refuses the message for good
+   * (`FORBIDDEN`, `NOT_FOUND`, `BAD_REQUEST`, `PAYLOAD_TOO_LARGE`: the message
+   * stays `failed` for `retry`/`discard`), `DESTROYED` when discarded or the
+   * client is destroyed. Retryable failures (`DISCONNECTED`, `TIMEOUT`,
+   * `RATE_LIMITED`, `INTERNAL`) are retried by the outbox, not rejected.
+   */
   send(content: string): Promise<ClientMessage>;
   /** Send a failed message again with the same clientMessageId. */
   retry(clientMessageId: string): Promise<ClientMessage>;
@@ -285,11 +310,13 @@ export interface ConversationHandle extends CoreStore<ConversationSnapshot> {
 // The client
 // ---------------------------------------------------------------------------
 
+/** Payloads of the events `client.on` delivers. */
 export type ClientEventMap = ServerEventMap & {
   /** Any server event not in the protocol is also delivered to `on(name)`. */
   [event: string]: unknown;
 };
 
+/** Options of `client.request`. `timeoutMs` in milliseconds. */
 export interface RequestOptions {
   timeoutMs?: number;
   /** Keep the request queued while offline and send it after reconnect (default false: reject with DISCONNECTED). */
@@ -297,6 +324,7 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** The realtime client made by `createRealtimeClient`. */
 export interface RealtimeClient {
   readonly url: string;
   readonly connection: CoreStore<ConnectionSnapshot>;
@@ -313,8 +341,25 @@ export interface RealtimeClient {
   on(event: string, listener: (payload: unknown) => void): () => void;
   /** Subscribe to an edge of the connection (see `ConnectionLifecycleEvent`). Returns the unsubscribe. */
   onLifecycle(event: ConnectionLifecycleEvent, listener: (payload: { reason?: string }) => void): () => void;
-  /** Fire-and-forget; queued while offline. */
+  /**
+   * Fire-and-forget; queued while offline (at most 100, oldest dropped).
+   * Throws `RealtimeError('BAD_REQUEST')` at the call site for a name that
+   * cannot be sent (empty, or reserved by Socket.IO: `RESERVED_EVENT_NAMES`)
+   * and for events the client manages (`conversation:join`/`leave`,
+   * `presence:subscribe`/`unsubscribe`: the message names the API to use).
+   */
   emit(event: string, payload?: unknown): void;
+  /**
+   * Send a request and resolve with its ack minus `ok`. Rejects with a
+   * `RealtimeError` whose code is the protocol's (`BAD_REQUEST`, `FORBIDDEN`,
+   * `NOT_FOUND`, `RATE_LIMITED` with `retryAfterMs`, `PAYLOAD_TOO_LARGE`,
+   * `INTERNAL`), `TIMEOUT` (no ack within `timeoutMs`), `DISCONNECTED` (no
+   * connection coming, or the link dropped while in flight) or `DESTROYED`;
+   * with the signal's reason when aborted; with `BAD_REQUEST` for a reserved
+   * name or a raw presence subscription. A successful raw `conversation:join`
+   * also joins the conversation's handle (rejoined after reconnects) until a
+   * raw `conversation:leave`.
+   */
   request<E extends RequestEvent>(event: E, payload: RequestPayload<E>, options?: RequestOptions): Promise<RequestResult<E>>;
   request<T = unknown>(event: string, payload?: unknown, options?: RequestOptions): Promise<T>;
   /** Shared, reference-counted handle per conversation id. */

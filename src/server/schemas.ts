@@ -7,7 +7,6 @@ import { LIMITS } from '../protocol/index.js';
 import { RequestError } from './errors.js';
 
 const id = z.string().min(1).max(LIMITS.maxIdLength);
-const idList = z.array(id).max(LIMITS.maxPresenceIds);
 
 /**
  * `presence:subscribe` / `presence:unsubscribe`: `{ userIds }`, at most 1,000
