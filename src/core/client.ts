@@ -69,7 +69,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     now: options.now ?? Date.now,
     connected: isConnected,
     userId: () => connection.connection.getSnapshot().userId,
-    request: (event, payload, requestOptions) => requests.request(event, payload, requestOptions) as never,
+    request: requests.request,
     emitIfConnected(event, payload) {
       if (isConnected()) socket.emit(event, payload);
     },
@@ -119,20 +119,20 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   }
 
   /** `client.request`: managed events go through the managed state; the rest straight to the table. */
-  function request(event: string, payload?: unknown, requestOptions?: RequestOptions): Promise<unknown> {
+  function request<T>(event: string, payload?: unknown, requestOptions?: RequestOptions): Promise<T> {
     try {
       assertSendableEventName(event);
       assertNotPresenceManaged(event);
     } catch (error) {
       return Promise.reject(error);
     }
-    const sent = requests.request(event, payload, requestOptions);
+    const sent = requests.request<T>(event, payload, requestOptions);
     if (event === 'conversation:join' && typeof payload === 'string') return sent.then((result) => keepRawJoin(payload, result));
     if (event === 'conversation:leave' && typeof payload === 'string') releaseRawJoin(payload);
     return sent;
   }
 
-  function keepRawJoin(conversationId: ConversationId, result: unknown): unknown {
+  function keepRawJoin<T>(conversationId: ConversationId, result: T): T {
     if (!destroyed && !rawJoins.has(conversationId)) rawJoins.set(conversationId, conversations.get(conversationId).join());
     return result;
   }
@@ -178,7 +178,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     on: serverEvents.on as RealtimeClient['on'],
     onLifecycle: connection.onLifecycle,
     emit,
-    request: request as RealtimeClient['request'],
+    request,
     conversation: conversations.get,
   };
   if (options.autoConnect !== false) client.connect();

@@ -39,7 +39,7 @@ export interface RequestTable {
    * dropped while it was in flight; `DESTROYED` after `destroy()`; or the
    * signal's reason when aborted.
    */
-  request(event: string, payload: unknown, options?: RequestOptions): Promise<unknown>;
+  request<T = unknown>(event: string, payload: unknown, options?: RequestOptions): Promise<T>;
   /** Connected: send every request that waited for it. */
   sendWaiting(): void;
   /** The link dropped: in-flight requests fail (only the caller knows whether to retry them). */
@@ -97,14 +97,15 @@ export function createRequestTable(deps: RequestTableDeps): RequestTable {
     return entry;
   }
 
-  function request(event: string, payload: unknown, options: RequestOptions = {}): Promise<unknown> {
-    return new Promise((resolve, reject) => {
+  // The ack is wire data: its type is the protocol's promise (`RequestMap`), checked by the server.
+  function request<T>(event: string, payload: unknown, options: RequestOptions = {}): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
       const refused = refusal(options);
       if (refused !== undefined) {
         reject(refused);
         return;
       }
-      const entry = createEntry(event, payload, options, resolve, reject);
+      const entry = createEntry(event, payload, options, (value) => resolve(value as T), reject);
       pending.add(entry);
       // A queued request's timeout starts when it is sent.
       if (!entry.queued) entry.startTimeout();
