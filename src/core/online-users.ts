@@ -73,9 +73,11 @@ export function createOnlineUsers(ctx: Context): OnlineUsers {
     refresh,
     watch(options = {}) {
       const watcher = { ...options };
+      const pageBefore = limit();
       watchers.add(watcher);
       schedulePolling();
-      refresh();
+      // The first watcher fetches; a later one only when it asks for a bigger page.
+      if (watchers.size === 1 || limit() !== pageBefore) refresh();
       let released = false;
       return () => {
         if (released) return;
