@@ -24,22 +24,31 @@ export function createOutbox(ctx: Context, events: OutboxEvents): Outbox {
   const find = (clientMessageId: string) => items.find((i) => i.clientMessageId === clientMessageId);
   const warn = (e: unknown) => ctx.log.warn('[socketkit] outbox', e);
 
-  /** Replace the items, redraw the conversations concerned, persist. */
-  const write = (next: ClientMessage[], ...ids: string[]) => {
-    items = next;
-    batch(() => ids.forEach(events.changed));
-    // Writes the items as they are when it runs: the latest state wins.
-    if (storage)
-      Promise.resolve()
-        .then(() => (items.length ? storage.setItem(storageKey, JSON.stringify(items.map(({ error: _, ...m }) => m))) : storage.removeItem(storageKey)))
-        .catch(warn);
-  };
+  /** Persist the items as they are when it runs (a microtask later): the latest state wins. */
+  async function persist(): Promise<void> {
+    if (!storage) return;
+    if (items.length === 0) await storage.removeItem(storageKey);
+    else await storage.setItem(storageKey, JSON.stringify(items.map(({ error: _, ...message }) => message)));
+  }
 
-  const wait = (clientMessageId: string) =>
-    handled(new Promise<ClientMessage>((resolve, reject) => waiters.set(clientMessageId, [...(waiters.get(clientMessageId) ?? []), (message, error) => {
-      if (error) reject(error);
-      else resolve(message!);
-    }])));
+  /** Replace the items, redraw the conversations concerned, persist. */
+  function write(next: ClientMessage[], ...conversationIds: string[]): void {
+    items = next;
+    batch(() => conversationIds.forEach(events.changed));
+    if (storage) Promise.resolve().then(persist).catch(warn);
+  }
+
+  /** A promise settled when `clientMessageId` is stored (resolve) or fails for good (reject). */
+  function wait(clientMessageId: string): Promise<ClientMessage> {
+    const promise = new Promise<ClientMessage>((resolve, reject) => {
+      const settle: Settle = (message, error) => {
+        if (error) reject(error);
+        else resolve(message!);
+      };
+      waiters.set(clientMessageId, [...(waiters.get(clientMessageId) ?? []), settle]);
+    });
+    return handled(promise);
+  }
 
   const finish = (clientMessageId: string, m: ClientMessage | null, e?: RealtimeError) => {
     waiters.get(clientMessageId)?.forEach((settle) => settle(m, e));
