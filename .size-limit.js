@@ -54,7 +54,12 @@ export default [
     ignore: react,
     modifyEsbuildConfig: withDistAlias,
     gzip: true,
-    limit: '19 KB',
+    // Was 19 KB (18.71 kB measured). Issues 11 and 9 cost +2.76 kB (21.47 kB):
+    // the redesign into named modules (state machine, request table, emit
+    // queue, registry, event bus), the online-users store moved into the core,
+    // lifecycle events and `lost`, and the issue-9 fixes. The lead decides
+    // whether to keep this budget or trim (see the core branch's report).
+    limit: '21.6 KB',
   },
   {
     name: 'socketkit/ui, without react and socketkit',
