@@ -2,9 +2,9 @@ import type { AuthErrorCode, ServerEventMap } from '../protocol/index.js';
 import { computeBackoffDelay } from './backoff.js';
 import {
   INITIAL_CONNECTION,
-  errorOf,
   LOST_AFTER_MS,
   STABLE_CONNECTION_MS,
+  errorOf,
   toStatus,
   transition,
   type Connection,
@@ -12,9 +12,10 @@ import {
   type ConnectionState,
   type LifecyclePayloads,
   type LinkCallbacks,
+  type TransitionFacts,
 } from './connection-machine.js';
 import { createEventBus, type EventBus, type ListenerErrorReporter } from './event-bus.js';
-import { batch, createStore } from './store.js';
+import { batch, createStore, type Store } from './store.js';
 import type { ConnectionSnapshot, ConnectionStatus, RealtimeClientOptions, SocketLike } from './types.js';
 
 export type { Connection, ConnectionState } from './connection-machine.js';
@@ -23,12 +24,192 @@ type Timer = ReturnType<typeof setTimeout>;
 type ServerEvents = Pick<EventBus<ServerEventMap>, 'on'>;
 
 /** Statuses during which the link is a problem worth showing once it lasts (`lost`). */
-const PROBLEM_STATUSES: ReadonlySet<ConnectionStatus> = new Set<ConnectionStatus>(['reconnecting', 'disconnected', 'failed']);
+const PROBLEM_STATUSES: ReadonlySet<ConnectionStatus> = new Set<ConnectionStatus>(['reconnecting', 'disconnected']);
+
+/** Everything one connection knows: its state, counters and timers. Internal to this file. */
+interface Runtime {
+  socket: SocketLike;
+  options: RealtimeClientOptions;
+  link: LinkCallbacks;
+  store: Store<ConnectionSnapshot>;
+  lifecycle: EventBus<LifecyclePayloads>;
+  state: ConnectionState;
+  /** Shows `reconnecting` rather than `connecting`; announces `reconnected` rather than `connected`. */
+  everConnected: boolean;
+  /** Backoff attempts since the last connection (kept through auth-driven reconnects). */
+  attempt: number;
+  /** Auth-driven reconnects since the last stable connection. */
+  authRefreshes: number;
+  connectedAt: number;
+  /** A newer attempt makes an older one's `getToken` answer stale. */
+  attemptId: number;
+  retryTimer: Timer | undefined;
+  lostTimer: Timer | undefined;
+  windowListening: boolean;
+  onWindowSignal(): void;
+  onVisibilityChange(): void;
+}
+
+const now = (rt: Runtime) => (rt.options.now ?? Date.now)();
+
+/** The one way into the machine: compute the next state, leave the old one, enter the new one. */
+function dispatch(rt: Runtime, event: ConnectionEvent): void {
+  const facts: TransitionFacts = {
+    attemptsLeft: rt.attempt < (rt.options.reconnection?.maxAttempts ?? 5),
+    canFetchToken: rt.options.getToken !== undefined,
+    firstAuthRefresh: rt.authRefreshes === 0,
+  };
+  const next = transition(rt.state, event, facts);
+  if (next === null) return;
+  batch(() => {
+    leave(rt, next, event);
+    rt.state = next;
+    enter(rt, next, event);
+  });
+  rt.link.changed(next);
+}
+
+/** Effects of leaving a state: the retry timer goes; leaving `connected` tells the link. */
+function leave(rt: Runtime, next: ConnectionState, event: ConnectionEvent): void {
+  clearTimeout(rt.retryTimer);
+  if (rt.state !== 'connected') return;
+  if (now(rt) - rt.connectedAt >= STABLE_CONNECTION_MS) rt.authRefreshes = 0;
+  rt.link.down();
+  rt.lifecycle.emit('disconnected', { reason: event.type === 'socketClosed' ? event.reason : event.type });
+  if (next === 'connecting' || next === 'backoff') rt.socket.disconnect();
+}
+
+/** Effects of entering a state, then the snapshot. */
+function enter(rt: Runtime, next: ConnectionState, event: ConnectionEvent): void {
+  countAttempts(rt, next, event);
+  const error = errorOf(event);
+  const patch: Partial<ConnectionSnapshot> = { attempt: rt.attempt, nextRetryAt: null };
+  if (error !== undefined) patch.error = error;
+  setWindowListeners(rt, next === 'backoff' || next === 'failed');
+  if (next === 'connecting') void openSocket(rt);
+  if (next === 'backoff') patch.nextRetryAt = scheduleRetry(rt);
+  if (next === 'connected') {
+    rt.connectedAt = now(rt);
+    patch.userId = event.type === 'established' ? event.userId : null;
+  }
+  if (next === 'disconnected' || next === 'destroyed') stopSocket(rt);
+  const status = toStatus(next, rt.everConnected, rt.attempt);
+  if (next === 'disconnected' || next === 'destroyed') rt.everConnected = false;
+  rt.store.set({ status, ...patch });
+  trackLost(rt, status);
+  if (next === 'connected') announceConnected(rt);
+  if (next === 'destroyed') cleanUp(rt);
+}
+
+/** Counters move with the transition that caused them. */
+function countAttempts(rt: Runtime, next: ConnectionState, event: ConnectionEvent): void {
+  if (event.type === 'connect' || event.type === 'reconnect') {
+    rt.attempt = 0;
+    rt.authRefreshes = 0;
+  }
+  const authDriven = event.type === 'authExpired' || (event.type === 'connectError' && event.code === 'TOKEN_EXPIRED');
+  if (authDriven) rt.authRefreshes++;
+  if (next === 'backoff') rt.attempt++;
+  // After an auth-driven reconnect the counter survives the connection: a
+  // token the server expires at once must end in `failed`, not loop.
+  if (next === 'connected' && rt.authRefreshes === 0) rt.attempt = 0;
+}
+
+function announceConnected(rt: Runtime): void {
+  const wasUp = rt.everConnected;
+  rt.everConnected = true;
+  rt.link.up();
+  rt.lifecycle.emit(wasUp ? 'reconnected' : 'connected', {});
+}
+
+/** `lost`: at once on `failed`; after `lostAfterMs` of `reconnecting`/`disconnected`; cleared otherwise. */
+function trackLost(rt: Runtime, status: ConnectionStatus): void {
+  if (status === 'failed') {
+    clearLostTimer(rt);
+    if (!rt.store.getSnapshot().lost) markLost(rt);
+    return;
+  }
+  if (!PROBLEM_STATUSES.has(status)) {
+    clearLostTimer(rt);
+    rt.store.set({ lost: false });
+    return;
+  }
+  if (rt.lostTimer !== undefined || rt.store.getSnapshot().lost) return;
+  rt.lostTimer = setTimeout(() => markLost(rt), rt.options.lostAfterMs ?? LOST_AFTER_MS);
+}
+
+function markLost(rt: Runtime): void {
+  rt.lostTimer = undefined;
+  rt.store.set({ lost: true });
+  rt.lifecycle.emit('lost', {});
+}
+
+function clearLostTimer(rt: Runtime): void {
+  clearTimeout(rt.lostTimer);
+  rt.lostTimer = undefined;
+}
+
+/** Arms the backoff timer of attempt `rt.attempt`; returns when it fires (epoch ms). */
+function scheduleRetry(rt: Runtime): number {
+  const delay = computeBackoffDelay(rt.attempt, rt.options.reconnection, rt.options.random);
+  rt.retryTimer = setTimeout(() => dispatch(rt, { type: 'retryTimer' }), delay);
+  return now(rt) + delay;
+}
+
+/** Asks `getToken` (a fresh token every attempt), then opens the socket unless a newer attempt started. */
+async function openSocket(rt: Runtime): Promise<void> {
+  const id = ++rt.attemptId;
+  try {
+    const token = rt.options.getToken ? await rt.options.getToken() : rt.options.token;
+    if (id !== rt.attemptId) return;
+    rt.socket.disconnect();
+    rt.socket.auth = token ? { token } : {};
+    rt.socket.connect();
+  } catch (error) {
+    if (id === rt.attemptId) dispatch(rt, { type: 'tokenError', message: String(error) });
+  }
+}
+
+function stopSocket(rt: Runtime): void {
+  rt.attemptId++;
+  rt.socket.disconnect();
+}
+
+function cleanUp(rt: Runtime): void {
+  clearLostTimer(rt);
+  rt.lifecycle.clear();
+}
+
+/** Browser signals that the network may be back (`online`, tab visible): listened to only while waiting or failed. */
+function setWindowListeners(rt: Runtime, wanted: boolean): void {
+  if (wanted === rt.windowListening) return;
+  rt.windowListening = wanted;
+  if (wanted) {
+    globalThis.window?.addEventListener('online', rt.onWindowSignal);
+    globalThis.document?.addEventListener('visibilitychange', rt.onVisibilityChange);
+  } else {
+    globalThis.window?.removeEventListener('online', rt.onWindowSignal);
+    globalThis.document?.removeEventListener('visibilitychange', rt.onVisibilityChange);
+  }
+}
+
+/** Turns the socket's and the server's events into machine events. */
+function listen(rt: Runtime, serverEvents: ServerEvents): void {
+  rt.socket.on('connect_error', (error: Error & { data?: { code?: AuthErrorCode } }) =>
+    dispatch(rt, { type: 'connectError', code: error.data?.code ?? null, message: error.message }),
+  );
+  rt.socket.on('disconnect', (reason: string) => {
+    // Our own socket.disconnect() is a consequence of a transition, not an event.
+    if (reason !== 'io client disconnect') dispatch(rt, { type: 'socketClosed', reason });
+  });
+  serverEvents.on('connection:established', ({ userId }) => dispatch(rt, { type: 'established', userId }));
+  serverEvents.on('auth:expired', () => dispatch(rt, { type: 'authExpired' }));
+}
 
 /**
  * The one owner of reconnection: the state machine of `connection-machine.ts`
  * over a socket whose own reconnection is off. Events go in through
- * `dispatch`; the effects of entering and leaving each state are below it.
+ * `dispatch`; `leave` and `enter` hold the effects of each state.
  */
 export function createConnection(
   socket: SocketLike,
@@ -37,186 +218,33 @@ export function createConnection(
   link: LinkCallbacks,
   report: ListenerErrorReporter,
 ): Connection {
-  const now = options.now ?? Date.now;
-  const maxAttempts = options.reconnection?.maxAttempts ?? 5;
-  const store = createStore<ConnectionSnapshot>(INITIAL_CONNECTION);
-  const lifecycle = createEventBus<LifecyclePayloads>(report);
-  let state: ConnectionState = 'idle';
-  let everConnected = false;
-  let attempt = 0; // backoff attempts since the last connection
-  let authRefreshes = 0; // auth-driven reconnects since the last stable connection
-  let connectedAt = 0;
-  let attemptId = 0; // a newer attempt makes an older one's getToken answer stale
-  let retryTimer: Timer | undefined;
-  let lostTimer: Timer | undefined;
-  let windowListening = false;
-
-  function dispatch(event: ConnectionEvent): void {
-    const facts = { attemptsLeft: attempt < maxAttempts, canFetchToken: options.getToken !== undefined, firstAuthRefresh: authRefreshes === 0 };
-    const next = transition(state, event, facts);
-    if (next === null) return;
-    const previous = state;
-    batch(() => {
-      leave(previous, next, event);
-      state = next;
-      enter(next, event);
-    });
-    link.changed(next);
-  }
-
-  function leave(previous: ConnectionState, next: ConnectionState, event: ConnectionEvent): void {
-    clearTimeout(retryTimer);
-    if (previous !== 'connected') return;
-    if (now() - connectedAt >= STABLE_CONNECTION_MS) authRefreshes = 0;
-    const reason = event.type === 'socketClosed' ? event.reason : event.type;
-    link.down();
-    lifecycle.emit('disconnected', { reason });
-    if (next === 'connecting' || next === 'backoff') socket.disconnect();
-  }
-
-  function enter(next: ConnectionState, event: ConnectionEvent): void {
-    countAttempts(next, event);
-    const error = errorOf(event);
-    const patch: Partial<ConnectionSnapshot> = { attempt, nextRetryAt: null, ...(error === undefined ? {} : { error }) };
-    setWindowListeners(next === 'backoff' || next === 'failed');
-    switch (next) {
-      case 'connecting':
-        void openSocket();
-        break;
-      case 'backoff':
-        patch.nextRetryAt = scheduleRetry();
-        break;
-      case 'connected':
-        connectedAt = now();
-        patch.userId = event.type === 'established' ? event.userId : null;
-        break;
-      case 'disconnected':
-      case 'destroyed':
-        stopSocket();
-        break;
-    }
-    writeSnapshot(next, patch);
-    if (next === 'connected') announceConnected();
-    if (next === 'destroyed') cleanUp();
-  }
-
-  /** Counters move with the transition that caused them. */
-  function countAttempts(next: ConnectionState, event: ConnectionEvent): void {
-    const userAsked = event.type === 'connect' || event.type === 'reconnect';
-    if (userAsked) {
-      attempt = 0;
-      authRefreshes = 0;
-    }
-    const authDriven = event.type === 'authExpired' || (event.type === 'connectError' && event.code === 'TOKEN_EXPIRED');
-    if (authDriven) authRefreshes++;
-    if (next === 'backoff') attempt++;
-    // After an auth-driven reconnect the counter survives the connection: a
-    // token the server expires at once must end in `failed`, not loop.
-    if (next === 'connected' && authRefreshes === 0) attempt = 0;
-  }
-
-  function writeSnapshot(next: ConnectionState, patch: Partial<ConnectionSnapshot>): void {
-    const status = toStatus(next, everConnected, attempt);
-    if (next === 'disconnected' || next === 'destroyed') everConnected = false;
-    store.set({ status, ...patch });
-    trackLost(status);
-  }
-
-  function announceConnected(): void {
-    const wasUp = everConnected;
-    everConnected = true;
-    store.set({ status: 'connected' });
-    link.up();
-    lifecycle.emit(wasUp ? 'reconnected' : 'connected', {});
-  }
-
-  /** `lost` turns true when a problem status lasts `lostAfterMs`; the next `connected` clears it. */
-  function trackLost(status: ConnectionStatus): void {
-    if (!PROBLEM_STATUSES.has(status)) {
-      clearTimeout(lostTimer);
-      lostTimer = undefined;
-      store.set({ lost: false });
-      return;
-    }
-    // A failure is final until someone acts: lost at once.
-    if (status === 'failed') {
-      clearTimeout(lostTimer);
-      lostTimer = undefined;
-    }
-    if (lostTimer !== undefined || store.getSnapshot().lost) return;
-    if (status === 'failed') return markLost();
-    lostTimer = setTimeout(markLost, options.lostAfterMs ?? LOST_AFTER_MS);
-  }
-
-  function markLost(): void {
-    lostTimer = undefined;
-    store.set({ lost: true });
-    lifecycle.emit('lost', {});
-  }
-
-  function scheduleRetry(): number {
-    const delay = computeBackoffDelay(attempt, options.reconnection, options.random);
-    retryTimer = setTimeout(() => dispatch({ type: 'retryTimer' }), delay);
-    return now() + delay;
-  }
-
-  async function openSocket(): Promise<void> {
-    const id = ++attemptId;
-    try {
-      const token = options.getToken ? await options.getToken() : options.token;
-      if (id !== attemptId) return;
-      socket.disconnect();
-      socket.auth = token ? { token } : {};
-      socket.connect();
-    } catch (error) {
-      if (id === attemptId) dispatch({ type: 'tokenError', message: String(error) });
-    }
-  }
-
-  function stopSocket(): void {
-    attemptId++;
-    socket.disconnect();
-  }
-
-  function cleanUp(): void {
-    clearTimeout(lostTimer);
-    lostTimer = undefined;
-    lifecycle.clear();
-  }
-
-  // Browser signals that the network may be back: listened to only while waiting or failed.
-  const onOnline = () => dispatch({ type: 'reconnect' });
-  const onVisibilityChange = () => {
-    if (document.visibilityState === 'visible') dispatch({ type: 'reconnect' });
+  const rt: Runtime = {
+    socket,
+    options,
+    link,
+    store: createStore<ConnectionSnapshot>(INITIAL_CONNECTION),
+    lifecycle: createEventBus<LifecyclePayloads>(report),
+    state: 'idle',
+    everConnected: false,
+    attempt: 0,
+    authRefreshes: 0,
+    connectedAt: 0,
+    attemptId: 0,
+    retryTimer: undefined,
+    lostTimer: undefined,
+    windowListening: false,
+    onWindowSignal: () => dispatch(rt, { type: 'reconnect' }),
+    onVisibilityChange: () => {
+      if (document.visibilityState === 'visible') dispatch(rt, { type: 'reconnect' });
+    },
   };
-  function setWindowListeners(wanted: boolean): void {
-    if (wanted === windowListening) return;
-    windowListening = wanted;
-    if (wanted) {
-      globalThis.window?.addEventListener('online', onOnline);
-      globalThis.document?.addEventListener('visibilitychange', onVisibilityChange);
-    } else {
-      globalThis.window?.removeEventListener('online', onOnline);
-      globalThis.document?.removeEventListener('visibilitychange', onVisibilityChange);
-    }
-  }
-
-  socket.on('connect_error', (error: Error & { data?: { code?: AuthErrorCode } }) =>
-    dispatch({ type: 'connectError', code: error.data?.code ?? null, message: error.message }),
-  );
-  socket.on('disconnect', (reason: string) => {
-    // Our own socket.disconnect() is a consequence of a transition, not an event.
-    if (reason !== 'io client disconnect') dispatch({ type: 'socketClosed', reason });
-  });
-  serverEvents.on('connection:established', ({ userId }) => dispatch({ type: 'established', userId }));
-  serverEvents.on('auth:expired', () => dispatch({ type: 'authExpired' }));
-
+  listen(rt, serverEvents);
   return {
-    connection: store,
-    onLifecycle: lifecycle.on,
-    connect: () => dispatch({ type: 'connect' }),
-    reconnect: () => dispatch({ type: 'reconnect' }),
-    disconnect: () => dispatch({ type: 'disconnect' }),
-    destroy: () => dispatch({ type: 'destroy' }),
+    connection: rt.store,
+    onLifecycle: rt.lifecycle.on,
+    connect: () => dispatch(rt, { type: 'connect' }),
+    reconnect: () => dispatch(rt, { type: 'reconnect' }),
+    disconnect: () => dispatch(rt, { type: 'disconnect' }),
+    destroy: () => dispatch(rt, { type: 'destroy' }),
   };
 }
