@@ -2,7 +2,7 @@ import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, MAX_CONTENT_LENGTH, TYPING_TI
 import type { Conversation, ConversationContext } from './context.js';
 import { handled, noop, rejected, serial } from './context.js';
 import { toRealtimeError } from './errors.js';
-import { batch, createStore } from './store.js';
+import { batch, createStore, type Store } from './store.js';
 import type { ClientMessage, ConversationSnapshot } from './types.js';
 
 /** `typing:start` is sent at most this often (ms) while the user keeps typing. */
@@ -44,6 +44,8 @@ function contentProblem(content: string | undefined): string | null {
  * duplicates. `contiguousSeq`: every seq up to it is held (above the oldest
  * loaded page), so a catch-up asks for what comes after it.
  */
+type MessageList = ReturnType<typeof createMessageList>;
+
 function createMessageList() {
   let confirmed: ClientMessage[] = [];
   const seqs = new Set<number>();
@@ -86,6 +88,8 @@ function createMessageList() {
 }
 
 /** Other users typing in one conversation; each one's typing expires by itself after `TYPING_EXPIRY_MS`. */
+type TypingUsers = ReturnType<typeof createTypingUsers>;
+
 function createTypingUsers(onChange: (userIds: UserId[]) => void) {
   const timers = new Map<UserId, Timer>();
   function set(userId: UserId, isTyping: boolean): void {
@@ -103,206 +107,247 @@ function createTypingUsers(onChange: (userIds: UserId[]) => void) {
   };
 }
 
+/** Everything one conversation knows. Internal to this file. */
+interface Runtime {
+  ctx: ConversationContext;
+  id: ConversationId;
+  store: Store<ConversationSnapshot>;
+  list: MessageList;
+  typing: TypingUsers;
+  ownTyping: OwnTyping;
+  joins: number;
+  subscribers: number;
+  /** A join or leave makes answers of the previous session stale. */
+  session: number;
+  /** The newest page is loaded (else the next sync loads it). */
+  loaded: boolean;
+  olderPage: Promise<boolean> | null;
+  unwatchParticipants: () => void;
+  /** Fetch everything after the contiguous seq; one run at a time. */
+  catchUp: () => Promise<void>;
+}
+
+const render = (rt: Runtime) => rt.store.set({ messages: [...rt.list.confirmed(), ...rt.ctx.outbox.items(rt.id)] });
+
+const history = (rt: Runtime, page: { afterSeq?: number; beforeSeq?: number; limit?: number }) =>
+  rt.ctx.request('conversation:history', { conversationId: rt.id, ...page });
+
+/** Confirmed messages in: shown in seq order, their pending twins settled. */
+function receive(rt: Runtime, messages: readonly Message[]): void {
+  batch(() => {
+    if (rt.list.add(messages)) render(rt);
+    for (const message of messages) rt.ctx.outbox.settle({ ...message, status: 'sent' });
+  });
+}
+
+async function catchUpOnce(rt: Runtime): Promise<void> {
+  let from = -1;
+  while (rt.joins > 0 && rt.ctx.connected() && from !== rt.list.contiguousSeq()) {
+    from = rt.list.contiguousSeq();
+    const page = await history(rt, { afterSeq: from, limit: HISTORY_MAX_LIMIT });
+    receive(rt, page.messages);
+    if (!page.hasMore) break;
+  }
+}
+
+async function loadNewestPage(rt: Runtime, session: number): Promise<void> {
+  const page = await history(rt, {});
+  if (session !== rt.session) return;
+  rt.loaded = true;
+  rt.list.skipTo(page.messages.at(-1)?.seq ?? 0);
+  batch(() => {
+    receive(rt, page.messages);
+    rt.store.set({ hasMore: page.hasMore });
+  });
+}
+
+/** Join the room and bring the messages up to date. `storeChanged`: the server lost the history we hold. */
+async function sync(rt: Runtime, storeChanged = false): Promise<void> {
+  const session = rt.session;
+  if (rt.joins === 0 || !rt.ctx.connected()) return;
+  try {
+    const joined = await rt.ctx.request('conversation:join', rt.id);
+    if (session !== rt.session) return;
+    rt.unwatchParticipants();
+    rt.unwatchParticipants = rt.ctx.presence.watch(joined.participantIds);
+    rt.store.set({ participantIds: joined.participantIds });
+    // The server forgot messages we saw (another store, or its lastSeq is below ours), or so
+    // much was missed that paging through it is not worth it: start over from the newest page.
+    const serverLost = storeChanged || joined.lastSeq < rt.list.contiguousSeq();
+    if (serverLost || joined.lastSeq - rt.list.contiguousSeq() > MAX_CATCH_UP) forgetHistory(rt);
+    if (serverLost) render(rt); // what we showed is not the server's: do not show it while reloading
+    if (!rt.loaded) await loadNewestPage(rt, session);
+    if (session !== rt.session) return;
+    // Missed while away, or live messages past a hole: fetch what is missing.
+    if (Math.max(joined.lastSeq, rt.list.newestSeq()) > rt.list.contiguousSeq()) await rt.catchUp();
+    if (session === rt.session) rt.store.set({ status: 'joined', error: null });
+  } catch (error) {
+    // A dropped connection is not an error of the room: the next connect rejoins.
+    if (session === rt.session && rt.ctx.connected()) rt.store.set({ status: 'error', error: toRealtimeError(error) });
+  }
+}
+
+function forgetHistory(rt: Runtime): void {
+  rt.loaded = false;
+  rt.list.clear();
+}
+
+function linkDown(rt: Runtime): void {
+  rt.ownTyping.stop();
+  rt.typing.clear();
+}
+
+function leave(rt: Runtime): void {
+  rt.session++;
+  batch(() => {
+    linkDown(rt);
+    rt.store.set({ status: 'idle' });
+  });
+  if (rt.ctx.connected()) rt.ctx.request('conversation:leave', rt.id).catch(noop);
+  rt.unwatchParticipants();
+  rt.unwatchParticipants = noop;
+  rt.ctx.maybeUnused(rt.id);
+}
+
+/** Reference-counted join; the release leaves after the last one. */
+function join(rt: Runtime, handle: Conversation): () => void {
+  rt.joins++;
+  if (rt.joins === 1) {
+    rt.ctx.adopt(handle);
+    rt.session++;
+    rt.store.set({ status: 'joining', error: null });
+    void sync(rt);
+  }
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    rt.joins--;
+    if (rt.joins === 0) leave(rt);
+  };
+}
+
+function loadOlder(rt: Runtime): Promise<boolean> {
+  const oldest = rt.list.oldestSeq();
+  if (rt.olderPage) return rt.olderPage;
+  if (!rt.store.getSnapshot().hasMore || oldest === null) return Promise.resolve(false);
+  rt.store.set({ loadingOlder: true });
+  const request = history(rt, { beforeSeq: oldest, limit: HISTORY_DEFAULT_LIMIT }).then((page) => {
+    receive(rt, page.messages);
+    rt.store.set({ hasMore: page.hasMore });
+    return page.messages.length > 0;
+  });
+  rt.olderPage = handled(
+    request.finally(() => {
+      rt.olderPage = null;
+      rt.store.set({ loadingOlder: false });
+    }),
+  );
+  return rt.olderPage;
+}
+
+function send(rt: Runtime, content: string): Promise<ClientMessage> {
+  const problem = contentProblem(content);
+  if (problem !== null) return rejected('BAD_REQUEST', problem);
+  rt.ownTyping.stop();
+  const clientMessageId = newClientMessageId();
+  return rt.ctx.outbox.add({
+    id: clientMessageId,
+    seq: null,
+    conversationId: rt.id,
+    senderId: rt.ctx.userId() ?? '',
+    content,
+    createdAt: new Date(rt.ctx.now()).toISOString(),
+    clientMessageId,
+    status: 'sending',
+  });
+}
+
+/** A store subscription that counts subscribers (a subscribed handle is kept; see the registry). */
+function subscribe(rt: Runtime, listener: () => void): () => void {
+  rt.subscribers++;
+  const unsubscribe = rt.store.subscribe(listener);
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    unsubscribe();
+    rt.subscribers--;
+    rt.ctx.maybeUnused(rt.id);
+  };
+}
+
+/** `message:new` for this conversation, routed here by the registry. */
+function onMessage(rt: Runtime, message: Message): void {
+  if (rt.joins === 0) return;
+  rt.typing.set(message.senderId, false); // their message ends their typing
+  receive(rt, [message]);
+  if (rt.loaded && message.seq > rt.list.contiguousSeq()) rt.catchUp().catch(noop);
+}
+
+function createRuntime(ctx: ConversationContext, id: ConversationId): Runtime {
+  const store = createStore<ConversationSnapshot>({ ...initialConversationSnapshot(id), messages: ctx.outbox.items(id) });
+  const rt: Runtime = {
+    ctx,
+    id,
+    store,
+    list: createMessageList(),
+    typing: createTypingUsers((typingUserIds) => store.set({ typingUserIds })),
+    ownTyping: createOwnTyping(ctx, id),
+    joins: 0,
+    subscribers: 0,
+    session: 0,
+    loaded: false,
+    olderPage: null,
+    unwatchParticipants: noop,
+    catchUp: serial(() => catchUpOnce(rt)),
+  };
+  return rt;
+}
+
 /**
  * One conversation: its room membership (reference-counted joins), messages
  * in `seq` order, this client's pending sends and who is typing.
  */
 export function createConversation(ctx: ConversationContext, id: ConversationId): Conversation {
-  const { set, subscribe, getSnapshot } = createStore<ConversationSnapshot>({ ...initialConversationSnapshot(id), messages: ctx.outbox.items(id) });
+  const rt = createRuntime(ctx, id);
   const serverSnapshot = initialConversationSnapshot(id);
-  const list = createMessageList();
-  const typing = createTypingUsers((typingUserIds) => set({ typingUserIds }));
-  const ownTyping = createOwnTyping(ctx, id);
-  let joins = 0;
-  let subscribers = 0;
-  let session = 0; // a join or leave makes answers of the previous one stale
-  let loaded = false;
-  let olderPage: Promise<boolean> | null = null;
-  let unwatchParticipants = noop;
-
-  const render = () => set({ messages: [...list.confirmed(), ...ctx.outbox.items(id)] });
-  const history = (page: { afterSeq?: number; beforeSeq?: number; limit?: number }) => ctx.request('conversation:history', { conversationId: id, ...page });
-
-  function receive(messages: readonly Message[]): void {
-    batch(() => {
-      if (list.add(messages)) render();
-      for (const message of messages) ctx.outbox.settle({ ...message, status: 'sent' });
-    });
-  }
-
-  /** Fetch everything after the contiguous seq (after a reconnect or a gap); one run at a time. */
-  const catchUp = serial(async () => {
-    let from = -1;
-    while (joins > 0 && ctx.connected() && from !== list.contiguousSeq()) {
-      from = list.contiguousSeq();
-      const page = await history({ afterSeq: from, limit: HISTORY_MAX_LIMIT });
-      receive(page.messages);
-      if (!page.hasMore) break;
-    }
-  });
-
-  async function loadNewestPage(mySession: number): Promise<void> {
-    const page = await history({});
-    if (mySession !== session) return;
-    loaded = true;
-    list.skipTo(page.messages.at(-1)?.seq ?? 0);
-    batch(() => {
-      receive(page.messages);
-      set({ hasMore: page.hasMore });
-    });
-  }
-
-  function forgetHistory(): void {
-    loaded = false;
-    list.clear();
-  }
-
-  /** Join the room and bring the messages up to date. `storeChanged`: the server lost the history we hold. */
-  async function sync(storeChanged = false): Promise<void> {
-    const mySession = session;
-    if (joins === 0 || !ctx.connected()) return;
-    try {
-      const joined = await ctx.request('conversation:join', id);
-      if (mySession !== session) return;
-      unwatchParticipants();
-      unwatchParticipants = ctx.presence.watch(joined.participantIds);
-      set({ participantIds: joined.participantIds });
-      // The server forgot messages we saw (another store, or its lastSeq is below ours), or so
-      // much was missed that paging through it is not worth it: start over from the newest page.
-      const serverLost = storeChanged || joined.lastSeq < list.contiguousSeq();
-      if (serverLost || joined.lastSeq - list.contiguousSeq() > MAX_CATCH_UP) forgetHistory();
-      if (serverLost) render();
-      if (!loaded) await loadNewestPage(mySession);
-      if (mySession !== session) return;
-      // Missed while away, or live messages past a hole: fetch what is missing.
-      if (Math.max(joined.lastSeq, list.newestSeq()) > list.contiguousSeq()) await catchUp();
-      if (mySession === session) set({ status: 'joined', error: null });
-    } catch (error) {
-      // A dropped connection is not an error of the room: the next connect rejoins.
-      if (mySession === session && ctx.connected()) set({ status: 'error', error: toRealtimeError(error) });
-    }
-  }
-
-  function leave(): void {
-    session++;
-    batch(() => {
-      linkDown();
-      set({ status: 'idle' });
-    });
-    if (ctx.connected()) ctx.request('conversation:leave', id).catch(noop);
-    unwatchParticipants();
-    unwatchParticipants = noop;
-    ctx.maybeUnused(id);
-  }
-
-  function linkDown(): void {
-    ownTyping.stop();
-    typing.clear();
-  }
-
-  function join(): () => void {
-    joins++;
-    if (joins === 1) {
-      ctx.adopt(handle);
-      session++;
-      set({ status: 'joining', error: null });
-      void sync();
-    }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      joins--;
-      if (joins === 0) leave();
-    };
-  }
-
-  function loadOlder(): Promise<boolean> {
-    const oldest = list.oldestSeq();
-    if (olderPage) return olderPage;
-    if (!getSnapshot().hasMore || oldest === null) return Promise.resolve(false);
-    set({ loadingOlder: true });
-    const request = history({ beforeSeq: oldest, limit: HISTORY_DEFAULT_LIMIT }).then((page) => {
-      receive(page.messages);
-      set({ hasMore: page.hasMore });
-      return page.messages.length > 0;
-    });
-    olderPage = handled(
-      request.finally(() => {
-        olderPage = null;
-        set({ loadingOlder: false });
-      }),
-    );
-    return olderPage;
-  }
-
-  function send(content: string): Promise<ClientMessage> {
-    const problem = contentProblem(content);
-    if (problem !== null) return rejected('BAD_REQUEST', problem);
-    ownTyping.stop();
-    const clientMessageId = newClientMessageId();
-    return ctx.outbox.add({
-      id: clientMessageId,
-      seq: null,
-      conversationId: id,
-      senderId: ctx.userId() ?? '',
-      content,
-      createdAt: new Date(ctx.now()).toISOString(),
-      clientMessageId,
-      status: 'sending',
-    });
-  }
-
   const handle: Conversation = {
     id,
-    getSnapshot,
+    getSnapshot: rt.store.getSnapshot,
     getServerSnapshot: () => serverSnapshot,
-    subscribe(listener) {
-      subscribers++;
-      const unsubscribe = subscribe(listener);
-      let done = false;
-      return () => {
-        if (done) return;
-        done = true;
-        unsubscribe();
-        subscribers--;
-        ctx.maybeUnused(id);
-      };
-    },
-    join,
-    send,
+    subscribe: (listener) => subscribe(rt, listener),
+    join: () => join(rt, handle),
+    send: (content) => send(rt, content),
     // The outbox's methods are closures: safe to hand out as they are.
     retry: ctx.outbox.retry,
     discard: ctx.outbox.discard,
-    loadOlder,
+    loadOlder: () => loadOlder(rt),
     startTyping: () => {
-      if (joins > 0) ownTyping.keystroke();
+      if (rt.joins > 0) rt.ownTyping.keystroke();
     },
-    stopTyping: ownTyping.stop,
-    receive,
-    onMessage(message) {
-      if (joins === 0) return;
-      typing.set(message.senderId, false); // their message ends their typing
-      receive([message]);
-      if (loaded && message.seq > list.contiguousSeq()) catchUp().catch(noop);
+    stopTyping: rt.ownTyping.stop,
+    receive: (messages) => receive(rt, messages),
+    onMessage: (message) => onMessage(rt, message),
+    onTyping: (userId, isTyping) => {
+      if (userId !== ctx.userId()) rt.typing.set(userId, isTyping);
     },
-    onTyping(userId, isTyping) {
-      if (userId !== ctx.userId()) typing.set(userId, isTyping);
-    },
-    resync: sync,
-    render() {
-      render();
+    resync: (storeChanged) => sync(rt, storeChanged),
+    render: () => {
+      render(rt);
       ctx.maybeUnused(id);
     },
-    linkDown,
-    isUnused: () => joins === 0 && subscribers === 0 && ctx.outbox.items(id).length === 0,
-    destroy() {
-      linkDown();
-      unwatchParticipants();
+    linkDown: () => linkDown(rt),
+    isUnused: () => rt.joins === 0 && rt.subscribers === 0 && ctx.outbox.items(id).length === 0,
+    destroy: () => {
+      linkDown(rt);
+      rt.unwatchParticipants();
     },
   };
   return handle;
 }
+
+type OwnTyping = ReturnType<typeof createOwnTyping>;
 
 /** This user's typing in one conversation: throttled `typing:start`, `typing:stop` after an idle pause. */
 function createOwnTyping(ctx: ConversationContext, conversationId: ConversationId) {
