@@ -1,16 +1,16 @@
 import { io } from 'socket.io-client';
 import type { ConnectionEstablishedPayload, ConversationId } from '../protocol/index.js';
-import { createConnection } from './connection.js';
-import type { Context } from './context.js';
-import { createConversationRegistry } from './conversation-registry.js';
-import { assertSendableEventName, createEmitQueue } from './emit-queue.js';
+import { createConnection, type Connection } from './connection.js';
+import type { Context, Outbox, Presence } from './context.js';
+import { createConversationRegistry, type ConversationRegistry } from './conversation-registry.js';
+import { assertSendableEventName, createEmitQueue, type EmitQueue } from './emit-queue.js';
 import { RealtimeError } from './errors.js';
-import { createErrorReporter, createEventBus } from './event-bus.js';
-import { createOnlineUsers } from './online-users.js';
+import { createErrorReporter, createEventBus, type EventBus, type ListenerErrorReporter } from './event-bus.js';
+import { createOnlineUsers, type OnlineUsers } from './online-users.js';
 import { createOutbox } from './outbox.js';
 import { createPresence } from './presence.js';
-import { createRequestTable, REQUEST_TIMEOUT_MS } from './request-table.js';
-import type { ClientEventMap, RealtimeClient, RealtimeClientOptions, RequestOptions, SocketLike } from './types.js';
+import { createRequestTable, REQUEST_TIMEOUT_MS, type RequestTable } from './request-table.js';
+import type { ClientEventMap, Logger, RealtimeClient, RealtimeClientOptions, RequestOptions, SocketLike } from './types.js';
 
 /**
  * Requests whose effect the client keeps as state (rooms and presence
@@ -32,6 +32,172 @@ function createSocket(options: RealtimeClientOptions): SocketLike {
   return create(options.url, { ...options.socketOptions, autoConnect: false, reconnection: false, forceNew: true });
 }
 
+/** The parts of one client, wired by `createRealtimeClient`. Internal to this file. */
+interface Parts {
+  socket: SocketLike;
+  report: ListenerErrorReporter;
+  serverEvents: EventBus<ClientEventMap>;
+  storeTracker: ServerStoreTracker;
+  connection: Connection;
+  requests: RequestTable;
+  emitQueue: EmitQueue;
+  presence: Presence;
+  onlineUsers: OnlineUsers;
+  outbox: Outbox;
+  conversations: ConversationRegistry;
+  /** Conversations joined through a raw `client.request('conversation:join')`: their release. */
+  rawJoins: Map<ConversationId, () => void>;
+  destroyed: { value: boolean };
+}
+
+const isConnected = (parts: Pick<Parts, 'connection'>) => parts.connection.connection.getSnapshot().status === 'connected';
+
+/** One step of the reconnect sequence: a failure is reported and the other steps still run. */
+function step<T>(parts: Parts, name: string, run: () => T): T | undefined {
+  try {
+    return run();
+  } catch (error) {
+    parts.report(error, `reconnect: ${name}`);
+    return undefined;
+  }
+}
+
+/** Entered `connected`: presence, online users, rooms, queued requests and emits, then the outbox. */
+function onLinkUp(parts: Parts): void {
+  const storeChanged = parts.storeTracker.takeStoreChanged();
+  step(parts, 'presence', () => parts.presence.resync());
+  step(parts, 'online users', () => parts.onlineUsers.refreshIfWatched());
+  const rejoins = step(parts, 'rejoin', () => parts.conversations.resyncAll(storeChanged)) ?? [];
+  step(parts, 'queued requests', () => parts.requests.sendWaiting());
+  for (const send of parts.emitQueue.takeAll()) step(parts, 'queued emit', send);
+  // Queued messages go after the rooms are back, so they land after the catch-up.
+  void Promise.allSettled(rejoins).then(() => step(parts, 'outbox', () => parts.outbox.flush()));
+}
+
+/** Left `connected`. */
+function onLinkDown(parts: Parts): void {
+  step(parts, 'presence', () => parts.presence.reset());
+  step(parts, 'conversations', () => parts.conversations.linkDown());
+  // The server may or may not have handled these: only the caller can tell whether to retry.
+  parts.requests.failInFlight();
+}
+
+/** `client.request`: managed events go through the managed state; the rest straight to the table. */
+function request<T>(parts: Parts, event: string, payload?: unknown, requestOptions?: RequestOptions): Promise<T> {
+  try {
+    assertSendableEventName(event);
+    assertNotPresenceManaged(event);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const sent = parts.requests.request<T>(event, payload, requestOptions);
+  if (event === 'conversation:join' && typeof payload === 'string') return sent.then((result) => keepRawJoin(parts, payload, result));
+  if (event === 'conversation:leave' && typeof payload === 'string') releaseRawJoin(parts, payload);
+  return sent;
+}
+
+function keepRawJoin<T>(parts: Parts, conversationId: ConversationId, result: T): T {
+  if (!parts.destroyed.value && !parts.rawJoins.has(conversationId)) parts.rawJoins.set(conversationId, parts.conversations.get(conversationId).join());
+  return result;
+}
+
+function releaseRawJoin(parts: Parts, conversationId: ConversationId): void {
+  parts.rawJoins.get(conversationId)?.();
+  parts.rawJoins.delete(conversationId);
+}
+
+/** `client.emit`: refused names throw at the call site; queued while offline. */
+function emit(parts: Parts, event: string, payload?: unknown): void {
+  assertSendableEventName(event);
+  assertNotPresenceManaged(event);
+  if (event === 'conversation:join' || event === 'conversation:leave') {
+    throw new RealtimeError('BAD_REQUEST', `"${event}" is managed by the client: use client.conversation(id).join() and its release`);
+  }
+  if (parts.destroyed.value) return;
+  if (isConnected(parts)) parts.socket.emit(event, payload);
+  else parts.emitQueue.push(() => parts.socket.emit(event, payload));
+}
+
+function destroy(parts: Parts): void {
+  if (parts.destroyed.value) return;
+  parts.destroyed.value = true;
+  parts.connection.destroy();
+  parts.requests.failAll();
+  parts.outbox.destroy();
+  parts.conversations.destroy();
+  parts.onlineUsers.destroy();
+  parts.socket.offAny();
+  parts.socket.removeAllListeners();
+  parts.serverEvents.clear();
+}
+
+/** What presence, the outbox and conversations share. */
+function createContext(options: RealtimeClientOptions, transport: Transport, connection: Connection, requests: RequestTable): Context {
+  const connected = () => isConnected({ connection });
+  return {
+    options,
+    log: transport.log,
+    now: options.now ?? Date.now,
+    connected,
+    userId: () => connection.connection.getSnapshot().userId,
+    request: requests.request,
+    emitIfConnected(event, payload) {
+      if (connected()) transport.socket.emit(event, payload);
+    },
+    on: transport.serverEvents.on,
+    report: transport.report,
+  };
+}
+
+interface Transport {
+  log: Logger;
+  report: ListenerErrorReporter;
+  socket: SocketLike;
+  serverEvents: EventBus<ClientEventMap>;
+}
+
+/** The socket and the one `onAny` listener that feeds the event bus. */
+function createTransport(options: RealtimeClientOptions): Transport {
+  const log = options.logger ?? console;
+  const report = createErrorReporter(log, options.onError);
+  const socket = createSocket(options);
+  const serverEvents = createEventBus<ClientEventMap>(report);
+  socket.onAny((event: string, payload: unknown) => serverEvents.emit(event, payload));
+  return { log, report, socket, serverEvents };
+}
+
+/** Wires every part; the link callbacks reach `parts` only once connected, when it is complete. */
+function createParts(options: RealtimeClientOptions): Parts {
+  const transport = createTransport(options);
+  const destroyed = { value: false };
+  // Registered before the connection's own listener, so it runs first.
+  const storeTracker = trackServerStore(transport.serverEvents);
+  const link = { up: () => onLinkUp(parts), down: () => onLinkDown(parts), changed: () => onStateChanged(parts) };
+  const connection = createConnection(transport.socket, options, transport.serverEvents, link, transport.report);
+  const requests = createRequestTable({
+    socket: transport.socket,
+    defaultTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    isConnected: () => isConnected({ connection }),
+    isStopped: () => destroyed.value || isStoppedStatus(connection.connection.getSnapshot().status),
+    unavailable: () => new RealtimeError(destroyed.value ? 'DESTROYED' : 'DISCONNECTED'),
+  });
+  const context = createContext(options, transport, connection, requests);
+  const presence = createPresence(context);
+  const outbox = createOutbox(context, {
+    changed: (conversationId) => conversations.find(conversationId)?.render(),
+    confirmed: (message) => conversations.get(message.conversationId).receive([message]),
+  });
+  const conversations = createConversationRegistry({ ...context, presence, outbox });
+  const onlineUsers = createOnlineUsers(context);
+  const parts: Parts = { ...transport, storeTracker, connection, requests, emitQueue: createEmitQueue(), presence, onlineUsers, outbox, conversations, rawJoins: new Map(), destroyed };
+  return parts;
+}
+
+/** Waiting requests give up when no connection is coming. */
+function onStateChanged(parts: Parts): void {
+  if (isStoppedStatus(parts.connection.connection.getSnapshot().status)) parts.requests.failWaiting();
+}
+
 /**
  * Create the realtime client: one socket, one reconnection state machine, and
  * the stores (connection, presence, online users, conversations) any
@@ -43,143 +209,22 @@ function createSocket(options: RealtimeClientOptions): SocketLike {
  * client.connection.subscribe(() => console.log(client.connection.getSnapshot().status));
  */
 export function createRealtimeClient(options: RealtimeClientOptions): RealtimeClient {
-  const log = options.logger ?? console;
-  const report = createErrorReporter(log, options.onError);
-  const socket = createSocket(options);
-  const serverEvents = createEventBus<ClientEventMap>(report);
-  socket.onAny((event: string, payload: unknown) => serverEvents.emit(event, payload));
-  let destroyed = false;
-  const storeTracker = trackServerStore(serverEvents);
-
-  const connection = createConnection(socket, options, serverEvents, { up: onLinkUp, down: onLinkDown, changed: onStateChanged }, report);
-  const isConnected = () => connection.connection.getSnapshot().status === 'connected';
-  const unavailable = () => new RealtimeError(destroyed ? 'DESTROYED' : 'DISCONNECTED');
-  const requests = createRequestTable({
-    socket,
-    defaultTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
-    isConnected,
-    isStopped: () => destroyed || isStoppedStatus(connection.connection.getSnapshot().status),
-    unavailable,
-  });
-  const emitQueue = createEmitQueue();
-
-  const context: Context = {
-    options,
-    log,
-    now: options.now ?? Date.now,
-    connected: isConnected,
-    userId: () => connection.connection.getSnapshot().userId,
-    request: requests.request,
-    emitIfConnected(event, payload) {
-      if (isConnected()) socket.emit(event, payload);
-    },
-    on: serverEvents.on,
-    report,
-  };
-  const presence = createPresence(context);
-  const onlineUsers = createOnlineUsers(context);
-  const outbox = createOutbox(context, {
-    changed: (conversationId) => conversations.find(conversationId)?.render(),
-    confirmed: (message) => conversations.get(message.conversationId).receive([message]),
-  });
-  const conversations = createConversationRegistry({ ...context, presence, outbox });
-  const rawJoins = new Map<ConversationId, () => void>();
-
-  /** One step of the reconnect sequence: a failure is reported and the other steps still run. */
-  function step<T>(name: string, run: () => T): T | undefined {
-    try {
-      return run();
-    } catch (error) {
-      report(error, `reconnect: ${name}`);
-      return undefined;
-    }
-  }
-
-  function onLinkUp(): void {
-    const storeChanged = storeTracker.takeStoreChanged();
-    step('presence', () => presence.resync());
-    step('online users', () => onlineUsers.refreshIfWatched());
-    const rejoins = step('rejoin', () => conversations.resyncAll(storeChanged)) ?? [];
-    step('queued requests', () => requests.sendWaiting());
-    for (const send of emitQueue.takeAll()) step('queued emit', send);
-    // Queued messages go after the rooms are back, so they land after the catch-up.
-    void Promise.allSettled(rejoins).then(() => step('outbox', () => outbox.flush()));
-  }
-
-  function onLinkDown(): void {
-    step('presence', () => presence.reset());
-    step('conversations', () => conversations.linkDown());
-    // The server may or may not have handled these: only the caller can tell whether to retry.
-    requests.failInFlight();
-  }
-
-  function onStateChanged(): void {
-    // Waiting requests give up when no connection is coming.
-    if (isStoppedStatus(connection.connection.getSnapshot().status)) requests.failWaiting();
-  }
-
-  /** `client.request`: managed events go through the managed state; the rest straight to the table. */
-  function request<T>(event: string, payload?: unknown, requestOptions?: RequestOptions): Promise<T> {
-    try {
-      assertSendableEventName(event);
-      assertNotPresenceManaged(event);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const sent = requests.request<T>(event, payload, requestOptions);
-    if (event === 'conversation:join' && typeof payload === 'string') return sent.then((result) => keepRawJoin(payload, result));
-    if (event === 'conversation:leave' && typeof payload === 'string') releaseRawJoin(payload);
-    return sent;
-  }
-
-  function keepRawJoin<T>(conversationId: ConversationId, result: T): T {
-    if (!destroyed && !rawJoins.has(conversationId)) rawJoins.set(conversationId, conversations.get(conversationId).join());
-    return result;
-  }
-
-  function releaseRawJoin(conversationId: ConversationId): void {
-    rawJoins.get(conversationId)?.();
-    rawJoins.delete(conversationId);
-  }
-
-  function emit(event: string, payload?: unknown): void {
-    assertSendableEventName(event);
-    assertNotPresenceManaged(event);
-    if (event === 'conversation:join' || event === 'conversation:leave') {
-      throw new RealtimeError('BAD_REQUEST', `"${event}" is managed by the client: use client.conversation(id).join() and its release`);
-    }
-    if (destroyed) return;
-    if (isConnected()) socket.emit(event, payload);
-    else emitQueue.push(() => socket.emit(event, payload));
-  }
-
-  function destroy(): void {
-    if (destroyed) return;
-    destroyed = true;
-    connection.destroy();
-    requests.failAll();
-    outbox.destroy();
-    conversations.destroy();
-    onlineUsers.destroy();
-    socket.offAny();
-    socket.removeAllListeners();
-    serverEvents.clear();
-  }
-
+  const parts = createParts(options);
+  const { connection } = parts;
   const client: RealtimeClient = {
     url: options.url,
     connection: connection.connection,
-    presence,
-    onlineUsers,
+    presence: parts.presence,
+    onlineUsers: parts.onlineUsers,
     connect: connection.connect,
     disconnect: connection.disconnect,
     reconnect: connection.reconnect,
-    destroy,
-    on: serverEvents.on as RealtimeClient['on'],
+    destroy: () => destroy(parts),
+    on: parts.serverEvents.on as RealtimeClient['on'],
     onLifecycle: connection.onLifecycle,
-    emit,
-    request,
-    conversation: conversations.get,
+    emit: (event, payload) => emit(parts, event, payload),
+    request: (event: string, payload?: unknown, requestOptions?: RequestOptions) => request(parts, event, payload, requestOptions),
+    conversation: parts.conversations.get,
   };
   if (options.autoConnect !== false) client.connect();
   return client;
@@ -199,7 +244,12 @@ function assertNotPresenceManaged(event: string): void {
  * different one than the client synced with means the server's history is not
  * the one the client holds: seq cursors cannot be trusted (docs/protocol.md, "Durability").
  */
-function trackServerStore(serverEvents: { on: ReturnType<typeof createEventBus<ClientEventMap>>['on'] }) {
+interface ServerStoreTracker {
+  /** True once after the store changed. */
+  takeStoreChanged(): boolean;
+}
+
+function trackServerStore(serverEvents: Pick<EventBus<ClientEventMap>, 'on'>): ServerStoreTracker {
   let syncedStoreId: string | null = null;
   let storeChanged = false;
   // Registered before the connection's own listener, so it runs first.
@@ -210,8 +260,7 @@ function trackServerStore(serverEvents: { on: ReturnType<typeof createEventBus<C
     syncedStoreId = storeId;
   });
   return {
-    /** True once after the store changed. */
-    takeStoreChanged(): boolean {
+    takeStoreChanged() {
       const changed = storeChanged;
       storeChanged = false;
       return changed;
