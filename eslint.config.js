@@ -45,6 +45,8 @@ export default tseslint.config(
     { group: ['socketkit', 'socketkit/*', '../*', '!../protocol'], message: 'src/protocol is the bottom layer: it imports nothing of socketkit.' },
     { group: ['react', 'react-dom', 'react/*', 'react-dom/*', '@tanstack/*', 'socket.io', 'socket.io-client', 'jsonwebtoken', 'zod', 'node:*'], message: 'src/protocol is types and constants only.' },
   ]),
+  // The core reads as small functions (issue 11): none over 40 lines.
+  { files: ['src/core/**/*.ts'], rules: { 'max-lines-per-function': ['error', { max: 40, skipBlankLines: true, skipComments: true }] } },
   restrict(['src/core/**/*.ts'], [
     { group: ['react', 'react-dom', 'react/*', 'react-dom/*', '@tanstack/*'], message: 'src/core must stay framework-agnostic: no React imports.' },
     { group: ['socket.io', 'jsonwebtoken', 'zod', 'node:*'], message: 'src/core runs in browsers: no server-side imports.' },

@@ -27,29 +27,31 @@ export interface ConversationRegistry {
   destroy(): void;
 }
 
+/** The handle of `id` is dropped when unused, checked after the current task's microtasks. */
+function releaseIfUnused(handles: Map<ConversationId, Conversation>, id: ConversationId): void {
+  // A StrictMode re-mount or a moving component takes it back first.
+  void Promise.resolve().then(() => {
+    const handle = handles.get(id);
+    if (handle?.isUnused()) {
+      handle.destroy();
+      handles.delete(id);
+    }
+  });
+}
+
 export function createConversationRegistry(ctx: Omit<ConversationContext, 'maybeUnused' | 'adopt'>): ConversationRegistry {
   const handles = new Map<ConversationId, Conversation>();
   const conversationContext: ConversationContext = {
     ...ctx,
-    maybeUnused(id) {
-      // Checked after the current task's microtasks: a StrictMode re-mount or a moving component takes it back first.
-      void Promise.resolve().then(() => {
-        const handle = handles.get(id);
-        if (handle?.isUnused()) {
-          handle.destroy();
-          handles.delete(id);
-        }
-      });
-    },
+    maybeUnused: (id) => releaseIfUnused(handles, id),
     adopt(handle) {
       // A handle released while someone still held it is registered again when joined.
       if (!handles.has(handle.id)) handles.set(handle.id, handle);
     },
   };
-
+  // One listener per event for every conversation: routed by id.
   ctx.on('message:new', (message) => handles.get(message.conversationId)?.onMessage(message));
   ctx.on('user:typing', ({ conversationId, userId, isTyping }) => handles.get(conversationId)?.onTyping(userId, isTyping));
-
   return {
     get(id) {
       let handle = handles.get(id);
@@ -64,11 +66,9 @@ export function createConversationRegistry(ctx: Omit<ConversationContext, 'maybe
       return handles.size;
     },
     resyncAll: (storeChanged) => [...handles.values()].map((handle) => handle.resync(storeChanged)),
-    linkDown() {
-      for (const handle of handles.values()) handle.linkDown();
-    },
+    linkDown: () => handles.forEach((handle) => handle.linkDown()),
     destroy() {
-      for (const handle of handles.values()) handle.destroy();
+      handles.forEach((handle) => handle.destroy());
       handles.clear();
     },
   };

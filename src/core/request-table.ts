@@ -50,75 +50,83 @@ export interface RequestTable {
   failAll(): void;
 }
 
-export function createRequestTable(deps: RequestTableDeps): RequestTable {
-  const pending = new Set<PendingRequest>();
+type Pending = Set<PendingRequest>;
 
-  function refusal(options: RequestOptions): unknown {
-    if (deps.isStopped() && !options.queueWhileOffline) return deps.unavailable();
-    if (options.signal?.aborted) return options.signal.reason;
-    return undefined;
-  }
+function refusal(deps: RequestTableDeps, options: RequestOptions): unknown {
+  if (deps.isStopped() && !options.queueWhileOffline) return deps.unavailable();
+  if (options.signal?.aborted) return options.signal.reason;
+  return undefined;
+}
 
-  /** A pending request: settled once, by its ack, its timeout, its signal or a failure of the link. */
-  function createEntry(event: string, payload: unknown, options: RequestOptions, resolve: (value: unknown) => void, reject: (error: unknown) => void): PendingRequest {
-    const { signal } = options;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const onAbort = () => entry.settle(signal?.reason);
-    const onAck = (ack: Ack) => {
-      const { ok, error, ...result } = ack as Ack & { error?: unknown };
-      if (ok === false) entry.settle(toRealtimeError(error));
-      else entry.settle(undefined, result);
-    };
-    const entry: PendingRequest = {
-      queued: options.queueWhileOffline === true,
-      sent: false,
-      startTimeout() {
-        timer = setTimeout(() => entry.settle(new RealtimeError('TIMEOUT', event)), options.timeoutMs ?? deps.defaultTimeoutMs);
-      },
-      settle(error, value) {
-        if (!pending.delete(entry)) return;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        if (error === undefined) resolve(value);
-        else reject(error);
-      },
-      send() {
-        entry.sent = true;
-        if (entry.queued) entry.startTimeout();
-        try {
-          deps.socket.emit(event, payload, onAck);
-        } catch (error) {
-          // The socket refused to send it: this request fails, the others are not affected.
-          entry.settle(error);
-        }
-      },
-    };
-    signal?.addEventListener('abort', onAbort);
-    return entry;
-  }
+/** The ack's `{ ok: false, error }` becomes a `RealtimeError`; otherwise the ack minus `ok` is the result. */
+function settleFromAck(entry: PendingRequest, ack: Ack): void {
+  const { ok, error, ...result } = ack as Ack & { error?: unknown };
+  if (ok === false) entry.settle(toRealtimeError(error));
+  else entry.settle(undefined, result);
+}
 
-  // The ack is wire data: its type is the protocol's promise (`RequestMap`), checked by the server.
-  function request<T>(event: string, payload: unknown, options: RequestOptions = {}): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const refused = refusal(options);
-      if (refused !== undefined) {
-        reject(refused);
-        return;
+/** A pending request: settled once, by its ack, its timeout, its signal or a failure of the link. */
+function createEntry(
+  deps: RequestTableDeps,
+  pending: Pending,
+  request: { event: string; payload: unknown; options: RequestOptions },
+  resolve: (value: unknown) => void,
+  reject: (error: unknown) => void,
+): PendingRequest {
+  const { event, payload, options } = request;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onAbort = () => entry.settle(options.signal?.reason);
+  const entry: PendingRequest = {
+    queued: options.queueWhileOffline === true,
+    sent: false,
+    startTimeout() {
+      timer = setTimeout(() => entry.settle(new RealtimeError('TIMEOUT', event)), options.timeoutMs ?? deps.defaultTimeoutMs);
+    },
+    settle(error, value) {
+      if (!pending.delete(entry)) return;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (error === undefined) resolve(value);
+      else reject(error);
+    },
+    send() {
+      entry.sent = true;
+      if (entry.queued) entry.startTimeout();
+      try {
+        deps.socket.emit(event, payload, (ack: Ack) => settleFromAck(entry, ack));
+      } catch (error) {
+        // The socket refused to send it: this request fails, the others are not affected.
+        entry.settle(error);
       }
-      const entry = createEntry(event, payload, options, (value) => resolve(value as T), reject);
-      pending.add(entry);
-      // A queued request's timeout starts when it is sent.
-      if (!entry.queued) entry.startTimeout();
-      if (deps.isConnected()) entry.send();
-    });
-  }
+    },
+  };
+  options.signal?.addEventListener('abort', onAbort);
+  return entry;
+}
 
+// The ack is wire data: its type is the protocol's promise (`RequestMap`), checked by the server.
+function sendRequest<T>(deps: RequestTableDeps, pending: Pending, event: string, payload: unknown, options: RequestOptions = {}): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const refused = refusal(deps, options);
+    if (refused !== undefined) {
+      reject(refused);
+      return;
+    }
+    const entry = createEntry(deps, pending, { event, payload, options }, (value) => resolve(value as T), reject);
+    pending.add(entry);
+    // A queued request's timeout starts when it is sent.
+    if (!entry.queued) entry.startTimeout();
+    if (deps.isConnected()) entry.send();
+  });
+}
+
+export function createRequestTable(deps: RequestTableDeps): RequestTable {
+  const pending: Pending = new Set();
   const failWhere = (matches: (entry: PendingRequest) => boolean) => {
     for (const entry of [...pending]) if (matches(entry)) entry.settle(deps.unavailable());
   };
-
   return {
-    request,
+    request: (event, payload, options) => sendRequest(deps, pending, event, payload, options),
     sendWaiting() {
       for (const entry of [...pending]) if (!entry.sent) entry.send();
     },
