@@ -37,7 +37,7 @@ describe('issue 9 against the real server', () => {
 
     proxy.block();
     proxy.cut();
-    await waitFor(() => status(alice) === 'reconnecting');
+    await waitFor(() => status(alice) === 'reconnecting', { timeoutMs: 8000 });
     const pending = alice.conversation(ROOM).send('pending from alice');
     const port = server.port;
     await server.close();
@@ -94,12 +94,13 @@ describe('issue 9 against the real server', () => {
     const heard: string[] = [];
     alice.on('message:new', (message) => heard.push(message.content));
     await joined(bob, ROOM);
+    let reconnected = false;
+    alice.onLifecycle('reconnected', () => (reconnected = true));
     proxy.cut();
-    await waitFor(() => status(alice) === 'reconnecting');
-    await connected(alice);
-    await waitFor(() => alice.conversation(ROOM).getSnapshot().status === 'joined');
+    await waitFor(() => reconnected, { timeoutMs: 8000, message: 'alice reconnected' });
+    await waitFor(() => alice.conversation(ROOM).getSnapshot().status === 'joined', { timeoutMs: 8000 });
     await bob.conversation(ROOM).send('after the reconnect');
-    await waitFor(() => heard.includes('after the reconnect'), { message: 'message:new after the reconnect' });
+    await waitFor(() => heard.includes('after the reconnect'), { timeoutMs: 8000, message: 'message:new after the reconnect' });
   }, 15_000);
 
   it('#6 raw presence subscriptions are refused with an error naming the API to use', async () => {
@@ -119,11 +120,11 @@ describe('issue 9 against the real server', () => {
     expect(alice.presence.get('bob')?.stale).toBeUndefined();
     proxy.block();
     proxy.cut();
-    await waitFor(() => status(alice) === 'reconnecting');
+    await waitFor(() => status(alice) === 'reconnecting', { timeoutMs: 8000 });
     expect(alice.presence.get('bob')).toMatchObject({ online: true, stale: true });
     proxy.restore();
     await connected(alice);
-    await waitFor(() => alice.presence.get('bob')?.stale === undefined, { message: 'fresh after the reconnect' });
+    await waitFor(() => alice.presence.get('bob')?.stale === undefined, { timeoutMs: 8000, message: 'fresh after the reconnect' });
     expect(alice.presence.get('bob')).toMatchObject({ online: true });
   }, 15_000);
 });
