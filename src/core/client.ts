@@ -77,6 +77,7 @@ function onLinkUp(parts: Parts): void {
 /** Left `connected`. */
 function onLinkDown(parts: Parts): void {
   step(parts, 'presence', () => parts.presence.reset());
+  step(parts, 'online users', () => parts.onlineUsers.linkDown());
   step(parts, 'conversations', () => parts.conversations.linkDown());
   // The server may or may not have handled these: only the caller can tell whether to retry.
   parts.requests.failInFlight();

@@ -8,12 +8,14 @@ import type { OnlineUsersApi, OnlineUsersSnapshot, OnlineUsersWatchOptions } fro
 export const ONLINE_USERS_REFRESH_MS = 15_000;
 
 /** The snapshot before the first answer; also what the server renders. */
-export const INITIAL_ONLINE_USERS: OnlineUsersSnapshot = Object.freeze({ users: [], hasMore: false, loading: true, error: null });
+export const INITIAL_ONLINE_USERS: OnlineUsersSnapshot = Object.freeze({ users: [], hasMore: false, loading: true, error: null, stale: false });
 
 /** The client's online-users store, plus what the client drives it with. Internal. */
 export interface OnlineUsers extends OnlineUsersApi {
   /** Connected: fetch again if anyone watches. */
   refreshIfWatched(): void;
+  /** Disconnected: the list is the last one heard, no longer vouched for. */
+  linkDown(): void;
   destroy(): void;
 }
 
@@ -36,7 +38,7 @@ function refresh(rt: Runtime): void {
   const mine = ++rt.requestNumber;
   rt.ctx.request('presence:list', { limit: pageSize(rt) }).then(
     (page) => {
-      if (mine === rt.requestNumber) rt.store.set({ users: page.users, hasMore: page.hasMore, loading: false, error: null });
+      if (mine === rt.requestNumber) rt.store.set({ users: page.users, hasMore: page.hasMore, loading: false, error: null, stale: false });
     },
     (error: unknown) => {
       if (mine === rt.requestNumber) rt.store.set({ loading: false, error: toRealtimeError(error) });
@@ -96,6 +98,9 @@ export function createOnlineUsers(ctx: Context): OnlineUsers {
     watch: (options = {}) => watch(rt, options),
     refreshIfWatched() {
       if (rt.watchers.size > 0) refresh(rt);
+    },
+    linkDown() {
+      if (!rt.store.getSnapshot().loading) rt.store.set({ stale: true });
     },
     destroy() {
       rt.watchers.clear();

@@ -216,6 +216,8 @@ export interface OnlineUsersSnapshot {
   /** True until the first answer. */
   loading: boolean;
   error: RealtimeErrorLike | null;
+  /** True while the client is disconnected: the last list heard, refreshed after the reconnect. */
+  stale: boolean;
 }
 
 /** Options of `client.onlineUsers.watch`. */

@@ -129,6 +129,33 @@ describe('issue 9 against the real server', () => {
   }, 15_000);
 });
 
+describe('issue 9 #6, the same kind: the online-users list', () => {
+  let server: TestServer;
+  let proxy: TcpProxy | undefined;
+  beforeEach(async () => {
+    server = await startServer();
+  });
+  afterEach(async () => {
+    disposeAll();
+    await proxy?.close();
+    await server.cleanup();
+  });
+
+  it('is stale while the client is disconnected and fresh after the reconnect', async () => {
+    proxy = await startProxy(server.port);
+    const alice = realClient(server, 'alice', { url: proxy.url });
+    alice.onlineUsers.watch({ refreshMs: 0 });
+    await waitFor(() => !alice.onlineUsers.getSnapshot().loading, { timeoutMs: 8000 });
+    expect(alice.onlineUsers.getSnapshot().stale).toBe(false);
+    proxy.block();
+    proxy.cut();
+    await waitFor(() => status(alice) === 'reconnecting', { timeoutMs: 8000 });
+    expect(alice.onlineUsers.getSnapshot()).toMatchObject({ stale: true, users: [expect.objectContaining({ userId: 'alice' })] });
+    proxy.restore();
+    await waitFor(() => alice.onlineUsers.getSnapshot().stale === false, { timeoutMs: 8000, message: 'fresh after the reconnect' });
+  }, 15_000);
+});
+
 describe('issue 9 with a fake socket', () => {
   beforeEach(() => {
     vi.useFakeTimers();
