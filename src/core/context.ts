@@ -28,7 +28,7 @@ export interface ConversationContext extends Context {
   /** The handle may be unused now (no join, no subscriber, no pending message): the registry may release it. */
   maybeUnused(conversationId: ConversationId): void;
   /** Joined: make sure the registry routes events to this handle. */
-  adopt(conversation: Conversation): void;
+  adopt(conversation: ManagedConversation): void;
 }
 
 export interface Presence extends PresenceApi {
@@ -58,7 +58,7 @@ export interface OutboxEvents {
 }
 
 /** A conversation handle plus what the client drives it with. Internal. */
-export interface Conversation extends ConversationHandle {
+export interface ManagedConversation extends ConversationHandle {
   /** Confirmed messages, from history, an ack or `message:new`. */
   receive(messages: readonly Message[]): void;
   /** `message:new` for this conversation. */

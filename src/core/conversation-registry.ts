@@ -1,5 +1,5 @@
 import type { ConversationId } from '../protocol/index.js';
-import type { Conversation, ConversationContext } from './context.js';
+import type { ManagedConversation, ConversationContext } from './context.js';
 import { createConversation } from './conversation.js';
 
 /**
@@ -15,9 +15,9 @@ import { createConversation } from './conversation.js';
  */
 export interface ConversationRegistry {
   /** The handle of `id`, made if there is none. */
-  get(id: ConversationId): Conversation;
+  get(id: ConversationId): ManagedConversation;
   /** The handle of `id` if one exists. */
-  find(id: ConversationId): Conversation | undefined;
+  find(id: ConversationId): ManagedConversation | undefined;
   /** How many handles exist (tests and debugging). */
   readonly size: number;
   /** Connected: every handle rejoins; `storeChanged`: the server's history is not the one we hold. */
@@ -28,7 +28,7 @@ export interface ConversationRegistry {
 }
 
 /** The handle of `id` is dropped when unused, checked after the current task's microtasks. */
-function releaseIfUnused(handles: Map<ConversationId, Conversation>, id: ConversationId): void {
+function releaseIfUnused(handles: Map<ConversationId, ManagedConversation>, id: ConversationId): void {
   // A StrictMode re-mount or a moving component takes it back first.
   void Promise.resolve().then(() => {
     const handle = handles.get(id);
@@ -40,7 +40,7 @@ function releaseIfUnused(handles: Map<ConversationId, Conversation>, id: Convers
 }
 
 export function createConversationRegistry(ctx: Omit<ConversationContext, 'maybeUnused' | 'adopt'>): ConversationRegistry {
-  const handles = new Map<ConversationId, Conversation>();
+  const handles = new Map<ConversationId, ManagedConversation>();
   const conversationContext: ConversationContext = {
     ...ctx,
     maybeUnused: (id) => releaseIfUnused(handles, id),

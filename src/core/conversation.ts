@@ -1,5 +1,5 @@
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, MAX_CONTENT_LENGTH, TYPING_TIMEOUT_MS, type ConversationId, type Message, type UserId } from '../protocol/index.js';
-import type { Conversation, ConversationContext } from './context.js';
+import type { ManagedConversation, ConversationContext } from './context.js';
 import { handled, noop, rejected, serial } from './context.js';
 import { toRealtimeError } from './errors.js';
 import { batch, createStore, type Store } from './store.js';
@@ -210,7 +210,7 @@ function leave(rt: Runtime): void {
 }
 
 /** Reference-counted join; the release leaves after the last one. */
-function join(rt: Runtime, handle: Conversation): () => void {
+function join(rt: Runtime, handle: ManagedConversation): () => void {
   rt.joins++;
   if (rt.joins === 1) {
     rt.ctx.adopt(handle);
@@ -309,10 +309,10 @@ function createRuntime(ctx: ConversationContext, id: ConversationId): Runtime {
  * One conversation: its room membership (reference-counted joins), messages
  * in `seq` order, this client's pending sends and who is typing.
  */
-export function createConversation(ctx: ConversationContext, id: ConversationId): Conversation {
+export function createConversation(ctx: ConversationContext, id: ConversationId): ManagedConversation {
   const rt = createRuntime(ctx, id);
   const serverSnapshot = initialConversationSnapshot(id);
-  const handle: Conversation = {
+  const handle: ManagedConversation = {
     id,
     getSnapshot: rt.store.getSnapshot,
     getServerSnapshot: () => serverSnapshot,
