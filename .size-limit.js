@@ -54,7 +54,15 @@ export default [
     ignore: react,
     modifyEsbuildConfig: withDistAlias,
     gzip: true,
-    limit: '19 KB',
+    // Was 19 KB (18.71 kB measured). Issues 11 and 9 cost +3.51 kB (22.22 kB):
+    // +2.76 kB for the redesign into named modules (state machine, request
+    // table, emit queue, registry, event bus), the online-users store moved
+    // into the core, lifecycle events and `lost`, and the issue-9 fixes (+0.03 kB
+    // later for stale online users); then
+    // +0.72 kB for splitting every core function to at most 40 lines (module
+    // functions over runtime records: their field names survive minification).
+    // The lead decides whether to keep this budget or trim (core branch report).
+    limit: '22.3 KB',
   },
   {
     name: 'socketkit/ui, without react and socketkit',

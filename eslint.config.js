@@ -2,6 +2,15 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
+/** Relative imports of another layer's internals (the React layers and the UI kit use public entries). */
+const INTERNALS = ['../core/*', '../../core/*', '../protocol/*', '../react/*', '../../react/*', '../react-query/*', '../ui/*', '../server/*', '../../mock-server/*'];
+const SERVER_ONLY = { group: ['socket.io', 'jsonwebtoken', 'zod', 'node:*'], message: 'Client code runs in browsers: no server-side imports.' };
+
+/** One `no-restricted-imports` block for the files of a layer. */
+const restrict = (files, patterns, paths = []) => ({ files, rules: { 'no-restricted-imports': ['error', { patterns, paths }] } });
+/** The core entry by its exact name (a `socketkit` pattern would also match every `socketkit/*`). */
+const coreEntry = (message) => [{ name: 'socketkit', message }];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'storybook-static/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**', 'public/mockServiceWorker.js', '.storybook/public/**'] },
   js.configs.recommended,
@@ -15,6 +24,7 @@ export default tseslint.config(
       },
     },
     rules: {
+      eqeqeq: ['error', 'always'],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-explicit-any': 'error',
     },
@@ -27,40 +37,48 @@ export default tseslint.config(
       'react-hooks/exhaustive-deps': 'warn',
     },
   },
-  // The core is framework-agnostic: no React, no DOM-framework imports.
-  {
-    files: ['src/core/**/*.ts', 'src/protocol/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['react', 'react-dom', 'react/*', 'react-dom/*', '@tanstack/*'], message: 'src/core must stay framework-agnostic: no React imports.' },
-          { group: ['socket.io', 'jsonwebtoken', 'zod', 'node:*'], message: 'src/core runs in browsers: no server-side imports.' },
-          { group: ['../react/*', '../ui/*', '../server/*', '../../mock-server/*'], message: 'src/core depends on nothing above it.' },
-        ],
-      }],
-    },
-  },
-  // The seed-compat facade is a thin layer over the core's public entry.
-  {
-    files: ['src/compat/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['react', 'react-dom', 'react/*', 'socket.io', 'jsonwebtoken', 'node:*'], message: 'socketkit/compat runs in browsers and uses only the core.' },
-          { group: ['../*'], message: "Import the core by its public entry ('socketkit')." },
-        ],
-      }],
-    },
-  },
-  // React layer and UI kit use only public entry points of the layers below.
-  {
-    files: ['src/react/**/*.{ts,tsx}', 'src/react-query/**/*.{ts,tsx}', 'src/ui/**/*.{ts,tsx}'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['../core/*', '../../core/*', '../protocol/*', '../react/*', '../../react/*', '../server/*'], message: 'Import the public entry (socketkit, socketkit/react, socketkit/protocol) instead of internals.' },
-        ],
-      }],
-    },
-  },
+  // Layer boundaries, by relative path AND by package name (an import of `socketkit/ui`
+  // from the core is as wrong as one of `../ui/index.js`). Layers, bottom up:
+  // protocol → core → react → react-query → ui; server → mock-server. Each layer
+  // imports only the public entries of the layers below it.
+  restrict(['src/protocol/**/*.ts'], [
+    { group: ['socketkit', 'socketkit/*', '../*', '!../protocol'], message: 'src/protocol is the bottom layer: it imports nothing of socketkit.' },
+    { group: ['react', 'react-dom', 'react/*', 'react-dom/*', '@tanstack/*', 'socket.io', 'socket.io-client', 'jsonwebtoken', 'zod', 'node:*'], message: 'src/protocol is types and constants only.' },
+  ]),
+  // The core reads as small functions (issue 11): none over 40 lines.
+  { files: ['src/core/**/*.ts'], rules: { 'max-lines-per-function': ['error', { max: 40, skipBlankLines: true, skipComments: true }] } },
+  restrict(['src/core/**/*.ts'], [
+    { group: ['react', 'react-dom', 'react/*', 'react-dom/*', '@tanstack/*'], message: 'src/core must stay framework-agnostic: no React imports.' },
+    { group: ['socket.io', 'jsonwebtoken', 'zod', 'node:*'], message: 'src/core runs in browsers: no server-side imports.' },
+    { group: ['../react/*', '../react-query/*', '../ui/*', '../server/*', '../../mock-server/*'], message: 'src/core depends on nothing above it.' },
+    { group: ['socketkit', 'socketkit/*'], message: 'src/core imports its own modules and ../protocol by relative path, nothing above it.' },
+  ]),
+  // The seed-compat facade (socketkit/compat) is a thin layer over the core's public entry.
+  restrict(['src/compat/**/*.ts'], [
+    { group: ['../*'], message: "Import the core by its public entry ('socketkit')." },
+    { group: ['socketkit/react', 'socketkit/react-query', 'socketkit/ui', 'socketkit/server', 'socketkit/mock-server', 'react', 'react-dom', 'react/*', 'socket.io', 'jsonwebtoken', 'node:*'], message: 'socketkit/compat runs in browsers and uses only the core.' },
+  ]),
+  restrict(['src/react/**/*.{ts,tsx}'], [
+    { group: INTERNALS, message: 'Import the public entry (socketkit, socketkit/protocol) instead of internals.' },
+    { group: ['socketkit/react', 'socketkit/react-query', 'socketkit/ui', 'socketkit/server', 'socketkit/mock-server', '@tanstack/*'], message: 'socketkit/react builds on socketkit and socketkit/protocol only.' },
+    SERVER_ONLY,
+  ]),
+  restrict(['src/react-query/**/*.{ts,tsx}'], [
+    { group: INTERNALS, message: 'Import the public entry (socketkit, socketkit/react, socketkit/protocol) instead of internals.' },
+    { group: ['socketkit/react-query', 'socketkit/ui', 'socketkit/server', 'socketkit/mock-server'], message: 'socketkit/react-query builds on socketkit, socketkit/react and socketkit/protocol only.' },
+    SERVER_ONLY,
+  ]),
+  restrict(['src/ui/**/*.{ts,tsx}'], [
+    { group: INTERNALS, message: 'Import the public entry (socketkit, socketkit/react, socketkit/protocol) instead of internals.' },
+    { group: ['socketkit/ui', 'socketkit/server', 'socketkit/mock-server'], message: 'socketkit/ui builds on the client layers only.' },
+    SERVER_ONLY,
+  ]),
+  restrict(['src/server/**/*.ts'], [
+    { group: ['../core/*', '../react/*', '../react-query/*', '../ui/*', '../../mock-server/*'], message: 'src/server depends on src/protocol only (and its own modules).' },
+    { group: ['socketkit/react', 'socketkit/react-query', 'socketkit/ui', 'socketkit/mock-server', 'socket.io-client', 'react', 'react-dom', 'react/*', 'react-dom/*', '@tanstack/*'], message: 'src/server is the server layer: no client, React or mock-server imports.' },
+  ], coreEntry('src/server is the server layer: no client imports.')),
+  restrict(['mock-server/**/*.ts'], [
+    { group: ['../src/*', '../src/**'], message: 'mock-server uses the public entries (socketkit/server, socketkit/protocol) like any app.' },
+    { group: ['socketkit/react', 'socketkit/react-query', 'socketkit/ui', 'socket.io-client', 'react', 'react-dom', 'react/*', 'react-dom/*', '@tanstack/*'], message: 'mock-server is a server: no client or React imports.' },
+  ], coreEntry('mock-server is a server: no client imports.')),
 );

@@ -1,26 +1,203 @@
 import { io } from 'socket.io-client';
-import type { Ack, Message } from '../protocol/index.js';
-import { createConnection } from './connection.js';
-import type { Context, Conversation } from './context.js';
-import { createConversation } from './conversation.js';
-import { RealtimeError, toRealtimeError } from './errors.js';
+import type { ConnectionEstablishedPayload, ConversationId } from '../protocol/index.js';
+import { createConnection, type Connection } from './connection.js';
+import type { Context, Outbox, Presence } from './context.js';
+import { createConversationRegistry, type ConversationRegistry } from './conversation-registry.js';
+import { assertSendableEventName, createEmitQueue, type EmitQueue } from './emit-queue.js';
+import { RealtimeError } from './errors.js';
+import { createErrorReporter, createEventBus, type EventBus, type ListenerErrorReporter } from './event-bus.js';
+import { createOnlineUsers, type OnlineUsers } from './online-users.js';
 import { createOutbox } from './outbox.js';
 import { createPresence } from './presence.js';
-import { batch } from './store.js';
-import type { RealtimeClient, RealtimeClientOptions, RequestOptions, SocketLike } from './types.js';
+import { createRequestTable, REQUEST_TIMEOUT_MS, type RequestTable } from './request-table.js';
+import type { ClientEventMap, Logger, RealtimeClient, RealtimeClientOptions, RequestOptions, SocketLike } from './types.js';
 
-/** Most fire-and-forget events kept while offline; the oldest is dropped past it. */
-const EMIT_QUEUE_MAX = 100;
+/**
+ * Requests whose effect the client keeps as state (rooms and presence
+ * subscriptions are restored after every reconnect). Sent raw they would be
+ * forgotten at the next reconnect, so `client.request` routes the join and
+ * leave through the conversation handles and refuses the presence ones.
+ */
+const PRESENCE_MANAGED = new Set(['presence:subscribe', 'presence:unsubscribe']);
 
-interface PendingRequest {
-  /** `queueWhileOffline`: survives `failed`/`disconnected`, times out only once sent. */
-  keep?: boolean;
-  sent?: boolean;
-  send(): void;
-  fail(error: unknown): void;
+/** socket.io-client's `io`, as the factory socketkit calls. */
+function defaultCreateSocket(url: string, socketOptions: Record<string, unknown>): SocketLike {
+  return io(url, socketOptions);
 }
 
-type Listener = (payload: unknown) => void;
+/** One socket per client, whose own reconnection is off: socketkit owns it. */
+function createSocket(options: RealtimeClientOptions): SocketLike {
+  const create = options.createSocket ?? defaultCreateSocket;
+  // forceNew keeps two clients from sharing one socket.
+  return create(options.url, { ...options.socketOptions, autoConnect: false, reconnection: false, forceNew: true });
+}
+
+/** The parts of one client, wired by `createRealtimeClient`. Internal to this file. */
+interface Parts {
+  socket: SocketLike;
+  report: ListenerErrorReporter;
+  serverEvents: EventBus<ClientEventMap>;
+  storeTracker: ServerStoreTracker;
+  connection: Connection;
+  requests: RequestTable;
+  emitQueue: EmitQueue;
+  presence: Presence;
+  onlineUsers: OnlineUsers;
+  outbox: Outbox;
+  conversations: ConversationRegistry;
+  /** Conversations joined through a raw `client.request('conversation:join')`: their release. */
+  rawJoins: Map<ConversationId, () => void>;
+  destroyed: { value: boolean };
+}
+
+const isConnected = (parts: Pick<Parts, 'connection'>) => parts.connection.connection.getSnapshot().status === 'connected';
+
+/** One step of the reconnect sequence: a failure is reported and the other steps still run. */
+function step<T>(parts: Parts, name: string, run: () => T): T | undefined {
+  try {
+    return run();
+  } catch (error) {
+    parts.report(error, `reconnect: ${name}`);
+    return undefined;
+  }
+}
+
+/** Entered `connected`: presence, online users, rooms, queued requests and emits, then the outbox. */
+function onLinkUp(parts: Parts): void {
+  const storeChanged = parts.storeTracker.takeStoreChanged();
+  step(parts, 'presence', () => parts.presence.resync());
+  step(parts, 'online users', () => parts.onlineUsers.refreshIfWatched());
+  const rejoins = step(parts, 'rejoin', () => parts.conversations.resyncAll(storeChanged)) ?? [];
+  step(parts, 'queued requests', () => parts.requests.sendWaiting());
+  for (const send of parts.emitQueue.takeAll()) step(parts, 'queued emit', send);
+  // Queued messages go after the rooms are back, so they land after the catch-up.
+  void Promise.allSettled(rejoins).then(() => step(parts, 'outbox', () => parts.outbox.flush()));
+}
+
+/** Left `connected`. */
+function onLinkDown(parts: Parts): void {
+  step(parts, 'presence', () => parts.presence.reset());
+  step(parts, 'online users', () => parts.onlineUsers.linkDown());
+  step(parts, 'conversations', () => parts.conversations.linkDown());
+  // The server may or may not have handled these: only the caller can tell whether to retry.
+  parts.requests.failInFlight();
+}
+
+/** `client.request`: managed events go through the managed state; the rest straight to the table. */
+function request<T>(parts: Parts, event: string, payload?: unknown, requestOptions?: RequestOptions): Promise<T> {
+  try {
+    assertSendableEventName(event);
+    assertNotPresenceManaged(event);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const sent = parts.requests.request<T>(event, payload, requestOptions);
+  if (event === 'conversation:join' && typeof payload === 'string') return sent.then((result) => keepRawJoin(parts, payload, result));
+  if (event === 'conversation:leave' && typeof payload === 'string') releaseRawJoin(parts, payload);
+  return sent;
+}
+
+function keepRawJoin<T>(parts: Parts, conversationId: ConversationId, result: T): T {
+  if (!parts.destroyed.value && !parts.rawJoins.has(conversationId)) parts.rawJoins.set(conversationId, parts.conversations.get(conversationId).join());
+  return result;
+}
+
+function releaseRawJoin(parts: Parts, conversationId: ConversationId): void {
+  parts.rawJoins.get(conversationId)?.();
+  parts.rawJoins.delete(conversationId);
+}
+
+/** `client.emit`: refused names throw at the call site; queued while offline. */
+function emit(parts: Parts, event: string, payload?: unknown): void {
+  assertSendableEventName(event);
+  assertNotPresenceManaged(event);
+  if (event === 'conversation:join' || event === 'conversation:leave') {
+    throw new RealtimeError('BAD_REQUEST', `"${event}" is managed by the client: use client.conversation(id).join() and its release`);
+  }
+  if (parts.destroyed.value) return;
+  if (isConnected(parts)) parts.socket.emit(event, payload);
+  else parts.emitQueue.push(() => parts.socket.emit(event, payload));
+}
+
+function destroy(parts: Parts): void {
+  if (parts.destroyed.value) return;
+  parts.destroyed.value = true;
+  parts.connection.destroy();
+  parts.requests.failAll();
+  parts.outbox.destroy();
+  parts.conversations.destroy();
+  parts.onlineUsers.destroy();
+  parts.socket.offAny();
+  parts.socket.removeAllListeners();
+  parts.serverEvents.clear();
+}
+
+/** What presence, the outbox and conversations share. */
+function createContext(options: RealtimeClientOptions, transport: Transport, connection: Connection, requests: RequestTable): Context {
+  const connected = () => isConnected({ connection });
+  return {
+    options,
+    log: transport.log,
+    now: options.now ?? Date.now,
+    connected,
+    userId: () => connection.connection.getSnapshot().userId,
+    request: requests.request,
+    emitIfConnected(event, payload) {
+      if (connected()) transport.socket.emit(event, payload);
+    },
+    on: transport.serverEvents.on,
+    report: transport.report,
+  };
+}
+
+interface Transport {
+  log: Logger;
+  report: ListenerErrorReporter;
+  socket: SocketLike;
+  serverEvents: EventBus<ClientEventMap>;
+}
+
+/** The socket and the one `onAny` listener that feeds the event bus. */
+function createTransport(options: RealtimeClientOptions): Transport {
+  const log = options.logger ?? console;
+  const report = createErrorReporter(log, options.onError);
+  const socket = createSocket(options);
+  const serverEvents = createEventBus<ClientEventMap>(report);
+  socket.onAny((event: string, payload: unknown) => serverEvents.emit(event, payload));
+  return { log, report, socket, serverEvents };
+}
+
+/** Wires every part; the link callbacks reach `parts` only once connected, when it is complete. */
+function createParts(options: RealtimeClientOptions): Parts {
+  const transport = createTransport(options);
+  const destroyed = { value: false };
+  // Registered before the connection's own listener, so it runs first.
+  const storeTracker = trackServerStore(transport.serverEvents);
+  const link = { up: () => onLinkUp(parts), down: () => onLinkDown(parts), changed: () => onStateChanged(parts) };
+  const connection = createConnection(transport.socket, options, transport.serverEvents, link, transport.report);
+  const requests = createRequestTable({
+    socket: transport.socket,
+    defaultTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    isConnected: () => isConnected({ connection }),
+    isStopped: () => destroyed.value || isStoppedStatus(connection.connection.getSnapshot().status),
+    unavailable: () => new RealtimeError(destroyed.value ? 'DESTROYED' : 'DISCONNECTED'),
+  });
+  const context = createContext(options, transport, connection, requests);
+  const presence = createPresence(context);
+  const outbox = createOutbox(context, {
+    changed: (conversationId) => conversations.find(conversationId)?.render(),
+    confirmed: (message) => conversations.get(message.conversationId).receive([message]),
+  });
+  const conversations = createConversationRegistry({ ...context, presence, outbox });
+  const onlineUsers = createOnlineUsers(context);
+  const parts: Parts = { ...transport, storeTracker, connection, requests, emitQueue: createEmitQueue(), presence, onlineUsers, outbox, conversations, rawJoins: new Map(), destroyed };
+  return parts;
+}
+
+/** Waiting requests give up when no connection is coming. */
+function onStateChanged(parts: Parts): void {
+  if (isStoppedStatus(parts.connection.connection.getSnapshot().status)) parts.requests.failWaiting();
+}
 
 /**
  * Development-time argument errors (issue 10): the seed's `connect(token)`
@@ -29,166 +206,82 @@ type Listener = (payload: unknown) => void;
  * @throws TypeError when `connect()` gets an argument, or when neither
  *   `getToken` nor `token` was given (the server would refuse with `TOKEN_MISSING`).
  */
-function assertConnectArguments(args: unknown[], opts: RealtimeClientOptions): void {
-  // Short messages: this is in every app's bundle (the core + React budget).
+function assertConnectArguments(args: unknown[], options: RealtimeClientOptions): void {
   if (args.length > 0) throw new TypeError('[socketkit] connect() takes no token: pass getToken (or token) to createRealtimeClient');
-  if (opts.getToken === undefined && opts.token === undefined) throw new TypeError('[socketkit] createRealtimeClient needs getToken (or token) to connect');
+  if (options.getToken === undefined && options.token === undefined) {
+    throw new TypeError('[socketkit] createRealtimeClient needs getToken (or token) to connect');
+  }
 }
 
 /**
- * Create the realtime client: one socket, one reconnection state machine, and the
- * stores (connection, presence, conversations) any framework can read.
+ * Create the realtime client: one socket, one reconnection state machine, and
+ * the stores (connection, presence, online users, conversations) any
+ * framework can read. This function only wires the modules together; each
+ * module's file says what it does.
  *
  * @example
  * const client = createRealtimeClient({ url: 'http://localhost:3001', getToken: () => fetchToken() });
  * client.connection.subscribe(() => console.log(client.connection.getSnapshot().status));
  */
-export function createRealtimeClient(opts: RealtimeClientOptions): RealtimeClient {
-  const log = opts.logger ?? console;
-  // socketkit owns reconnection; forceNew keeps two clients from sharing one socket.
-  const socket = (opts.createSocket ?? (io as unknown as NonNullable<RealtimeClientOptions['createSocket']>))(opts.url, {
-    ...opts.socketOptions,
-    autoConnect: false,
-    reconnection: false,
-    forceNew: true,
-  }) as SocketLike;
-  const listeners = new Map<string, Set<Listener>>();
-  const requests = new Set<PendingRequest>();
-  const emitQueue: (() => void)[] = [];
-  const handles = new Map<string, Conversation>();
-  let destroyed = false;
-  const gone = () => new RealtimeError(destroyed ? 'DESTROYED' : 'DISCONNECTED');
-
-  const on = (event: string, listener: Listener) => {
-    const set = listeners.get(event) ?? listeners.set(event, new Set()).get(event)!;
-    set.add(listener);
-    return () => void set.delete(listener);
-  };
-
-  // One socket.io listener for every event, however many subscribers; a throwing one does not stop the rest.
-  socket.onAny((event: string, payload: unknown) =>
-    batch(() =>
-      listeners.get(event)?.forEach((listener) => {
-        try {
-          listener(payload);
-        } catch (e) {
-          log.error('[socketkit]', event, e);
-          try {
-            opts.onError?.(e, { event });
-          } catch {
-            // the error hook itself must not break dispatch
-          }
-        }
-      }),
-    ),
-  );
-
-  const status = () => conn.connection.getSnapshot().status;
-  const connected = () => status() == 'connected';
-  const failRequests = (which: (r: PendingRequest) => unknown) => requests.forEach((r) => which(r) && r.fail(gone()));
-
-  const conn = createConnection(
-    socket,
-    opts,
-    on as Context['on'],
-    () => {
-      ctx.presence.resync();
-      const joins = [...handles.values()].map((c) => c.resync());
-      requests.forEach((r) => r.sent || r.send());
-      emitQueue.splice(0).forEach((send) => send());
-      // Queued messages go after the rooms are back, so they land after the catch-up.
-      void Promise.allSettled(joins).then(ctx.outbox.flush);
-    },
-    () => {
-      ctx.presence.reset();
-      handles.forEach((c) => c.down());
-      // The server may or may not have handled these: only the caller can tell whether to retry.
-      failRequests((r) => r.sent);
-    },
-  );
-  // Waiting requests give up when no connection is coming.
-  conn.connection.subscribe(() => /^(failed|disconnected)$/.test(status()) && failRequests((r) => !r.keep));
-
-  function request(event: string, payload?: unknown, o: RequestOptions = {}): Promise<never> {
-    return new Promise((resolve, reject) => {
-      const { signal, queueWhileOffline: keep } = o;
-      const refused = destroyed || (!keep && /^(idle|failed|disconnected)$/.test(status())) ? gone() : signal?.aborted && signal.reason;
-      if (refused) return reject(refused);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const arm = () => (timer = setTimeout(() => done(new RealtimeError('TIMEOUT', event)), o.timeoutMs ?? opts.requestTimeoutMs ?? 1e4));
-      const abort = () => done(signal!.reason);
-      const done = (e: unknown, value?: unknown) => {
-        if (!requests.delete(entry)) return;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', abort);
-        if (e) reject(e);
-        else resolve(value as never);
-      };
-      const entry: PendingRequest = {
-        keep,
-        fail: done,
-        send() {
-          entry.sent = true;
-          if (keep) arm();
-          socket.emit(event, payload, (ack: Ack) => {
-            const { ok, error: e, ...result } = ack as Ack & { error?: unknown };
-            done(ok === false && toRealtimeError(e), result);
-          });
-        },
-      };
-      requests.add(entry);
-      signal?.addEventListener('abort', abort);
-      if (!keep) arm();
-      if (connected()) entry.send();
-    });
-  }
-
-  const conversation = (id: string) => handles.get(id) ?? handles.set(id, createConversation(ctx, id)).get(id)!;
-
-  const ctx = {
-    opts,
-    log,
-    now: opts.now ?? Date.now,
-    connected,
-    userId: () => conn.connection.getSnapshot().userId,
-    request,
-    emit: (event: string, payload: unknown) => void (connected() && socket.emit(event, payload)),
-    on,
-    touch: (id: string) => handles.get(id)?.touch(),
-    receive: (message: Message) => conversation(message.conversationId).receive([message]),
-  } as unknown as Context;
-  ctx.presence = createPresence(ctx);
-  ctx.outbox = createOutbox(ctx);
-
+export function createRealtimeClient(options: RealtimeClientOptions): RealtimeClient {
+  const parts = createParts(options);
+  const { connection } = parts;
   const client: RealtimeClient = {
-    ...conn,
-    connect(...args: unknown[]) {
-      assertConnectArguments(args, opts);
-      conn.connect();
+    url: options.url,
+    connection: connection.connection,
+    presence: parts.presence,
+    onlineUsers: parts.onlineUsers,
+    connect: (...args: unknown[]) => {
+      assertConnectArguments(args, options);
+      connection.connect();
     },
-    url: opts.url,
-    presence: ctx.presence,
-    destroy() {
-      if (destroyed) return;
-      destroyed = true;
-      conn.destroy();
-      failRequests(() => 1);
-      ctx.outbox.destroy();
-      handles.forEach((c) => c.destroy());
-      socket.offAny();
-      socket.removeAllListeners();
-      listeners.clear();
-    },
-    on: on as RealtimeClient['on'],
-    emit(event, payload) {
-      if (destroyed) return;
-      if (connected()) socket.emit(event, payload);
-      // Bounded: past the limit the oldest queued event is dropped.
-      else if (emitQueue.push(() => socket.emit(event, payload)) > EMIT_QUEUE_MAX) emitQueue.shift();
-    },
-    request: request as RealtimeClient['request'],
-    conversation,
+    disconnect: connection.disconnect,
+    reconnect: connection.reconnect,
+    destroy: () => destroy(parts),
+    on: parts.serverEvents.on as RealtimeClient['on'],
+    onLifecycle: connection.onLifecycle,
+    emit: (event, payload) => emit(parts, event, payload),
+    request: (event: string, payload?: unknown, requestOptions?: RequestOptions) => request(parts, event, payload, requestOptions),
+    conversation: parts.conversations.get,
   };
-  if (opts.autoConnect !== false) client.connect();
+  if (options.autoConnect !== false) client.connect();
   return client;
+}
+
+/** No connection is coming: `request` refuses at once instead of waiting. */
+const isStoppedStatus = (status: string): boolean => status === 'idle' || status === 'failed' || status === 'disconnected';
+
+function assertNotPresenceManaged(event: string): void {
+  if (PRESENCE_MANAGED.has(event)) {
+    throw new RealtimeError('BAD_REQUEST', `"${event}" is managed by the client: use client.presence.watch(userIds) and its release`);
+  }
+}
+
+/**
+ * The server's store identity (`storeId` of `connection:established`). A
+ * different one than the client synced with means the server's history is not
+ * the one the client holds: seq cursors cannot be trusted (docs/protocol.md, "Durability").
+ */
+interface ServerStoreTracker {
+  /** True once after the store changed. */
+  takeStoreChanged(): boolean;
+}
+
+function trackServerStore(serverEvents: Pick<EventBus<ClientEventMap>, 'on'>): ServerStoreTracker {
+  let syncedStoreId: string | null = null;
+  let storeChanged = false;
+  // Registered before the connection's own listener, so it runs first.
+  serverEvents.on('connection:established', (payload: ConnectionEstablishedPayload) => {
+    const { storeId } = payload;
+    if (storeId === undefined) return;
+    if (syncedStoreId !== null && storeId !== syncedStoreId) storeChanged = true;
+    syncedStoreId = storeId;
+  });
+  return {
+    takeStoreChanged() {
+      const changed = storeChanged;
+      storeChanged = false;
+      return changed;
+    },
+  };
 }

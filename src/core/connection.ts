@@ -1,131 +1,250 @@
 import type { AuthErrorCode, ServerEventMap } from '../protocol/index.js';
 import { computeBackoffDelay } from './backoff.js';
-import { RealtimeError } from './errors.js';
+import {
+  INITIAL_CONNECTION,
+  LOST_AFTER_MS,
+  STABLE_CONNECTION_MS,
+  errorOf,
+  toStatus,
+  transition,
+  type Connection,
+  type ConnectionEvent,
+  type ConnectionState,
+  type LifecyclePayloads,
+  type LinkCallbacks,
+  type TransitionFacts,
+} from './connection-machine.js';
+import { createEventBus, type EventBus, type ListenerErrorReporter } from './event-bus.js';
 import { batch, createStore, type Store } from './store.js';
 import type { ConnectionSnapshot, ConnectionStatus, RealtimeClientOptions, SocketLike } from './types.js';
 
-/** Internal states; `status()` maps them to the public `ConnectionStatus` (`backoff` waits to retry). */
-type State = 'idle' | 'connecting' | 'connected' | 'backoff' | 'disconnected' | 'failed' | 'destroyed';
+export type { Connection, ConnectionState } from './connection-machine.js';
 
-/** The client's `connection` store and controls, as the client exposes them. */
-export interface Connection {
-  connection: Store<ConnectionSnapshot>;
-  connect(): void;
-  disconnect(): void;
-  reconnect(): void;
-  destroy(): void;
+type Timer = ReturnType<typeof setTimeout>;
+type ServerEvents = Pick<EventBus<ServerEventMap>, 'on'>;
+
+/** Statuses during which the link is a problem worth showing once it lasts (`lost`). */
+const PROBLEM_STATUSES: ReadonlySet<ConnectionStatus> = new Set<ConnectionStatus>(['reconnecting', 'disconnected']);
+
+/** Everything one connection knows: its state, counters and timers. Internal to this file. */
+interface Runtime {
+  socket: SocketLike;
+  options: RealtimeClientOptions;
+  link: LinkCallbacks;
+  store: Store<ConnectionSnapshot>;
+  lifecycle: EventBus<LifecyclePayloads>;
+  state: ConnectionState;
+  /** Shows `reconnecting` rather than `connecting`; announces `reconnected` rather than `connected`. */
+  everConnected: boolean;
+  /** Backoff attempts since the last connection (kept through auth-driven reconnects). */
+  attempt: number;
+  /** Auth-driven reconnects since the last stable connection. */
+  authRefreshes: number;
+  connectedAt: number;
+  /** A newer attempt makes an older one's `getToken` answer stale. */
+  attemptId: number;
+  retryTimer: Timer | undefined;
+  lostTimer: Timer | undefined;
+  windowListening: boolean;
+  onWindowSignal(): void;
+  onVisibilityChange(): void;
 }
 
-type On = <E extends keyof ServerEventMap>(event: E, listener: (payload: ServerEventMap[E]) => void) => unknown;
+const now = (rt: Runtime) => (rt.options.now ?? Date.now)();
+
+/** The one way into the machine: compute the next state, leave the old one, enter the new one. */
+function dispatch(rt: Runtime, event: ConnectionEvent): void {
+  const facts: TransitionFacts = {
+    attemptsLeft: rt.attempt < (rt.options.reconnection?.maxAttempts ?? 5),
+    canFetchToken: rt.options.getToken !== undefined,
+    firstAuthRefresh: rt.authRefreshes === 0,
+  };
+  const next = transition(rt.state, event, facts);
+  if (next === null) return;
+  batch(() => {
+    leave(rt, next, event);
+    rt.state = next;
+    enter(rt, next, event);
+  });
+  rt.link.changed(next);
+}
+
+/** Effects of leaving a state: the retry timer goes; leaving `connected` tells the link. */
+function leave(rt: Runtime, next: ConnectionState, event: ConnectionEvent): void {
+  clearTimeout(rt.retryTimer);
+  if (rt.state !== 'connected') return;
+  if (now(rt) - rt.connectedAt >= STABLE_CONNECTION_MS) rt.authRefreshes = 0;
+  rt.link.down();
+  rt.lifecycle.emit('disconnected', { reason: event.type === 'socketClosed' ? event.reason : event.type });
+  if (next === 'connecting' || next === 'backoff') rt.socket.disconnect();
+}
+
+/** Effects of entering a state, then the snapshot. */
+function enter(rt: Runtime, next: ConnectionState, event: ConnectionEvent): void {
+  countAttempts(rt, next, event);
+  const error = errorOf(event);
+  const patch: Partial<ConnectionSnapshot> = { attempt: rt.attempt, nextRetryAt: null };
+  if (error !== undefined) patch.error = error;
+  setWindowListeners(rt, next === 'backoff' || next === 'failed');
+  if (next === 'connecting') void openSocket(rt);
+  if (next === 'backoff') patch.nextRetryAt = scheduleRetry(rt);
+  if (next === 'connected') {
+    rt.connectedAt = now(rt);
+    patch.userId = event.type === 'established' ? event.userId : null;
+  }
+  if (next === 'disconnected' || next === 'destroyed') stopSocket(rt);
+  const status = toStatus(next, rt.everConnected, rt.attempt);
+  if (next === 'disconnected' || next === 'destroyed') rt.everConnected = false;
+  rt.store.set({ status, ...patch });
+  trackLost(rt, status);
+  if (next === 'connected') announceConnected(rt);
+  if (next === 'destroyed') cleanUp(rt);
+}
+
+/** Counters move with the transition that caused them. */
+function countAttempts(rt: Runtime, next: ConnectionState, event: ConnectionEvent): void {
+  if (event.type === 'connect' || event.type === 'reconnect') {
+    rt.attempt = 0;
+    rt.authRefreshes = 0;
+  }
+  const authDriven = event.type === 'authExpired' || (event.type === 'connectError' && event.code === 'TOKEN_EXPIRED');
+  if (authDriven) rt.authRefreshes++;
+  if (next === 'backoff') rt.attempt++;
+  // After an auth-driven reconnect the counter survives the connection: a
+  // token the server expires at once must end in `failed`, not loop.
+  if (next === 'connected' && rt.authRefreshes === 0) rt.attempt = 0;
+}
+
+function announceConnected(rt: Runtime): void {
+  const wasUp = rt.everConnected;
+  rt.everConnected = true;
+  rt.link.up();
+  rt.lifecycle.emit(wasUp ? 'reconnected' : 'connected', {});
+}
+
+/** `lost`: at once on `failed`; after `lostAfterMs` of `reconnecting`/`disconnected`; cleared otherwise. */
+function trackLost(rt: Runtime, status: ConnectionStatus): void {
+  if (status === 'failed') {
+    clearLostTimer(rt);
+    if (!rt.store.getSnapshot().lost) markLost(rt);
+    return;
+  }
+  if (!PROBLEM_STATUSES.has(status)) {
+    clearLostTimer(rt);
+    rt.store.set({ lost: false });
+    return;
+  }
+  if (rt.lostTimer !== undefined || rt.store.getSnapshot().lost) return;
+  rt.lostTimer = setTimeout(() => markLost(rt), rt.options.lostAfterMs ?? LOST_AFTER_MS);
+}
+
+function markLost(rt: Runtime): void {
+  rt.lostTimer = undefined;
+  rt.store.set({ lost: true });
+  rt.lifecycle.emit('lost', {});
+}
+
+function clearLostTimer(rt: Runtime): void {
+  clearTimeout(rt.lostTimer);
+  rt.lostTimer = undefined;
+}
+
+/** Arms the backoff timer of attempt `rt.attempt`; returns when it fires (epoch ms). */
+function scheduleRetry(rt: Runtime): number {
+  const delay = computeBackoffDelay(rt.attempt, rt.options.reconnection, rt.options.random);
+  rt.retryTimer = setTimeout(() => dispatch(rt, { type: 'retryTimer' }), delay);
+  return now(rt) + delay;
+}
+
+/** Asks `getToken` (a fresh token every attempt), then opens the socket unless a newer attempt started. */
+async function openSocket(rt: Runtime): Promise<void> {
+  const id = ++rt.attemptId;
+  try {
+    const token = rt.options.getToken ? await rt.options.getToken() : rt.options.token;
+    if (id !== rt.attemptId) return;
+    rt.socket.disconnect();
+    rt.socket.auth = token ? { token } : {};
+    rt.socket.connect();
+  } catch (error) {
+    if (id === rt.attemptId) dispatch(rt, { type: 'tokenError', message: String(error) });
+  }
+}
+
+function stopSocket(rt: Runtime): void {
+  rt.attemptId++;
+  rt.socket.disconnect();
+}
+
+function cleanUp(rt: Runtime): void {
+  clearLostTimer(rt);
+  rt.lifecycle.clear();
+}
+
+/** Browser signals that the network may be back (`online`, tab visible): listened to only while waiting or failed. */
+function setWindowListeners(rt: Runtime, wanted: boolean): void {
+  if (wanted === rt.windowListening) return;
+  rt.windowListening = wanted;
+  if (wanted) {
+    globalThis.window?.addEventListener('online', rt.onWindowSignal);
+    globalThis.document?.addEventListener('visibilitychange', rt.onVisibilityChange);
+  } else {
+    globalThis.window?.removeEventListener('online', rt.onWindowSignal);
+    globalThis.document?.removeEventListener('visibilitychange', rt.onVisibilityChange);
+  }
+}
+
+/** Turns the socket's and the server's events into machine events. */
+function listen(rt: Runtime, serverEvents: ServerEvents): void {
+  rt.socket.on('connect_error', (error: Error & { data?: { code?: AuthErrorCode } }) =>
+    dispatch(rt, { type: 'connectError', code: error.data?.code ?? null, message: error.message }),
+  );
+  rt.socket.on('disconnect', (reason: string) => {
+    // Our own socket.disconnect() is a consequence of a transition, not an event.
+    if (reason !== 'io client disconnect') dispatch(rt, { type: 'socketClosed', reason });
+  });
+  serverEvents.on('connection:established', ({ userId }) => dispatch(rt, { type: 'established', userId }));
+  serverEvents.on('auth:expired', () => dispatch(rt, { type: 'authExpired' }));
+}
 
 /**
- * The one owner of reconnection: a state machine over a socket whose own
- * reconnection is off. `up`/`down` run when the link becomes usable / stops being so.
+ * The one owner of reconnection: the state machine of `connection-machine.ts`
+ * over a socket whose own reconnection is off. Events go in through
+ * `dispatch`; `leave` and `enter` hold the effects of each state.
  */
-export function createConnection(socket: SocketLike, opts: RealtimeClientOptions, on: On, up: () => void, down: () => void): Connection {
-  const store = createStore<ConnectionSnapshot>({ status: 'idle', userId: null, attempt: 0, nextRetryAt: null, error: null });
-  let state: State = 'idle';
-  let wasUp = false; // shows `reconnecting` rather than `connecting`
-  let gen = 0; // invalidates an attempt superseded while awaiting getToken
-  let attempt = 0;
-  let refreshed = false; // one immediate retry with a fresh token per expiry
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let listening = false;
-
-  const status = (): ConnectionStatus =>
-    state == 'connecting' || state == 'backoff' ? (wasUp ? 'reconnecting' : 'connecting') : state == 'destroyed' ? 'disconnected' : state;
-
-  // Browser signals that the network may be back: listened to only while waiting or failed.
-  const onVisible = () => document.visibilityState == 'visible' && reconnect();
-  const listen = (yes: boolean) => {
-    if (yes == listening) return;
-    listening = yes;
-    const method = yes ? 'addEventListener' : 'removeEventListener';
-    globalThis.window?.[method]('online', reconnect);
-    globalThis.document?.[method]('visibilitychange', onVisible);
+export function createConnection(
+  socket: SocketLike,
+  options: RealtimeClientOptions,
+  serverEvents: ServerEvents,
+  link: LinkCallbacks,
+  report: ListenerErrorReporter,
+): Connection {
+  const rt: Runtime = {
+    socket,
+    options,
+    link,
+    store: createStore<ConnectionSnapshot>(INITIAL_CONNECTION),
+    lifecycle: createEventBus<LifecyclePayloads>(report),
+    state: 'idle',
+    everConnected: false,
+    attempt: 0,
+    authRefreshes: 0,
+    connectedAt: 0,
+    attemptId: 0,
+    retryTimer: undefined,
+    lostTimer: undefined,
+    windowListening: false,
+    onWindowSignal: () => dispatch(rt, { type: 'reconnect' }),
+    onVisibilityChange: () => {
+      if (document.visibilityState === 'visible') dispatch(rt, { type: 'reconnect' });
+    },
   };
-
-  const go = (next: State, patch: Partial<ConnectionSnapshot> = {}) =>
-    batch(() => {
-      const left = state == 'connected';
-      state = next;
-      listen(next == 'backoff' || next == 'failed');
-      store.set({ status: status(), attempt, nextRetryAt: null, ...patch });
-      if (next == 'connected') up();
-      else if (left) down();
-    });
-
-  const retry = (error: RealtimeError) => {
-    if (attempt >= (opts.reconnection?.maxAttempts ?? 5)) return go('failed', { error });
-    const delay = computeBackoffDelay(++attempt, opts.reconnection, opts.random);
-    timer = setTimeout(open, delay);
-    go('backoff', { error, nextRetryAt: (opts.now ?? Date.now)() + delay });
-  };
-
-  async function open() {
-    clearTimeout(timer);
-    const my = ++gen;
-    go('connecting');
-    try {
-      const token = opts.getToken ? await opts.getToken() : opts.token;
-      if (my != gen) return;
-      socket.auth = token ? { token } : {};
-      socket.connect();
-    } catch (e) {
-      if (my == gen) retry(new RealtimeError('CONNECT_FAILED', `getToken: ${e}`));
-    }
-  }
-
-  socket.on('connect_error', (err: Error & { data?: { code?: AuthErrorCode } }) => {
-    if (state != 'connecting') return;
-    const code = err.data?.code;
-    // TOKEN_MISSING, TOKEN_INVALID, TOKEN_EXPIRED (protocol AUTH_ERROR_CODES), or a network failure.
-    const error = new RealtimeError(/^TOKEN_/.test(code!) ? code! : 'CONNECT_FAILED', err.message);
-    if (code == 'TOKEN_EXPIRED' && opts.getToken) {
-      if (refreshed) return retry(error);
-      refreshed = true;
-      return void open();
-    }
-    // A refused token will be refused again: no retry loop.
-    if (error.code == 'CONNECT_FAILED') retry(error);
-    else go('failed', { error });
-  });
-
-  socket.on('disconnect', (reason: string) => {
-    if (reason != 'io client disconnect' && (state == 'connected' || state == 'connecting')) retry(new RealtimeError('DISCONNECTED', reason));
-  });
-
-  on('connection:established', ({ userId }) => {
-    if (state != 'connecting') return;
-    attempt = 0;
-    refreshed = false;
-    wasUp = true;
-    go('connected', { userId, error: null });
-  });
-
-  // The server is about to drop us: reconnect at once with a fresh token.
-  on('auth:expired', () => state == 'connected' && reconnect());
-
-  function reconnect() {
-    if (state == 'destroyed') return;
-    socket.disconnect();
-    attempt = 0;
-    void open();
-  }
-
-  const stop = (next: State) => {
-    gen++;
-    clearTimeout(timer);
-    wasUp = false;
-    go(next);
-    socket.disconnect();
-  };
-
+  listen(rt, serverEvents);
   return {
-    connection: store,
-    connect: () => void (/^(idle|failed|disconnected)$/.test(state) && reconnect()),
-    reconnect,
-    disconnect: () => void (state != 'destroyed' && stop('disconnected')),
-    destroy: () => stop('destroyed'),
+    connection: rt.store,
+    onLifecycle: rt.lifecycle.on,
+    connect: () => dispatch(rt, { type: 'connect' }),
+    reconnect: () => dispatch(rt, { type: 'reconnect' }),
+    disconnect: () => dispatch(rt, { type: 'disconnect' }),
+    destroy: () => dispatch(rt, { type: 'destroy' }),
   };
 }

@@ -1,28 +1,40 @@
-import type { ConversationId, Message, ServerEventMap, UserId } from '../protocol/index.js';
+import type { ConversationId, Message, RequestEvent, RequestPayload, RequestResult, ServerEventMap, UserId } from '../protocol/index.js';
 import { RealtimeError } from './errors.js';
-import type { ClientMessage, ConversationHandle, Logger, PresenceApi, RealtimeClient, RealtimeClientOptions, RealtimeErrorCode } from './types.js';
+import type { ClientMessage, ConversationHandle, Logger, PresenceApi, RealtimeClientOptions, RealtimeErrorCode, RequestOptions } from './types.js';
 
-/** What the parts of one client (presence, conversations, outbox) share. Internal. */
+/** What every part of one client (presence, outbox, conversations) uses. Internal. */
 export interface Context {
-  opts: RealtimeClientOptions;
+  options: RealtimeClientOptions;
   now: () => number;
   log: Logger;
   connected(): boolean;
   userId(): UserId | null;
-  request: RealtimeClient['request'];
-  /** Sends now when connected, drops otherwise (typing: stale later). */
-  emit(event: string, payload: unknown): void;
+  /** The request table's `request`, typed by the protocol; managed events allowed. */
+  request: RequestFn;
+  /** Sends now when connected, drops otherwise (typing: stale later). Unlike `client.emit`, never queues. */
+  emitIfConnected(event: string, payload: unknown): void;
   on<E extends keyof ServerEventMap>(event: E, listener: (payload: ServerEventMap[E]) => void): () => void;
+  /** Report an error of a step that must not stop the others (logger + `onError`). */
+  report(error: unknown, step: string): void;
+}
+
+/** `request` typed by the protocol's `RequestMap`. */
+export type RequestFn = <E extends RequestEvent>(event: E, payload: RequestPayload<E>, options?: RequestOptions) => Promise<RequestResult<E>>;
+
+/** What a conversation uses beyond the context. */
+export interface ConversationContext extends Context {
   presence: Presence;
   outbox: Outbox;
-  /** The conversation's pending messages changed. */
-  touch(conversationId: ConversationId): void;
-  /** A confirmed message from an ack. */
-  receive(message: Message): void;
+  /** The handle may be unused now (no join, no subscriber, no pending message): the registry may release it. */
+  maybeUnused(conversationId: ConversationId): void;
+  /** Joined: make sure the registry routes events to this handle. */
+  adopt(conversation: ManagedConversation): void;
 }
 
 export interface Presence extends PresenceApi {
+  /** Connected: subscribe every watched id again and mark snapshots fresh. */
   resync(): void;
+  /** Disconnected: the server forgot our subscriptions; snapshots become stale. */
   reset(): void;
 }
 
@@ -37,11 +49,30 @@ export interface Outbox {
   destroy(): void;
 }
 
-export interface Conversation extends ConversationHandle {
+/** What the outbox tells its owner. */
+export interface OutboxEvents {
+  /** The pending messages of `conversationId` changed. */
+  changed(conversationId: ConversationId): void;
+  /** The server stored a message this client sent. */
+  confirmed(message: Message): void;
+}
+
+/** A conversation handle plus what the client drives it with. Internal. */
+export interface ManagedConversation extends ConversationHandle {
+  /** Confirmed messages, from history, an ack or `message:new`. */
   receive(messages: readonly Message[]): void;
-  resync(): Promise<void>;
-  touch(): void;
-  down(): void;
+  /** `message:new` for this conversation. */
+  onMessage(message: Message): void;
+  /** `user:typing` for this conversation. */
+  onTyping(userId: UserId, isTyping: boolean): void;
+  /** Connected again: rejoin and catch up. */
+  resync(storeChanged?: boolean): Promise<void>;
+  /** Redraw the pending messages. */
+  render(): void;
+  /** The link dropped: typing stops. */
+  linkDown(): void;
+  /** No join, no subscriber, no pending message. */
+  isUnused(): boolean;
   destroy(): void;
 }
 
@@ -53,20 +84,30 @@ export const noop = (): void => {};
  */
 export function serial(task: () => Promise<unknown>): () => Promise<void> {
   let running: Promise<void> | null = null;
-  let again = false;
-  return () =>
-    running
-      ? ((again = true), running)
-      : (running = (async () => {
-          do {
-            again = false;
-            await task();
-          } while (again);
-        })().finally(() => (running = null)));
+  let runAgain = false;
+  async function loop(): Promise<void> {
+    do {
+      runAgain = false;
+      await task();
+    } while (runAgain);
+  }
+  return () => {
+    if (running) {
+      runAgain = true;
+      return running;
+    }
+    running = loop().finally(() => {
+      running = null;
+    });
+    return running;
+  };
 }
 
 /** Marks `p` handled so an ignored rejection is not reported as unhandled; awaiting it still throws. */
-export const handled = <T>(p: Promise<T>): Promise<T> => (p.catch(noop), p);
+export function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(noop);
+  return promise;
+}
 
 /** A handled promise rejected with `RealtimeError(code, message)`. */
 export const rejected = (code: RealtimeErrorCode, message?: string): Promise<never> => handled(Promise.reject(new RealtimeError(code, message)));

@@ -1,15 +1,15 @@
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, MAX_CONTENT_LENGTH, TYPING_TIMEOUT_MS, type ConversationId, type Message, type UserId } from '../protocol/index.js';
-import type { Context, Conversation } from './context.js';
+import type { ManagedConversation, ConversationContext } from './context.js';
 import { handled, noop, rejected, serial } from './context.js';
 import { toRealtimeError } from './errors.js';
-import { batch, createStore } from './store.js';
+import { batch, createStore, type Store } from './store.js';
 import type { ClientMessage, ConversationSnapshot } from './types.js';
 
-/** `typing:start` is sent at most this often while the user keeps typing. */
+/** `typing:start` is sent at most this often (ms) while the user keeps typing. */
 export const TYPING_THROTTLE_MS = 2000;
-/** Own typing stops by itself after this long without a keystroke. */
+/** Own typing stops by itself after this long (ms) without a keystroke. */
 export const TYPING_IDLE_MS = 3000;
-/** Someone else's typing ends by itself this long after their last `isTyping: true`. */
+/** Someone else's typing ends by itself this long (ms) after their last `isTyping: true`. */
 export const TYPING_EXPIRY_MS = TYPING_TIMEOUT_MS + 1000;
 
 /** Past this many missed messages a rejoin reloads the newest page instead of catching up. */
@@ -17,203 +17,359 @@ export const MAX_CATCH_UP = 1000;
 
 type Timer = ReturnType<typeof setTimeout>;
 
+/** The snapshot of a conversation nobody joined yet; also what the server renders. */
+export const initialConversationSnapshot = (conversationId: ConversationId): ConversationSnapshot => ({
+  conversationId,
+  status: 'idle',
+  messages: [],
+  participantIds: [],
+  typingUserIds: [],
+  hasMore: false,
+  loadingOlder: false,
+  error: null,
+});
 
-/** One conversation: its room membership, messages in `seq` order, pending sends and typing. */
-export function createConversation(ctx: Context, id: ConversationId): Conversation {
-  const list: ClientMessage[] = []; // confirmed, ascending seq
+/** A fresh client message id: `crypto.randomUUID` where it exists (secure contexts), else unique enough for one sender. */
+const newClientMessageId = (): string => globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
+
+/** Why `content` cannot be sent, or null. */
+function contentProblem(content: string | undefined): string | null {
+  if (typeof content !== 'string' || content.trim() === '') return 'Message is empty';
+  if (content.length > MAX_CONTENT_LENGTH) return 'Message is too long';
+  return null;
+}
+
+/**
+ * The confirmed messages of one conversation in `seq` order, without
+ * duplicates. `contiguousSeq`: every seq up to it is held (above the oldest
+ * loaded page), so a catch-up asks for what comes after it.
+ */
+type MessageList = ReturnType<typeof createMessageList>;
+
+function createMessageList() {
+  let confirmed: ClientMessage[] = [];
   const seqs = new Set<number>();
-  const typing = new Map<UserId, Timer>();
-  // `set` stays here; the handle is readable only.
-  const { set, ...store } = createStore<ConversationSnapshot>({
-    conversationId: id,
-    status: 'idle',
-    messages: ctx.outbox.items(id),
-    participantIds: [],
-    typingUserIds: [],
-    hasMore: false,
-    loadingOlder: false,
-    error: null,
-  });
-  let refs = 0;
-  let session = 0; // a join or leave makes answers of the previous one stale
-  let loaded = false;
-  let lastSeq = 0; // every seq up to here is in `list` (above the oldest loaded page)
-  let older: Promise<boolean> | null = null;
-  let unwatch = noop;
-  let typingAt: number | null = null; // when typing:start was last sent; null when not typing
-  let typingIdle: Timer | undefined;
+  let contiguousSeq = 0;
 
-  const render = () => set({ messages: [...list, ...ctx.outbox.items(id)] });
-  const history = (p: { afterSeq?: number; beforeSeq?: number; limit?: number }) => ctx.request('conversation:history', { conversationId: id, ...p });
-
-  /** Someone else typing or not; their typing expires by itself. Renders only when who types changed. */
-  const setTyping = (user: UserId, on: boolean) => {
-    const had = typing.has(user);
-    clearTimeout(typing.get(user));
-    if (on) typing.set(user, setTimeout(setTyping, TYPING_EXPIRY_MS, user, false));
-    else typing.delete(user);
-    if (had != on) set({ typingUserIds: [...typing.keys()] });
-  };
-
-  const receive = (messages: readonly Message[]) =>
-    batch(() => {
-      let changed = false;
-      for (const m of messages) {
-        const c: ClientMessage = { ...m, status: 'sent' };
-        if (!seqs.has(m.seq)) {
-          seqs.add(m.seq);
-          let i = list.length;
-          while (i && list[i - 1]!.seq! > m.seq) i--;
-          list.splice(i, 0, c);
-          changed = true;
-        }
-        ctx.outbox.settle(c);
-      }
-      while (seqs.has(lastSeq + 1)) lastSeq++;
-      if (changed) render();
-    });
-
-  /** Fetch everything after `lastSeq` (after a reconnect or a gap); one run at a time. */
-  const catchUp = serial(async () => {
-    for (let more = true, from = -1; more && refs && from != lastSeq && ctx.connected(); ) {
-      from = lastSeq;
-      const r = await history({ afterSeq: lastSeq, limit: HISTORY_MAX_LIMIT });
-      receive(r.messages);
-      more = r.hasMore;
-    }
-  });
-
-  async function sync() {
-    const my = session;
-    if (!refs || !ctx.connected()) return;
-    try {
-      const joined = await ctx.request('conversation:join', id);
-      if (my != session) return;
-      unwatch();
-      unwatch = ctx.presence.watch(joined.participantIds);
-      set({ participantIds: joined.participantIds });
-      // The server forgot messages we saw (restarted without its store), or so much
-      // was missed that paging through it all is not worth it: start over from the newest page.
-      if (joined.lastSeq < lastSeq || joined.lastSeq - lastSeq > MAX_CATCH_UP) {
-        loaded = false;
-        list.length = lastSeq = 0;
-        seqs.clear();
-      }
-      if (!loaded) {
-        const page = await history({});
-        if (my != session) return;
-        loaded = true;
-        lastSeq = Math.max(lastSeq, page.messages.at(-1)?.seq ?? 0);
-        batch(() => {
-          receive(page.messages);
-          set({ hasMore: page.hasMore });
-        });
-      }
-      // Missed while away, or live messages past a hole: fetch what is missing.
-      if (Math.max(joined.lastSeq, list.at(-1)?.seq ?? 0) > lastSeq) await catchUp();
-      if (my == session) set({ status: 'joined', error: null });
-    } catch (e) {
-      // A dropped connection is not an error of the room: the next connect rejoins.
-      if (my == session && ctx.connected()) set({ status: 'error', error: toRealtimeError(e) });
-    }
+  function advanceContiguous(): void {
+    while (seqs.has(contiguousSeq + 1)) contiguousSeq++;
   }
-
-  function stopTyping() {
-    clearTimeout(typingIdle);
-    if (typingAt != null) ctx.emit('typing:stop', { conversationId: id });
-    typingAt = null;
-  }
-
-  ctx.on('message:new', (m) => {
-    if (m.conversationId != id || !refs) return;
-    // Socket events are dispatched in a batch already: one notification.
-    setTyping(m.senderId, false); // their message ends their typing
-    receive([m]);
-    if (loaded && m.seq > lastSeq) catchUp().catch(noop);
-  });
-
-  ctx.on('user:typing', ({ conversationId, userId, isTyping }) => {
-    if (conversationId == id && userId != ctx.userId()) setTyping(userId, isTyping);
-  });
-
-  const down = () => {
-    stopTyping();
-    typing.forEach((_, user) => setTyping(user, false));
-  };
 
   return {
-    id,
-    ...store,
-    join() {
-      if (!refs++) {
-        session++;
-        set({ status: 'joining', error: null });
-        void sync();
+    confirmed: () => confirmed,
+    contiguousSeq: () => contiguousSeq,
+    newestSeq: () => confirmed.at(-1)?.seq ?? 0,
+    oldestSeq: () => confirmed[0]?.seq ?? null,
+    /** Adds the messages not held yet; returns whether any was new. */
+    add(messages: readonly Message[]): boolean {
+      let changed = false;
+      for (const message of messages) {
+        if (seqs.has(message.seq)) continue;
+        seqs.add(message.seq);
+        let index = confirmed.length;
+        while (index > 0 && (confirmed[index - 1]!.seq ?? 0) > message.seq) index--;
+        confirmed.splice(index, 0, { ...message, status: 'sent' });
+        changed = true;
       }
-      let released = false;
-      return () => {
-        if (released || (released = true, --refs)) return;
-        session++;
-        batch(() => {
-          down();
-          set({ status: 'idle' });
-        });
-        if (ctx.connected()) ctx.request('conversation:leave', id).catch(noop);
-        unwatch();
-        unwatch = noop;
-      };
+      advanceContiguous();
+      return changed;
     },
-    send(content) {
-      if (!content?.trim() || content.length > MAX_CONTENT_LENGTH)
-        return rejected('BAD_REQUEST', `Message is ${content?.trim() ? 'too long' : 'empty'}`);
-      stopTyping();
-      // randomUUID exists only in secure contexts; the fallback is unique enough for one sender.
-      const cmid = globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
-      return ctx.outbox.add({
-        id: cmid,
-        seq: null,
-        conversationId: id,
-        senderId: ctx.userId() ?? '',
-        content,
-        createdAt: new Date(ctx.now()).toISOString(),
-        clientMessageId: cmid,
-        status: 'sending',
-      });
+    /** The newest page was loaded: nothing below `seq` needs fetching. */
+    skipTo(seq: number): void {
+      contiguousSeq = Math.max(contiguousSeq, seq);
+      advanceContiguous();
     },
+    clear(): void {
+      confirmed = [];
+      seqs.clear();
+      contiguousSeq = 0;
+    },
+  };
+}
+
+/** Other users typing in one conversation; each one's typing expires by itself after `TYPING_EXPIRY_MS`. */
+type TypingUsers = ReturnType<typeof createTypingUsers>;
+
+function createTypingUsers(onChange: (userIds: UserId[]) => void) {
+  const timers = new Map<UserId, Timer>();
+  function set(userId: UserId, isTyping: boolean): void {
+    const wasTyping = timers.has(userId);
+    clearTimeout(timers.get(userId));
+    if (isTyping) timers.set(userId, setTimeout(set, TYPING_EXPIRY_MS, userId, false));
+    else timers.delete(userId);
+    if (wasTyping !== isTyping) onChange([...timers.keys()]);
+  }
+  return {
+    set,
+    clear(): void {
+      for (const userId of [...timers.keys()]) set(userId, false);
+    },
+  };
+}
+
+/** Everything one conversation knows. Internal to this file. */
+interface Runtime {
+  ctx: ConversationContext;
+  id: ConversationId;
+  store: Store<ConversationSnapshot>;
+  list: MessageList;
+  typing: TypingUsers;
+  ownTyping: OwnTyping;
+  joins: number;
+  subscribers: number;
+  /** A join or leave makes answers of the previous session stale. */
+  session: number;
+  /** The newest page is loaded (else the next sync loads it). */
+  loaded: boolean;
+  olderPage: Promise<boolean> | null;
+  unwatchParticipants: () => void;
+  /** Fetch everything after the contiguous seq; one run at a time. */
+  catchUp: () => Promise<void>;
+}
+
+const render = (rt: Runtime) => rt.store.set({ messages: [...rt.list.confirmed(), ...rt.ctx.outbox.items(rt.id)] });
+
+const history = (rt: Runtime, page: { afterSeq?: number; beforeSeq?: number; limit?: number }) =>
+  rt.ctx.request('conversation:history', { conversationId: rt.id, ...page });
+
+/** Confirmed messages in: shown in seq order, their pending twins settled. */
+function receive(rt: Runtime, messages: readonly Message[]): void {
+  batch(() => {
+    if (rt.list.add(messages)) render(rt);
+    for (const message of messages) rt.ctx.outbox.settle({ ...message, status: 'sent' });
+  });
+}
+
+async function catchUpOnce(rt: Runtime): Promise<void> {
+  let from = -1;
+  while (rt.joins > 0 && rt.ctx.connected() && from !== rt.list.contiguousSeq()) {
+    from = rt.list.contiguousSeq();
+    const page = await history(rt, { afterSeq: from, limit: HISTORY_MAX_LIMIT });
+    receive(rt, page.messages);
+    if (!page.hasMore) break;
+  }
+}
+
+async function loadNewestPage(rt: Runtime, session: number): Promise<void> {
+  const page = await history(rt, {});
+  if (session !== rt.session) return;
+  rt.loaded = true;
+  rt.list.skipTo(page.messages.at(-1)?.seq ?? 0);
+  batch(() => {
+    receive(rt, page.messages);
+    rt.store.set({ hasMore: page.hasMore });
+  });
+}
+
+/** Join the room and bring the messages up to date. `storeChanged`: the server lost the history we hold. */
+async function sync(rt: Runtime, storeChanged = false): Promise<void> {
+  const session = rt.session;
+  if (rt.joins === 0 || !rt.ctx.connected()) return;
+  try {
+    const joined = await rt.ctx.request('conversation:join', rt.id);
+    if (session !== rt.session) return;
+    rt.unwatchParticipants();
+    rt.unwatchParticipants = rt.ctx.presence.watch(joined.participantIds);
+    rt.store.set({ participantIds: joined.participantIds });
+    // The server forgot messages we saw (another store, or its lastSeq is below ours), or so
+    // much was missed that paging through it is not worth it: start over from the newest page.
+    const serverLost = storeChanged || joined.lastSeq < rt.list.contiguousSeq();
+    if (serverLost || joined.lastSeq - rt.list.contiguousSeq() > MAX_CATCH_UP) forgetHistory(rt);
+    if (serverLost) render(rt); // what we showed is not the server's: do not show it while reloading
+    if (!rt.loaded) await loadNewestPage(rt, session);
+    if (session !== rt.session) return;
+    // Missed while away, or live messages past a hole: fetch what is missing.
+    if (Math.max(joined.lastSeq, rt.list.newestSeq()) > rt.list.contiguousSeq()) await rt.catchUp();
+    if (session === rt.session) rt.store.set({ status: 'joined', error: null });
+  } catch (error) {
+    // A dropped connection is not an error of the room: the next connect rejoins.
+    if (session === rt.session && rt.ctx.connected()) rt.store.set({ status: 'error', error: toRealtimeError(error) });
+  }
+}
+
+function forgetHistory(rt: Runtime): void {
+  rt.loaded = false;
+  rt.list.clear();
+}
+
+function linkDown(rt: Runtime): void {
+  rt.ownTyping.stop();
+  rt.typing.clear();
+}
+
+function leave(rt: Runtime): void {
+  rt.session++;
+  batch(() => {
+    linkDown(rt);
+    rt.store.set({ status: 'idle' });
+  });
+  if (rt.ctx.connected()) rt.ctx.request('conversation:leave', rt.id).catch(noop);
+  rt.unwatchParticipants();
+  rt.unwatchParticipants = noop;
+  rt.ctx.maybeUnused(rt.id);
+}
+
+/** Reference-counted join; the release leaves after the last one. */
+function join(rt: Runtime, handle: ManagedConversation): () => void {
+  rt.joins++;
+  if (rt.joins === 1) {
+    rt.ctx.adopt(handle);
+    rt.session++;
+    rt.store.set({ status: 'joining', error: null });
+    void sync(rt);
+  }
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    rt.joins--;
+    if (rt.joins === 0) leave(rt);
+  };
+}
+
+function loadOlder(rt: Runtime): Promise<boolean> {
+  const oldest = rt.list.oldestSeq();
+  if (rt.olderPage) return rt.olderPage;
+  if (!rt.store.getSnapshot().hasMore || oldest === null) return Promise.resolve(false);
+  rt.store.set({ loadingOlder: true });
+  const request = history(rt, { beforeSeq: oldest, limit: HISTORY_DEFAULT_LIMIT }).then((page) => {
+    receive(rt, page.messages);
+    rt.store.set({ hasMore: page.hasMore });
+    return page.messages.length > 0;
+  });
+  rt.olderPage = handled(
+    request.finally(() => {
+      rt.olderPage = null;
+      rt.store.set({ loadingOlder: false });
+    }),
+  );
+  return rt.olderPage;
+}
+
+function send(rt: Runtime, content: string): Promise<ClientMessage> {
+  const problem = contentProblem(content);
+  if (problem !== null) return rejected('BAD_REQUEST', problem);
+  rt.ownTyping.stop();
+  const clientMessageId = newClientMessageId();
+  return rt.ctx.outbox.add({
+    id: clientMessageId,
+    seq: null,
+    conversationId: rt.id,
+    senderId: rt.ctx.userId() ?? '',
+    content,
+    createdAt: new Date(rt.ctx.now()).toISOString(),
+    clientMessageId,
+    status: 'sending',
+  });
+}
+
+/** A store subscription that counts subscribers (a subscribed handle is kept; see the registry). */
+function subscribe(rt: Runtime, listener: () => void): () => void {
+  rt.subscribers++;
+  const unsubscribe = rt.store.subscribe(listener);
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    unsubscribe();
+    rt.subscribers--;
+    rt.ctx.maybeUnused(rt.id);
+  };
+}
+
+/** `message:new` for this conversation, routed here by the registry. */
+function onMessage(rt: Runtime, message: Message): void {
+  if (rt.joins === 0) return;
+  rt.typing.set(message.senderId, false); // their message ends their typing
+  receive(rt, [message]);
+  if (rt.loaded && message.seq > rt.list.contiguousSeq()) rt.catchUp().catch(noop);
+}
+
+function createRuntime(ctx: ConversationContext, id: ConversationId): Runtime {
+  const store = createStore<ConversationSnapshot>({ ...initialConversationSnapshot(id), messages: ctx.outbox.items(id) });
+  const rt: Runtime = {
+    ctx,
+    id,
+    store,
+    list: createMessageList(),
+    typing: createTypingUsers((typingUserIds) => store.set({ typingUserIds })),
+    ownTyping: createOwnTyping(ctx, id),
+    joins: 0,
+    subscribers: 0,
+    session: 0,
+    loaded: false,
+    olderPage: null,
+    unwatchParticipants: noop,
+    catchUp: serial(() => catchUpOnce(rt)),
+  };
+  return rt;
+}
+
+/**
+ * One conversation: its room membership (reference-counted joins), messages
+ * in `seq` order, this client's pending sends and who is typing.
+ */
+export function createConversation(ctx: ConversationContext, id: ConversationId): ManagedConversation {
+  const rt = createRuntime(ctx, id);
+  const serverSnapshot = initialConversationSnapshot(id);
+  const handle: ManagedConversation = {
+    id,
+    getSnapshot: rt.store.getSnapshot,
+    getServerSnapshot: () => serverSnapshot,
+    subscribe: (listener) => subscribe(rt, listener),
+    join: () => join(rt, handle),
+    send: (content) => send(rt, content),
     // The outbox's methods are closures: safe to hand out as they are.
     retry: ctx.outbox.retry,
     discard: ctx.outbox.discard,
-    loadOlder() {
-      const first = list[0]?.seq;
-      if (older || !store.getSnapshot().hasMore || first == null) return older ?? Promise.resolve(false);
-      set({ loadingOlder: true });
-      return (older = handled(
-        history({ beforeSeq: first, limit: HISTORY_DEFAULT_LIMIT })
-          .then((r) => (receive(r.messages), set({ hasMore: r.hasMore }), r.messages.length > 0))
-          .finally(() => {
-            older = null;
-            set({ loadingOlder: false });
-          }),
-      ));
+    loadOlder: () => loadOlder(rt),
+    startTyping: () => {
+      if (rt.joins > 0) rt.ownTyping.keystroke();
     },
-    startTyping() {
-      if (!refs || !ctx.connected()) return;
-      const t = ctx.now();
-      if (typingAt == null || t - typingAt >= TYPING_THROTTLE_MS) {
-        typingAt = t;
-        ctx.emit('typing:start', { conversationId: id });
-      }
-      clearTimeout(typingIdle);
-      typingIdle = setTimeout(stopTyping, TYPING_IDLE_MS);
+    stopTyping: rt.ownTyping.stop,
+    receive: (messages) => receive(rt, messages),
+    onMessage: (message) => onMessage(rt, message),
+    onTyping: (userId, isTyping) => {
+      if (userId !== ctx.userId()) rt.typing.set(userId, isTyping);
     },
-    stopTyping,
-    receive,
-    resync: sync,
-    touch: render,
-    down,
-    destroy() {
-      down();
-      unwatch();
+    resync: (storeChanged) => sync(rt, storeChanged),
+    render: () => {
+      render(rt);
+      ctx.maybeUnused(id);
+    },
+    linkDown: () => linkDown(rt),
+    isUnused: () => rt.joins === 0 && rt.subscribers === 0 && ctx.outbox.items(id).length === 0,
+    destroy: () => {
+      linkDown(rt);
+      rt.unwatchParticipants();
     },
   };
+  return handle;
+}
+
+type OwnTyping = ReturnType<typeof createOwnTyping>;
+
+/** This user's typing in one conversation: throttled `typing:start`, `typing:stop` after an idle pause. */
+function createOwnTyping(ctx: ConversationContext, conversationId: ConversationId) {
+  let lastStartSentAt: number | null = null; // null while not typing
+  let idleTimer: Timer | undefined;
+
+  function stop(): void {
+    clearTimeout(idleTimer);
+    if (lastStartSentAt !== null) ctx.emitIfConnected('typing:stop', { conversationId });
+    lastStartSentAt = null;
+  }
+
+  function keystroke(): void {
+    if (!ctx.connected()) return;
+    const now = ctx.now();
+    if (lastStartSentAt === null || now - lastStartSentAt >= TYPING_THROTTLE_MS) {
+      lastStartSentAt = now;
+      ctx.emitIfConnected('typing:start', { conversationId });
+    }
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(stop, TYPING_IDLE_MS);
+  }
+
+  return { stop, keystroke };
 }

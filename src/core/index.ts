@@ -12,6 +12,9 @@ export { createRealtimeClient } from './client.js';
 export { RealtimeError } from './errors.js';
 export { computeBackoffDelay } from './backoff.js';
 export { createStore, batch, type Store } from './store.js';
+export { releaseLater } from './release-later.js';
+export { transition, toStatus, type ConnectionState, type ConnectionEvent, type TransitionFacts } from './connection-machine.js';
+export { RESERVED_EVENT_NAMES } from './emit-queue.js';
 export { TYPING_THROTTLE_MS, TYPING_IDLE_MS, TYPING_EXPIRY_MS, MAX_CATCH_UP } from './conversation.js';
 export type * from './types.js';
 export type {
@@ -28,4 +31,5 @@ export type {
   RequestEvent,
   RequestMap,
   IsoDate,
+  OnlineUser,
 } from '../protocol/index.js';

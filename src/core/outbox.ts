@@ -1,115 +1,157 @@
-import type { Context, Outbox } from './context.js';
+import type { Context, Outbox, OutboxEvents } from './context.js';
 import { handled, rejected, serial } from './context.js';
 import { RealtimeError, toRealtimeError } from './errors.js';
 import { batch } from './store.js';
-import type { ClientMessage } from './types.js';
+import type { ClientMessage, OutboxStorage } from './types.js';
 
-type Settle = (m: ClientMessage | null, e?: RealtimeError) => void;
+/** Default `outbox.maxSize`: most messages waiting to be sent. */
+export const OUTBOX_MAX_SIZE = 500;
+/** Default `outbox.storageKey`. */
+export const OUTBOX_STORAGE_KEY = 'socketkit:outbox';
+
+type Settle = (message: ClientMessage | null, error?: RealtimeError) => void;
+
+/** Everything the outbox knows. Internal to this file. */
+interface Runtime {
+  ctx: Context;
+  events: OutboxEvents;
+  maxSize: number;
+  storage: OutboxStorage | undefined;
+  storageKey: string;
+  items: ClientMessage[];
+  /** The `send()`/`retry()` promises of each clientMessageId. */
+  waiters: Map<string, Settle[]>;
+  retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Sends the `sending` items one at a time, in order. */
+  flush: () => Promise<void>;
+}
+
+const find = (rt: Runtime, clientMessageId: string) => rt.items.find((item) => item.clientMessageId === clientMessageId);
+const warn = (rt: Runtime, error: unknown) => rt.ctx.log.warn('[socketkit] outbox', error);
+
+/** Persist the items as they are when it runs (a microtask later): the latest state wins. */
+async function persist(rt: Runtime): Promise<void> {
+  if (!rt.storage) return;
+  if (rt.items.length === 0) await rt.storage.removeItem(rt.storageKey);
+  else await rt.storage.setItem(rt.storageKey, JSON.stringify(rt.items.map(({ error: _, ...message }) => message)));
+}
+
+/** Replace the items, redraw the conversations concerned, persist. */
+function write(rt: Runtime, next: ClientMessage[], ...conversationIds: string[]): void {
+  rt.items = next;
+  batch(() => conversationIds.forEach(rt.events.changed));
+  if (rt.storage) Promise.resolve().then(() => persist(rt)).catch((error: unknown) => warn(rt, error));
+}
+
+/** A promise settled when `clientMessageId` is stored (resolve) or fails for good (reject). */
+function wait(rt: Runtime, clientMessageId: string): Promise<ClientMessage> {
+  const promise = new Promise<ClientMessage>((resolve, reject) => {
+    const settle: Settle = (message, error) => {
+      if (error) reject(error);
+      else resolve(message!);
+    };
+    rt.waiters.set(clientMessageId, [...(rt.waiters.get(clientMessageId) ?? []), settle]);
+  });
+  return handled(promise);
+}
+
+function finish(rt: Runtime, clientMessageId: string, message: ClientMessage | null, error?: RealtimeError): void {
+  rt.waiters.get(clientMessageId)?.forEach((settle) => settle(message, error));
+  rt.waiters.delete(clientMessageId);
+}
+
+function update(rt: Runtime, item: ClientMessage, patch: Partial<ClientMessage>): void {
+  write(rt, rt.items.map((other) => (other === item ? { ...other, ...patch } : other)), item.conversationId);
+}
+
+/** One pass: send every `sending` item in order; stop at a retryable failure (retried later). */
+async function sendAll(rt: Runtime): Promise<void> {
+  clearTimeout(rt.retryTimer);
+  for (;;) {
+    const item = rt.ctx.connected() ? rt.items.find((candidate) => candidate.status === 'sending') : undefined;
+    if (item === undefined) return;
+    const { conversationId, content, clientMessageId } = item;
+    try {
+      rt.events.confirmed((await rt.ctx.request('message:send', { conversationId, content, clientMessageId })).message);
+    } catch (caught) {
+      const error = toRealtimeError(caught);
+      if (!rt.items.includes(item)) continue; // discarded or confirmed meanwhile
+      if (error.retryable) {
+        // DISCONNECTED waits for the next connect, which flushes again.
+        if (error.code !== 'DISCONNECTED') rt.retryTimer = setTimeout(rt.flush, error.retryAfterMs ?? 1000);
+        return;
+      }
+      update(rt, item, { status: 'failed', error });
+      finish(rt, clientMessageId, null, error);
+    }
+  }
+}
+
+/** Messages queued before a reload come first, in their order. */
+function restore(rt: Runtime, storage: OutboxStorage): void {
+  Promise.resolve()
+    .then(() => storage.getItem(rt.storageKey))
+    .then((raw) => {
+      const restored = (JSON.parse(raw || '[]') as ClientMessage[]).filter((message) => !find(rt, message.clientMessageId));
+      write(rt, [...restored, ...rt.items], ...restored.map((message) => message.conversationId));
+      void rt.flush();
+    })
+    .catch((error: unknown) => warn(rt, error));
+}
+
+function add(rt: Runtime, message: ClientMessage): Promise<ClientMessage> {
+  if (rt.items.filter((item) => item.status === 'sending').length >= rt.maxSize) return rejected('OUTBOX_FULL');
+  const done = wait(rt, message.clientMessageId);
+  write(rt, [...rt.items, message], message.conversationId);
+  void rt.flush();
+  return done;
+}
+
+function retry(rt: Runtime, clientMessageId: string): Promise<ClientMessage> {
+  const item = find(rt, clientMessageId);
+  if (!item) return rejected('NOT_FOUND');
+  const done = wait(rt, clientMessageId);
+  if (item.status === 'failed') {
+    update(rt, item, { status: 'sending', error: undefined });
+    void rt.flush();
+  }
+  return done;
+}
+
+function discard(rt: Runtime, clientMessageId: string): void {
+  const item = find(rt, clientMessageId);
+  if (!item) return;
+  write(rt, rt.items.filter((other) => other !== item), item.conversationId);
+  finish(rt, clientMessageId, null, new RealtimeError('DESTROYED', 'Message discarded'));
+}
+
+/** A confirmed message: drop its pending twin and resolve its `send()`. */
+function settle(rt: Runtime, message: ClientMessage): void {
+  const item = find(rt, message.clientMessageId);
+  if (item?.conversationId !== message.conversationId) return;
+  write(rt, rt.items.filter((other) => other !== item), message.conversationId);
+  finish(rt, message.clientMessageId, message);
+}
 
 /**
  * The ordered queue of this client's unconfirmed messages (pending and failed),
  * sent one at a time so the server stores them in the order they were written.
  */
-export function createOutbox(ctx: Context): Outbox {
-  const { maxSize = 500, storage, storageKey = 'socketkit:outbox' } = ctx.opts.outbox ?? {};
-  let items: ClientMessage[] = [];
-  const waiters = new Map<string, Settle[]>(); // the send()/retry() promises of each clientMessageId
-  let timer: ReturnType<typeof setTimeout> | undefined;
-
-  const find = (cmid: string) => items.find((i) => i.clientMessageId == cmid);
-  const warn = (e: unknown) => ctx.log.warn('[socketkit] outbox', e);
-
-  /** Replace the items, redraw the conversations concerned, persist. */
-  const write = (next: ClientMessage[], ...ids: string[]) => {
-    items = next;
-    batch(() => ids.forEach(ctx.touch));
-    // Writes the items as they are when it runs: the latest state wins.
-    if (storage)
-      Promise.resolve()
-        .then(() => (items.length ? storage.setItem(storageKey, JSON.stringify(items.map(({ error: _, ...m }) => m))) : storage.removeItem(storageKey)))
-        .catch(warn);
-  };
-
-  const wait = (cmid: string) =>
-    handled(new Promise<ClientMessage>((resolve, reject) => waiters.set(cmid, [...(waiters.get(cmid) ?? []), (m, e) => (e ? reject(e) : resolve(m!))])));
-
-  const finish = (cmid: string, m: ClientMessage | null, e?: RealtimeError) => {
-    waiters.get(cmid)?.forEach((settle) => settle(m, e));
-    waiters.delete(cmid);
-  };
-
-  const update = (item: ClientMessage, patch: Partial<ClientMessage>) =>
-    write(items.map((i) => (i == item ? { ...i, ...patch } : i)), item.conversationId);
-
-  // One at a time, so the server stores them in order.
-  const flush = serial(async () => {
-    clearTimeout(timer);
-    let item: ClientMessage | undefined;
-    while (ctx.connected() && (item = items.find((i) => i.status == 'sending'))) {
-      const { conversationId, content, clientMessageId } = item;
-      try {
-        ctx.receive((await ctx.request('message:send', { conversationId, content, clientMessageId })).message);
-      } catch (e) {
-        const error = toRealtimeError(e);
-        if (!items.includes(item)) continue; // discarded or confirmed meanwhile
-        if (error.retryable) {
-          // DISCONNECTED waits for the next connect, which flushes again.
-          if (error.code != 'DISCONNECTED') timer = setTimeout(flush, error.retryAfterMs ?? 1000);
-          break;
-        }
-        update(item, { status: 'failed', error });
-        finish(clientMessageId, null, error);
-      }
-    }
-  });
-
-  // Messages queued before a reload come first, in their order.
-  if (storage) {
-    Promise.resolve()
-      .then(() => storage.getItem(storageKey))
-      .then((raw) => {
-        const restored = (JSON.parse(raw || '[]') as ClientMessage[]).filter((m) => !find(m.clientMessageId));
-        write([...restored, ...items], ...restored.map((m) => m.conversationId));
-        void flush();
-      })
-      .catch(warn);
-  }
-
+export function createOutbox(ctx: Context, events: OutboxEvents): Outbox {
+  const { maxSize = OUTBOX_MAX_SIZE, storage, storageKey = OUTBOX_STORAGE_KEY } = ctx.options.outbox ?? {};
+  const rt: Runtime = { ctx, events, maxSize, storage, storageKey, items: [], waiters: new Map(), retryTimer: undefined, flush: serial(() => sendAll(rt)) };
+  if (storage) restore(rt, storage);
   return {
-    items: (id) => items.filter((i) => i.conversationId == id),
-    add(m) {
-      if (items.filter((i) => i.status == 'sending').length >= maxSize) return rejected('OUTBOX_FULL');
-      const done = wait(m.clientMessageId);
-      write([...items, m], m.conversationId);
-      void flush();
-      return done;
-    },
-    retry(cmid) {
-      const item = find(cmid);
-      if (!item) return rejected('NOT_FOUND');
-      const done = wait(cmid);
-      if (item.status == 'failed') {
-        update(item, { status: 'sending', error: undefined });
-        void flush();
-      }
-      return done;
-    },
-    discard(cmid) {
-      const item = find(cmid);
-      if (!item) return;
-      write(items.filter((i) => i != item), item.conversationId);
-      finish(cmid, null, new RealtimeError('DESTROYED', 'Message discarded'));
-    },
-    settle(m) {
-      const item = find(m.clientMessageId);
-      if (item?.conversationId != m.conversationId) return;
-      write(items.filter((i) => i != item), m.conversationId);
-      finish(m.clientMessageId, m);
-    },
-    flush: () => void flush(),
+    items: (conversationId) => rt.items.filter((item) => item.conversationId === conversationId),
+    add: (message) => add(rt, message),
+    // Closures, handed out as they are by conversation handles.
+    retry: (clientMessageId) => retry(rt, clientMessageId),
+    discard: (clientMessageId) => discard(rt, clientMessageId),
+    settle: (message) => settle(rt, message),
+    flush: () => void rt.flush(),
     destroy() {
-      clearTimeout(timer);
-      items.forEach((i) => finish(i.clientMessageId, null, new RealtimeError('DESTROYED')));
+      clearTimeout(rt.retryTimer);
+      rt.items.forEach((item) => finish(rt, item.clientMessageId, null, new RealtimeError('DESTROYED')));
     },
   };
 }

@@ -1,7 +1,7 @@
-import type { ReadableStore } from './types.js';
+import type { CoreStore } from './types.js';
 
 /** A readable store that its owner can also write. */
-export interface Store<T extends object> extends ReadableStore<T> {
+export interface Store<T extends object> extends CoreStore<T> {
   /** Merge `patch`; notifies (and makes a new snapshot) only when a field really changed. */
   set(patch: Partial<T>): void;
 }
@@ -18,7 +18,8 @@ export function batch<T>(fn: () => T): T {
   try {
     return fn();
   } finally {
-    if (!--depth) {
+    depth--;
+    if (depth === 0) {
       // A notified listener may batch again; it starts a fresh round.
       const run = [...queued];
       queued.clear();
@@ -28,10 +29,19 @@ export function batch<T>(fn: () => T): T {
 }
 
 /** Call `notify` now, or once at the end of the current `batch`. */
-export const schedule = (notify: () => void): void => void (depth ? queued.add(notify) : notify());
+export function schedule(notify: () => void): void {
+  if (depth > 0) queued.add(notify);
+  else notify();
+}
 
 /** A set of listeners with one stable `notify` (so batching can deduplicate it). */
-export function createListeners() {
+export interface Listeners {
+  readonly set: ReadonlySet<() => void>;
+  subscribe(listener: () => void): () => void;
+  notify(): void;
+}
+
+export function createListeners(): Listeners {
   const set = new Set<() => void>();
   return {
     set,
@@ -57,6 +67,7 @@ export function createStore<T extends object>(initial: T): Store<T> {
   const listeners = createListeners();
   return {
     getSnapshot: () => state,
+    getServerSnapshot: () => initial,
     subscribe: listeners.subscribe,
     set(patch) {
       for (const key in patch) {

@@ -13,6 +13,7 @@ import type {
   UserId,
   ErrorCode,
   AuthErrorCode,
+  OnlineUser,
 } from '../protocol/index.js';
 
 /** Anything a framework can read: `useSyncExternalStore(store.subscribe, store.getSnapshot)`. */
@@ -21,12 +22,25 @@ export interface ReadableStore<T> {
   subscribe(listener: () => void): () => void;
   /** The current snapshot; the same object until something in it changed. */
   getSnapshot(): T;
+  /**
+   * The store's initial snapshot: what a server renders and what hydration
+   * compares against (`useSyncExternalStore`'s third argument). Stores of the
+   * core always offer it; your own stores may leave it out.
+   */
+  getServerSnapshot?(): T;
+}
+
+/** A store of the core: always offers its initial snapshot for server rendering and hydration. */
+export interface CoreStore<T> extends ReadableStore<T> {
+  /** The initial snapshot (constant): what a server renders and what hydration compares against. */
+  getServerSnapshot(): T;
 }
 
 // ---------------------------------------------------------------------------
 // Connection
 // ---------------------------------------------------------------------------
 
+/** The public connection status; docs/client.md maps every internal state to it (`toStatus`). */
 export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'failed';
 
 /** Codes a `RealtimeError` may carry: the protocol's, the handshake's, and the client's own. */
@@ -39,6 +53,7 @@ export type RealtimeErrorCode =
   | 'DESTROYED'
   | 'CONNECT_FAILED';
 
+/** Snapshot of `client.connection`. Times are epoch milliseconds. */
 export interface ConnectionSnapshot {
   status: ConnectionStatus;
   /** The authenticated user, known after `connection:established`; kept while reconnecting. */
@@ -49,7 +64,22 @@ export interface ConnectionSnapshot {
   nextRetryAt: number | null;
   /** Why the connection is not up (last failure), or null. */
   error: RealtimeErrorLike | null;
+  /**
+   * True once a problem (`reconnecting`, `disconnected`) has lasted
+   * `lostAfterMs`, and at once on `failed`; false again when connected,
+   * connecting for the first time or idle. What a banner shows, so short blips never flash.
+   */
+  lost: boolean;
 }
+
+/**
+ * Edges of the connection, for code that must act on them (refetch after a
+ * reconnect, show a banner): `connected` (first time, or after `disconnect()`),
+ * `reconnected` (up again after a drop), `disconnected` (left `connected`;
+ * payload `reason`: the socket's close reason or the transition's cause) and
+ * `lost` (a problem lasted `lostAfterMs`, or the connection failed).
+ */
+export type ConnectionLifecycleEvent = 'connected' | 'reconnected' | 'disconnected' | 'lost';
 
 /** Plain shape of a `RealtimeError`, as kept in snapshots. */
 export interface RealtimeErrorLike {
@@ -59,6 +89,7 @@ export interface RealtimeErrorLike {
   retryAfterMs?: number;
 }
 
+/** The backoff schedule of reconnection attempts (all times in ms); see `computeBackoffDelay`. */
 export interface ReconnectionOptions {
   /** First delay. Default 1000. */
   initialDelayMs?: number;
@@ -77,6 +108,7 @@ export interface OutboxStorage {
   removeItem(key: string): void | Promise<void>;
 }
 
+/** Options of the offline outbox (messages sent while offline). */
 export interface OutboxOptions {
   /** Most queued sends. Default 500; past it `send` rejects with `OUTBOX_FULL`. */
   maxSize?: number;
@@ -86,6 +118,7 @@ export interface OutboxOptions {
   storageKey?: string;
 }
 
+/** Where the client logs: `console` by default. `warn`/`error` receive a `[socketkit]` prefix first. */
 export interface Logger {
   debug?(...args: unknown[]): void;
   info?(...args: unknown[]): void;
@@ -93,6 +126,7 @@ export interface Logger {
   error(...args: unknown[]): void;
 }
 
+/** Options of `createRealtimeClient`. Times are milliseconds. */
 export interface RealtimeClientOptions {
   /** Server URL, e.g. `http://localhost:3001`. */
   url: string;
@@ -103,6 +137,8 @@ export interface RealtimeClientOptions {
   /** Connect at creation. Default true in browsers and Node alike. */
   autoConnect?: boolean;
   reconnection?: ReconnectionOptions;
+  /** How long (ms) a problem lasts before the snapshot says `lost` and `lost` fires. Default 1000. */
+  lostAfterMs?: number;
   /** Default timeout of `request()`. Default 10000. */
   requestTimeoutMs?: number;
   outbox?: OutboxOptions;
@@ -135,19 +171,32 @@ export interface SocketLike {
 // Presence
 // ---------------------------------------------------------------------------
 
+/** One user's presence as the client knows it. Times are ISO 8601 strings. */
 export interface UserPresence {
   online: boolean;
   /** When the user came online (ISO), if online. */
   since: string | null;
   /** When the user was last seen (ISO), if offline and known. */
   lastSeen: string | null;
+  /**
+   * True while this client is disconnected: the value is the last one heard
+   * and may be wrong (the client cannot hear changes). Cleared by the
+   * resubscribe after the reconnect. Absent when fresh.
+   */
+  stale?: boolean;
 }
 
 /** Snapshot of the presence store: one entry per watched user. */
 export type PresenceSnapshot = ReadonlyMap<UserId, UserPresence>;
 
-export interface PresenceApi extends ReadableStore<PresenceSnapshot> {
-  /** Watch users while the returned release has not been called. Reference-counted and batched. */
+/** `client.presence`: reference-counted, batched presence of the users this client watches. */
+export interface PresenceApi extends CoreStore<PresenceSnapshot> {
+  /**
+   * Watch users while the returned release has not been called. Reference-counted and batched.
+   * A number becomes its string; an invalid id (empty, not a string, longer than
+   * `LIMITS.maxIdLength`) is reported through `onError` and the logger and not
+   * watched, without affecting the valid ones.
+   */
   watch(userIds: UserId | readonly UserId[]): () => void;
   isOnline(userId: UserId): boolean;
   /** One user's presence, `undefined` until known. Stable identity per user until it changes. */
@@ -158,10 +207,44 @@ export interface PresenceApi extends ReadableStore<PresenceSnapshot> {
   list(options?: { cursor?: string; limit?: number }): Promise<{ users: { userId: UserId; since: string }[]; hasMore: boolean }>;
 }
 
+/** Snapshot of `client.onlineUsers`. */
+export interface OnlineUsersSnapshot {
+  /** Who is online: the first page of `presence:list`, kept up to date by the events this client hears. */
+  users: readonly OnlineUser[];
+  /** More users are online than the page holds. */
+  hasMore: boolean;
+  /** True until the first answer. */
+  loading: boolean;
+  error: RealtimeErrorLike | null;
+  /** True while the client is disconnected: the last list heard, refreshed after the reconnect. */
+  stale: boolean;
+}
+
+/** Options of `client.onlineUsers.watch`. */
+export interface OnlineUsersWatchOptions {
+  /** Page size asked of `presence:list` (the server caps it). */
+  limit?: number;
+  /** Poll every this many ms while watched (default 15000; 0 turns polling off for this watcher). */
+  refreshMs?: number;
+}
+
+/**
+ * Who is online now (`presence:list`), for small deployments and dashboards.
+ * Fetched only while watched: `watch()` starts the client's one poller (and
+ * fetches on every reconnect), its release stops it when it was the last.
+ */
+export interface OnlineUsersApi extends CoreStore<OnlineUsersSnapshot> {
+  /** Keep the list fresh while the returned release has not been called. Reference-counted. */
+  watch(options?: OnlineUsersWatchOptions): () => void;
+  /** Ask the server again now (no-op while not connected). */
+  refresh(): void;
+}
+
 // ---------------------------------------------------------------------------
 // Conversations
 // ---------------------------------------------------------------------------
 
+/** `sending` (in the outbox), `sent` (stored by the server, has a `seq`), `failed` (refused; see `error`). */
 export type MessageStatus = 'sending' | 'sent' | 'failed';
 
 /** A message as the client shows it: confirmed (`sent`) or this client's own pending ones. */
@@ -175,8 +258,10 @@ export interface ClientMessage extends Omit<Message, 'id' | 'seq'> {
   error?: RealtimeErrorLike;
 }
 
+/** `idle` (not joined), `joining`, `joined`, `error` (the join failed; see `error`). */
 export type ConversationStatus = 'idle' | 'joining' | 'joined' | 'error';
 
+/** Snapshot of a conversation handle. */
 export interface ConversationSnapshot {
   conversationId: ConversationId;
   status: ConversationStatus;
@@ -192,11 +277,25 @@ export interface ConversationSnapshot {
   error: RealtimeErrorLike | null;
 }
 
-export interface ConversationHandle extends ReadableStore<ConversationSnapshot> {
+/**
+ * One conversation of the client, shared per id (`client.conversation(id)`); kept while joined,
+ * subscribed or holding pending messages (docs/client.md, "Handle retention").
+ */
+export interface ConversationHandle extends CoreStore<ConversationSnapshot> {
   readonly id: ConversationId;
   /** Join (reference-counted). Returns the release; the room is left after the last release. */
   join(): () => void;
-  /** Send a message. Queued while offline; resolves with the stored message. */
+  /**
+   * Send a message. Queued in the outbox while offline (shown at once with
+   * status `sending`); resolves with the stored message (`sent`, with `seq`).
+   * Rejects with a `RealtimeError`: `BAD_REQUEST` for empty content or content
+   * over `MAX_CONTENT_LENGTH` (nothing is queued), `OUTBOX_FULL` past
+   * `outbox.maxSize`, the server's code when it refuses the message for good
+   * (`FORBIDDEN`, `NOT_FOUND`, `BAD_REQUEST`, `PAYLOAD_TOO_LARGE`: the message
+   * stays `failed` for `retry`/`discard`), `DESTROYED` when discarded or the
+   * client is destroyed. Retryable failures (`DISCONNECTED`, `TIMEOUT`,
+   * `RATE_LIMITED`, `INTERNAL`) are retried by the outbox, not rejected.
+   */
   send(content: string): Promise<ClientMessage>;
   /** Send a failed message again with the same clientMessageId. */
   retry(clientMessageId: string): Promise<ClientMessage>;
@@ -213,11 +312,13 @@ export interface ConversationHandle extends ReadableStore<ConversationSnapshot> 
 // The client
 // ---------------------------------------------------------------------------
 
+/** Payloads of the events `client.on` delivers. */
 export type ClientEventMap = ServerEventMap & {
   /** Any server event not in the protocol is also delivered to `on(name)`. */
   [event: string]: unknown;
 };
 
+/** Options of `client.request`. `timeoutMs` in milliseconds. */
 export interface RequestOptions {
   timeoutMs?: number;
   /** Keep the request queued while offline and send it after reconnect (default false: reject with DISCONNECTED). */
@@ -225,10 +326,13 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** The realtime client made by `createRealtimeClient`. */
 export interface RealtimeClient {
   readonly url: string;
-  readonly connection: ReadableStore<ConnectionSnapshot>;
+  readonly connection: CoreStore<ConnectionSnapshot>;
   readonly presence: PresenceApi;
+  /** Who is online (`presence:list`), polled while watched. */
+  readonly onlineUsers: OnlineUsersApi;
   connect(): void;
   disconnect(): void;
   /** Reconnect now, also after `failed`. Resets the attempt counter. */
@@ -237,8 +341,27 @@ export interface RealtimeClient {
   destroy(): void;
   on<E extends keyof ServerEventMap>(event: E, listener: (payload: ServerEventMap[E]) => void): () => void;
   on(event: string, listener: (payload: unknown) => void): () => void;
-  /** Fire-and-forget; queued while offline. */
+  /** Subscribe to an edge of the connection (see `ConnectionLifecycleEvent`). Returns the unsubscribe. */
+  onLifecycle(event: ConnectionLifecycleEvent, listener: (payload: { reason?: string }) => void): () => void;
+  /**
+   * Fire-and-forget; queued while offline (at most 100, oldest dropped).
+   * Throws `RealtimeError('BAD_REQUEST')` at the call site for a name that
+   * cannot be sent (empty, or reserved by Socket.IO: `RESERVED_EVENT_NAMES`)
+   * and for events the client manages (`conversation:join`/`leave`,
+   * `presence:subscribe`/`unsubscribe`: the message names the API to use).
+   */
   emit(event: string, payload?: unknown): void;
+  /**
+   * Send a request and resolve with its ack minus `ok`. Rejects with a
+   * `RealtimeError` whose code is the protocol's (`BAD_REQUEST`, `FORBIDDEN`,
+   * `NOT_FOUND`, `RATE_LIMITED` with `retryAfterMs`, `PAYLOAD_TOO_LARGE`,
+   * `INTERNAL`), `TIMEOUT` (no ack within `timeoutMs`), `DISCONNECTED` (no
+   * connection coming, or the link dropped while in flight) or `DESTROYED`;
+   * with the signal's reason when aborted; with `BAD_REQUEST` for a reserved
+   * name or a raw presence subscription. A successful raw `conversation:join`
+   * also joins the conversation's handle (rejoined after reconnects) until a
+   * raw `conversation:leave`.
+   */
   request<E extends RequestEvent>(event: E, payload: RequestPayload<E>, options?: RequestOptions): Promise<RequestResult<E>>;
   request<T = unknown>(event: string, payload?: unknown, options?: RequestOptions): Promise<T>;
   /** Shared, reference-counted handle per conversation id. */

@@ -188,6 +188,18 @@ export interface PresenceSubscribePayload {
 }
 export interface PresenceSubscribeResult {
   users: PresenceState[];
+  /**
+   * Elements of `userIds` that are not user ids (empty, not a string or
+   * number, too long), each with why; absent when every id was valid. They
+   * are skipped: the valid ids of the same request are subscribed.
+   */
+  invalid?: InvalidUserId[];
+}
+/** An element of a request's id list that was skipped. */
+export interface InvalidUserId {
+  /** The element as received. */
+  userId: unknown;
+  message: string;
 }
 export type PresenceUnsubscribePayload = PresenceSubscribePayload;
 export interface PresenceListPayload {

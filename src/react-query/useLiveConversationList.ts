@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
 import { useQueryClient, type QueryClient, type QueryKey } from '@tanstack/react-query';
 import type { ConversationId, Message, UserId } from 'socketkit/protocol';
+import { releaseLater } from 'socketkit';
 import { useRealtimeClient, useRealtimeEvent } from 'socketkit/react';
 import { useInvalidateOnReconnect } from './useRealtimeQueryBridge.js';
 
@@ -156,10 +157,9 @@ function useJoinListed(queryKey: QueryKey, join: boolean, queryClient: QueryClie
   useEffect(() => {
     const releases = joined.current;
     return () => {
-      // A tick late, like useConversation: a StrictMode re-mount re-joins first.
-      const pending = [...releases.values()];
+      // Released late, like useConversation: a StrictMode re-mount re-joins first.
+      for (const release of releases.values()) releaseLater(release);
       releases.clear();
-      void Promise.resolve().then(() => pending.forEach((release) => release()));
     };
   }, [client]);
 }

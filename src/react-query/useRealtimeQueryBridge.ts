@@ -74,16 +74,6 @@ export function useInvalidateOnReconnect(queryKey: QueryKey | null, queryClient?
   useEffect(() => {
     if (!hash) return;
     const key = JSON.parse(hash) as QueryKey;
-    let { status } = client.connection.getSnapshot();
-    let lost = false;
-    return client.connection.subscribe(() => {
-      const previous = status;
-      status = client.connection.getSnapshot().status;
-      if (previous === 'connected' && status !== 'connected') lost = true;
-      if (status === 'connected' && lost) {
-        lost = false;
-        void cache.invalidateQueries({ queryKey: key });
-      }
-    });
+    return client.onLifecycle('reconnected', () => void cache.invalidateQueries({ queryKey: key }));
   }, [client, cache, hash]);
 }

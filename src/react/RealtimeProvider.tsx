@@ -1,5 +1,5 @@
 import { createElement, useEffect, useInsertionEffect, useRef, useState, type ReactNode } from './react.js';
-import { createRealtimeClient, type RealtimeClient, type RealtimeClientOptions } from 'socketkit';
+import { createRealtimeClient, releaseLater, type RealtimeClient, type RealtimeClientOptions } from 'socketkit';
 import { RealtimeContext } from './useRealtimeClient.js';
 
 /** Provide a client you created and own (you connect and destroy it). */
@@ -29,7 +29,7 @@ export type RealtimeProviderProps = RealtimeProviderClientProps | RealtimeProvid
  *
  * With `url`, the provider owns its client: created once, connected in an
  * effect (never while rendering, never on the server) and destroyed on
- * unmount. The destroy is deferred a task so StrictMode's
+ * unmount. The destroy is deferred by the core's `releaseLater` so StrictMode's
  * mount → unmount → mount keeps the one live connection. `url` and `options`
  * are read once; give the provider a `key` to switch servers.
  *
@@ -56,17 +56,19 @@ export function RealtimeProvider(props: RealtimeProviderProps) {
           getToken: () => (latest.current.getToken ? latest.current.getToken() : latest.current.token),
         }),
   );
-  const pendingDestroy = useRef<ReturnType<typeof setTimeout> | 0>(0);
+  // Mounted effects holding the owned client: StrictMode's re-mount takes it back before the deferred release runs.
+  const [holders] = useState(() => ({ mounted: 0 }));
   useEffect(() => {
     if (!owned) return;
-    // StrictMode's re-mount finds the destroy still pending: cancel it, the client is connected.
-    if (pendingDestroy.current) clearTimeout(pendingDestroy.current);
-    else owned.connect();
-    pendingDestroy.current = 0;
+    holders.mounted++;
+    owned.connect(); // a no-op when already connecting or connected
     return () => {
-      pendingDestroy.current = setTimeout(() => owned.destroy());
+      holders.mounted--;
+      releaseLater(() => {
+        if (holders.mounted === 0) owned.destroy();
+      });
     };
-  }, [owned]);
+  }, [owned, holders]);
   // One of the two is set: `owned` exactly when no client was given. createElement,
   // not JSX: the entry then needs no `react/jsx-runtime` import.
   return createElement(RealtimeContext.Provider, { value: props.client ?? owned }, props.children);

@@ -30,8 +30,8 @@ export type ConversationState = ConversationSnapshot & ConversationActions;
  * }
  */
 export function useConversation(conversationId: ConversationId): ConversationState {
-  const [handle, serverSnapshot] = useJoinedConversation(conversationId);
-  const snapshot = useStore(handle, serverSnapshot);
+  const handle = useJoinedConversation(conversationId);
+  const snapshot = useStore(handle);
   const actions = useMemo(
     () => bound(handle, ['send', 'retry', 'discard', 'loadOlder', 'startTyping', 'stopTyping']),
     [handle],

@@ -12,8 +12,6 @@ export interface SocketState extends ConnectionSnapshot {
   reconnect(): void;
 }
 
-const SERVER: ConnectionSnapshot = { status: 'idle', userId: null, attempt: 0, nextRetryAt: null, error: null };
-
 /**
  * The connection of the nearest provider: `status` (`idle`, `connecting`,
  * `connected`, `reconnecting`, `disconnected`, `failed`), the user, the retry
@@ -29,7 +27,7 @@ const SERVER: ConnectionSnapshot = { status: 'idle', userId: null, attempt: 0, n
  */
 export function useSocket(): SocketState {
   const client = useRealtimeClient();
-  const snapshot = useStore(client.connection, SERVER);
+  const snapshot = useStore(client.connection);
   const controls = useMemo(() => bound(client, ['connect', 'disconnect', 'reconnect']), [client]);
   return useMemo(() => ({ ...snapshot, isConnected: snapshot.status === 'connected', ...controls }), [snapshot, controls]);
 }

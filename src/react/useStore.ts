@@ -1,17 +1,19 @@
 import { useMemo, useSyncExternalStore } from './react.js';
-import type { ReadableStore } from 'socketkit';
+import type { CoreStore } from 'socketkit';
 
 /**
  * Reads a core store, or the part `select` picks (which must return a value of
  * the snapshot, not a new object). Internal: every public hook is this plus a
- * selection. `serverSnapshot` must be one constant object; it is what the
- * server renders and what hydration compares against, so it is the store's
- * initial state, never live data.
+ * selection. The server renders (and hydration compares against) the store's
+ * own `getServerSnapshot()`, its initial state, never live data.
  */
-export function useStore<T, R = T>(store: ReadableStore<T>, serverSnapshot: T, select = (snapshot: T) => snapshot as unknown as R): R {
+export function useStore<T>(store: CoreStore<T>): T;
+export function useStore<T, R>(store: CoreStore<T>, select: (snapshot: T) => R): R;
+export function useStore<T, R>(store: CoreStore<T>, select?: (snapshot: T) => R): T | R {
   // Core stores may be class instances: call through the object, never pass methods bare.
   const subscribe = useMemo(() => (listener: () => void) => store.subscribe(listener), [store]);
-  return useSyncExternalStore(subscribe, () => select(store.getSnapshot()), () => select(serverSnapshot));
+  const read = (snapshot: T) => (select ? select(snapshot) : snapshot);
+  return useSyncExternalStore(subscribe, () => read(store.getSnapshot()), () => read(store.getServerSnapshot()));
 }
 
 /**

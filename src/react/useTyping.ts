@@ -24,8 +24,8 @@ export interface TypingState {
  * }
  */
 export function useTyping(conversationId: ConversationId): TypingState {
-  const [handle, serverSnapshot] = useJoinedConversation(conversationId);
-  const typingUserIds = useStore(handle, serverSnapshot, (s) => s.typingUserIds);
+  const handle = useJoinedConversation(conversationId);
+  const typingUserIds = useStore(handle, (s) => s.typingUserIds);
   const actions = useMemo(() => bound(handle, ['startTyping', 'stopTyping']), [handle]);
   return useMemo(() => ({ typingUserIds, ...actions }), [typingUserIds, actions]);
 }

@@ -92,6 +92,10 @@ export function verifyToken(token: unknown, secret: string | KeyObject, options:
     const reason = error instanceof Error ? error.message : 'invalid token';
     throw new AuthError('TOKEN_INVALID', reason);
   }
+  // The clock tolerance lets a token through that expired a moment ago by our clock; the
+  // connection's expiry timer would then fire at once and the client reconnect in a loop.
+  // A token already past `exp` by our clock is refused instead (socketkit issue 9 #3).
+  if (typeof claims.exp === 'number' && claims.exp * 1000 <= Date.now()) throw new AuthError('TOKEN_EXPIRED', 'token expired');
   return identityFromClaims(claims);
 }
 

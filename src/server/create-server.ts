@@ -7,6 +7,7 @@ import { AuthError, tokenFromHandshake, verificationKey, verifyToken, type AuthI
 import { emitThenDisconnect, setupConnection, type ConnectionDeps } from './connection.js';
 import type { ConnectionContext } from './connection-context.js';
 import { createOriginPolicy, resolveClientUrls } from './cors.js';
+import { boundOutboundBuffers, DEFAULT_MAX_OUTBOUND_BUFFER_BYTES } from './outbound-buffer.js';
 import { consoleLogger, silentLogger, type SocketkitLogger } from './logger.js';
 import { createMemoryStore } from './memory-store.js';
 import { PresenceTracker, type PresenceBackend } from './presence.js';
@@ -58,6 +59,7 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
     fallbackStoreId: randomUUID(),
   };
   const identities = new WeakMap<Socket, AuthIdentity>();
+  boundOutboundBuffers(io, options.maxOutboundBufferBytes ?? DEFAULT_MAX_OUTBOUND_BUFFER_BYTES, logger);
 
   const authenticate = (socket: Socket): AuthIdentity =>
     verifyToken(tokenFromHandshake(socket.handshake), key, options.jwt);

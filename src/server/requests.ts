@@ -10,6 +10,7 @@ import {
   parse,
   presenceIdsSchema,
   presenceListSchema,
+  splitUserIds,
   typingSchema,
 } from './schemas.js';
 import type { ConnectionContext } from './connection-context.js';
@@ -36,8 +37,8 @@ const unique = (ids: readonly UserId[]): UserId[] => (ids.length < 2 ? [...ids] 
 /** Every request a client may send, by event name. */
 export const requestHandlers: RequestHandlers = {
   'presence:subscribe'(ctx, payload) {
-    const { userIds } = parse(presenceIdsSchema, payload);
-    const ids = unique(userIds);
+    const { valid, invalid } = splitUserIds(parse(presenceIdsSchema, payload).userIds);
+    const ids = unique(valid);
     const added: UserId[] = [];
     for (const id of ids) if (!ctx.explicitWatches.has(id)) added.push(id);
     if (ctx.explicitWatches.size + added.length > MAX_EXPLICIT_WATCHES) {
@@ -45,11 +46,12 @@ export const requestHandlers: RequestHandlers = {
     }
     for (const id of added) ctx.explicitWatches.add(id);
     ctx.watches.add(added);
-    return { users: ids.map((id) => ctx.presence.state(id)) };
+    const users = ids.map((id) => ctx.presence.state(id));
+    return invalid.length > 0 ? { users, invalid } : { users };
   },
 
   'presence:unsubscribe'(ctx, payload) {
-    const { userIds } = parse(presenceIdsSchema, payload);
+    const userIds = splitUserIds(parse(presenceIdsSchema, payload).userIds).valid;
     const removed: UserId[] = [];
     for (const id of userIds) if (ctx.explicitWatches.delete(id)) removed.push(id);
     ctx.watches.remove(removed);

@@ -10,16 +10,44 @@ import type {
   HistoryPayload,
   MessageSendPayload,
   PresenceListPayload,
-  PresenceSubscribePayload,
   TypingPayload,
 } from '../protocol/index.js';
 import { RequestError } from './errors.js';
 
 const id = z.string().min(1).max(LIMITS.maxIdLength);
-const idList = z.array(id).max(LIMITS.maxPresenceIds);
 
-/** `presence:subscribe` / `presence:unsubscribe`: `{ userIds }`, at most 1,000. */
-export const presenceIdsSchema = z.object({ userIds: idList }) satisfies z.ZodType<PresenceSubscribePayload>;
+/**
+ * `presence:subscribe` / `presence:unsubscribe`: `{ userIds }`, at most 1,000
+ * elements, each checked on its own by `splitUserIds` so one bad element does
+ * not fail the valid ones.
+ */
+export const presenceIdsSchema = z.object({
+  userIds: z
+    .array(
+      // An over-long string is a payload size problem (PAYLOAD_TOO_LARGE for the whole request), not a bad element.
+      z.unknown().superRefine((value, ctx) => {
+        if (typeof value === 'string' && value.length > LIMITS.maxIdLength) {
+          ctx.addIssue({ code: 'too_big', origin: 'string', maximum: LIMITS.maxIdLength, inclusive: true, input: value, message: `At most ${LIMITS.maxIdLength} characters` });
+        }
+      }),
+    )
+    .max(LIMITS.maxPresenceIds),
+});
+
+/** A number becomes its string (as for token claims); the rest must be an `id`. */
+const userIdElement = z.union([id, z.number().finite().transform(String)]).pipe(id);
+
+/** The valid ids of a list (normalised) and the invalid elements with why. */
+export function splitUserIds(elements: readonly unknown[]): { valid: string[]; invalid: { userId: unknown; message: string }[] } {
+  const valid: string[] = [];
+  const invalid: { userId: unknown; message: string }[] = [];
+  for (const element of elements) {
+    const result = userIdElement.safeParse(element);
+    if (result.success) valid.push(result.data);
+    else invalid.push({ userId: element, message: 'not a user id (a non-empty string, or a number)' });
+  }
+  return { valid, invalid };
+}
 
 /** `presence:list`: optional `{ cursor?, limit? }` (limit capped by the handler). */
 export const presenceListSchema = z

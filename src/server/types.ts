@@ -54,6 +54,13 @@ export interface SocketkitServerOptions {
   cluster?: SocketkitCluster;
   /** Socket.IO path. Default `/socket.io`. */
   path?: string;
+  /**
+   * Bound of each socket's outbound buffer, bytes (default 1 MiB,
+   * `DEFAULT_MAX_OUTBOUND_BUFFER_BYTES`): a client that stops reading is
+   * disconnected past it instead of growing the server's memory; it
+   * reconnects and catches up by `seq`. `Infinity` turns it off.
+   */
+  maxOutboundBufferBytes?: number;
 }
 
 /** Options of `broadcastToConversation`. */

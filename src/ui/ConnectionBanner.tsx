@@ -5,7 +5,10 @@ import { cx } from './cx.js';
 
 /** Props of `<ConnectionBanner>`: a `div`'s, plus the threshold. */
 export interface ConnectionBannerProps extends HTMLAttributes<HTMLDivElement> {
-  /** How long a connection problem must last before the banner shows. Default 1000 ms. */
+  /**
+   * @deprecated Ignored: a problem shows once it lasted the client's
+   * `lostAfterMs` (default 1000 ms), decided in the core.
+   */
   thresholdMs?: number;
 }
 

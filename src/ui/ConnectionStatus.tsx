@@ -25,10 +25,9 @@ export const ConnectionStatus = forwardRef<HTMLSpanElement, ConnectionStatusProp
   { showLabel = true, className, ...rest },
   ref,
 ) {
-  const { status: raw, attempt } = useSocket();
+  // The core decides connecting vs reconnecting (a failed first attempt is already `reconnecting`).
+  const { status } = useSocket();
   const { strings } = useSocketkitUI();
-  // A first connection that already failed and waits to retry is, to a person, reconnecting.
-  const status: Status = raw === 'connecting' && attempt > 0 ? 'reconnecting' : raw;
   const label = strings[LABEL[status]] as string;
   return (
     <span ref={ref} role="status" {...rest} className={cx('sk-status', className)} data-status={status}>

@@ -9,12 +9,15 @@ export interface PresenceBadgeProps extends HTMLAttributes<HTMLSpanElement> {
   showLabel?: boolean;
 }
 
-/** An online/offline dot with an accessible label; `data-online` is `true` or `false`. */
+/**
+ * An online/offline dot with an accessible label; `data-online` is `true` or
+ * `false`; `data-stale` is set (dimmed dot) while the client is disconnected.
+ */
 export const PresenceBadge = forwardRef<HTMLSpanElement, PresenceBadgeProps>(function PresenceBadge(
   { userId, showLabel = false, className, ...rest },
   ref,
 ) {
-  const { online, label } = usePresenceLabel(userId);
+  const { online, label, stale } = usePresenceLabel(userId);
   return (
     <span
       ref={ref}
@@ -24,6 +27,7 @@ export const PresenceBadge = forwardRef<HTMLSpanElement, PresenceBadgeProps>(fun
       {...rest}
       className={cx('sk-presence', className)}
       data-online={online}
+      data-stale={stale || undefined}
     >
       <span className="sk-dot" aria-hidden="true" />
       {showLabel && <span className="sk-presence-label">{label}</span>}

@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import { useSocket } from 'socketkit/react';
 import { useNow } from './useNow.js';
 
@@ -7,7 +6,7 @@ export type ConnectionBannerKind = 'reconnecting' | 'offline' | 'failed' | 'unau
 
 /** What `useConnectionBanner` returns. */
 export interface ConnectionBannerState {
-  /** True once a problem has lasted longer than the threshold (at once for failures). */
+  /** True once a problem has lasted the client's `lostAfterMs` (at once for failures). */
   visible: boolean;
   /** The current problem, or null while connected or connecting for the first time. */
   kind: ConnectionBannerKind | null;
@@ -19,31 +18,35 @@ export interface ConnectionBannerState {
 
 const AUTH_CODES = new Set(['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_EXPIRED']);
 
+/** Options of `useConnectionBanner`. */
+export interface ConnectionBannerOptions {
+  /**
+   * @deprecated Ignored: the delay before a problem shows is the client's
+   * `lostAfterMs` option (default 1000 ms), decided once in the core for every
+   * banner and the `lost` lifecycle event.
+   */
+  thresholdMs?: number;
+}
+
 /**
- * Headless state of `<ConnectionBanner>`: what to show and when. Short blips
- * (under `thresholdMs`) never become visible, so the banner does not flash.
+ * Headless state of `<ConnectionBanner>`: what to show and when. The core
+ * decides both: its status says connecting vs reconnecting, and its `lost`
+ * flag says when a problem has lasted long enough to show (the client's
+ * `lostAfterMs`), so short blips never flash; failures show at once.
  *
  * @example
- * const { visible, kind, secondsUntilRetry, retry } = useConnectionBanner({ thresholdMs: 1000 });
+ * const { visible, kind, secondsUntilRetry, retry } = useConnectionBanner();
  */
-export function useConnectionBanner({ thresholdMs = 1000 }: { thresholdMs?: number } = {}): ConnectionBannerState {
-  const { status, error, attempt, nextRetryAt, reconnect } = useSocket();
+export function useConnectionBanner(_options: ConnectionBannerOptions = {}): ConnectionBannerState {
+  const { status, error, nextRetryAt, reconnect, lost } = useSocket();
   let kind: ConnectionBannerKind | null = null;
   if (status === 'failed') kind = error && AUTH_CODES.has(error.code) ? 'unauthorized' : 'failed';
   else if (status === 'disconnected') kind = 'offline';
-  else if (status === 'reconnecting' || (status === 'connecting' && attempt > 0)) kind = 'reconnecting';
+  else if (status === 'reconnecting') kind = 'reconnecting'; // the core already says so for a failed first attempt
 
-  const problem = kind !== null;
-  const [pastThreshold, setPastThreshold] = useState(false);
-  useEffect(() => {
-    if (!problem) return setPastThreshold(false);
-    const timer = setTimeout(() => setPastThreshold(true), thresholdMs);
-    return () => clearTimeout(timer);
-  }, [problem, thresholdMs]);
-
-  // Failures are final until the user acts: show them without waiting.
-  const visible = kind === 'failed' || kind === 'unauthorized' || (problem && pastThreshold);
-  const now = useNow(1000, visible && nextRetryAt != null);
-  const seconds = nextRetryAt != null ? Math.ceil((nextRetryAt - now) / 1000) : 0;
+  // `lost` is true at once on failed, after lostAfterMs for the others.
+  const visible = kind !== null && lost;
+  const now = useNow(1000, visible && nextRetryAt !== null);
+  const seconds = nextRetryAt !== null ? Math.ceil((nextRetryAt - now) / 1000) : 0;
   return { visible, kind, secondsUntilRetry: seconds > 0 ? seconds : null, retry: reconnect };
 }

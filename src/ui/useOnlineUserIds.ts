@@ -11,7 +11,8 @@ const NONE: readonly string[] = [];
  * const online = useOnlineUserIds(['alice', 'bob']);
  */
 export function useOnlineUserIds(userIds?: readonly string[]): readonly string[] {
-  const everyone = useOnlineUsers();
+  // Given ids are watched exactly: no presence:list, no polling.
+  const everyone = useOnlineUsers({ enabled: userIds === undefined });
   const watched = usePresenceOf(userIds ?? NONE);
   return useMemo(
     () => (userIds ? userIds.filter((id) => watched.get(id)?.online) : everyone.users.map((u) => u.userId)),

@@ -26,10 +26,10 @@ describe('in a browser', () => {
     await flush();
     socket.accept();
     expect(client.connection.getSnapshot().status).toBe('connected');
-    expect(remove).toHaveBeenCalledWith('online', add.mock.calls.find(([e]) => e == 'online')![1]);
+    expect(remove).toHaveBeenCalledWith('online', add.mock.calls.find(([e]) => e === 'online')![1]);
     socket.drop();
     client.destroy();
-    expect(remove.mock.calls.filter(([e]) => e == 'online')).toHaveLength(2);
+    expect(remove.mock.calls.filter(([e]) => e === 'online')).toHaveLength(2);
   });
 
   it('creates clientMessageIds with crypto.randomUUID when there is one', () => {

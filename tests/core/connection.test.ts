@@ -59,7 +59,8 @@ describe('connection state machine (fake socket, fake timers)', () => {
     client.connect();
     await flush();
     socket.refuse();
-    expect(client.connection.getSnapshot()).toMatchObject({ status: 'connecting', attempt: 1 });
+    // A first connection whose attempt failed is, to a person, reconnecting: the core says so (toStatus).
+    expect(client.connection.getSnapshot()).toMatchObject({ status: 'reconnecting', attempt: 1 });
     for (const delay of [100, 200, 300]) {
       await vi.advanceTimersByTimeAsync(delay);
       socket.refuse();
@@ -199,7 +200,7 @@ describe('connection state machine (fake socket, fake timers)', () => {
     socket.accept();
     client.on('message:new', () => {});
     socket.drop();
-    expect(vi.getTimerCount()).toBe(1); // the backoff
+    expect(vi.getTimerCount()).toBe(2); // the backoff and the `lost` threshold
     client.destroy();
     expect(vi.getTimerCount()).toBe(0);
     expect(socket.listenerCount).toBe(0);

@@ -304,7 +304,7 @@ describe('sending and the outbox', () => {
       removeItem: (k: string) => void data.delete(k),
     };
     const storage =
-      kind == 'sync'
+      kind === 'sync'
         ? sync
         : { getItem: async (k: string) => sync.getItem(k), setItem: async (k: string, v: string) => sync.setItem(k, v), removeItem: async (k: string) => sync.removeItem(k) };
     const first = fakeClient({ outbox: { storage } });

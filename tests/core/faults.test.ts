@@ -118,6 +118,8 @@ describe('faults', () => {
     const bob = realClient(server, 'bob');
     await connected(alice);
     await joined(bob, ROOM);
+    // Held by a subscriber (not joined): the retention rule keeps the handle, and its messages, while it is used.
+    const stopReading = alice.conversation(ROOM).subscribe(() => {});
     proxy.stall();
     const sending = alice.conversation(ROOM).send('replayed');
     await waitFor(() => shown(bob, ROOM).contents.includes('replayed'));
@@ -128,6 +130,7 @@ describe('faults', () => {
     await alice.conversation(ROOM).send('next');
     await expectConsistent([...SEED, 'replayed', 'next'], bob);
     expect(alice.conversation(ROOM).getSnapshot().messages.map((m) => [m.content, m.seq])).toEqual([['replayed', 4], ['next', 5]]);
+    stopReading();
   }, 20_000);
 
   it('twenty messages queued while offline are replayed in order, once each', async () => {

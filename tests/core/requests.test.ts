@@ -58,7 +58,7 @@ describe('request()', () => {
     const p = client.request('presence:list', {});
     socket.drop();
     await expect(p).rejects.toMatchObject({ code: 'DISCONNECTED' });
-    expect(vi.getTimerCount()).toBe(1); // only the reconnection timer: the request timer is gone
+    expect(vi.getTimerCount()).toBe(2); // only the reconnection timer and the `lost` threshold: the request timer is gone
     client.destroy();
   });
 

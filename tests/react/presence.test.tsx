@@ -137,4 +137,28 @@ describe('useOnlineUsers', () => {
     await env.server.connect('erin');
     await waitFor(() => expect(result.current.users.map((u) => u.userId).sort()).toEqual(['alice', 'erin']));
   });
+
+  it('shares one request and one poller among every caller; enabled: false never asks', async () => {
+    const lists: string[] = [];
+    env.server.io.on('connection', (socket) => socket.onAny((event: string) => event === 'presence:list' && lists.push(socket.data.userId as string)));
+    const { result } = renderHook(
+      () => {
+        const a = useOnlineUsers({ refreshMs: 0 });
+        const b = useOnlineUsers({ refreshMs: 0 });
+        useOnlineUsers({ enabled: false });
+        return [a, b] as const;
+      },
+      { wrapper: env.provider('alice') },
+    );
+    await waitFor(() => expect(result.current[0].loading).toBe(false));
+    expect(result.current[1].users).toBe(result.current[0].users); // one store
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(lists).toEqual(['alice']); // one request for all callers
+
+    lists.length = 0;
+    const { result: passive } = renderHook(() => useOnlineUsers({ enabled: false }), { wrapper: env.provider('bob') });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(passive.current.loading).toBe(true);
+    expect(lists.filter((user) => user === 'bob')).toEqual([]);
+  });
 });

@@ -1,0 +1,51 @@
+import { RealtimeError } from './errors.js';
+
+/** Most fire-and-forget events kept while offline; past it the oldest is dropped. */
+export const EMIT_QUEUE_MAX = 100;
+
+/**
+ * Event names socket.io-client keeps for itself: emitting one throws inside
+ * the socket (`"disconnect" is a reserved event name`). Source: socket.io-client
+ * `RESERVED_EVENTS` in `lib/socket.ts`.
+ */
+export const RESERVED_EVENT_NAMES: ReadonlySet<string> = new Set([
+  'connect',
+  'connect_error',
+  'disconnect',
+  'disconnecting',
+  'newListener',
+  'removeListener',
+]);
+
+/**
+ * Throws `RealtimeError('BAD_REQUEST')` for a name that cannot be sent: not a
+ * non-empty string, or reserved by socket.io. Called at the call site, whether
+ * connected or not, so a bad name is never queued.
+ */
+export function assertSendableEventName(event: unknown): asserts event is string {
+  if (typeof event !== 'string' || event === '') throw new RealtimeError('BAD_REQUEST', `Event name must be a non-empty string, got ${JSON.stringify(event)}`);
+  if (RESERVED_EVENT_NAMES.has(event)) throw new RealtimeError('BAD_REQUEST', `"${event}" is reserved by Socket.IO and cannot be emitted`);
+}
+
+/** Fire-and-forget sends made while offline, replayed in order on the next connect. Internal. */
+export interface EmitQueue {
+  /** Queue `send`; past `EMIT_QUEUE_MAX` the oldest queued send is dropped. */
+  push(send: () => void): void;
+  /** Remove and return every queued send, oldest first. */
+  takeAll(): (() => void)[];
+}
+
+export function createEmitQueue(max = EMIT_QUEUE_MAX): EmitQueue {
+  let queued: (() => void)[] = [];
+  return {
+    push(send) {
+      queued.push(send);
+      if (queued.length > max) queued.shift();
+    },
+    takeAll() {
+      const all = queued;
+      queued = [];
+      return all;
+    },
+  };
+}

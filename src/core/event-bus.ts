@@ -1,0 +1,63 @@
+import { batch } from './store.js';
+import type { Logger } from './types.js';
+
+/** Reports a listener that threw; the other listeners still run. */
+export type ListenerErrorReporter = (error: unknown, event: string) => void;
+
+/**
+ * Named events with any number of listeners each. `emit` runs the listeners
+ * in one `batch` (one store notification per event) and isolates them: a
+ * listener that throws is reported and the others still run. Internal.
+ */
+export interface EventBus<Payloads extends object> {
+  /** Add `listener` for `event`. Returns the removal. */
+  on<E extends keyof Payloads & string>(event: E, listener: (payload: Payloads[E]) => void): () => void;
+  emit<E extends keyof Payloads & string>(event: E, payload: Payloads[E]): void;
+  /** True when `event` has at least one listener. */
+  has(event: string): boolean;
+  clear(): void;
+}
+
+export function createEventBus<Payloads extends object>(report: ListenerErrorReporter): EventBus<Payloads> {
+  const listeners = new Map<string, Set<(payload: never) => void>>();
+  return {
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (!set) {
+        set = new Set();
+        listeners.set(event, set);
+      }
+      set.add(listener);
+      return () => {
+        set.delete(listener);
+      };
+    },
+    emit(event, payload) {
+      const set = listeners.get(event);
+      if (!set) return;
+      batch(() => {
+        for (const listener of [...set]) {
+          try {
+            (listener as (payload: unknown) => void)(payload);
+          } catch (error) {
+            report(error, event);
+          }
+        }
+      });
+    },
+    has: (event) => (listeners.get(event)?.size ?? 0) > 0,
+    clear: () => listeners.clear(),
+  };
+}
+
+/** The reporter of a client: logs, then calls `onError`, which itself must not break anything. */
+export function createErrorReporter(log: Logger, onError: ((error: unknown, context: { event?: string }) => void) | undefined): ListenerErrorReporter {
+  return (error, event) => {
+    log.error('[socketkit]', event, error);
+    try {
+      onError?.(error, { event });
+    } catch {
+      // the error hook itself must not break dispatch
+    }
+  };
+}

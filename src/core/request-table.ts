@@ -1,0 +1,137 @@
+import type { Ack } from '../protocol/index.js';
+import { RealtimeError, toRealtimeError } from './errors.js';
+import type { RequestOptions, SocketLike } from './types.js';
+
+/** Default `timeoutMs` of a request (ms). */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+interface PendingRequest {
+  /** `queueWhileOffline`: survives `failed`/`disconnected`; its timeout runs only once sent. */
+  queued: boolean;
+  sent: boolean;
+  startTimeout(): void;
+  send(): void;
+  settle(error: unknown, value?: unknown): void;
+}
+
+/** What the request table asks of the client. */
+export interface RequestTableDeps {
+  socket: SocketLike;
+  defaultTimeoutMs: number;
+  /** The link is up now: send at once. */
+  isConnected(): boolean;
+  /** No connection is coming (idle, failed, disconnected): refuse requests that would wait. */
+  isStopped(): boolean;
+  /** The error a refused or abandoned request gets: `DISCONNECTED`, or `DESTROYED` after `destroy()`. */
+  unavailable(): RealtimeError;
+}
+
+/**
+ * The requests waiting for their ack: sends them (at once or after the next
+ * connect), times them out, aborts them, and fails them when the link goes.
+ * Internal; `client.request` is its `request`.
+ */
+export interface RequestTable {
+  /**
+   * Send `event` with `payload` and resolve with the ack minus `ok`. Rejects
+   * with a `RealtimeError`: the ack's protocol code; `TIMEOUT` after
+   * `timeoutMs`; `DISCONNECTED` when no connection is coming or the link
+   * dropped while it was in flight; `DESTROYED` after `destroy()`; or the
+   * signal's reason when aborted.
+   */
+  request<T = unknown>(event: string, payload: unknown, options?: RequestOptions): Promise<T>;
+  /** Connected: send every request that waited for it. */
+  sendWaiting(): void;
+  /** The link dropped: in-flight requests fail (only the caller knows whether to retry them). */
+  failInFlight(): void;
+  /** No connection is coming: waiting requests fail, except `queueWhileOffline` ones. */
+  failWaiting(): void;
+  /** `destroy()`: everything fails. */
+  failAll(): void;
+}
+
+type Pending = Set<PendingRequest>;
+
+function refusal(deps: RequestTableDeps, options: RequestOptions): unknown {
+  if (deps.isStopped() && !options.queueWhileOffline) return deps.unavailable();
+  if (options.signal?.aborted) return options.signal.reason;
+  return undefined;
+}
+
+/** The ack's `{ ok: false, error }` becomes a `RealtimeError`; otherwise the ack minus `ok` is the result. */
+function settleFromAck(entry: PendingRequest, ack: Ack): void {
+  const { ok, error, ...result } = ack as Ack & { error?: unknown };
+  if (ok === false) entry.settle(toRealtimeError(error));
+  else entry.settle(undefined, result);
+}
+
+/** A pending request: settled once, by its ack, its timeout, its signal or a failure of the link. */
+function createEntry(
+  deps: RequestTableDeps,
+  pending: Pending,
+  request: { event: string; payload: unknown; options: RequestOptions },
+  resolve: (value: unknown) => void,
+  reject: (error: unknown) => void,
+): PendingRequest {
+  const { event, payload, options } = request;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onAbort = () => entry.settle(options.signal?.reason);
+  const entry: PendingRequest = {
+    queued: options.queueWhileOffline === true,
+    sent: false,
+    startTimeout() {
+      timer = setTimeout(() => entry.settle(new RealtimeError('TIMEOUT', event)), options.timeoutMs ?? deps.defaultTimeoutMs);
+    },
+    settle(error, value) {
+      if (!pending.delete(entry)) return;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (error === undefined) resolve(value);
+      else reject(error);
+    },
+    send() {
+      entry.sent = true;
+      if (entry.queued) entry.startTimeout();
+      try {
+        deps.socket.emit(event, payload, (ack: Ack) => settleFromAck(entry, ack));
+      } catch (error) {
+        // The socket refused to send it: this request fails, the others are not affected.
+        entry.settle(error);
+      }
+    },
+  };
+  options.signal?.addEventListener('abort', onAbort);
+  return entry;
+}
+
+// The ack is wire data: its type is the protocol's promise (`RequestMap`), checked by the server.
+function sendRequest<T>(deps: RequestTableDeps, pending: Pending, event: string, payload: unknown, options: RequestOptions = {}): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const refused = refusal(deps, options);
+    if (refused !== undefined) {
+      reject(refused);
+      return;
+    }
+    const entry = createEntry(deps, pending, { event, payload, options }, (value) => resolve(value as T), reject);
+    pending.add(entry);
+    // A queued request's timeout starts when it is sent.
+    if (!entry.queued) entry.startTimeout();
+    if (deps.isConnected()) entry.send();
+  });
+}
+
+export function createRequestTable(deps: RequestTableDeps): RequestTable {
+  const pending: Pending = new Set();
+  const failWhere = (matches: (entry: PendingRequest) => boolean) => {
+    for (const entry of [...pending]) if (matches(entry)) entry.settle(deps.unavailable());
+  };
+  return {
+    request: (event, payload, options) => sendRequest(deps, pending, event, payload, options),
+    sendWaiting() {
+      for (const entry of [...pending]) if (!entry.sent) entry.send();
+    },
+    failInFlight: () => failWhere((entry) => entry.sent),
+    failWaiting: () => failWhere((entry) => !entry.queued),
+    failAll: () => failWhere(() => true),
+  };
+}
