@@ -62,7 +62,7 @@ export default [
     // +0.72 kB for splitting every core function to at most 40 lines (module
     // functions over runtime records: their field names survive minification).
     // The lead decides whether to keep this budget or trim (core branch report).
-    limit: '22.3 KB',
+    limit: '22.4 KB',
   },
   {
     name: 'socketkit/ui, without react and socketkit',

@@ -22,7 +22,7 @@ const entries = {
 };
 const react = ['react', 'react-dom', 'react/jsx-runtime', '@tanstack/react-query'];
 // Was 6_000 (+5.65 kB measured before issues 11 and 9); +9.36 kB after them (see .size-limit.js).
-const BUDGET_OVER_TRANSPORT = 9_400;
+const BUDGET_OVER_TRANSPORT = 9_500;
 const CONVERSATION_MARKERS = ['conversation:join', 'message:send', 'conversation:history'];
 
 for (const file of Object.values(entries)) {
