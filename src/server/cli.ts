@@ -2,7 +2,8 @@
 /**
  * `socketkit-server`: the production server (server-v1.md, "Command line").
  * Flags win over environment variables. Exit codes: 0 after SIGTERM/SIGINT,
- * 1 when it cannot start (no secret, database unreachable, port taken),
+ * 1 when it cannot start (no secret, an optional package missing, database
+ * unreachable, port taken),
  * 2 for a usage error (unknown flag, two storages, `--redis-url` without
  * PostgreSQL). Log lines are JSON, one object per line (pino).
  *
