@@ -15,8 +15,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync, existsSync, rmSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/net.js';
 
 const root = resolve(__dirname, '../..');
 let app: string;
@@ -53,17 +53,6 @@ function cleanClone(): string {
   // The build tools come from this checkout; dist/ and storybook-static/ do not exist in the clone.
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return dir;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-  });
 }
 
 beforeAll(() => {

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './redis.js';
+import { freePort } from './net.js';
 
 export const HAPROXY = process.env.HAPROXY ?? '/usr/sbin/haproxy';
 const DOC = fileURLToPath(new URL('../../docs/deploy.md', import.meta.url));
