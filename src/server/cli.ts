@@ -34,7 +34,11 @@ const USAGE = `Usage: socketkit-server [options]
   -h, --help              this help
 
 Env: CLIENT_URL (allowed browser origins, comma separated).
-Exactly one storage flag; a storage flag overrides the storage variables.`;
+Exactly one storage flag; a storage flag overrides the storage variables.
+
+Packages to install next to socketkit (optional peer dependencies): pino, plus
+@electric-sql/pglite (--data-dir, the default) or pg (--database-url), plus
+redis and @socket.io/redis-streams-adapter with --redis-url.`;
 
 const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
