@@ -20,7 +20,7 @@ import {
   resolveJwtSecret,
   silentLogger,
 } from 'socketkit/server';
-import type { SocketkitServer, SocketkitServerOptions } from 'socketkit/server';
+import type { SocketkitServer, SocketkitServerOptions, TokenClaims } from 'socketkit/server';
 import { createHttpApi } from './http-api.js';
 import { loadSeed, type SeedOption } from './seed.js';
 
@@ -57,15 +57,8 @@ export interface MockServerOptions extends Omit<SocketkitServerOptions, 'store' 
   devEndpoints?: boolean;
 }
 
-/** Claims `signToken` accepts: `userId` (or `sub`) and optional profile claims. */
-export interface MockTokenClaims {
-  userId?: string | number;
-  sub?: string;
-  name?: string;
-  email?: string;
-  avatarUrl?: string;
-  [claim: string]: unknown;
-}
+/** Claims `signToken` accepts: `userId` (or `sub`) and optional profile claims; the server's `TokenClaims`. */
+export type MockTokenClaims = TokenClaims;
 
 /** Options of `signToken`. */
 export interface SignTokenOptions {

@@ -2,12 +2,18 @@
 /**
  * `socketkit-server`: the production server (server-v1.md, "Command line").
  * Flags win over environment variables. Exit codes: 0 after SIGTERM/SIGINT,
- * 1 when it cannot start (no secret, database unreachable, port taken),
+ * 1 when it cannot start (no secret, an optional package missing, database
+ * unreachable, port taken),
  * 2 for a usage error (unknown flag, two storages, `--redis-url` without
  * PostgreSQL). Log lines are JSON, one object per line (pino).
+ *
+ * pino, like the storage and Redis packages, is an optional peer dependency
+ * (an app that only uses the hooks installs none of them): the command loads
+ * it lazily and, when a package its configuration needs is missing, exits 1
+ * naming every missing one.
  */
 import { parseArgs } from 'node:util';
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import type { Logger, LevelWithSilent } from 'pino';
 import type { SocketkitLogger } from './logger.js';
 import { redactUrl, startStandaloneServer, type StandaloneServer, type StorageConfig } from './standalone.js';
 
@@ -28,7 +34,11 @@ const USAGE = `Usage: socketkit-server [options]
   -h, --help              this help
 
 Env: CLIENT_URL (allowed browser origins, comma separated).
-Exactly one storage flag; a storage flag overrides the storage variables.`;
+Exactly one storage flag; a storage flag overrides the storage variables.
+
+Packages to install next to socketkit (optional peer dependencies): pino, plus
+@electric-sql/pglite (--data-dir, the default) or pg (--database-url), plus
+redis and @socket.io/redis-streams-adapter with --redis-url.`;
 
 const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -145,6 +155,31 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): CliCon
   return config;
 }
 
+/**
+ * The optional peer dependencies `config` needs: pino always, then the
+ * storage's driver (`@electric-sql/pglite` or `pg`; none in memory) and, with
+ * `--redis-url`, `redis` and `@socket.io/redis-streams-adapter`.
+ */
+export function requiredPackages(config: CliConfig): string[] {
+  const packages = ['pino'];
+  if (config.storage.kind === 'embedded') packages.push('@electric-sql/pglite');
+  if (config.storage.kind === 'postgres') packages.push('pg');
+  if (config.redisUrl !== undefined) packages.push('redis', '@socket.io/redis-streams-adapter');
+  return packages;
+}
+
+/** The names among `packages` that do not resolve from this module (Node's ES module resolution). */
+function missingPackages(packages: string[]): string[] {
+  return packages.filter((name) => {
+    try {
+      import.meta.resolve(name);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
 /** socketkit's logger interface over pino: one JSON object per line. */
 export function pinoLogger(logger: Logger): SocketkitLogger {
   return {
@@ -174,6 +209,15 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  const missing = missingPackages(requiredPackages(config));
+  if (missing.length > 0) {
+    console.error(
+      `socketkit-server: this configuration needs ${missing.join(', ')}, not installed (optional peer dependencies of socketkit).\n` +
+        `Install them next to socketkit: npm install ${missing.join(' ')}`,
+    );
+    process.exit(1);
+  }
+  const { pino } = await import('pino');
   const log = pino({ level: config.logLevel, base: { pid: process.pid, ...(config.nodeId ? { nodeId: config.nodeId } : {}) } });
   const logger = pinoLogger(log);
 

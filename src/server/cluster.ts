@@ -6,7 +6,7 @@ import type { PresenceBackend } from './presence.js';
  * What a cluster engine gives `createSocketkitServer` (option `cluster`):
  * the Socket.IO adapter that carries room broadcasts between nodes, and the
  * presence every node shares. `createRedisCluster()` from
- * `socketkit/server/redis` makes one; see docs/deploy-several-nodes.md.
+ * `socketkit/server/redis` makes one; see docs/deploy.md.
  */
 export interface SocketkitCluster {
   /** This node's id in the cluster (unique per live node). */

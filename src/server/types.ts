@@ -40,10 +40,12 @@ export interface SocketkitServerOptions {
   pingIntervalMs?: number;
   pingTimeoutMs?: number;
   /**
-   * Socket.IO connection state recovery. Default off: a recovered socket
-   * skips middlewares, so socketkit re-verifies its token on connection, but
+   * Socket.IO connection state recovery (only when socketkit creates the
+   * server, with `skipMiddlewares: false`). Default off, on with a `cluster`:
    * the protocol's own catch-up (`conversation:history` with `afterSeq`)
-   * already covers missed messages without it.
+   * already covers missed messages on one node. A recovered socket is
+   * authenticated again either way (in the connection handler when a
+   * `Server` of yours skips middlewares).
    */
   connectionStateRecovery?: boolean;
   /**

@@ -3,7 +3,10 @@
  * `npm pack` must build through `prepack`), packed, installed into an empty
  * project from the local npm cache, every entry point imported by name and
  * `require()`d from CommonJS, and the `socketkit-mock-server` command started
- * and stopped.
+ * and stopped. The optional peer dependencies of the server (pino, the
+ * database drivers, the Redis packages) are not installed, as in an app that
+ * only uses the hooks: every entry still loads, and `socketkit-server` says
+ * which of them its configuration needs.
  *
  * The clone is of HEAD with the working tree's uncommitted changes applied,
  * so the test checks what is about to be committed.
@@ -12,15 +15,30 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync, existsSync, rmSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/net.js';
 
 const root = resolve(__dirname, '../..');
 let app: string;
 let clone: string;
 
 /** Every entry of the exports map that is code (not the stylesheet, not package.json). */
-const CODE_ENTRIES = ['.', './react', './react-query', './ui', './server', './mock-server', './protocol', './compat'];
+const CODE_ENTRIES = [
+  '.',
+  './react',
+  './react-query',
+  './ui',
+  './server',
+  './server/postgres',
+  './server/embedded',
+  './server/redis',
+  './mock-server',
+  './protocol',
+  './compat',
+];
+
+/** The optional peer dependencies of the server side, none of which the test app installs. */
+const OPTIONAL_SERVER_PEERS = ['pino', '@electric-sql/pglite', 'pg', 'redis', '@socket.io/redis-streams-adapter'];
 
 /** A clean clone of the repository plus the working tree's uncommitted changes; node_modules linked, nothing built. */
 function cleanClone(): string {
@@ -35,17 +53,6 @@ function cleanClone(): string {
   // The build tools come from this checkout; dist/ and storybook-static/ do not exist in the clone.
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return dir;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-  });
 }
 
 beforeAll(() => {
@@ -80,6 +87,20 @@ afterAll(() => {
 const importIn = (code: string) =>
   execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: app, encoding: 'utf8' }).trim();
 
+/** Runs the installed `socketkit-server` with `args` in the app until it exits (no storage variables from the test's environment). */
+function runServerBin(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
+  for (const name of ['PORT', 'HOST', 'JWT_SECRET', 'SOCKETKIT_DATA_DIR', 'DATABASE_URL', 'REDIS_URL', 'SOCKETKIT_API_KEY']) {
+    delete env[name];
+  }
+  const child = spawn(join(app, 'node_modules/.bin/socketkit-server'), args, { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((res) => child.once('close', (code) => res({ code, stdout, stderr })));
+}
+
 describe('the packed socketkit package', () => {
   it('ships every entry point with types and the UI stylesheet', () => {
     const pkg = JSON.parse(readFileSync(join(app, 'node_modules/socketkit/package.json'), 'utf8'));
@@ -89,6 +110,12 @@ describe('the packed socketkit package', () => {
       expect(existsSync(join(app, 'node_modules/socketkit', target.types)), `${entry} types`).toBe(true);
     }
     expect(readFileSync(join(app, 'node_modules/socketkit/dist/ui/styles.css'), 'utf8')).toMatch(/--sk-/);
+  });
+
+  it('installs none of the optional server peers (pino, database drivers, Redis packages)', () => {
+    for (const name of OPTIONAL_SERVER_PEERS) {
+      expect(existsSync(join(app, 'node_modules', name)), name).toBe(false);
+    }
   });
 
   it('loads every entry from CommonJS with require() (Node >= 20.19 requires ES modules)', () => {
@@ -135,6 +162,26 @@ describe('the packed socketkit package', () => {
     });
   });
 
+  it('imports the store and Redis entries without their peers; using them names the package to install', () => {
+    const out = importIn(`
+      const postgres = await import('socketkit/server/postgres');
+      const embedded = await import('socketkit/server/embedded');
+      const redis = await import('socketkit/server/redis');
+      const compat = await import('socketkit/compat');
+      const embeddedError = await embedded.createEmbeddedStore({ dataDir: 'unused' }).then(() => '', (e) => e.message);
+      let redisError = '';
+      try { redis.createRedisCluster({ redis: {} }); } catch (e) { redisError = e.message; }
+      console.log(JSON.stringify({
+        postgres: typeof postgres.createPostgresStore, embedded: typeof embedded.createEmbeddedStore,
+        redis: typeof redis.createRedisCluster, compat: typeof compat.chatClient.connect, embeddedError, redisError,
+      }));
+    `);
+    const result = JSON.parse(out) as Record<string, string>;
+    expect(result).toMatchObject({ postgres: 'function', embedded: 'function', redis: 'function', compat: 'function' });
+    expect(result.embeddedError).toContain('npm install @electric-sql/pglite');
+    expect(result.redisError).toContain('npm install redis @socket.io/redis-streams-adapter');
+  });
+
   it('runs a mock server in-process that a stock client can use', async () => {
     const out = importIn(`
       import { createMockServer } from 'socketkit/mock-server';
@@ -176,5 +223,25 @@ describe('the packed socketkit package', () => {
     expect(health.ok).toBe(true);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+
+  it('npx socketkit-server --help prints usage and exits 0 without any optional peer', () => {
+    const out = execFileSync('npx', ['socketkit-server', '--help'], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(out).toContain('Usage: socketkit-server');
+  });
+
+  it('socketkit-server --memory without pino exits 1 naming pino, before listening', async () => {
+    const { code, stdout, stderr } = await runServerBin(['--memory', '--secret', 's', '--port', '0']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('npm install pino');
+    expect(stdout).not.toContain('listening');
+  });
+
+  it('socketkit-server with the default (embedded) storage and no pglite exits 1 naming @electric-sql/pglite, creating nothing', async () => {
+    const { code, stderr } = await runServerBin(['--secret', 's', '--port', '0']);
+    expect(code).toBe(1);
+    // pino is missing too: one message names both.
+    expect(stderr).toContain('npm install pino @electric-sql/pglite');
+    expect(existsSync(join(app, 'socketkit-data'))).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * HAProxy (Debian's `haproxy`, /usr/sbin/haproxy) in front of test nodes,
- * run with the configuration block of docs/deploy-several-nodes.md so the
+ * run with the configuration block of docs/deploy.md so the
  * documented example is the one tested. Stopped by PID.
  */
 import { spawn } from 'node:child_process';
@@ -8,10 +8,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './redis.js';
+import { freePort } from './net.js';
 
 export const HAPROXY = process.env.HAPROXY ?? '/usr/sbin/haproxy';
-const DOC = fileURLToPath(new URL('../../docs/deploy-several-nodes.md', import.meta.url));
+const DOC = fileURLToPath(new URL('../../docs/deploy.md', import.meta.url));
 
 export interface TestHaproxy {
   url: string;
@@ -21,7 +21,7 @@ export interface TestHaproxy {
 /** The ```haproxy block of the deployment doc. */
 export function documentedConfig(): string {
   const match = /```haproxy\n([\s\S]*?)```/.exec(readFileSync(DOC, 'utf8'));
-  if (!match?.[1]) throw new Error('docs/deploy-several-nodes.md has no ```haproxy block');
+  if (!match?.[1]) throw new Error('docs/deploy.md has no ```haproxy block');
   return match[1];
 }
 

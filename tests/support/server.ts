@@ -10,6 +10,7 @@
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { createMockServer, type MockServer, type MockServerOptions, type MockTokenClaims } from 'socketkit/mock-server';
+import { whenEstablished } from './wait.js';
 
 /** The secret every test server signs with. */
 export const TEST_SECRET = 'test-secret';
@@ -61,20 +62,7 @@ export async function startServer(options: MockServerOptions = {}): Promise<Test
   const connect = (userId: string | number, opts: ConnectOptions = {}): Promise<Socket> => {
     const { claims, token: given, expiresInS, timeoutMs = 3000, ...ioOptions } = opts;
     const auth = given === null ? {} : { token: given ?? token(userId, claims, expiresInS) };
-    const client = socket({ auth, ...ioOptions });
-    return new Promise<Socket>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`connect(${userId}) timed out`)), timeoutMs);
-      // `connection:established` follows `connect`: once it is here, the
-      // server has joined the user room and counted the user online.
-      client.once('connection:established', () => {
-        clearTimeout(timer);
-        resolve(client);
-      });
-      client.once('connect_error', (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-    });
+    return whenEstablished(socket({ auth, ...ioOptions }), timeoutMs, `connect(${userId})`);
   };
 
   const cleanup = async () => {

@@ -53,6 +53,26 @@ export function once<T = unknown>(socket: EventSource, event: string, timeoutMs 
   });
 }
 
+/**
+ * Resolves with `client` once `connection:established` arrives: the server
+ * has joined the user room and counted the user online (it follows
+ * `connect`). Rejects with the `connect_error`, or after `timeoutMs` with an
+ * error naming `label`.
+ */
+export function whenEstablished(client: ClientSocket, timeoutMs: number, label: string): Promise<ClientSocket> {
+  return new Promise<ClientSocket>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${label} timed out`)), timeoutMs);
+    client.once('connection:established', () => {
+      clearTimeout(timer);
+      resolve(client);
+    });
+    client.once('connect_error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
 /** Emits with an ack callback and resolves with the ack value; rejects after `timeoutMs`. */
 export function emitAck<T = unknown>(socket: AckEmitter, event: string, payload?: unknown, timeoutMs = 2000): Promise<T> {
   const emitter = socket.timeout(timeoutMs) as unknown as { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };

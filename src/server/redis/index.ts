@@ -4,7 +4,9 @@
  * (the one that supports connection state recovery across nodes); presence
  * is shared in Redis and decided by Lua scripts. Needs the optional peer
  * dependencies `redis` (5) and `@socket.io/redis-streams-adapter` (0.3), and
- * a store every node shares (PostgreSQL). See docs/deploy-several-nodes.md.
+ * a store every node shares (PostgreSQL). See docs/deploy.md, "Several nodes
+ * on Redis". The adapter is loaded when a cluster is made, so importing
+ * this entry needs neither package.
  *
  * @example
  * import { createClient } from 'redis';
@@ -18,7 +20,8 @@
  * const socketkit = createSocketkitServer(httpServer, { store, cluster });
  * // shutdown: await socketkit.close(); await redis.close();
  */
-import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { createRequire } from 'node:module';
+import type { createAdapter as CreateAdapter } from '@socket.io/redis-streams-adapter';
 import { makeRedisCluster, type RedisCluster, type RedisClusterOptions } from './engine.js';
 
 export type { SocketkitCluster } from '../cluster.js';
@@ -35,5 +38,22 @@ export type { RedisCluster, RedisClusterClient, RedisClusterOptions } from './en
  * Redis comes back (an emptied Redis included).
  */
 export function createRedisCluster(options: RedisClusterOptions): RedisCluster {
-  return makeRedisCluster(options, createAdapter);
+  return makeRedisCluster(options, loadAdapter());
+}
+
+/**
+ * The adapter's `createAdapter`, required on first use (the package is
+ * CommonJS, so this stays synchronous). Throws `Error` naming the packages to
+ * install when it is missing.
+ */
+function loadAdapter(): typeof CreateAdapter {
+  try {
+    const adapter = createRequire(import.meta.url)('@socket.io/redis-streams-adapter') as { createAdapter: typeof CreateAdapter };
+    return adapter.createAdapter;
+  } catch (error) {
+    throw new Error(
+      'socketkit/server/redis needs the optional packages redis and @socket.io/redis-streams-adapter: npm install redis @socket.io/redis-streams-adapter',
+      { cause: error },
+    );
+  }
 }

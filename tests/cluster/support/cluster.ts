@@ -15,6 +15,7 @@ import jwt from 'jsonwebtoken';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { startPostgres, type TestPostgres } from '../../support/postgres.js';
 import { startRedis, type TestRedis } from '../../support/redis.js';
+import { whenEstablished } from '../../support/wait.js';
 
 export const CLUSTER_SECRET = 'cluster-test-secret';
 const NODE_MAIN = fileURLToPath(new URL('./node-main.ts', import.meta.url));
@@ -203,17 +204,7 @@ export function connectTo(node: { url: string }, userId: string, opts: ConnectOp
     ...ioOptions,
   });
   clients.add(client);
-  return new Promise<Socket>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`connect(${userId}) to ${node.url} timed out`)), timeoutMs);
-    client.once('connection:established', () => {
-      clearTimeout(timer);
-      resolve(client);
-    });
-    client.once('connect_error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
+  return whenEstablished(client, timeoutMs, `connect(${userId}) to ${node.url}`);
 }
 
 /** Closes every client made by `connectTo`. */
