@@ -267,7 +267,7 @@ export interface ConnectionEstablishedPayload {
   socketId: string;
   serverTime: IsoDate;
   /**
-   * Identity of the store behind the server (server-v1.md, "Durability"):
+   * Identity of the store behind the server (docs/protocol.md, "On connect"; docs/deploy.md, "Backups"):
    * stable across restarts of a durable store, new for every in-memory store,
    * the same on every node of one deployment. A client that sees another
    * `storeId` than the one it synced with must not trust its `seq` cursors.

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `socketkit-server`: the production server (server-v1.md, "Command line").
+ * `socketkit-server`: the production server (docs/deploy.md, "Every flag").
  * Flags win over environment variables. Exit codes: 0 after SIGTERM/SIGINT,
  * 1 when it cannot start (no secret, an optional package missing, database
  * unreachable, port taken),
@@ -69,7 +69,7 @@ function integer(name: string, raw: string | undefined, fallback: number, max: n
   return value;
 }
 
-/** The storage of the flags, else of the variables, else the embedded default (server-v1.md, "Command line"). */
+/** The storage of the flags, else of the variables, else the embedded default (docs/deploy.md, "Every flag"). */
 function chooseStorage(
   flags: { 'data-dir'?: string; 'database-url'?: string; memory?: boolean },
   env: NodeJS.ProcessEnv,
@@ -122,8 +122,9 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): CliCon
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   if (values.help) return null;
-  for (const name of ['data-dir', 'database-url', 'api-key', 'secret', 'redis-url', 'node-id'] as const) {
-    if (values[name] === '') throw new UsageError(`--${name} needs a value`);
+  // Every string flag: an empty value is a mistake (`--host ""` would bind every interface), never "the default".
+  for (const [name, value] of Object.entries(values)) {
+    if (value === '') throw new UsageError(`--${name} needs a value`);
   }
 
   const storage = chooseStorage(values, env);
@@ -189,7 +190,7 @@ export function pinoLogger(logger: Logger): SocketkitLogger {
   };
 }
 
-/** Stop within this long after SIGTERM/SIGINT, or exit 1 (server-v1.md: exit 0 within 10 s). */
+/** Stop within this long after SIGTERM/SIGINT, or exit 1 (docs/deploy.md, "Shutting down": exit 0 within 10 s). */
 const SHUTDOWN_LIMIT_MS = 9000;
 
 async function main(): Promise<void> {
@@ -221,8 +222,10 @@ async function main(): Promise<void> {
   const log = pino({ level: config.logLevel, base: { pid: process.pid, ...(config.nodeId ? { nodeId: config.nodeId } : {}) } });
   const logger = pinoLogger(log);
 
-  // Handlers go in before anything listens: whoever waits for "listening" may signal at once.
-  let server: StandaloneServer | null = null;
+  // Handlers go in before anything listens: whoever waits for "listening" may signal at once,
+  // or during startup (migrations, the database lock, Redis), when the start is awaited and
+  // whatever it opened is closed before exiting.
+  let starting: Promise<StandaloneServer> | null = null;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -232,37 +235,42 @@ async function main(): Promise<void> {
       log.error('shutdown took too long; exiting anyway');
       process.exit(1);
     }, SHUTDOWN_LIMIT_MS).unref();
-    (server ? server.close() : Promise.resolve()).then(
-      () => {
+    // A failed start is logged by its own catch below, which has already closed what it opened.
+    const started = starting ? starting.then((server) => server, () => null) : Promise.resolve(null);
+    started
+      .then(async (server) => {
+        if (server) await server.close();
         log.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
+        process.exit(server || starting === null ? 0 : 1);
+      })
+      .catch((error: unknown) => {
         log.error({ err: error }, 'shutdown failed');
         process.exit(1);
-      },
-    );
+      });
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 
   const storage =
     config.storage.kind === 'postgres' ? { kind: 'postgres', url: redactUrl(config.storage.databaseUrl) } : config.storage;
+  starting = startStandaloneServer({
+    port: config.port,
+    host: config.host,
+    secret: config.secret,
+    storage: config.storage,
+    apiKey: config.apiKey,
+    presenceGraceMs: config.presenceGraceMs,
+    redisUrl: config.redisUrl,
+    nodeId: config.nodeId,
+    logger,
+  });
+  let server: StandaloneServer;
   try {
-    server = await startStandaloneServer({
-      port: config.port,
-      host: config.host,
-      secret: config.secret,
-      storage: config.storage,
-      apiKey: config.apiKey,
-      presenceGraceMs: config.presenceGraceMs,
-      redisUrl: config.redisUrl,
-      nodeId: config.nodeId,
-      logger,
-    });
+    server = await starting;
   } catch (error) {
     log.fatal({ err: error, storage }, `cannot start: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+    if (!stopping) process.exit(1);
+    return;
   }
   if (stopping) return;
   log.info({ url: server.url, port: server.port, storage, serverApi: config.apiKey !== undefined }, 'listening');

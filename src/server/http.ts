@@ -30,8 +30,11 @@ export function sendError(res: ServerResponse, error: RequestError): void {
 
 /**
  * Reads a JSON body of at most `MAX_BODY_BYTES`; `undefined` when empty.
- * Rejects with `RequestError` `PAYLOAD_TOO_LARGE` (413; the body is drained
- * so the client reads the answer instead of a reset) or `BAD_REQUEST` (not JSON).
+ * Always settles: rejects with `RequestError` `PAYLOAD_TOO_LARGE` (413; up to
+ * 8 MB the body is drained so the client reads the answer instead of a reset,
+ * past that reading stops and `dispatch` closes the connection after
+ * answering), `BAD_REQUEST` (not JSON, or the client closed the connection
+ * before the body ended), or the request stream's error.
  */
 export function readJsonBody(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -39,16 +42,24 @@ export function readJsonBody(req: IncomingMessage): Promise<unknown> {
     let size = 0;
     let tooLarge = declared > MAX_BODY_BYTES;
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > HARD_BODY_LIMIT) {
-        req.destroy();
+        // Stop reading; dispatch answers 413 and then destroys the request (see cutAfterAnswer).
+        req.off('data', onData);
+        req.pause();
+        reject(new RequestError('PAYLOAD_TOO_LARGE', `Body over ${MAX_BODY_BYTES} bytes`));
         return;
       }
       if (size > MAX_BODY_BYTES) tooLarge = true;
       if (!tooLarge) chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('error', reject);
+    // A client that goes away mid-body emits 'close' without 'end' (no-op after 'end': the promise has settled).
+    req.on('close', () => {
+      if (!req.complete) reject(new RequestError('BAD_REQUEST', 'The client closed the connection before the body ended'));
+    });
     req.on('end', () => {
       if (tooLarge) {
         reject(new RequestError('PAYLOAD_TOO_LARGE', `Body over ${MAX_BODY_BYTES} bytes`));
@@ -79,14 +90,30 @@ export function intParam(params: URLSearchParams, name: string, min: number): nu
   return value;
 }
 
-/** Parses a request body or throws `BAD_REQUEST` naming the first problem (`PAYLOAD_TOO_LARGE` for a value over a limit). */
+/**
+ * Parses a request body or throws the `RequestError` of `validationError`
+ * (`PAYLOAD_TOO_LARGE` only for a string or list over its limit).
+ */
 export function parseBody<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  const tooLarge = result.error.issues.some((i) => i.code === 'too_big');
-  throw new RequestError(tooLarge ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', `Invalid body: ${where}${issue?.message ?? 'wrong shape'}`);
+  throw validationError(result.error, 'Invalid body');
+}
+
+/**
+ * The `RequestError` of failed validation. A malformed value (wrong type,
+ * missing, empty, a number out of range) outranks a size problem: the first
+ * such issue makes it `BAD_REQUEST`; when every issue is a string or list
+ * over its limit (docs/protocol.md, "Limits"), it is `PAYLOAD_TOO_LARGE`.
+ * Either way the message is that of the issue that decided the code.
+ */
+export function validationError(error: z.ZodError, prefix: string): RequestError {
+  const isOverLimit = (issue: z.core.$ZodIssue) =>
+    issue.code === 'too_big' && (issue.origin === 'string' || issue.origin === 'array');
+  const malformed = error.issues.find((issue) => !isOverLimit(issue));
+  const decisive = malformed ?? error.issues[0];
+  const where = decisive && decisive.path.length > 0 ? `${decisive.path.join('.')}: ` : '';
+  return new RequestError(malformed || !decisive ? 'BAD_REQUEST' : 'PAYLOAD_TOO_LARGE', `${prefix}: ${where}${decisive?.message ?? 'wrong shape'}`);
 }
 
 /** What a route handler gets: the request, its URL, and the decoded `:params` of its path. */
@@ -170,7 +197,9 @@ export async function dispatch(
     if (match.kind === 'none') return false;
     if (match.kind === 'wrong-method') {
       const allowed = match.allowed.join(', ');
-      res.setHeader('allow', `${allowed}, OPTIONS`);
+      // No OPTIONS in Allow: dispatch never answers it (an OPTIONS request is itself answered 405).
+      // The code is BAD_REQUEST: the protocol has no code of its own for a wrong method; the status says 405.
+      res.setHeader('allow', allowed);
       throw new RequestError('BAD_REQUEST', `${method} not allowed on ${path} (use ${allowed})`, { status: 405 });
     }
     const answer = await match.route.handle({ req, url, params: match.params });
@@ -178,6 +207,7 @@ export async function dispatch(
   } catch (error) {
     if (res.headersSent) return true;
     if (error instanceof RequestError) {
+      if (error.code === 'PAYLOAD_TOO_LARGE') cutAfterAnswer(req, res);
       sendError(res, error);
       return true;
     }
@@ -185,6 +215,17 @@ export async function dispatch(
     sendError(res, new RequestError('INTERNAL', 'Internal server error'));
   }
   return true;
+}
+
+/**
+ * When the request body was not read to its end (a body past the hard limit),
+ * answers with `connection: close` and destroys the request once the answer
+ * is written, so the rest is never read.
+ */
+function cutAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
+  if (req.complete || req.destroyed) return;
+  res.setHeader('connection', 'close');
+  res.once('finish', () => req.destroy());
 }
 
 /** Parses the request URL, or answers 400 and returns undefined. */

@@ -8,6 +8,7 @@
 import { LIMITS } from '../protocol/index.js';
 import type { Conversation, ConversationId, UserId } from '../protocol/index.js';
 import { RequestError } from './errors.js';
+import { appendMessageSchema, newConversationSchema, parse } from './schemas.js';
 import type { AppendMessageInput, AppendMessageResult, HistoryPage, SocketkitStore } from './store.js';
 
 /** Throws `NOT_FOUND` (no such conversation) or `FORBIDDEN` (not a participant) unless `userId` takes part in it. */
@@ -27,10 +28,13 @@ export interface NewConversation {
 
 /**
  * Creates a conversation of `createdBy` and `participantIds` (duplicates
- * dropped, creator first). Throws `PAYLOAD_TOO_LARGE` over
- * `LIMITS.maxParticipants` participants.
+ * dropped, creator first). Checks the input itself, whoever calls (socket,
+ * server API, an embedding app): `BAD_REQUEST` for a wrong shape or an id
+ * that is empty, `PAYLOAD_TOO_LARGE` for an id over 128 characters, a title
+ * over 200, or over `LIMITS.maxParticipants` participants (docs/protocol.md, "Limits").
  */
-export async function createConversation(store: SocketkitStore, input: NewConversation): Promise<Conversation> {
+export async function createConversation(store: SocketkitStore, unchecked: NewConversation): Promise<Conversation> {
+  const input = parse(newConversationSchema, unchecked);
   const participantIds = [...new Set([input.createdBy, ...input.participantIds])];
   if (participantIds.length > LIMITS.maxParticipants) {
     throw new RequestError('PAYLOAD_TOO_LARGE', `At most ${LIMITS.maxParticipants} participants`);
@@ -64,18 +68,30 @@ export async function historyPage(store: SocketkitStore, userId: UserId, query: 
  * Stores a message of a participant with the next `seq`, idempotent on
  * `(conversationId, senderId, clientMessageId)` (`created: false` for a
  * repeat). Resolves only after the store has it. The caller broadcasts
- * `message:new` when `created`.
+ * `message:new` when `created`. Checks the input itself, whoever calls:
+ * `BAD_REQUEST` for a wrong shape or empty content / id / `clientMessageId`,
+ * `PAYLOAD_TOO_LARGE` for content over 4,000 characters or an id or
+ * `clientMessageId` over 128 (docs/protocol.md, "Limits"); then `NOT_FOUND` /
+ * `FORBIDDEN` as `requireParticipant`.
  */
-export async function appendMessage(store: SocketkitStore, input: AppendMessageInput): Promise<AppendMessageResult> {
+export async function appendMessage(store: SocketkitStore, unchecked: AppendMessageInput): Promise<AppendMessageResult> {
+  const parsed = parse(appendMessageSchema, unchecked);
+  const input: AppendMessageInput = {
+    conversationId: parsed.conversationId,
+    senderId: parsed.senderId,
+    content: parsed.content,
+    clientMessageId: parsed.clientMessageId,
+  };
   await requireParticipant(store, input.conversationId, input.senderId);
   return store.appendMessage(input);
 }
 
 /**
  * Events a backend may not emit through the server API: Socket.IO's
- * reserved names, and protocol events whose meaning the server guarantees
- * (server-v1.md, "Server API"; messages go through the messages route so
- * history and `seq` stay true).
+ * reserved names, and every server → client event of the protocol
+ * (`ServerEventMap`) except `notification:new`, whose meaning the server
+ * guarantees (docs/deploy.md, "The server API, for your backend"; messages
+ * go through the messages route so history and `seq` stay true).
  */
 export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
   'connect',
@@ -90,6 +106,7 @@ export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
   'user:offline',
   'user:typing',
   'connection:established',
+  'connection:error',
   'auth:expired',
 ]);
 

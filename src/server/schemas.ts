@@ -12,7 +12,7 @@ import type {
   PresenceListPayload,
   TypingPayload,
 } from '../protocol/index.js';
-import { RequestError } from './errors.js';
+import { validationError } from './http.js';
 
 const id = z.string().min(1).max(LIMITS.maxIdLength);
 
@@ -94,15 +94,18 @@ export const historySchema = z.object({
 export const typingSchema = z.object({ conversationId: id }) satisfies z.ZodType<TypingPayload>;
 
 /**
- * Parses or throws a `RequestError`: a value over a size limit is
- * `PAYLOAD_TOO_LARGE`, anything else `BAD_REQUEST`.
+ * Parses or throws a `RequestError` (`validationError`: `PAYLOAD_TOO_LARGE`
+ * for a string or list over its limit, `BAD_REQUEST` for anything else,
+ * with the message of the issue that decided).
  */
 export function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  const message = `Invalid payload: ${where}${issue?.message ?? 'wrong shape'}`;
-  const tooLarge = result.error.issues.some((i) => i.code === 'too_big');
-  throw new RequestError(tooLarge ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', message);
+  throw validationError(result.error, 'Invalid payload');
 }
+
+/** `createConversation` (socket, server API, `SocketkitServer`): `conversation:create`'s fields and the creator. */
+export const newConversationSchema = conversationCreateSchema.extend({ createdBy: id });
+
+/** `appendMessage` (socket, server API, `SocketkitServer`): `message:send`'s fields and the sender. */
+export const appendMessageSchema = messageSendSchema.extend({ senderId: id });

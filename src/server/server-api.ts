@@ -1,5 +1,5 @@
 /**
- * The server API for a team's own backend (server-v1.md, "Server API"):
+ * The server API for a team's own backend (docs/deploy.md, "The server API, for your backend"):
  * `Authorization: Bearer <api key>`, JSON in and out, errors
  * `{ error: { code, message } }`. `socketkit-server --api-key K` serves it;
  * an app that embeds socketkit can mount `createServerApiHandler` in its own
@@ -14,22 +14,20 @@ import { RequestError } from './errors.js';
 import { dispatch, intParam, parseBody, readJsonBody, requestUrl, sendError, type Route } from './http.js';
 import type { SocketkitLogger } from './logger.js';
 import { silentLogger } from './logger.js';
+import type { NewConversation } from './operations.js';
+import type { AppendMessageInput } from './store.js';
 import type { SocketkitServer } from './types.js';
 
 const userId = z.string().min(1).max(LIMITS.maxIdLength);
 /** The event name's rules are `assertEmittableEvent`'s; the schema only takes the string. */
 const emitSchema = z.object({ event: z.string(), data: z.unknown() });
 const conversationEmitSchema = emitSchema.extend({ exceptUserId: userId.optional() });
-const createConversationSchema = z.object({
-  participantIds: z.array(userId).max(LIMITS.maxParticipants),
-  title: z.string().max(LIMITS.maxTitleLength).nullable().optional(),
-  createdBy: userId,
-});
-const postMessageSchema = z.object({
-  senderId: userId,
-  content: z.string().min(1).max(LIMITS.maxContentLength),
-  clientMessageId: z.string().min(1).max(LIMITS.maxClientMessageIdLength),
-});
+/**
+ * Bodies of `POST /server/conversations` and `.../messages`: only "an
+ * object" here; their fields are checked by the operations themselves
+ * (operations.ts), one set of rules for sockets, this API and embedding apps.
+ */
+const objectBody = z.looseObject({});
 const presenceListQuery = (url: URL) => {
   const cursor = url.searchParams.get('cursor') ?? undefined;
   if (cursor !== undefined && (cursor === '' || cursor.length > LIMITS.maxIdLength)) {
@@ -77,16 +75,19 @@ export function serverApiRoutes(socketkit: SocketkitServer): Route[] {
       method: 'POST',
       path: '/server/conversations',
       async handle({ req }) {
-        const body = parseBody(createConversationSchema, await readJsonBody(req));
-        return { status: 201, body: { conversation: await socketkit.createConversation(body) } };
+        const body = parseBody(objectBody, await readJsonBody(req));
+        // Unchecked fields: createConversation validates them (operations.ts).
+        return { status: 201, body: { conversation: await socketkit.createConversation(body as unknown as NewConversation) } };
       },
     },
     {
       method: 'POST',
       path: '/server/conversations/:id/messages',
       async handle({ req, params }) {
-        const body = parseBody(postMessageSchema, await readJsonBody(req));
-        const { message, created } = await socketkit.postMessage({ conversationId: params.id as string, ...body });
+        const body = parseBody(objectBody, await readJsonBody(req));
+        // Unchecked fields: postMessage validates them (operations.ts).
+        const input = { ...body, conversationId: params.id as string } as unknown as AppendMessageInput;
+        const { message, created } = await socketkit.postMessage(input);
         return { status: created ? 201 : 200, body: { message } };
       },
     },

@@ -60,7 +60,7 @@ interface OpenedStore {
   close(): Promise<void>;
 }
 
-/** A probe with no answer within this long counts as down (server-v1.md: `/ready` answers within 3 s). */
+/** A probe with no answer within this long counts as down (docs/deploy.md, "Health checks": `/ready` answers within 3 s). */
 export const READY_PROBE_TIMEOUT_MS = 2000;
 
 async function openStore(storage: StorageConfig, logger: SocketkitLogger): Promise<OpenedStore> {

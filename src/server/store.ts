@@ -52,7 +52,7 @@ export interface CreateConversationInput {
  */
 export interface SocketkitStore {
   /**
-   * The identity of the data behind this store (server-v1.md, "Durability"),
+   * The identity of the data behind this store (docs/protocol.md, "On connect"; docs/deploy.md, "Backups"),
    * sent to clients as `storeId` in `connection:established`: stable across
    * restarts of a durable store, new for every in-memory store and after
    * `reset()`, the same on every node of one deployment. Optional: without

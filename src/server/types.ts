@@ -114,11 +114,13 @@ export interface SocketkitServer {
     options?: BroadcastOptions | UserId | number,
   ): void;
   /**
-   * Creates a conversation; `createdBy` is always a participant. Rejects
-   * `PAYLOAD_TOO_LARGE` over 1,000 participants.
+   * Creates a conversation; `createdBy` is always a participant. Checks its
+   * input as `conversation:create` does: rejects `BAD_REQUEST` (wrong shape,
+   * empty id) or `PAYLOAD_TOO_LARGE` (over 1,000 participants, an id over
+   * 128 characters, a title over 200).
    *
    * This and the five methods below are the server API's operations
-   * (server-v1.md, "Server API") for an app that embeds socketkit;
+   * (docs/deploy.md, "The server API, for your backend") for an app that embeds socketkit;
    * `socketkit-server --api-key` serves the same over HTTP. Each rejects
    * with `RequestError` (`code`, HTTP `status`).
    */
