@@ -33,8 +33,8 @@ export function sendError(res: ServerResponse, error: RequestError): void {
  * Always settles: rejects with `RequestError` `PAYLOAD_TOO_LARGE` (413; up to
  * 8 MB the body is drained so the client reads the answer instead of a reset,
  * past that reading stops and `dispatch` closes the connection after
- * answering), `BAD_REQUEST` (not JSON, or the client closed the connection
- * before the body ended), or the request stream's error.
+ * answering) or `BAD_REQUEST` (not JSON, or the client closed the connection
+ * or the stream failed before the body ended).
  */
 export function readJsonBody(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -55,10 +55,12 @@ export function readJsonBody(req: IncomingMessage): Promise<unknown> {
       if (!tooLarge) chunks.push(chunk);
     };
     req.on('data', onData);
-    req.on('error', reject);
-    // A client that goes away mid-body emits 'close' without 'end' (no-op after 'end': the promise has settled).
+    // A client that goes away mid-body: 'error' (ECONNRESET "aborted") and/or 'close' without 'end'.
+    // Rejecting again after the promise settled is a no-op.
+    const aborted = () => reject(new RequestError('BAD_REQUEST', 'The client closed the connection before the body ended'));
+    req.on('error', aborted);
     req.on('close', () => {
-      if (!req.complete) reject(new RequestError('BAD_REQUEST', 'The client closed the connection before the body ended'));
+      if (!req.complete) aborted();
     });
     req.on('end', () => {
       if (tooLarge) {

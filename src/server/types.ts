@@ -130,8 +130,10 @@ export interface SocketkitServer {
    * `message:new` to the conversation's room; a repeat of
    * `(conversationId, senderId, clientMessageId)` resolves the stored message
    * with `created: false` and sends nothing. Resolves after the store has it.
+   * Checks its input as `message:send` does: rejects `BAD_REQUEST` (wrong
+   * shape, empty content or `clientMessageId`), `PAYLOAD_TOO_LARGE` (content
+   * over 4,000 characters, an id or `clientMessageId` over 128), then
    * `NOT_FOUND` unknown conversation, `FORBIDDEN` sender not a participant.
-   * Lengths are the caller's to check (the HTTP route answers 400/413 as `message:send`).
    */
   postMessage(input: AppendMessageInput): Promise<AppendMessageResult>;
   /** `{ userId, online, since?, lastSeen? }`; a user never seen is `online: false`. */

@@ -1,15 +1,18 @@
 /**
- * The server API for backends (server-v1.md, "Server API"), served by the
+ * The server API for backends (docs/deploy.md, "The server API, for your backend"), served by the
  * production server (`startStandaloneServer`, what `socketkit-server` runs)
  * on port 0 with real sockets, and the same operations on `SocketkitServer`
  * for apps that embed socketkit.
  */
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from 'socketkit/protocol';
 import type { Conversation, Message, PresenceState } from 'socketkit/protocol';
 import { RequestError, apiKeyMatches, silentLogger, startStandaloneServer, type StandaloneServer } from 'socketkit/server';
+import { readJsonBody } from '../../src/server/http.js';
 import { emitAck, once, waitFor } from '../support/wait.js';
 
 const SECRET = 'server-api-secret';
@@ -90,6 +93,15 @@ describe('server API authentication', () => {
     const res = await call('GET', '/server/conversations');
     expect(res.status).toBe(405);
   });
+
+  it('405 names what is allowed and nothing it does not answer: Allow without OPTIONS, code BAD_REQUEST', async () => {
+    for (const method of ['GET', 'OPTIONS', 'DELETE']) {
+      const res = await fetch(`${server.url}/server/conversations`, { method, headers: { authorization: `Bearer ${API_KEY}` } });
+      expect(res.status, method).toBe(405);
+      expect(res.headers.get('allow'), method).toBe('POST');
+      expect(await res.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+    }
+  });
 });
 
 describe('POST /server/users/:userId/emit', () => {
@@ -110,7 +122,7 @@ describe('POST /server/users/:userId/emit', () => {
   });
 
   it('refuses reserved, protocol-guaranteed, empty and over-long event names with 400', async () => {
-    for (const event of ['connect', 'disconnect', 'error', 'newListener', 'message:new', 'user:online', 'user:offline', 'user:typing', 'connection:established', 'auth:expired', '', 'x'.repeat(129), 7]) {
+    for (const event of ['connect', 'disconnect', 'error', 'newListener', 'message:new', 'user:online', 'user:offline', 'user:typing', 'connection:established', 'connection:error', 'auth:expired', '', 'x'.repeat(129), 7]) {
       const res = await call('POST', '/server/users/alice/emit', { event, data: null });
       expect(res.status, String(event)).toBe(400);
       expect(res.body).toMatchObject({ error: { code: 'BAD_REQUEST' } });
@@ -136,6 +148,57 @@ describe('POST /server/users/:userId/emit', () => {
     expect(bad.status).toBe(400);
     const big = await call('POST', '/server/users/alice/emit', { event: 'x', data: 'y'.repeat(70_000) });
     expect(big.status).toBe(413);
+  });
+
+  it('answers 413 to a body past the 8 MB hard limit before cutting the connection, and keeps serving', async () => {
+    const url = new URL('/server/users/alice/emit', server.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(url, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' } });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      const chunk = Buffer.alloc(256 * 1024, 'y');
+      let sent = 0;
+      // Past 8 MB the server stops reading; keep offering data until it answers.
+      const pump = () => {
+        while (sent < 64 * 1024 * 1024 && !req.destroyed) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+      };
+      pump();
+    });
+    expect(status).toBe(413);
+    expect((await call('GET', '/server/users/alice/presence')).status).toBe(200);
+  });
+});
+
+describe('readJsonBody always settles', () => {
+  let plain: Server;
+  const outcomes: string[] = [];
+  beforeAll(async () => {
+    plain = createServer((req, res) => {
+      readJsonBody(req).then(
+        () => outcomes.push('resolved'),
+        (error: unknown) => outcomes.push(error instanceof RequestError ? error.code : 'other'),
+      );
+      outcomes.push('request');
+    });
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => plain.close(() => resolve())));
+
+  it('rejects BAD_REQUEST when the client goes away in the middle of the body', async () => {
+    const { port } = plain.address() as AddressInfo;
+    const req = request({ host: '127.0.0.1', port, method: 'POST', headers: { 'content-length': '1000' } });
+    req.on('error', () => undefined);
+    req.write('{"half":');
+    await waitFor(() => outcomes.length === 1, { timeoutMs: 5000 });
+    req.destroy();
+    await waitFor(() => outcomes.length === 2, { timeoutMs: 5000 });
+    expect(outcomes).toEqual(['request', 'BAD_REQUEST']);
   });
 });
 
@@ -258,5 +321,44 @@ describe('the same operations on SocketkitServer (apps that embed socketkit)', (
     expect(await custom).toBe(1);
     expect(await socketkit.getUserPresence('x-bob')).toMatchObject({ online: true });
     expect(seen).toEqual([first.message]);
+  });
+
+  it('createConversation and postMessage check their input as the socket requests do', async () => {
+    const { socketkit } = server;
+    const conversation = await socketkit.createConversation({ createdBy: 'v-alice', participantIds: [] });
+    const input = { conversationId: conversation.id, senderId: 'v-alice', content: 'hello', clientMessageId: 'v1' };
+    const bad = [
+      { ...input, content: '' },
+      { ...input, clientMessageId: '' },
+      { ...input, content: 7 },
+      { ...input, senderId: '' },
+    ];
+    for (const value of bad) {
+      await expect(socketkit.postMessage(value as never), JSON.stringify(value)).rejects.toMatchObject({ code: 'BAD_REQUEST', status: 400 });
+    }
+    for (const value of [
+      { ...input, content: 'x'.repeat(LIMITS.maxContentLength + 1) },
+      { ...input, clientMessageId: 'k'.repeat(LIMITS.maxClientMessageIdLength + 1) },
+    ]) {
+      await expect(socketkit.postMessage(value)).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE', status: 413 });
+    }
+    await expect(socketkit.createConversation({ createdBy: '', participantIds: [] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(socketkit.createConversation({ createdBy: 'v-alice', participantIds: [3] as never })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(
+      socketkit.createConversation({ createdBy: 'v-alice', participantIds: [], title: 't'.repeat(LIMITS.maxTitleLength + 1) }),
+    ).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    const many = Array.from({ length: LIMITS.maxParticipants + 1 }, (_, i) => `p${i}`);
+    await expect(socketkit.createConversation({ createdBy: 'v-alice', participantIds: many })).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    expect((await server.socketkit.store.history({ conversationId: conversation.id, limit: 10 })).messages).toEqual([]);
+  });
+
+  it('a malformed field outranks an over-long one, and the message names the issue that decided the status', async () => {
+    const many = Array.from({ length: LIMITS.maxParticipants + 1 }, (_, i) => `q${i}`);
+    const res = await call('POST', '/server/conversations', { participantIds: many });
+    expect(res).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
+    expect((res.body.error as { message: string }).message).toContain('createdBy');
+    const tooMany = await call('POST', '/server/conversations', { participantIds: many, createdBy: 'q-alice' });
+    expect(tooMany).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE' } } });
+    expect((tooMany.body.error as { message: string }).message).toContain('participantIds');
   });
 });
