@@ -1,9 +1,10 @@
 /**
- * `socketkit-server` as an operator runs it (server-v1.md, "Command line"):
+ * `socketkit-server` as an operator runs it (docs/deploy.md, "Every flag"):
  * the real command in its own process, flags and variables, exit codes,
  * probes, signals.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Socket as NetSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
@@ -59,6 +60,37 @@ describe('socketkit-server: refusing to start', () => {
     const variable = runServerCli(['--secret', 's', '--memory'], { env: { REDIS_URL: 'redis://127.0.0.1:1' } });
     expect(await variable.exited).toBe(2);
   }, 30_000);
+
+  it('exits 2 for an empty value of any string flag (--host "" would bind every interface)', async () => {
+    const flags = ['--host', '--port', '--presence-grace-ms', '--log-level', '--secret', '--node-id'];
+    const clis = flags.map((flag) => runServerCli(['--port', '0', '--secret', 's', '--memory', flag, '']));
+    const codes = await Promise.all(
+      clis.map((cli) => Promise.race([cli.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 15_000))])),
+    );
+    expect(codes).toEqual(flags.map(() => 2));
+    clis.forEach((cli, i) => expect(cli.err()).toContain(`${flags[i]} needs a value`));
+  }, 30_000);
+
+  it('a signal during startup waits for the start, closes what it opened, and exits 1 when the start failed', async () => {
+    // A "PostgreSQL" that accepts and never answers holds the start in its connect; closing it fails the start.
+    const held: NetSocket[] = [];
+    const blackhole = createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
+    const { port } = blackhole.address() as { port: number };
+    try {
+      const cli = runServerCli(['--secret', 's', '--port', '0', '--database-url', `postgres://nobody@127.0.0.1:${port}/none`]);
+      await waitFor(() => held.length > 0, { timeoutMs: 20_000, message: 'the server connects to the database' });
+      cli.child.kill('SIGTERM');
+      await waitFor(() => cli.lines().some((l) => l.msg.startsWith('stopping')), { timeoutMs: 5000 });
+      expect(cli.child.exitCode).toBe(null);
+      for (const socket of held) socket.destroy();
+      expect(await cli.exited).toBe(1);
+      expect(cli.lines().find((l) => l.msg.startsWith('cannot start'))).toBeDefined();
+    } finally {
+      for (const socket of held) socket.destroy();
+      blackhole.close();
+    }
+  }, 40_000);
 
   it('exits 2 for an unknown flag and prints usage for --help', async () => {
     const bad = runServerCli(['--bogus']);
