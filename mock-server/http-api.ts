@@ -194,7 +194,8 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
 
   /** Answers from the route table (errors included); an unknown path throws 404 for the listener below. */
   const route = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    if (await dispatch(routes, req, res, url, deps.logger)) return;
+    // OPTIONS is answered below, before any route: a 405's Allow names it.
+    if (await dispatch(routes, req, res, url, deps.logger, { answersOptions: true })) return;
     throw new HttpError(404, 'NOT_FOUND', `No route ${req.method ?? 'GET'} ${url.pathname}`);
   };
 

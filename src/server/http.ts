@@ -178,12 +178,24 @@ export function matchRoute(routes: readonly Route[], method: string, path: strin
   return allowed.length > 0 ? { kind: 'wrong-method', allowed } : { kind: 'none' };
 }
 
+/** Options of `dispatch`. */
+export interface DispatchOptions {
+  /**
+   * Whether the caller answers `OPTIONS` itself before dispatching (the mock
+   * server's CORS preflight), so a 405's `Allow` may name it. Default false:
+   * `dispatch` never answers `OPTIONS` (it gets 405 like any other method).
+   */
+  answersOptions?: boolean;
+}
+
 /**
  * Answers a request from a route table: the route's answer, 405 (with
- * `Allow`) for a known path with another method, `undefined` when no route
- * has the path (the caller answers 404 or tries another table). A thrown
- * `RequestError` becomes its status and body; anything else is logged and
- * answered 500 without details.
+ * `Allow`: the path's methods, plus `OPTIONS` only with `answersOptions`)
+ * for a known path with another method, `undefined` when no route has the
+ * path (the caller answers 404 or tries another table). The 405's code is
+ * `BAD_REQUEST`: the protocol has no code of its own for a wrong method.
+ * A thrown `RequestError` becomes its status and body; anything else is
+ * logged and answered 500 without details.
  */
 export async function dispatch(
   routes: readonly Route[],
@@ -191,6 +203,7 @@ export async function dispatch(
   res: ServerResponse,
   url: URL,
   logger: SocketkitLogger,
+  options: DispatchOptions = {},
 ): Promise<boolean> {
   const method = req.method ?? 'GET';
   const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -199,9 +212,7 @@ export async function dispatch(
     if (match.kind === 'none') return false;
     if (match.kind === 'wrong-method') {
       const allowed = match.allowed.join(', ');
-      // No OPTIONS in Allow: dispatch never answers it (an OPTIONS request is itself answered 405).
-      // The code is BAD_REQUEST: the protocol has no code of its own for a wrong method; the status says 405.
-      res.setHeader('allow', allowed);
+      res.setHeader('allow', options.answersOptions === true ? `${allowed}, OPTIONS` : allowed);
       throw new RequestError('BAD_REQUEST', `${method} not allowed on ${path} (use ${allowed})`, { status: 405 });
     }
     const answer = await match.route.handle({ req, url, params: match.params });
