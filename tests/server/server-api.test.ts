@@ -179,7 +179,7 @@ describe('readJsonBody always settles', () => {
   let plain: Server;
   const outcomes: string[] = [];
   beforeAll(async () => {
-    plain = createServer((req, res) => {
+    plain = createServer((req) => {
       readJsonBody(req).then(
         () => outcomes.push('resolved'),
         (error: unknown) => outcomes.push(error instanceof RequestError ? error.code : 'other'),
