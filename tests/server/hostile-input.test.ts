@@ -106,6 +106,18 @@ describe('hostile input', () => {
     await stillServes(server);
   });
 
+  it('a malformed field outranks an oversized one: BAD_REQUEST naming the malformed field', async () => {
+    server = await startServer();
+    const mallory = await server.connect('mallory');
+    const ack = await emitAck<Ack>(mallory, 'message:send', { conversationId: 42, content: 'x'.repeat(5000), clientMessageId: 'b2' });
+    expect(ack).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    if (!ack.ok) expect(ack.error.message).toContain('conversationId');
+    const tooLong = await emitAck<Ack>(mallory, 'message:send', { conversationId: 'general', content: 'x'.repeat(5000), clientMessageId: 'b3' });
+    expect(tooLong).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
+    if (!tooLong.ok) expect(tooLong.error.message).toContain('content');
+    await stillServes(server);
+  });
+
   it('drops a packet over 1 MB by closing only that socket', async () => {
     server = await startServer();
     const bystander = await server.connect('erin');
