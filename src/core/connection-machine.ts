@@ -38,7 +38,9 @@ export type ConnectionEvent =
   /** The server sent `auth:expired`: it is about to drop this connection. */
   | { type: 'authExpired' }
   /** The backoff timer ran out. */
-  | { type: 'retryTimer' };
+  | { type: 'retryTimer' }
+  /** The attempt did not reach `connection:established` within `connectTimeoutMs` (`getToken` or the handshake hung). */
+  | { type: 'connectTimeout'; timeoutMs: number };
 
 /** What the transition needs to know beyond the state and the event. */
 export interface TransitionFacts {
@@ -84,6 +86,7 @@ export function transition(state: ConnectionState, event: ConnectionEvent, facts
     case 'established':
       return state === 'connecting' ? 'connected' : null;
     case 'tokenError':
+    case 'connectTimeout':
       return state === 'connecting' ? afterFailedAttempt(facts) : null;
     case 'connectError':
       if (state !== 'connecting') return null;
@@ -139,6 +142,8 @@ export function errorOf(event: ConnectionEvent): RealtimeError | null | undefine
       return new RealtimeError('DISCONNECTED', event.reason);
     case 'authExpired':
       return new RealtimeError('TOKEN_EXPIRED', 'The server expired the token');
+    case 'connectTimeout':
+      return new RealtimeError('CONNECT_FAILED', `No connection:established within ${event.timeoutMs} ms`);
     default:
       return undefined;
   }
@@ -148,6 +153,8 @@ export function errorOf(event: ConnectionEvent): RealtimeError | null | undefine
 export const STABLE_CONNECTION_MS = 10_000;
 /** Default of `lostAfterMs`: a problem lasting this long (ms) makes the snapshot `lost`. */
 export const LOST_AFTER_MS = 1000;
+/** Default of `connectTimeoutMs`: an attempt (`getToken` + handshake + `connection:established`) gets this long (ms); socket.io-client's `timeout` default. */
+export const CONNECT_TIMEOUT_MS = 20_000;
 
 /** The client's `connection` store and controls, as the client exposes them. */
 export interface Connection {

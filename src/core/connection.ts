@@ -1,6 +1,7 @@
 import type { AuthErrorCode, ServerEventMap } from '../protocol/index.js';
 import { computeBackoffDelay } from './backoff.js';
 import {
+  CONNECT_TIMEOUT_MS,
   INITIAL_CONNECTION,
   LOST_AFTER_MS,
   STABLE_CONNECTION_MS,
@@ -44,6 +45,8 @@ interface Runtime {
   /** A newer attempt makes an older one's `getToken` answer stale. */
   attemptId: number;
   retryTimer: Timer | undefined;
+  /** The deadline of the running attempt (`connecting` only). */
+  attemptTimer: Timer | undefined;
   lostTimer: Timer | undefined;
   windowListening: boolean;
   onWindowSignal(): void;
@@ -69,9 +72,10 @@ function dispatch(rt: Runtime, event: ConnectionEvent): void {
   rt.link.changed(next);
 }
 
-/** Effects of leaving a state: the retry timer goes; leaving `connected` tells the link. */
+/** Effects of leaving a state: the retry timer and the attempt deadline go; leaving `connected` tells the link. */
 function leave(rt: Runtime, next: ConnectionState, event: ConnectionEvent): void {
   clearTimeout(rt.retryTimer);
+  clearTimeout(rt.attemptTimer);
   if (rt.state !== 'connected') return;
   if (now(rt) - rt.connectedAt >= STABLE_CONNECTION_MS) rt.authRefreshes = 0;
   rt.link.down();
@@ -86,13 +90,17 @@ function enter(rt: Runtime, next: ConnectionState, event: ConnectionEvent): void
   const patch: Partial<ConnectionSnapshot> = { attempt: rt.attempt, nextRetryAt: null };
   if (error !== undefined) patch.error = error;
   setWindowListeners(rt, next === 'backoff' || next === 'failed');
-  if (next === 'connecting') void openSocket(rt);
+  if (next === 'connecting') {
+    armAttemptDeadline(rt);
+    void openSocket(rt);
+  }
   if (next === 'backoff') patch.nextRetryAt = scheduleRetry(rt);
   if (next === 'connected') {
     rt.connectedAt = now(rt);
     patch.userId = event.type === 'established' ? event.userId : null;
   }
-  if (next === 'disconnected' || next === 'destroyed') stopSocket(rt);
+  // No attempt may linger where none is wanted: a hung `getToken` or handshake is abandoned.
+  if (next === 'backoff' || next === 'failed' || next === 'disconnected' || next === 'destroyed') stopSocket(rt);
   const status = toStatus(next, rt.everConnected, rt.attempt);
   if (next === 'disconnected' || next === 'destroyed') rt.everConnected = false;
   rt.store.set({ status, ...patch });
@@ -154,6 +162,12 @@ function scheduleRetry(rt: Runtime): number {
   const delay = computeBackoffDelay(rt.attempt, rt.options.reconnection, rt.options.random);
   rt.retryTimer = setTimeout(() => dispatch(rt, { type: 'retryTimer' }), delay);
   return now(rt) + delay;
+}
+
+/** An attempt that has not reached `connected` within `connectTimeoutMs` counts as a failed network attempt. */
+function armAttemptDeadline(rt: Runtime): void {
+  const timeoutMs = rt.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+  rt.attemptTimer = setTimeout(() => dispatch(rt, { type: 'connectTimeout', timeoutMs }), timeoutMs);
 }
 
 /** Asks `getToken` (a fresh token every attempt), then opens the socket unless a newer attempt started. */
@@ -231,6 +245,7 @@ export function createConnection(
     connectedAt: 0,
     attemptId: 0,
     retryTimer: undefined,
+    attemptTimer: undefined,
     lostTimer: undefined,
     windowListening: false,
     onWindowSignal: () => dispatch(rt, { type: 'reconnect' }),
