@@ -29,7 +29,10 @@ export type ConnectionEvent =
   | { type: 'destroy' }
   /** The server sent `connection:established`. */
   | { type: 'established'; userId: UserId }
-  /** The attempt failed: the network (`code` null) or a refused token. */
+  /**
+   * The attempt failed: the network (`code` null; also an attempt that did not
+   * reach `connection:established` within `connectTimeoutMs`) or a refused token.
+   */
   | { type: 'connectError'; code: AuthErrorCode | null; message: string }
   /** `getToken` threw or rejected. */
   | { type: 'tokenError'; message: string }
@@ -38,9 +41,7 @@ export type ConnectionEvent =
   /** The server sent `auth:expired`: it is about to drop this connection. */
   | { type: 'authExpired' }
   /** The backoff timer ran out. */
-  | { type: 'retryTimer' }
-  /** The attempt did not reach `connection:established` within `connectTimeoutMs` (`getToken` or the handshake hung). */
-  | { type: 'connectTimeout'; timeoutMs: number };
+  | { type: 'retryTimer' };
 
 /** What the transition needs to know beyond the state and the event. */
 export interface TransitionFacts {
@@ -86,7 +87,6 @@ export function transition(state: ConnectionState, event: ConnectionEvent, facts
     case 'established':
       return state === 'connecting' ? 'connected' : null;
     case 'tokenError':
-    case 'connectTimeout':
       return state === 'connecting' ? afterFailedAttempt(facts) : null;
     case 'connectError':
       if (state !== 'connecting') return null;
@@ -142,8 +142,6 @@ export function errorOf(event: ConnectionEvent): RealtimeError | null | undefine
       return new RealtimeError('DISCONNECTED', event.reason);
     case 'authExpired':
       return new RealtimeError('TOKEN_EXPIRED', 'The server expired the token');
-    case 'connectTimeout':
-      return new RealtimeError('CONNECT_FAILED', `No connection:established within ${event.timeoutMs} ms`);
     default:
       return undefined;
   }
@@ -153,8 +151,6 @@ export function errorOf(event: ConnectionEvent): RealtimeError | null | undefine
 export const STABLE_CONNECTION_MS = 10_000;
 /** Default of `lostAfterMs`: a problem lasting this long (ms) makes the snapshot `lost`. */
 export const LOST_AFTER_MS = 1000;
-/** Default of `connectTimeoutMs`: an attempt (`getToken` + handshake + `connection:established`) gets this long (ms); socket.io-client's `timeout` default. */
-export const CONNECT_TIMEOUT_MS = 20_000;
 
 /** The client's `connection` store and controls, as the client exposes them. */
 export interface Connection {

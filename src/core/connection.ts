@@ -1,7 +1,6 @@
 import type { AuthErrorCode, ServerEventMap } from '../protocol/index.js';
 import { computeBackoffDelay } from './backoff.js';
 import {
-  CONNECT_TIMEOUT_MS,
   INITIAL_CONNECTION,
   LOST_AFTER_MS,
   STABLE_CONNECTION_MS,
@@ -23,6 +22,9 @@ export type { Connection, ConnectionState } from './connection-machine.js';
 
 type Timer = ReturnType<typeof setTimeout>;
 type ServerEvents = Pick<EventBus<ServerEventMap>, 'on'>;
+
+/** Default of `connectTimeoutMs`: an attempt (`getToken` + handshake + `connection:established`) gets this long (ms); socket.io-client's `timeout` default. */
+const CONNECT_TIMEOUT_MS = 20_000;
 
 /** Statuses during which the link is a problem worth showing once it lasts (`lost`). */
 const PROBLEM_STATUSES: ReadonlySet<ConnectionStatus> = new Set<ConnectionStatus>(['reconnecting', 'disconnected']);
@@ -80,7 +82,6 @@ function leave(rt: Runtime, next: ConnectionState, event: ConnectionEvent): void
   if (now(rt) - rt.connectedAt >= STABLE_CONNECTION_MS) rt.authRefreshes = 0;
   rt.link.down();
   rt.lifecycle.emit('disconnected', { reason: event.type === 'socketClosed' ? event.reason : event.type });
-  if (next === 'connecting' || next === 'backoff') rt.socket.disconnect();
 }
 
 /** Effects of entering a state, then the snapshot. */
@@ -90,8 +91,15 @@ function enter(rt: Runtime, next: ConnectionState, event: ConnectionEvent): void
   const patch: Partial<ConnectionSnapshot> = { attempt: rt.attempt, nextRetryAt: null };
   if (error !== undefined) patch.error = error;
   setWindowListeners(rt, next === 'backoff' || next === 'failed');
+  // Every state but `connected` starts with the socket closed: a dropped link, a
+  // hung `getToken` (its answer is now stale) or handshake is abandoned (a new attempt opens a new one).
+  if (next !== 'connected') {
+    rt.attemptId++;
+    rt.socket.disconnect();
+  }
   if (next === 'connecting') {
-    armAttemptDeadline(rt);
+    // The attempt's deadline: past it, the attempt fails like a network error ("timeout", as socket.io-client says).
+    rt.attemptTimer = setTimeout(() => dispatch(rt, { type: 'connectError', code: null, message: 'timeout' }), rt.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
     void openSocket(rt);
   }
   if (next === 'backoff') patch.nextRetryAt = scheduleRetry(rt);
@@ -99,8 +107,6 @@ function enter(rt: Runtime, next: ConnectionState, event: ConnectionEvent): void
     rt.connectedAt = now(rt);
     patch.userId = event.type === 'established' ? event.userId : null;
   }
-  // No attempt may linger where none is wanted: a hung `getToken` or handshake is abandoned.
-  if (next === 'backoff' || next === 'failed' || next === 'disconnected' || next === 'destroyed') stopSocket(rt);
   const status = toStatus(next, rt.everConnected, rt.attempt);
   if (next === 'disconnected' || next === 'destroyed') rt.everConnected = false;
   rt.store.set({ status, ...patch });
@@ -164,29 +170,18 @@ function scheduleRetry(rt: Runtime): number {
   return now(rt) + delay;
 }
 
-/** An attempt that has not reached `connected` within `connectTimeoutMs` counts as a failed network attempt. */
-function armAttemptDeadline(rt: Runtime): void {
-  const timeoutMs = rt.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
-  rt.attemptTimer = setTimeout(() => dispatch(rt, { type: 'connectTimeout', timeoutMs }), timeoutMs);
-}
-
 /** Asks `getToken` (a fresh token every attempt), then opens the socket unless a newer attempt started. */
 async function openSocket(rt: Runtime): Promise<void> {
   const id = ++rt.attemptId;
   try {
     const token = rt.options.getToken ? await rt.options.getToken() : rt.options.token;
     if (id !== rt.attemptId) return;
-    rt.socket.disconnect();
+    // Entering `connecting` closed the previous socket.
     rt.socket.auth = token ? { token } : {};
     rt.socket.connect();
   } catch (error) {
     if (id === rt.attemptId) dispatch(rt, { type: 'tokenError', message: String(error) });
   }
-}
-
-function stopSocket(rt: Runtime): void {
-  rt.attemptId++;
-  rt.socket.disconnect();
 }
 
 function cleanUp(rt: Runtime): void {
@@ -198,13 +193,9 @@ function cleanUp(rt: Runtime): void {
 function setWindowListeners(rt: Runtime, wanted: boolean): void {
   if (wanted === rt.windowListening) return;
   rt.windowListening = wanted;
-  if (wanted) {
-    globalThis.window?.addEventListener('online', rt.onWindowSignal);
-    globalThis.document?.addEventListener('visibilitychange', rt.onVisibilityChange);
-  } else {
-    globalThis.window?.removeEventListener('online', rt.onWindowSignal);
-    globalThis.document?.removeEventListener('visibilitychange', rt.onVisibilityChange);
-  }
+  const method = wanted ? 'addEventListener' : 'removeEventListener';
+  globalThis.window?.[method]('online', rt.onWindowSignal);
+  globalThis.document?.[method]('visibilitychange', rt.onVisibilityChange);
 }
 
 /** Turns the socket's and the server's events into machine events. */

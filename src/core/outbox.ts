@@ -24,8 +24,8 @@ interface Runtime {
   retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** Sends the `sending` items one at a time, in order. */
   flush: () => Promise<void>;
-  /** `destroy()` was called: `add`/`retry` reject with `DESTROYED` (nothing would ever send them). */
-  destroyed: boolean;
+  /** Set by `destroy()`: `add`/`retry` then reject with `DESTROYED` (nothing would ever send them). */
+  destroyed?: true;
 }
 
 const find = (rt: Runtime, clientMessageId: string) => rt.items.find((item) => item.clientMessageId === clientMessageId);
@@ -143,7 +143,7 @@ function settle(rt: Runtime, message: ClientMessage): void {
  */
 export function createOutbox(ctx: Context, events: OutboxEvents): Outbox {
   const { maxSize = OUTBOX_MAX_SIZE, storage, storageKey = OUTBOX_STORAGE_KEY } = ctx.options.outbox ?? {};
-  const rt: Runtime = { ctx, events, maxSize, storage, storageKey, items: [], waiters: new Map(), retryTimer: undefined, flush: serial(() => sendAll(rt)), destroyed: false };
+  const rt: Runtime = { ctx, events, maxSize, storage, storageKey, items: [], waiters: new Map(), retryTimer: undefined, flush: serial(() => sendAll(rt)) };
   if (storage) restore(rt, storage);
   return {
     items: (conversationId) => rt.items.filter((item) => item.conversationId === conversationId),
