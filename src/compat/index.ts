@@ -13,7 +13,7 @@
  * await chatClient.sendMessage({ conversationId: 42, content: 'Hello!' });
  */
 import { createRealtimeClient, RealtimeError } from 'socketkit';
-import type { ClientMessage, ConversationHandle, RealtimeClient, RealtimeClientOptions, ServerEventMap } from 'socketkit';
+import type { ClientMessage, RealtimeClient, RealtimeClientOptions, ServerEventMap } from 'socketkit';
 
 /** Options of `new ChatClient()`: the core client's, without the token (given to `connect(token)`). */
 export interface ChatClientOptions extends Omit<RealtimeClientOptions, 'url' | 'token' | 'getToken' | 'autoConnect'> {
@@ -31,6 +31,14 @@ export interface SendMessageInput {
 }
 
 type Listener = (payload: unknown) => void;
+
+/** A pending `joinConversation`: settled once, then it stops watching. */
+interface JoinWaiter {
+  id: string;
+  /** Unsubscribes from the handle and the connection (null until watched on a connection). */
+  stopWatching: (() => void) | null;
+  settle(error?: RealtimeError): void;
+}
 
 function defaultUrl(): string {
   const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
@@ -55,6 +63,8 @@ export class ChatClient {
   private readonly listeners = new Map<string, Map<Listener, (() => void) | null>>();
   /** Joined conversations and their release (null while not connected). */
   private readonly joined = new Map<string, (() => void) | null>();
+  /** Pending `joinConversation` promises. */
+  private readonly joinWaiters = new Set<JoinWaiter>();
 
   constructor(options: ChatClientOptions = {}) {
     this.options = options;
@@ -89,6 +99,8 @@ export class ChatClient {
     // One core subscription per listener: the core isolates a throwing listener from the rest.
     for (const [event, forEvent] of this.listeners) for (const listener of forEvent.keys()) forEvent.set(listener, core.on(event, listener));
     for (const id of this.joined.keys()) this.joined.set(id, core.conversation(id).join());
+    // Joins asked for before `connect` settle on this connection.
+    for (const waiter of this.joinWaiters) this.watchJoin(core, waiter);
   }
 
   /** Closes the connection. Listeners and joined conversations are kept for the next `connect`. */
@@ -118,25 +130,45 @@ export class ChatClient {
 
   /**
    * Joins a conversation's room (kept across reconnects and new connects).
-   * Resolves once joined; rejects with the server's error (`NOT_FOUND`, `FORBIDDEN`).
-   * Before `connect`, it joins on connect and resolves then.
+   * Resolves once joined. Rejects with a `RealtimeError`: the server's code
+   * (`NOT_FOUND`, `FORBIDDEN`, …; the conversation is then not kept), or
+   * `DISCONNECTED` when `leaveConversation`, `disconnect()` or a new
+   * `connect(token)` comes first, or the connection ends `failed`.
+   * Before `connect`, it joins on connect and settles then.
+   *
+   * @throws TypeError when `conversationId` is neither a non-empty string nor a finite number.
    */
   joinConversation(conversationId: string | number): Promise<void> {
     const id = idOf('joinConversation', conversationId);
     if (!this.joined.has(id)) this.joined.set(id, this.core ? this.core.conversation(id).join() : null);
-    return this.core ? joinedState(this.core.conversation(id)) : Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter: JoinWaiter = {
+        id,
+        stopWatching: null,
+        settle: (error) => {
+          if (!this.joinWaiters.delete(waiter)) return;
+          waiter.stopWatching?.();
+          if (error === undefined) resolve();
+          else reject(error);
+        },
+      };
+      this.joinWaiters.add(waiter);
+      if (this.core) this.watchJoin(this.core, waiter);
+    });
   }
 
-  /** Leaves a conversation's room. */
+  /** Leaves a conversation's room; a `joinConversation` still pending for it rejects with `DISCONNECTED`. */
   leaveConversation(conversationId: string | number): void {
     const id = idOf('leaveConversation', conversationId);
+    this.settleJoins(id, new RealtimeError('DISCONNECTED', 'leaveConversation before the join completed'));
     this.joined.get(id)?.();
     this.joined.delete(id);
   }
 
   /**
    * Sends a message (queued while offline). Resolves with the stored message;
-   * rejects with a `RealtimeError` (`NOT_FOUND`, `FORBIDDEN`, `VALIDATION`, …).
+   * rejects with a `RealtimeError` (`NOT_FOUND`, `FORBIDDEN`, `BAD_REQUEST`,
+   * `PAYLOAD_TOO_LARGE`, …).
    *
    * @throws TypeError (as a rejection) when not connected: call `connect(token)` first.
    */
@@ -146,7 +178,36 @@ export class ChatClient {
     return this.core.conversation(id).send(content);
   }
 
+  /** Settles the pending joins of `id` when its handle is joined or refused, or the connection failed. */
+  private watchJoin(core: RealtimeClient, waiter: JoinWaiter): void {
+    const handle = core.conversation(waiter.id);
+    const check = () => {
+      const { status, error } = handle.getSnapshot();
+      if (status === 'joined') {
+        this.settleJoins(waiter.id);
+      } else if (status === 'error') {
+        this.settleJoins(waiter.id, new RealtimeError(error?.code ?? 'INTERNAL', error?.message));
+        // Refused: not kept, so it is not re-joined on the next connect.
+        this.joined.get(waiter.id)?.();
+        this.joined.delete(waiter.id);
+      } else if (core.connection.getSnapshot().status === 'failed') {
+        waiter.settle(new RealtimeError('DISCONNECTED', 'The connection failed before the join completed'));
+      }
+    };
+    const unsubscribes = [handle.subscribe(check), core.connection.subscribe(check)];
+    waiter.stopWatching = () => unsubscribes.forEach((unsubscribe) => unsubscribe());
+    check();
+  }
+
+  /** Settles every pending `joinConversation` of `id`: resolved without `error`, else rejected with it. */
+  private settleJoins(id: string, error?: RealtimeError): void {
+    for (const waiter of [...this.joinWaiters]) if (waiter.id === id) waiter.settle(error);
+  }
+
   private teardown(): void {
+    if (this.core) {
+      for (const waiter of [...this.joinWaiters]) waiter.settle(new RealtimeError('DISCONNECTED', 'disconnect() or a new connect(token) before the join completed'));
+    }
     for (const forEvent of this.listeners.values()) {
       for (const [listener, unsubscribe] of forEvent) {
         unsubscribe?.();
@@ -160,23 +221,6 @@ export class ChatClient {
     this.core?.destroy();
     this.core = null;
   }
-}
-
-/** Resolves when the handle is joined, rejects when the join failed. */
-function joinedState(handle: ConversationHandle): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const { status, error } = handle.getSnapshot();
-      if (status === 'joined') resolve();
-      else if (status === 'error') reject(new RealtimeError(error?.code ?? 'INTERNAL', error?.message));
-      else return false;
-      return true;
-    };
-    if (check()) return;
-    const unsubscribe = handle.subscribe(() => {
-      if (check()) unsubscribe();
-    });
-  });
 }
 
 /** The seed's application-wide instance. */

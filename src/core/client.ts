@@ -179,7 +179,8 @@ function createParts(options: RealtimeClientOptions): Parts {
     socket: transport.socket,
     defaultTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
     isConnected: () => isConnected({ connection }),
-    isStopped: () => destroyed.value || isStoppedStatus(connection.connection.getSnapshot().status),
+    isStopped: () => isStoppedStatus(connection.connection.getSnapshot().status),
+    isDestroyed: () => destroyed.value,
     unavailable: () => new RealtimeError(destroyed.value ? 'DESTROYED' : 'DISCONNECTED'),
   });
   const context = createContext(options, transport, connection, requests);

@@ -29,7 +29,10 @@ export type ConnectionEvent =
   | { type: 'destroy' }
   /** The server sent `connection:established`. */
   | { type: 'established'; userId: UserId }
-  /** The attempt failed: the network (`code` null) or a refused token. */
+  /**
+   * The attempt failed: the network (`code` null; also an attempt that did not
+   * reach `connection:established` within `connectTimeoutMs`) or a refused token.
+   */
   | { type: 'connectError'; code: AuthErrorCode | null; message: string }
   /** `getToken` threw or rejected. */
   | { type: 'tokenError'; message: string }

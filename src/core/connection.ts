@@ -23,6 +23,9 @@ export type { Connection, ConnectionState } from './connection-machine.js';
 type Timer = ReturnType<typeof setTimeout>;
 type ServerEvents = Pick<EventBus<ServerEventMap>, 'on'>;
 
+/** Default of `connectTimeoutMs`: an attempt (`getToken` + handshake + `connection:established`) gets this long (ms); socket.io-client's `timeout` default. */
+const CONNECT_TIMEOUT_MS = 20_000;
+
 /** Statuses during which the link is a problem worth showing once it lasts (`lost`). */
 const PROBLEM_STATUSES: ReadonlySet<ConnectionStatus> = new Set<ConnectionStatus>(['reconnecting', 'disconnected']);
 
@@ -44,6 +47,8 @@ interface Runtime {
   /** A newer attempt makes an older one's `getToken` answer stale. */
   attemptId: number;
   retryTimer: Timer | undefined;
+  /** The deadline of the running attempt (`connecting` only). */
+  attemptTimer: Timer | undefined;
   lostTimer: Timer | undefined;
   windowListening: boolean;
   onWindowSignal(): void;
@@ -69,14 +74,14 @@ function dispatch(rt: Runtime, event: ConnectionEvent): void {
   rt.link.changed(next);
 }
 
-/** Effects of leaving a state: the retry timer goes; leaving `connected` tells the link. */
+/** Effects of leaving a state: the retry timer and the attempt deadline go; leaving `connected` tells the link. */
 function leave(rt: Runtime, next: ConnectionState, event: ConnectionEvent): void {
   clearTimeout(rt.retryTimer);
+  clearTimeout(rt.attemptTimer);
   if (rt.state !== 'connected') return;
   if (now(rt) - rt.connectedAt >= STABLE_CONNECTION_MS) rt.authRefreshes = 0;
   rt.link.down();
   rt.lifecycle.emit('disconnected', { reason: event.type === 'socketClosed' ? event.reason : event.type });
-  if (next === 'connecting' || next === 'backoff') rt.socket.disconnect();
 }
 
 /** Effects of entering a state, then the snapshot. */
@@ -86,13 +91,22 @@ function enter(rt: Runtime, next: ConnectionState, event: ConnectionEvent): void
   const patch: Partial<ConnectionSnapshot> = { attempt: rt.attempt, nextRetryAt: null };
   if (error !== undefined) patch.error = error;
   setWindowListeners(rt, next === 'backoff' || next === 'failed');
-  if (next === 'connecting') void openSocket(rt);
+  // Every state but `connected` starts with the socket closed: a dropped link, a
+  // hung `getToken` (its answer is now stale) or handshake is abandoned (a new attempt opens a new one).
+  if (next !== 'connected') {
+    rt.attemptId++;
+    rt.socket.disconnect();
+  }
+  if (next === 'connecting') {
+    // The attempt's deadline: past it, the attempt fails like a network error ("timeout", as socket.io-client says).
+    rt.attemptTimer = setTimeout(() => dispatch(rt, { type: 'connectError', code: null, message: 'timeout' }), rt.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
+    void openSocket(rt);
+  }
   if (next === 'backoff') patch.nextRetryAt = scheduleRetry(rt);
   if (next === 'connected') {
     rt.connectedAt = now(rt);
     patch.userId = event.type === 'established' ? event.userId : null;
   }
-  if (next === 'disconnected' || next === 'destroyed') stopSocket(rt);
   const status = toStatus(next, rt.everConnected, rt.attempt);
   if (next === 'disconnected' || next === 'destroyed') rt.everConnected = false;
   rt.store.set({ status, ...patch });
@@ -162,17 +176,12 @@ async function openSocket(rt: Runtime): Promise<void> {
   try {
     const token = rt.options.getToken ? await rt.options.getToken() : rt.options.token;
     if (id !== rt.attemptId) return;
-    rt.socket.disconnect();
+    // Entering `connecting` closed the previous socket.
     rt.socket.auth = token ? { token } : {};
     rt.socket.connect();
   } catch (error) {
     if (id === rt.attemptId) dispatch(rt, { type: 'tokenError', message: String(error) });
   }
-}
-
-function stopSocket(rt: Runtime): void {
-  rt.attemptId++;
-  rt.socket.disconnect();
 }
 
 function cleanUp(rt: Runtime): void {
@@ -184,13 +193,9 @@ function cleanUp(rt: Runtime): void {
 function setWindowListeners(rt: Runtime, wanted: boolean): void {
   if (wanted === rt.windowListening) return;
   rt.windowListening = wanted;
-  if (wanted) {
-    globalThis.window?.addEventListener('online', rt.onWindowSignal);
-    globalThis.document?.addEventListener('visibilitychange', rt.onVisibilityChange);
-  } else {
-    globalThis.window?.removeEventListener('online', rt.onWindowSignal);
-    globalThis.document?.removeEventListener('visibilitychange', rt.onVisibilityChange);
-  }
+  const method = wanted ? 'addEventListener' : 'removeEventListener';
+  globalThis.window?.[method]('online', rt.onWindowSignal);
+  globalThis.document?.[method]('visibilitychange', rt.onVisibilityChange);
 }
 
 /** Turns the socket's and the server's events into machine events. */
@@ -231,6 +236,7 @@ export function createConnection(
     connectedAt: 0,
     attemptId: 0,
     retryTimer: undefined,
+    attemptTimer: undefined,
     lostTimer: undefined,
     windowListening: false,
     onWindowSignal: () => dispatch(rt, { type: 'reconnect' }),

@@ -24,6 +24,8 @@ interface Runtime {
   retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** Sends the `sending` items one at a time, in order. */
   flush: () => Promise<void>;
+  /** Set by `destroy()`: `add`/`retry` then reject with `DESTROYED` (nothing would ever send them). */
+  destroyed?: true;
 }
 
 const find = (rt: Runtime, clientMessageId: string) => rt.items.find((item) => item.clientMessageId === clientMessageId);
@@ -100,6 +102,7 @@ function restore(rt: Runtime, storage: OutboxStorage): void {
 }
 
 function add(rt: Runtime, message: ClientMessage): Promise<ClientMessage> {
+  if (rt.destroyed) return rejected('DESTROYED');
   if (rt.items.filter((item) => item.status === 'sending').length >= rt.maxSize) return rejected('OUTBOX_FULL');
   const done = wait(rt, message.clientMessageId);
   write(rt, [...rt.items, message], message.conversationId);
@@ -108,6 +111,7 @@ function add(rt: Runtime, message: ClientMessage): Promise<ClientMessage> {
 }
 
 function retry(rt: Runtime, clientMessageId: string): Promise<ClientMessage> {
+  if (rt.destroyed) return rejected('DESTROYED');
   const item = find(rt, clientMessageId);
   if (!item) return rejected('NOT_FOUND');
   const done = wait(rt, clientMessageId);
@@ -150,6 +154,7 @@ export function createOutbox(ctx: Context, events: OutboxEvents): Outbox {
     settle: (message) => settle(rt, message),
     flush: () => void rt.flush(),
     destroy() {
+      rt.destroyed = true;
       clearTimeout(rt.retryTimer);
       rt.items.forEach((item) => finish(rt, item.clientMessageId, null, new RealtimeError('DESTROYED')));
     },

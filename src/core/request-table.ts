@@ -22,6 +22,8 @@ export interface RequestTableDeps {
   isConnected(): boolean;
   /** No connection is coming (idle, failed, disconnected): refuse requests that would wait. */
   isStopped(): boolean;
+  /** `destroy()` was called: refuse every request, `queueWhileOffline` or not. */
+  isDestroyed(): boolean;
   /** The error a refused or abandoned request gets: `DISCONNECTED`, or `DESTROYED` after `destroy()`. */
   unavailable(): RealtimeError;
 }
@@ -53,7 +55,7 @@ export interface RequestTable {
 type Pending = Set<PendingRequest>;
 
 function refusal(deps: RequestTableDeps, options: RequestOptions): unknown {
-  if (deps.isStopped() && !options.queueWhileOffline) return deps.unavailable();
+  if (deps.isDestroyed() || (deps.isStopped() && !options.queueWhileOffline)) return deps.unavailable();
   if (options.signal?.aborted) return options.signal.reason;
   return undefined;
 }

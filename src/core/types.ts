@@ -139,6 +139,12 @@ export interface RealtimeClientOptions {
   reconnection?: ReconnectionOptions;
   /** How long (ms) a problem lasts before the snapshot says `lost` and `lost` fires. Default 1000. */
   lostAfterMs?: number;
+  /**
+   * How long (ms) one attempt may take from entering `connecting` (`getToken`,
+   * handshake) to `connection:established`; past it the attempt counts as a
+   * failed network attempt (backoff, `CONNECT_FAILED`). Default 20000, socket.io-client's `timeout`.
+   */
+  connectTimeoutMs?: number;
   /** Default timeout of `request()`. Default 10000. */
   requestTimeoutMs?: number;
   outbox?: OutboxOptions;

@@ -229,3 +229,51 @@ describe('connection state machine (fake socket, fake timers)', () => {
     client.destroy();
   });
 });
+
+describe('attempt deadline and socket closing (fake socket, fake timers)', () => {
+  it('a getToken that never settles: after connectTimeoutMs the attempt fails into the backoff, and lost fires', async () => {
+    const getToken = vi.fn(() => new Promise<string>(() => {}));
+    const { client, socket } = fakeClient({ getToken });
+    const lost = vi.fn();
+    client.onLifecycle('lost', lost);
+    client.connect();
+    await vi.advanceTimersByTimeAsync(19_999);
+    expect(client.connection.getSnapshot().status).toBe('connecting');
+    await vi.advanceTimersByTimeAsync(1);
+    const snap = client.connection.getSnapshot();
+    expect(snap).toMatchObject({ status: 'reconnecting', attempt: 1, error: { code: 'CONNECT_FAILED' } });
+    expect(socket.attempts).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(lost).toHaveBeenCalledTimes(1);
+    expect(getToken).toHaveBeenCalledTimes(2); // the retry after the 1 s backoff asks again
+    client.destroy();
+  });
+
+  it('a socket connected without connection:established: the attempt times out, the socket is closed and retried', async () => {
+    const { client, socket } = fakeClient({ connectTimeoutMs: 5000 });
+    client.connect();
+    await flush();
+    socket.connected = true; // transport up, the server never says established
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(client.connection.getSnapshot()).toMatchObject({ status: 'reconnecting', attempt: 1 });
+    expect(socket.connected).toBe(false);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(socket.attempts).toHaveLength(2);
+    socket.accept();
+    expect(client.connection.getSnapshot()).toMatchObject({ status: 'connected', attempt: 0 });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(client.connection.getSnapshot().status).toBe('connected'); // the deadline went with `connecting`
+    client.destroy();
+  });
+
+  it('auth:expired without getToken: failed, and the socket is closed', async () => {
+    const { client, socket } = fakeClient();
+    client.connect();
+    await flush();
+    socket.accept();
+    socket.serverEmit('auth:expired', { at: new Date().toISOString() });
+    expect(client.connection.getSnapshot()).toMatchObject({ status: 'failed', error: { code: 'TOKEN_EXPIRED' } });
+    expect(socket.connected).toBe(false);
+    client.destroy();
+  });
+});

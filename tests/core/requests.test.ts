@@ -160,4 +160,12 @@ describe('on()', () => {
     expect(onError).toHaveBeenCalledWith(boom, { event: 'notification:new' });
     client.destroy();
   });
+
+  it('after destroy() every request rejects with DESTROYED, queueWhileOffline too, and so does a conversation send()', async () => {
+    const { client } = await connected();
+    client.destroy();
+    await expect(client.request('presence:list', {}, { queueWhileOffline: true })).rejects.toMatchObject({ code: 'DESTROYED' });
+    await expect(client.request('presence:list', {})).rejects.toMatchObject({ code: 'DESTROYED' });
+    await expect(client.conversation('c1').send('hi')).rejects.toMatchObject({ code: 'DESTROYED' });
+  });
 });

@@ -101,4 +101,38 @@ describe('socketkit/compat (the seed client API)', () => {
     expect(() => bob.joinConversation({} as never)).toThrow(TypeError);
     await expect(new ChatClient().sendMessage({ conversationId: 'general', content: 'x' })).rejects.toThrow(/before connect/);
   });
+
+  it('joinConversation before connect settles only once joined on connect', async () => {
+    const bob = seedClient();
+    let joined = false;
+    const join = bob.joinConversation('general').then(() => (joined = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(joined).toBe(false);
+    bob.connect(liveServer().token('bob'));
+    await join;
+    expect(bob.client!.conversation('general').getSnapshot().status).toBe('joined');
+  });
+
+  it('a pending join rejects with DISCONNECTED on leaveConversation, disconnect() and a failed connection', async () => {
+    const bob = seedClient();
+    bob.connect(liveServer().token('bob'));
+    const left = bob.joinConversation('general');
+    bob.leaveConversation('general');
+    await expect(left).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    const torn = bob.joinConversation('general');
+    bob.disconnect();
+    await expect(torn).rejects.toMatchObject({ code: 'DISCONNECTED' });
+
+    const mallory = seedClient();
+    mallory.connect('not-a-jwt');
+    await waitFor(() => mallory.client!.connection.getSnapshot().status === 'failed');
+    await expect(mallory.joinConversation('general')).rejects.toMatchObject({ code: 'DISCONNECTED' });
+  });
+
+  it('a join the server refuses is not kept: its handle is released', async () => {
+    const bob = seedClient();
+    bob.connect(liveServer().token('bob'));
+    await expect(bob.joinConversation('design')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(bob.client!.conversation('design').getSnapshot().status).toBe('idle');
+  });
 });
