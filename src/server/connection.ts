@@ -4,7 +4,7 @@ import type { Ack, ConnectionErrorPayload, ProtocolError, RequestEvent } from '.
 import type { ConnectionContext } from './connection-context.js';
 import { RequestError, toProtocolError } from './errors.js';
 import type { SocketkitLogger } from './logger.js';
-import { WatchSet, presenceRoom, type PresenceBackend } from './presence.js';
+import { PRESENCE_BATCH_ROOM, presenceRoom, wantsPresenceBatches, type PresenceBackend } from './presence.js';
 import { TokenBucket, type RateLimitOptions } from './rate-limit.js';
 import { isRequestEvent, requestHandlers } from './requests.js';
 import type { SocketkitStore } from './store.js';
@@ -40,8 +40,12 @@ function announceEstablished(socket: Socket, userId: string, deps: ConnectionDep
   });
 }
 
-/** `setTimeout` caps at ~24.8 days; a later expiry is re-armed in steps. */
-const MAX_TIMER_MS = 2_147_483_647;
+/**
+ * A token expiry further away than this is re-armed in steps of this length:
+ * timers of one duration share one Node timer list, where a delay of its own
+ * per socket costs a list per socket (and `setTimeout` caps at ~24.8 days).
+ */
+const EXPIRY_STEP_MS = 60_000;
 const PRESENCE_PREFIX = presenceRoom('');
 const CONVERSATION_PREFIX = conversationRoom('');
 /** At most one `connection:error` RATE_LIMITED per socket per this long, so a flood is not echoed back. */
@@ -79,9 +83,8 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
     store: deps.store,
     presence,
     logger,
-    watches: new WatchSet(socket),
-    explicitWatches: new Set(),
-    joined: new Map(),
+    explicitWatches: null,
+    joined: null,
     typing: new TypingState(io, socket, userId, deps.typingTimeoutMs),
   };
   deps.connections.add(ctx);
@@ -125,7 +128,8 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
   for (const [event, listener] of requestListeners) socket.on(event, listener);
 
   if (socket.recovered) restoreRecoveredState(ctx);
-  void socket.join(userRoom(userId));
+  // Protocol v1.1 (negotiated in the handshake): presence arrives as `presence:changes` batches.
+  void socket.join(wantsPresenceBatches(socket.handshake.auth) ? [userRoom(userId), PRESENCE_BATCH_ROOM] : userRoom(userId));
   presence.connect(userId);
   Promise.resolve(deps.store.upsertUser(identity.profile)).catch((error: unknown) =>
     logger.error(`store.upsertUser failed for ${userId}`, error),
@@ -147,16 +151,12 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
 
 /**
  * A socket restored by connection state recovery is back in its rooms, but
- * this server's bookkeeping for it is new: rebuild the watch counts and the
- * joined conversations from the rooms so leave/unsubscribe keep working.
+ * this server's bookkeeping for it is new: rebuild the explicit watches and
+ * the joined conversations from the rooms so leave/unsubscribe keep working.
  */
 function restoreRecoveredState(ctx: ConnectionContext): void {
   for (const room of ctx.socket.rooms) {
-    if (room.startsWith(PRESENCE_PREFIX)) {
-      const watched = room.slice(PRESENCE_PREFIX.length);
-      ctx.explicitWatches.add(watched);
-      ctx.watches.adopt(watched);
-    }
+    if (room.startsWith(PRESENCE_PREFIX)) (ctx.explicitWatches ??= new Set()).add(room.slice(PRESENCE_PREFIX.length));
   }
   for (const room of ctx.socket.rooms) {
     if (!room.startsWith(CONVERSATION_PREFIX)) continue;
@@ -167,13 +167,7 @@ function restoreRecoveredState(ctx: ConnectionContext): void {
           void ctx.socket.leave(room);
           return;
         }
-        const others = conversation.participantIds.filter((id) => id !== ctx.userId);
-        ctx.joined.set(conversationId, others);
-        // Already watched through the restored presence rooms: count, don't re-join.
-        for (const id of others) {
-          if (ctx.explicitWatches.delete(id)) continue;
-          ctx.watches.add([id]);
-        }
+        (ctx.joined ??= new Set()).add(conversationId);
       })
       .catch((error: unknown) => ctx.logger.error(`restoring ${room} for ${ctx.userId} failed`, error));
   }
@@ -240,7 +234,7 @@ function armExpiry(
         logger.info(`token expired for ${userId} (socket ${socket.id}); disconnecting`);
         emitThenDisconnect(socket, 'auth:expired', { at: new Date(expiresAt).toISOString() });
       },
-      Math.max(0, Math.min(delay, MAX_TIMER_MS)),
+      delay > EXPIRY_STEP_MS ? EXPIRY_STEP_MS : Math.max(0, delay),
     );
   };
   arm();

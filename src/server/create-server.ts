@@ -10,7 +10,7 @@ import { createOriginPolicy, resolveClientUrls } from './cors.js';
 import { boundOutboundBuffers, DEFAULT_MAX_OUTBOUND_BUFFER_BYTES } from './outbound-buffer.js';
 import { consoleLogger, silentLogger, type SocketkitLogger } from './logger.js';
 import { createMemoryStore } from './memory-store.js';
-import { PresenceTracker, type PresenceBackend } from './presence.js';
+import { PresenceAnnouncer, PresenceTracker, type PresenceBackend } from './presence.js';
 import { DEFAULT_RATE_LIMIT } from './rate-limit.js';
 import { resolveJwtSecret } from './secret.js';
 import type { OnlineUsersPage, SocketkitServer, SocketkitServerOptions } from './types.js';
@@ -21,6 +21,8 @@ import { broadcastToConversation, isIoArgument, sendToUser, type BroadcastExclus
 
 /** Default grace before `user:offline`: long enough for a page reload, well under the protocol's 5 s. */
 export const DEFAULT_PRESENCE_GRACE_MS = 2000;
+/** Default `presenceBatchMs`: presence changes owed to a v1.1 socket are coalesced over this window. */
+export const DEFAULT_PRESENCE_BATCH_MS = 50;
 
 /**
  * Attaches socketkit to an `http.Server` (socketkit creates the Socket.IO
@@ -45,8 +47,11 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
   // Your own Server joins the cluster too (before any socket connects).
   if (options.cluster && !ownsIo && options.cluster.adapter) io.adapter(options.cluster.adapter);
   const presence: PresenceBackend = options.cluster
-    ? options.cluster.createPresence(io, { graceMs, logger })
-    : new PresenceTracker(io, graceMs);
+    ? options.cluster.createPresence(io, { graceMs, logger, store })
+    : new PresenceTracker(
+        new PresenceAnnouncer(io, { store, logger, local: true, batchMs: options.presenceBatchMs ?? DEFAULT_PRESENCE_BATCH_MS }),
+        graceMs,
+      );
   const connections = new Set<ConnectionContext>();
   const deps: ConnectionDeps = {
     io,
