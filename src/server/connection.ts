@@ -9,6 +9,7 @@ import { TokenBucket, type RateLimitOptions } from './rate-limit.js';
 import { isRequestEvent, requestHandlers } from './requests.js';
 import type { SocketkitStore } from './store.js';
 import { TypingState } from './typing.js';
+import type { TokenExpiries } from './token-expiry.js';
 import type { AuthIdentity } from './auth.js';
 
 /** Shared by every connection of one socketkit server. */
@@ -23,6 +24,8 @@ export interface ConnectionDeps {
   connections: Set<ConnectionContext>;
   /** `storeId` sent when the store has no `getStoreId()`: one random id per server instance. */
   fallbackStoreId: string;
+  /** Token expiries of every socket, on one timer (call `expireSocket` for each). */
+  expiries: TokenExpiries<Socket>;
 }
 
 /** Emits `connection:established`, with the store's identity (server-v1.md, "Durability"). */
@@ -40,37 +43,100 @@ function announceEstablished(socket: Socket, userId: string, deps: ConnectionDep
   });
 }
 
-/**
- * A token expiry further away than this is re-armed in steps of this length:
- * timers of one duration share one Node timer list, where a delay of its own
- * per socket costs a list per socket (and `setTimeout` caps at ~24.8 days).
- */
-const EXPIRY_STEP_MS = 60_000;
 const PRESENCE_PREFIX = presenceRoom('');
 const CONVERSATION_PREFIX = conversationRoom('');
 /** At most one `connection:error` RATE_LIMITED per socket per this long, so a flood is not echoed back. */
 const RATE_NOTICE_INTERVAL_MS = 1000;
 
 type AckFn = (response: Ack) => void;
-type Fail = (event: string, ack: AckFn | undefined, error: ProtocolError) => void;
+
+/** Per-socket state of the listeners below (kept apart from the request handlers' context). */
+interface SocketState {
+  ctx: ConnectionContext;
+  deps: ConnectionDeps;
+  bucket: TokenBucket | null;
+  lastNoticeAt: number;
+  /** When the socket's token expires (ms since the epoch), null without `exp` or once expired. */
+  expiresAt: number | null;
+}
 
 /**
- * One listener per request event for the whole server, finding its socket's
- * context through `this` (EventEmitter calls listeners on the emitter),
- * instead of ten closures per socket: ≈ 1.7 KB less heap per connection.
- * Listeners (unlike `onAny`) run after every middleware, an app's included.
+ * One listener per event for the whole server, finding its socket's state
+ * through `this` (EventEmitter calls listeners on the emitter), instead of
+ * closures per socket: ≈ 1.7 KB less heap per connection for the ten
+ * request events alone. Listeners (unlike `onAny`) run after every
+ * middleware, an app's included.
  */
-const requestTargets = new WeakMap<Socket, { ctx: ConnectionContext; fail: Fail }>();
+const socketStates = new WeakMap<Socket, SocketState>();
 const requestListeners = (Object.keys(requestHandlers) as RequestEvent[]).map(
   (event) =>
     [
       event,
       function (this: Socket, ...args: unknown[]) {
-        const target = requestTargets.get(this);
-        if (target) void handleRequest(target.ctx, event, args, target.fail);
+        const state = socketStates.get(this);
+        if (state) void handleRequest(state.ctx, event, args);
       },
     ] as const,
 );
+
+/** Answers a failed request: through its ack, else as `connection:error`. */
+function fail(socket: Socket, event: string, ack: AckFn | undefined, error: ProtocolError): void {
+  if (ack) {
+    ack({ ok: false, error });
+    return;
+  }
+  const payload: ConnectionErrorPayload = { ...error, event: event.slice(0, 128) };
+  socket.emit('connection:error', payload);
+}
+
+/**
+ * Every inbound packet passes here before any listener runs: the rate limit
+ * first, then a check that somebody (socketkit or the app) listens.
+ * (`onAny` would run before middlewares and so escape the rate limit.)
+ */
+function inbound(state: SocketState, packet: unknown[], next: (error?: Error) => void): void {
+  const { socket } = state.ctx;
+  const event = String(packet[0]);
+  const last = packet[packet.length - 1];
+  const ack = typeof last === 'function' ? (last as AckFn) : undefined;
+  const retryAfterMs = state.bucket ? state.bucket.take() : 0;
+  if (retryAfterMs > 0) {
+    const now = Date.now();
+    if (!ack && now - state.lastNoticeAt < RATE_NOTICE_INTERVAL_MS) return;
+    state.lastNoticeAt = now;
+    fail(socket, event, ack, { code: 'RATE_LIMITED', message: 'Too many requests', retryAfterMs });
+    return;
+  }
+  // 'error' is the server-side error channel of a Socket.IO socket (middleware
+  // failures); a client must not be able to trigger its listeners.
+  if (isRequestEvent(event) || (event !== 'error' && socket.listeners(event).length > 0)) {
+    next();
+    return;
+  }
+  fail(socket, event, ack, { code: 'BAD_REQUEST', message: `Unknown event ${event.slice(0, 64)}` });
+}
+
+/** The `disconnect` listener of every socket. */
+function onDisconnect(this: Socket, reason: string): void {
+  const state = socketStates.get(this);
+  if (!state) return;
+  const { ctx, deps } = state;
+  deps.connections.delete(ctx);
+  if (state.expiresAt !== null) deps.expiries.remove(this, state.expiresAt);
+  ctx.typing.stopAll();
+  deps.presence.disconnect(ctx.userId);
+  deps.logger.info(`disconnect ${ctx.userId} (socket ${this.id}, ${reason})`);
+}
+
+/** Tells the socket `auth:expired` (its token's `exp` passed), then disconnects it. Given to `TokenExpiries`. */
+export function expireSocket(socket: Socket): void {
+  const state = socketStates.get(socket);
+  if (!state || state.expiresAt === null || !socket.connected) return;
+  const at = new Date(state.expiresAt).toISOString();
+  state.expiresAt = null;
+  state.deps.logger.info(`token expired for ${state.ctx.userId} (socket ${socket.id}); disconnecting`);
+  emitThenDisconnect(socket, 'auth:expired', { at });
+}
 
 /** Wires one authenticated socket: rooms, presence, request handlers, typing, token expiry. */
 export function setupConnection(socket: Socket, identity: AuthIdentity, deps: ConnectionDeps): void {
@@ -88,43 +154,15 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
     typing: new TypingState(io, socket, userId, deps.typingTimeoutMs),
   };
   deps.connections.add(ctx);
-
-  const fail = (event: string, ack: AckFn | undefined, error: ProtocolError): void => {
-    if (ack) {
-      ack({ ok: false, error });
-      return;
-    }
-    const payload: ConnectionErrorPayload = { ...error, event: event.slice(0, 128) };
-    socket.emit('connection:error', payload);
+  const state: SocketState = {
+    ctx,
+    deps,
+    bucket: deps.rateLimit ? new TokenBucket(deps.rateLimit) : null,
+    lastNoticeAt: 0,
+    expiresAt: identity.expiresAt,
   };
-
-  // Every inbound packet passes here before any listener runs: the rate
-  // limit first, then a check that somebody (socketkit or the app) listens.
-  // (`onAny` would run before middlewares and so escape the rate limit.)
-  const bucket = deps.rateLimit ? new TokenBucket(deps.rateLimit) : null;
-  let lastNoticeAt = 0;
-  socket.use((packet, next) => {
-    const event = String(packet[0]);
-    const last = packet[packet.length - 1];
-    const ack = typeof last === 'function' ? (last as AckFn) : undefined;
-    const retryAfterMs = bucket ? bucket.take() : 0;
-    if (retryAfterMs > 0) {
-      const now = Date.now();
-      if (!ack && now - lastNoticeAt < RATE_NOTICE_INTERVAL_MS) return;
-      lastNoticeAt = now;
-      fail(event, ack, { code: 'RATE_LIMITED', message: 'Too many requests', retryAfterMs });
-      return;
-    }
-    // 'error' is the server-side error channel of a Socket.IO socket (middleware
-    // failures); a client must not be able to trigger its listeners.
-    if (isRequestEvent(event) || (event !== 'error' && socket.listeners(event).length > 0)) {
-      next();
-      return;
-    }
-    fail(event, ack, { code: 'BAD_REQUEST', message: `Unknown event ${event.slice(0, 64)}` });
-  });
-
-  requestTargets.set(socket, { ctx, fail });
+  socketStates.set(socket, state);
+  socket.use((packet, next) => inbound(state, packet, next));
   for (const [event, listener] of requestListeners) socket.on(event, listener);
 
   if (socket.recovered) restoreRecoveredState(ctx);
@@ -135,15 +173,8 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
     logger.error(`store.upsertUser failed for ${userId}`, error),
   );
 
-  const expiryTimer = identity.expiresAt === null ? null : armExpiry(socket, identity.expiresAt, logger, userId);
-
-  socket.on('disconnect', (reason) => {
-    deps.connections.delete(ctx);
-    if (expiryTimer) clearTimeout(expiryTimer.current);
-    ctx.typing.stopAll();
-    presence.disconnect(userId);
-    logger.info(`disconnect ${userId} (socket ${socket.id}, ${reason})`);
-  });
+  if (identity.expiresAt !== null) deps.expiries.add(socket, identity.expiresAt);
+  socket.on('disconnect', onDisconnect);
 
   announceEstablished(socket, userId, deps);
   logger.info(`connect ${userId} (socket ${socket.id}, ${socket.conn.transport.name})`);
@@ -173,12 +204,7 @@ function restoreRecoveredState(ctx: ConnectionContext): void {
   }
 }
 
-async function handleRequest(
-  ctx: ConnectionContext,
-  event: RequestEvent,
-  args: unknown[],
-  fail: Fail,
-): Promise<void> {
+async function handleRequest(ctx: ConnectionContext, event: RequestEvent, args: unknown[]): Promise<void> {
   const last = args[args.length - 1];
   const ack = typeof last === 'function' ? (last as AckFn) : undefined;
   const payloadCount = ack ? args.length - 1 : args.length;
@@ -188,7 +214,7 @@ async function handleRequest(
     ack?.({ ok: true, ...result });
   } catch (error) {
     if (!(error instanceof RequestError)) ctx.logger.error(`${event} from ${ctx.userId} failed`, error);
-    fail(event, ack, toProtocolError(error));
+    fail(ctx.socket, event, ack, toProtocolError(error));
   }
 }
 
@@ -216,27 +242,4 @@ export function emitThenDisconnect(socket: Socket, event: string, payload: unkno
   const timer = setTimeout(finish, timeoutMs);
   socket.onAnyOutgoing(onOutgoing);
   socket.emit(event, payload);
-}
-
-/** Tells the socket `auth:expired` at `exp`, then disconnects it. */
-function armExpiry(
-  socket: Socket,
-  expiresAt: number,
-  logger: SocketkitLogger,
-  userId: string,
-): { current: ReturnType<typeof setTimeout> } {
-  const handle = { current: undefined as unknown as ReturnType<typeof setTimeout> };
-  const arm = () => {
-    const delay = expiresAt - Date.now();
-    handle.current = setTimeout(
-      () => {
-        if (expiresAt > Date.now()) return arm();
-        logger.info(`token expired for ${userId} (socket ${socket.id}); disconnecting`);
-        emitThenDisconnect(socket, 'auth:expired', { at: new Date(expiresAt).toISOString() });
-      },
-      delay > EXPIRY_STEP_MS ? EXPIRY_STEP_MS : Math.max(0, delay),
-    );
-  };
-  arm();
-  return handle;
 }

@@ -4,9 +4,11 @@ import { Server } from 'socket.io';
 import type { Socket } from 'socket.io';
 import { LIMITS, conversationRoom, userRoom } from '../protocol/index.js';
 import { AuthError, tokenFromHandshake, verificationKey, verifyToken, type AuthIdentity } from './auth.js';
-import { emitThenDisconnect, setupConnection, type ConnectionDeps } from './connection.js';
+import { emitThenDisconnect, expireSocket, setupConnection, type ConnectionDeps } from './connection.js';
+import { TokenExpiries } from './token-expiry.js';
 import type { ConnectionContext } from './connection-context.js';
 import { createOriginPolicy, resolveClientUrls } from './cors.js';
+import { coalesceWrites } from './write-coalescing.js';
 import { boundOutboundBuffers, DEFAULT_MAX_OUTBOUND_BUFFER_BYTES } from './outbound-buffer.js';
 import { consoleLogger, silentLogger, type SocketkitLogger } from './logger.js';
 import { createMemoryStore } from './memory-store.js';
@@ -62,9 +64,12 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
     typingTimeoutMs: options.typingTimeoutMs ?? LIMITS.typingTimeoutMs,
     connections,
     fallbackStoreId: randomUUID(),
+    expiries: new TokenExpiries<Socket>(expireSocket),
   };
   const identities = new WeakMap<Socket, AuthIdentity>();
   boundOutboundBuffers(io, options.maxOutboundBufferBytes ?? DEFAULT_MAX_OUTBOUND_BUFFER_BYTES, logger);
+  // A Server of your own may not be attached to an HTTP server yet (no engine).
+  if (ownsIo) coalesceWrites(io);
 
   const authenticate = (socket: Socket): AuthIdentity =>
     verifyToken(tokenFromHandshake(socket.handshake), key, options.jwt);
@@ -154,6 +159,7 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
       if (closed) return;
       closed = true;
       for (const ctx of connections) ctx.typing.dispose();
+      deps.expiries.close();
       await presence.close();
       if (ownsIo) {
         await new Promise<void>((resolve) => {
