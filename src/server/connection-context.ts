@@ -25,5 +25,8 @@ export interface ConnectionContext {
    * (`PresenceAnnouncer`). Created on first use.
    */
   joined: Set<ConversationId> | null;
-  typing: TypingState;
+  /** Created by the first `typing:start` (most sockets never type). */
+  typing: TypingState | null;
+  /** Per-socket typing timeout, ms (for creating `typing`). */
+  typingTimeoutMs: number;
 }

@@ -8,7 +8,6 @@ import { PRESENCE_BATCH_ROOM, presenceRoom, wantsPresenceBatches, type PresenceB
 import { TokenBucket, type RateLimitOptions } from './rate-limit.js';
 import { isRequestEvent, requestHandlers } from './requests.js';
 import type { SocketkitStore } from './store.js';
-import { TypingState } from './typing.js';
 import type { TokenExpiries } from './token-expiry.js';
 import type { AuthIdentity } from './auth.js';
 
@@ -54,7 +53,10 @@ type AckFn = (response: Ack) => void;
 interface SocketState {
   ctx: ConnectionContext;
   deps: ConnectionDeps;
+  /** The rate limit's bucket, made at the first packet (null until then, or with the limit off). */
   bucket: TokenBucket | null;
+  /** Request events listened to on this socket, one bit each (see `requestListeners`). */
+  listening: number;
   lastNoticeAt: number;
   /** When the socket's token expires (ms since the epoch), null without `exp` or once expired. */
   expiresAt: number | null;
@@ -65,18 +67,22 @@ interface SocketState {
  * through `this` (EventEmitter calls listeners on the emitter), instead of
  * closures per socket: ≈ 1.7 KB less heap per connection for the ten
  * request events alone. Listeners (unlike `onAny`) run after every
- * middleware, an app's included.
+ * middleware, an app's included. A socket listens to a request event from
+ * the first time it sends it (`inbound`): an emitter with a dozen event
+ * names costs ≈ 0.6 KB more than one with two, and most sockets send a few.
  */
 const socketStates = new WeakMap<Socket, SocketState>();
-const requestListeners = (Object.keys(requestHandlers) as RequestEvent[]).map(
-  (event) =>
-    [
-      event,
-      function (this: Socket, ...args: unknown[]) {
+const requestListeners = new Map(
+  (Object.keys(requestHandlers) as RequestEvent[]).map((event, i) => [
+    event,
+    {
+      bit: 1 << i,
+      listener(this: Socket, ...args: unknown[]) {
         const state = socketStates.get(this);
         if (state) void handleRequest(state.ctx, event, args);
       },
-    ] as const,
+    },
+  ]),
 );
 
 /** Answers a failed request: through its ack, else as `connection:error`. */
@@ -99,6 +105,8 @@ function inbound(state: SocketState, packet: unknown[], next: (error?: Error) =>
   const event = String(packet[0]);
   const last = packet[packet.length - 1];
   const ack = typeof last === 'function' ? (last as AckFn) : undefined;
+  const { rateLimit } = state.deps;
+  if (rateLimit && !state.bucket) state.bucket = new TokenBucket(rateLimit);
   const retryAfterMs = state.bucket ? state.bucket.take() : 0;
   if (retryAfterMs > 0) {
     const now = Date.now();
@@ -109,7 +117,16 @@ function inbound(state: SocketState, packet: unknown[], next: (error?: Error) =>
   }
   // 'error' is the server-side error channel of a Socket.IO socket (middleware
   // failures); a client must not be able to trigger its listeners.
-  if (isRequestEvent(event) || (event !== 'error' && socket.listeners(event).length > 0)) {
+  const request = isRequestEvent(event) ? requestListeners.get(event) : undefined;
+  if (request) {
+    if ((state.listening & request.bit) === 0) {
+      state.listening |= request.bit;
+      socket.on(event, request.listener);
+    }
+    next();
+    return;
+  }
+  if (event !== 'error' && socket.listeners(event).length > 0) {
     next();
     return;
   }
@@ -123,7 +140,7 @@ function onDisconnect(this: Socket, reason: string): void {
   const { ctx, deps } = state;
   deps.connections.delete(ctx);
   if (state.expiresAt !== null) deps.expiries.remove(this, state.expiresAt);
-  ctx.typing.stopAll();
+  ctx.typing?.stopAll();
   deps.presence.disconnect(ctx.userId);
   deps.logger.info(`disconnect ${ctx.userId} (socket ${this.id}, ${reason})`);
 }
@@ -151,19 +168,20 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
     logger,
     explicitWatches: null,
     joined: null,
-    typing: new TypingState(io, socket, userId, deps.typingTimeoutMs),
+    typing: null,
+    typingTimeoutMs: deps.typingTimeoutMs,
   };
   deps.connections.add(ctx);
   const state: SocketState = {
     ctx,
     deps,
-    bucket: deps.rateLimit ? new TokenBucket(deps.rateLimit) : null,
+    bucket: null,
+    listening: 0,
     lastNoticeAt: 0,
     expiresAt: identity.expiresAt,
   };
   socketStates.set(socket, state);
   socket.use((packet, next) => inbound(state, packet, next));
-  for (const [event, listener] of requestListeners) socket.on(event, listener);
 
   if (socket.recovered) restoreRecoveredState(ctx);
   // Protocol v1.1 (negotiated in the handshake): presence arrives as `presence:changes` batches.

@@ -158,7 +158,7 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
     async close() {
       if (closed) return;
       closed = true;
-      for (const ctx of connections) ctx.typing.dispose();
+      for (const ctx of connections) ctx.typing?.dispose();
       deps.expiries.close();
       await presence.close();
       if (ownsIo) {

@@ -2,6 +2,7 @@ import { LIMITS, conversationRoom } from '../protocol/index.js';
 import type { ConversationId, RequestEvent, RequestResult, UserId } from '../protocol/index.js';
 import { RequestError } from './errors.js';
 import { presenceRoom } from './presence.js';
+import { TypingState } from './typing.js';
 import * as operations from './operations.js';
 import {
   conversationCreateSchema,
@@ -102,7 +103,7 @@ export const requestHandlers: RequestHandlers = {
   async 'conversation:leave'(ctx, payload) {
     const conversationId = parse(conversationIdSchema, payload);
     if (ctx.joined?.delete(conversationId)) {
-      ctx.typing.stop(conversationId);
+      ctx.typing?.stop(conversationId);
       await ctx.socket.leave(conversationRoom(conversationId));
     }
     return EMPTY;
@@ -118,7 +119,7 @@ export const requestHandlers: RequestHandlers = {
     });
     if (created) {
       // A sent message ends the sender's typing state, as users expect.
-      ctx.typing.stop(input.conversationId);
+      ctx.typing?.stop(input.conversationId);
       ctx.socket.to(conversationRoom(input.conversationId)).emit('message:new', message);
     }
     return { message };
@@ -131,6 +132,7 @@ export const requestHandlers: RequestHandlers = {
   async 'typing:start'(ctx, payload) {
     const { conversationId } = parse(typingSchema, payload);
     await requireParticipant(ctx, conversationId);
+    ctx.typing ??= new TypingState(ctx.io, ctx.socket, ctx.userId, ctx.typingTimeoutMs);
     ctx.typing.start(conversationId);
     return EMPTY;
   },
@@ -138,7 +140,7 @@ export const requestHandlers: RequestHandlers = {
   async 'typing:stop'(ctx, payload) {
     const { conversationId } = parse(typingSchema, payload);
     await requireParticipant(ctx, conversationId);
-    ctx.typing.stop(conversationId);
+    ctx.typing?.stop(conversationId);
     return EMPTY;
   },
 };
