@@ -1,8 +1,8 @@
 import type { Server } from 'socket.io';
 
-/** The parts of an engine.io connection this module reads: a WebSocket transport's TCP socket. */
+/** The parts of an engine.io connection this module reads: a WebSocket transport, its TCP socket. */
 interface EngineConnection {
-  transport?: { socket?: { _socket?: CorkableSocket } };
+  transport?: { name?: string; writable?: boolean; socket?: { _socket?: CorkableSocket } };
 }
 
 interface CorkableSocket {
@@ -20,19 +20,34 @@ interface CorkableSocket {
  * `CONNECT` and `connection:established` of a new socket, or the messages of
  * a burst, were two and more writes (docs/performance.md, "Presence storm").
  *
- * One listener on the engine for the whole server (its `flush` event), no
- * state per connection. Long-polling connections are left as they are.
+ * engine.io's WebSocket transport stops taking packets after each send
+ * until the write completes (`writable` false, then `drain`), which would
+ * hold the second packet of the run back to a write of its own. While the
+ * TCP socket is corked nothing reaches the kernel anyway, so after each
+ * flush of the run the transport is marked writable again: the run's later
+ * packets join the same corked write. Backpressure is unchanged across runs
+ * (the uncork hands everything to the kernel; the next run starts corked again).
+ *
+ * Listeners on the engine for the whole server (`flush`, `drain`), no state
+ * per connection. Long-polling connections are left as they are.
  */
 export function coalesceWrites(io: Server): void {
-  const corked: CorkableSocket[] = [];
+  const corked = new Set<CorkableSocket>();
   const uncorkAll = (): void => {
     for (const socket of corked) socket.uncork();
-    corked.length = 0;
+    corked.clear();
   };
+  const tcpOf = (connection: EngineConnection): CorkableSocket | undefined =>
+    connection.transport?.name === 'websocket' ? connection.transport.socket?._socket : undefined;
   io.engine.on('flush', (connection: EngineConnection) => {
-    const tcp = connection.transport?.socket?._socket;
-    if (!tcp || tcp.writableCorked > 0) return;
+    const tcp = tcpOf(connection);
+    if (!tcp || corked.has(tcp) || tcp.writableCorked > 0) return;
     tcp.cork();
-    if (corked.push(tcp) === 1) process.nextTick(uncorkAll);
+    corked.add(tcp);
+    if (corked.size === 1) process.nextTick(uncorkAll);
+  });
+  io.engine.on('drain', (connection: EngineConnection) => {
+    const tcp = tcpOf(connection);
+    if (tcp && corked.has(tcp) && connection.transport) connection.transport.writable = true;
   });
 }
