@@ -21,6 +21,7 @@ export const PRESENCE_BATCH_ROOM = 'batch:presence';
 /** Whether a handshake's `auth.protocol` (`'major.minor'`) is 1.1 or newer. */
 export function wantsPresenceBatches(auth: unknown): boolean {
   const protocol = (auth as { protocol?: unknown } | null | undefined)?.protocol;
+  if (protocol === '1.1') return true;
   if (typeof protocol !== 'string') return false;
   const [major, minor] = protocol.split('.').map(Number);
   return major === 1 && minor !== undefined && minor >= 1;
