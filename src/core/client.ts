@@ -165,9 +165,8 @@ function createTransport(options: RealtimeClientOptions): Transport {
   const serverEvents = createEventBus<ClientEventMap>(report);
   socket.onAny((event: string, payload: unknown) => {
     // Protocol v1.1: a batch of presence changes reaches listeners as the v1 events it stands for.
-    if (event === 'presence:changes') {
-      for (const c of (payload as PresenceChangesPayload).changes) serverEvents.emit(c.online ? 'user:online' : 'user:offline', c);
-    } else serverEvents.emit(event, payload);
+    if (event !== 'presence:changes') return serverEvents.emit(event, payload);
+    for (const c of (payload as PresenceChangesPayload).changes) serverEvents.emit(c.online ? 'user:online' : 'user:offline', c);
   });
   return { log, report, socket, serverEvents };
 }

@@ -164,7 +164,7 @@ async function openSocket(rt: Runtime): Promise<void> {
     if (id !== rt.attemptId) return;
     rt.socket.disconnect();
     // `protocol`: this client understands v1.1 (`presence:changes`); a v1 server ignores it.
-    rt.socket.auth = token ? { token, protocol: '1.1' } : { protocol: '1.1' };
+    rt.socket.auth = { token, protocol: '1.1' };
     rt.socket.connect();
   } catch (error) {
     if (id === rt.attemptId) dispatch(rt, { type: 'tokenError', message: String(error) });
