@@ -36,6 +36,8 @@ export const HISTORY_MAX_LIMIT = 200;
 export const MAX_PRESENCE_IDS = 1000;
 /** `LIMITS.typingTimeoutMs`. */
 export const TYPING_TIMEOUT_MS = 5000;
+/** `LIMITS.maxIdLength`. */
+export const MAX_ID_LENGTH = 128;
 
 /** Limits shared by client and server. The server enforces them; the client checks early. */
 export const LIMITS = {
@@ -53,7 +55,7 @@ export const LIMITS = {
   /** Longest conversation title. */
   maxTitleLength: 200,
   /** Longest id (user or conversation) accepted on the wire. */
-  maxIdLength: 128,
+  maxIdLength: MAX_ID_LENGTH,
   /** The server ends a typing state after this long without a new `typing:start`. */
   typingTimeoutMs: TYPING_TIMEOUT_MS,
   /** Largest Socket.IO packet the server accepts (`maxHttpBufferSize`). */
