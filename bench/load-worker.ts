@@ -40,6 +40,8 @@ const state = {
   firstReceiveAt: 0,
   lastReceiveAt: 0,
   lastPresenceAt: 0,
+  /** Presence packets received (`user:online`, `user:offline`, `presence:changes`). */
+  presencePackets: 0,
   drops: 0,
 };
 
@@ -66,6 +68,11 @@ function onMessage(client: Client, message: { seq: number; conversationId: strin
   }
 }
 
+function onPresencePacket(client: Client, changes: { userId: string; online: boolean }[]): void {
+  state.presencePackets++;
+  for (const change of changes) setPresence(client, change.userId, change.online);
+}
+
 function setPresence(client: Client, userId: string, online: boolean): void {
   client.online.set(userId, online);
   state.lastPresenceAt = now();
@@ -77,7 +84,9 @@ function makeClient(userId: string, token: string, timeoutMs: number): Client {
     forceNew: true,
     reconnection: false,
     timeout: timeoutMs,
-    auth: { token },
+    // As the socketkit client does: protocol v1.1, so the project batches presence
+    // into `presence:changes` (the baseline ignores the field).
+    auth: { token, protocol: '1.1' },
   });
   const client: Client = {
     userId,
@@ -91,8 +100,9 @@ function makeClient(userId: string, token: string, timeoutMs: number): Client {
     closing: false,
   };
   socket.on('message:new', (m: { seq: number; conversationId: string; content: string }) => onMessage(client, m));
-  socket.on('user:online', (p: { userId: string }) => setPresence(client, p.userId, true));
-  socket.on('user:offline', (p: { userId: string }) => setPresence(client, p.userId, false));
+  socket.on('user:online', (p: { userId: string }) => onPresencePacket(client, [{ userId: p.userId, online: true }]));
+  socket.on('user:offline', (p: { userId: string }) => onPresencePacket(client, [{ userId: p.userId, online: false }]));
+  socket.on('presence:changes', (p: { changes: { userId: string; online: boolean }[] }) => onPresencePacket(client, p.changes));
   socket.on('disconnect', () => {
     if (!client.closing) state.drops++;
   });
@@ -304,7 +314,7 @@ function totals(): object {
     misrouted += c.misrouted;
   }
   const cpu = process.cpuUsage();
-  return { unique, dups, misrouted, drops: state.drops, firstReceiveAt: state.firstReceiveAt, lastReceiveAt: state.lastReceiveAt, cpuUs: cpu.user + cpu.system };
+  return { unique, dups, misrouted, drops: state.drops, presencePackets: state.presencePackets, firstReceiveAt: state.firstReceiveAt, lastReceiveAt: state.lastReceiveAt, cpuUs: cpu.user + cpu.system };
 }
 
 /** Compares each client's deliveries with what the acks promise. */
@@ -330,7 +340,7 @@ serveRpc({
       c.socket.disconnect();
     }
     clients.clear();
-    Object.assign(state, { url: args.url, secret: args.secret, recordLatency: false, latencies: [], firstReceiveAt: 0, lastReceiveAt: 0, lastPresenceAt: 0, drops: 0 });
+    Object.assign(state, { url: args.url, secret: args.secret, recordLatency: false, latencies: [], firstReceiveAt: 0, lastReceiveAt: 0, lastPresenceAt: 0, presencePackets: 0, drops: 0 });
     return true;
   },
   connect,

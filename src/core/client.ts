@@ -1,5 +1,5 @@
 import { io } from 'socket.io-client';
-import type { ConnectionEstablishedPayload, ConversationId } from '../protocol/index.js';
+import type { ConnectionEstablishedPayload, ConversationId, PresenceChangesPayload } from '../protocol/index.js';
 import { createConnection, type Connection } from './connection.js';
 import type { Context, Outbox, Presence } from './context.js';
 import { createConversationRegistry, type ConversationRegistry } from './conversation-registry.js';
@@ -163,7 +163,11 @@ function createTransport(options: RealtimeClientOptions): Transport {
   const report = createErrorReporter(log, options.onError);
   const socket = createSocket(options);
   const serverEvents = createEventBus<ClientEventMap>(report);
-  socket.onAny((event: string, payload: unknown) => serverEvents.emit(event, payload));
+  socket.onAny((event: string, payload: unknown) => {
+    // Protocol v1.1: a batch of presence changes reaches listeners as the v1 events it stands for.
+    if (event !== 'presence:changes') return serverEvents.emit(event, payload);
+    for (const c of (payload as PresenceChangesPayload).changes) serverEvents.emit(c.online ? 'user:online' : 'user:offline', c);
+  });
   return { log, report, socket, serverEvents };
 }
 

@@ -13,8 +13,6 @@ export interface EventBus<Payloads extends object> {
   /** Add `listener` for `event`. Returns the removal. */
   on<E extends keyof Payloads & string>(event: E, listener: (payload: Payloads[E]) => void): () => void;
   emit<E extends keyof Payloads & string>(event: E, payload: Payloads[E]): void;
-  /** True when `event` has at least one listener. */
-  has(event: string): boolean;
   clear(): void;
 }
 
@@ -45,7 +43,6 @@ export function createEventBus<Payloads extends object>(report: ListenerErrorRep
         }
       });
     },
-    has: (event) => (listeners.get(event)?.size ?? 0) > 0,
     clear: () => listeners.clear(),
   };
 }

@@ -1,4 +1,4 @@
-import { LIMITS, MAX_PRESENCE_IDS, type PresenceState, type PresenceSubscribeResult, type UserId } from '../protocol/index.js';
+import { MAX_ID_LENGTH, MAX_PRESENCE_IDS, type PresenceState, type PresenceSubscribeResult, type UserId } from '../protocol/index.js';
 import { noop, type Context, type Presence } from './context.js';
 import { RealtimeError } from './errors.js';
 import { batch, createListeners, schedule, type Listeners } from './store.js';
@@ -13,7 +13,7 @@ const EMPTY_SNAPSHOT: PresenceSnapshot = new Map();
  */
 export function normalizeUserId(input: unknown): UserId | null {
   const id = typeof input === 'number' && Number.isFinite(input) ? String(input) : input;
-  if (typeof id !== 'string' || id === '' || id.length > LIMITS.maxIdLength) return null;
+  if (typeof id !== 'string' || id === '' || id.length > MAX_ID_LENGTH) return null;
   return id;
 }
 

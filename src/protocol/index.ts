@@ -10,8 +10,15 @@
  * beyond a few numbers and strings.
  */
 
-/** Protocol version spoken by this package. */
+/** Protocol version spoken by this package (major). */
 export const PROTOCOL_VERSION = 1;
+/**
+ * Minor version: what a client announces in the handshake as
+ * `auth: { token, protocol: '1.1' }` (`${PROTOCOL_VERSION}.${PROTOCOL_MINOR_VERSION}`).
+ * A server that knows v1.1 then batches presence into `presence:changes`;
+ * a v1 server ignores the field and sends `user:online` / `user:offline`.
+ */
+export const PROTOCOL_MINOR_VERSION = 1;
 
 // ---------------------------------------------------------------------------
 // Limits
@@ -29,6 +36,8 @@ export const HISTORY_MAX_LIMIT = 200;
 export const MAX_PRESENCE_IDS = 1000;
 /** `LIMITS.typingTimeoutMs`. */
 export const TYPING_TIMEOUT_MS = 5000;
+/** `LIMITS.maxIdLength`. */
+export const MAX_ID_LENGTH = 128;
 
 /** Limits shared by client and server. The server enforces them; the client checks early. */
 export const LIMITS = {
@@ -46,7 +55,7 @@ export const LIMITS = {
   /** Longest conversation title. */
   maxTitleLength: 200,
   /** Longest id (user or conversation) accepted on the wire. */
-  maxIdLength: 128,
+  maxIdLength: MAX_ID_LENGTH,
   /** The server ends a typing state after this long without a new `typing:start`. */
   typingTimeoutMs: TYPING_TIMEOUT_MS,
   /** Largest Socket.IO packet the server accepts (`maxHttpBufferSize`). */
@@ -283,6 +292,19 @@ export interface UserOfflinePayload {
   userId: UserId;
   lastSeen: IsoDate;
 }
+/**
+ * One presence change in a `presence:changes` batch (protocol v1.1): the
+ * `user:online` / `user:offline` payload with `online` telling which.
+ */
+export type PresenceChange = ({ online: true } & UserOnlinePayload) | ({ online: false } & UserOfflinePayload);
+/**
+ * `presence:changes` (protocol v1.1, sent only to sockets whose handshake
+ * `auth.protocol` is `'1.1'` or newer): the presence changes one socket is
+ * owed, coalesced over a short window, in order, at most one per user (the latest).
+ */
+export interface PresenceChangesPayload {
+  changes: PresenceChange[];
+}
 export interface UserTypingPayload {
   conversationId: ConversationId;
   userId: UserId;
@@ -324,6 +346,8 @@ export interface ServerEventMap {
   'auth:expired': AuthExpiredPayload;
   'user:online': UserOnlinePayload;
   'user:offline': UserOfflinePayload;
+  /** Protocol v1.1 only (negotiated in the handshake): several presence changes in one packet. */
+  'presence:changes': PresenceChangesPayload;
   'user:typing': UserTypingPayload;
   'message:new': Message;
   'notification:new': Notification;

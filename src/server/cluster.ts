@@ -1,6 +1,7 @@
 import type { Server, ServerOptions } from 'socket.io';
 import type { SocketkitLogger } from './logger.js';
 import type { PresenceBackend } from './presence.js';
+import type { SocketkitStore } from './store.js';
 
 /**
  * What a cluster engine gives `createSocketkitServer` (option `cluster`):
@@ -14,7 +15,7 @@ export interface SocketkitCluster {
   /** Socket.IO adapter constructor, as `io.adapter(…)` takes it. */
   readonly adapter: ServerOptions['adapter'];
   /** Cluster-wide presence for this node's Socket.IO server. Called once. */
-  createPresence(io: Server, options: { graceMs: number; logger: SocketkitLogger }): PresenceBackend;
+  createPresence(io: Server, options: { graceMs: number; logger: SocketkitLogger; store: SocketkitStore }): PresenceBackend;
   /** Whether the cluster's backing service answers (for `/ready`): resolves false after `timeoutMs` without an answer. */
   ping(timeoutMs: number): Promise<boolean>;
 }

@@ -1,7 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { ConversationId, UserId } from '../protocol/index.js';
 import type { SocketkitLogger } from './logger.js';
-import type { PresenceBackend, WatchSet } from './presence.js';
+import type { PresenceBackend } from './presence.js';
 import type { SocketkitStore } from './store.js';
 import type { TypingState } from './typing.js';
 
@@ -13,11 +13,20 @@ export interface ConnectionContext {
   store: SocketkitStore;
   presence: PresenceBackend;
   logger: SocketkitLogger;
-  /** Users watched by this socket, by every source (explicit and joined conversations). */
-  watches: WatchSet;
-  /** Users watched through `presence:subscribe` (idempotent; released by `presence:unsubscribe`). */
-  explicitWatches: Set<UserId>;
-  /** Joined conversations → the other participants watched because of the join. */
-  joined: Map<ConversationId, UserId[]>;
-  typing: TypingState;
+  /**
+   * Users watched through `presence:subscribe` (idempotent; released by
+   * `presence:unsubscribe`), each a `presence:<userId>` room of the socket.
+   * Created on first use.
+   */
+  explicitWatches: Set<UserId> | null;
+  /**
+   * Joined conversations. Joining one watches its participants without a
+   * room per user: their changes are sent to the conversation's room
+   * (`PresenceAnnouncer`). Created on first use.
+   */
+  joined: Set<ConversationId> | null;
+  /** Created by the first `typing:start` (most sockets never type). */
+  typing: TypingState | null;
+  /** Per-socket typing timeout, ms (for creating `typing`). */
+  typingTimeoutMs: number;
 }

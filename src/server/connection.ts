@@ -4,11 +4,11 @@ import type { Ack, ConnectionErrorPayload, ProtocolError, RequestEvent } from '.
 import type { ConnectionContext } from './connection-context.js';
 import { RequestError, toProtocolError } from './errors.js';
 import type { SocketkitLogger } from './logger.js';
-import { WatchSet, presenceRoom, type PresenceBackend } from './presence.js';
+import { PRESENCE_BATCH_ROOM, presenceRoom, wantsPresenceBatches, type PresenceBackend } from './presence.js';
 import { TokenBucket, type RateLimitOptions } from './rate-limit.js';
 import { isRequestEvent, requestHandlers } from './requests.js';
 import type { SocketkitStore } from './store.js';
-import { TypingState } from './typing.js';
+import type { TokenExpiries } from './token-expiry.js';
 import type { AuthIdentity } from './auth.js';
 
 /** Shared by every connection of one socketkit server. */
@@ -23,9 +23,11 @@ export interface ConnectionDeps {
   connections: Set<ConnectionContext>;
   /** `storeId` sent when the store has no `getStoreId()`: one random id per server instance. */
   fallbackStoreId: string;
+  /** Token expiries of every socket, on one timer (call `expireSocket` for each). */
+  expiries: TokenExpiries<Socket>;
 }
 
-/** Emits `connection:established`, with the store's identity (server-v1.md, "Durability"). */
+/** Emits `connection:established`, with the store's identity (docs/protocol.md, `storeId`; docs/deploy.md). */
 function announceEstablished(socket: Socket, userId: string, deps: ConnectionDeps): void {
   const established = (storeId: string) =>
     socket.emit('connection:established', { userId, socketId: socket.id, serverTime: new Date().toISOString(), storeId });
@@ -40,33 +42,118 @@ function announceEstablished(socket: Socket, userId: string, deps: ConnectionDep
   });
 }
 
-/** `setTimeout` caps at ~24.8 days; a later expiry is re-armed in steps. */
-const MAX_TIMER_MS = 2_147_483_647;
 const PRESENCE_PREFIX = presenceRoom('');
 const CONVERSATION_PREFIX = conversationRoom('');
 /** At most one `connection:error` RATE_LIMITED per socket per this long, so a flood is not echoed back. */
 const RATE_NOTICE_INTERVAL_MS = 1000;
 
 type AckFn = (response: Ack) => void;
-type Fail = (event: string, ack: AckFn | undefined, error: ProtocolError) => void;
+
+/** Per-socket state of the listeners below (kept apart from the request handlers' context). */
+interface SocketState {
+  ctx: ConnectionContext;
+  deps: ConnectionDeps;
+  /** The rate limit's bucket, made at the first packet (null until then, or with the limit off). */
+  bucket: TokenBucket | null;
+  /** Request events listened to on this socket, one bit each (see `requestListeners`). */
+  listening: number;
+  lastNoticeAt: number;
+  /** When the socket's token expires (ms since the epoch), null without `exp` or once expired. */
+  expiresAt: number | null;
+}
 
 /**
- * One listener per request event for the whole server, finding its socket's
- * context through `this` (EventEmitter calls listeners on the emitter),
- * instead of ten closures per socket: ≈ 1.7 KB less heap per connection.
- * Listeners (unlike `onAny`) run after every middleware, an app's included.
+ * One listener per event for the whole server, finding its socket's state
+ * through `this` (EventEmitter calls listeners on the emitter), instead of
+ * closures per socket: ≈ 1.7 KB less heap per connection for the ten
+ * request events alone. Listeners (unlike `onAny`) run after every
+ * middleware, an app's included. A socket listens to a request event from
+ * the first time it sends it (`inbound`): an emitter with a dozen event
+ * names costs ≈ 0.6 KB more than one with two, and most sockets send a few.
  */
-const requestTargets = new WeakMap<Socket, { ctx: ConnectionContext; fail: Fail }>();
-const requestListeners = (Object.keys(requestHandlers) as RequestEvent[]).map(
-  (event) =>
-    [
-      event,
-      function (this: Socket, ...args: unknown[]) {
-        const target = requestTargets.get(this);
-        if (target) void handleRequest(target.ctx, event, args, target.fail);
+const socketStates = new WeakMap<Socket, SocketState>();
+const requestListeners = new Map(
+  (Object.keys(requestHandlers) as RequestEvent[]).map((event, i) => [
+    event,
+    {
+      bit: 1 << i,
+      listener(this: Socket, ...args: unknown[]) {
+        const state = socketStates.get(this);
+        if (state) void handleRequest(state.ctx, event, args);
       },
-    ] as const,
+    },
+  ]),
 );
+
+/** Answers a failed request: through its ack, else as `connection:error`. */
+function fail(socket: Socket, event: string, ack: AckFn | undefined, error: ProtocolError): void {
+  if (ack) {
+    ack({ ok: false, error });
+    return;
+  }
+  const payload: ConnectionErrorPayload = { ...error, event: event.slice(0, 128) };
+  socket.emit('connection:error', payload);
+}
+
+/**
+ * Every inbound packet passes here before any listener runs: the rate limit
+ * first, then a check that somebody (socketkit or the app) listens.
+ * (`onAny` would run before middlewares and so escape the rate limit.)
+ */
+function inbound(state: SocketState, packet: unknown[], next: (error?: Error) => void): void {
+  const { socket } = state.ctx;
+  const event = String(packet[0]);
+  const last = packet[packet.length - 1];
+  const ack = typeof last === 'function' ? (last as AckFn) : undefined;
+  const { rateLimit } = state.deps;
+  if (rateLimit && !state.bucket) state.bucket = new TokenBucket(rateLimit);
+  const retryAfterMs = state.bucket ? state.bucket.take() : 0;
+  if (retryAfterMs > 0) {
+    const now = Date.now();
+    if (!ack && now - state.lastNoticeAt < RATE_NOTICE_INTERVAL_MS) return;
+    state.lastNoticeAt = now;
+    fail(socket, event, ack, { code: 'RATE_LIMITED', message: 'Too many requests', retryAfterMs });
+    return;
+  }
+  // 'error' is the server-side error channel of a Socket.IO socket (middleware
+  // failures); a client must not be able to trigger its listeners.
+  const request = isRequestEvent(event) ? requestListeners.get(event) : undefined;
+  if (request) {
+    if ((state.listening & request.bit) === 0) {
+      state.listening |= request.bit;
+      socket.on(event, request.listener);
+    }
+    next();
+    return;
+  }
+  if (event !== 'error' && socket.listeners(event).length > 0) {
+    next();
+    return;
+  }
+  fail(socket, event, ack, { code: 'BAD_REQUEST', message: `Unknown event ${event.slice(0, 64)}` });
+}
+
+/** The `disconnect` listener of every socket. */
+function onDisconnect(this: Socket, reason: string): void {
+  const state = socketStates.get(this);
+  if (!state) return;
+  const { ctx, deps } = state;
+  deps.connections.delete(ctx);
+  if (state.expiresAt !== null) deps.expiries.remove(this, state.expiresAt);
+  ctx.typing?.stopAll();
+  deps.presence.disconnect(ctx.userId);
+  deps.logger.info(`disconnect ${ctx.userId} (socket ${this.id}, ${reason})`);
+}
+
+/** Tells the socket `auth:expired` (its token's `exp` passed), then disconnects it. Given to `TokenExpiries`. */
+export function expireSocket(socket: Socket): void {
+  const state = socketStates.get(socket);
+  if (!state || state.expiresAt === null || !socket.connected) return;
+  const at = new Date(state.expiresAt).toISOString();
+  state.expiresAt = null;
+  state.deps.logger.info(`token expired for ${state.ctx.userId} (socket ${socket.id}); disconnecting`);
+  emitThenDisconnect(socket, 'auth:expired', { at });
+}
 
 /** Wires one authenticated socket: rooms, presence, request handlers, typing, token expiry. */
 export function setupConnection(socket: Socket, identity: AuthIdentity, deps: ConnectionDeps): void {
@@ -79,67 +166,33 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
     store: deps.store,
     presence,
     logger,
-    watches: new WatchSet(socket),
-    explicitWatches: new Set(),
-    joined: new Map(),
-    typing: new TypingState(io, socket, userId, deps.typingTimeoutMs),
+    explicitWatches: null,
+    joined: null,
+    typing: null,
+    typingTimeoutMs: deps.typingTimeoutMs,
   };
   deps.connections.add(ctx);
-
-  const fail = (event: string, ack: AckFn | undefined, error: ProtocolError): void => {
-    if (ack) {
-      ack({ ok: false, error });
-      return;
-    }
-    const payload: ConnectionErrorPayload = { ...error, event: event.slice(0, 128) };
-    socket.emit('connection:error', payload);
+  const state: SocketState = {
+    ctx,
+    deps,
+    bucket: null,
+    listening: 0,
+    lastNoticeAt: 0,
+    expiresAt: identity.expiresAt,
   };
-
-  // Every inbound packet passes here before any listener runs: the rate
-  // limit first, then a check that somebody (socketkit or the app) listens.
-  // (`onAny` would run before middlewares and so escape the rate limit.)
-  const bucket = deps.rateLimit ? new TokenBucket(deps.rateLimit) : null;
-  let lastNoticeAt = 0;
-  socket.use((packet, next) => {
-    const event = String(packet[0]);
-    const last = packet[packet.length - 1];
-    const ack = typeof last === 'function' ? (last as AckFn) : undefined;
-    const retryAfterMs = bucket ? bucket.take() : 0;
-    if (retryAfterMs > 0) {
-      const now = Date.now();
-      if (!ack && now - lastNoticeAt < RATE_NOTICE_INTERVAL_MS) return;
-      lastNoticeAt = now;
-      fail(event, ack, { code: 'RATE_LIMITED', message: 'Too many requests', retryAfterMs });
-      return;
-    }
-    // 'error' is the server-side error channel of a Socket.IO socket (middleware
-    // failures); a client must not be able to trigger its listeners.
-    if (isRequestEvent(event) || (event !== 'error' && socket.listeners(event).length > 0)) {
-      next();
-      return;
-    }
-    fail(event, ack, { code: 'BAD_REQUEST', message: `Unknown event ${event.slice(0, 64)}` });
-  });
-
-  requestTargets.set(socket, { ctx, fail });
-  for (const [event, listener] of requestListeners) socket.on(event, listener);
+  socketStates.set(socket, state);
+  socket.use((packet, next) => inbound(state, packet, next));
 
   if (socket.recovered) restoreRecoveredState(ctx);
-  void socket.join(userRoom(userId));
+  // Protocol v1.1 (negotiated in the handshake): presence arrives as `presence:changes` batches.
+  void socket.join(wantsPresenceBatches(socket.handshake.auth) ? [userRoom(userId), PRESENCE_BATCH_ROOM] : userRoom(userId));
   presence.connect(userId);
   Promise.resolve(deps.store.upsertUser(identity.profile)).catch((error: unknown) =>
     logger.error(`store.upsertUser failed for ${userId}`, error),
   );
 
-  const expiryTimer = identity.expiresAt === null ? null : armExpiry(socket, identity.expiresAt, logger, userId);
-
-  socket.on('disconnect', (reason) => {
-    deps.connections.delete(ctx);
-    if (expiryTimer) clearTimeout(expiryTimer.current);
-    ctx.typing.stopAll();
-    presence.disconnect(userId);
-    logger.info(`disconnect ${userId} (socket ${socket.id}, ${reason})`);
-  });
+  if (identity.expiresAt !== null) deps.expiries.add(socket, identity.expiresAt);
+  socket.on('disconnect', onDisconnect);
 
   announceEstablished(socket, userId, deps);
   logger.info(`connect ${userId} (socket ${socket.id}, ${socket.conn.transport.name})`);
@@ -147,16 +200,12 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
 
 /**
  * A socket restored by connection state recovery is back in its rooms, but
- * this server's bookkeeping for it is new: rebuild the watch counts and the
- * joined conversations from the rooms so leave/unsubscribe keep working.
+ * this server's bookkeeping for it is new: rebuild the explicit watches and
+ * the joined conversations from the rooms so leave/unsubscribe keep working.
  */
 function restoreRecoveredState(ctx: ConnectionContext): void {
   for (const room of ctx.socket.rooms) {
-    if (room.startsWith(PRESENCE_PREFIX)) {
-      const watched = room.slice(PRESENCE_PREFIX.length);
-      ctx.explicitWatches.add(watched);
-      ctx.watches.adopt(watched);
-    }
+    if (room.startsWith(PRESENCE_PREFIX)) (ctx.explicitWatches ??= new Set()).add(room.slice(PRESENCE_PREFIX.length));
   }
   for (const room of ctx.socket.rooms) {
     if (!room.startsWith(CONVERSATION_PREFIX)) continue;
@@ -167,24 +216,13 @@ function restoreRecoveredState(ctx: ConnectionContext): void {
           void ctx.socket.leave(room);
           return;
         }
-        const others = conversation.participantIds.filter((id) => id !== ctx.userId);
-        ctx.joined.set(conversationId, others);
-        // Already watched through the restored presence rooms: count, don't re-join.
-        for (const id of others) {
-          if (ctx.explicitWatches.delete(id)) continue;
-          ctx.watches.add([id]);
-        }
+        (ctx.joined ??= new Set()).add(conversationId);
       })
       .catch((error: unknown) => ctx.logger.error(`restoring ${room} for ${ctx.userId} failed`, error));
   }
 }
 
-async function handleRequest(
-  ctx: ConnectionContext,
-  event: RequestEvent,
-  args: unknown[],
-  fail: Fail,
-): Promise<void> {
+async function handleRequest(ctx: ConnectionContext, event: RequestEvent, args: unknown[]): Promise<void> {
   const last = args[args.length - 1];
   const ack = typeof last === 'function' ? (last as AckFn) : undefined;
   const payloadCount = ack ? args.length - 1 : args.length;
@@ -194,7 +232,7 @@ async function handleRequest(
     ack?.({ ok: true, ...result });
   } catch (error) {
     if (!(error instanceof RequestError)) ctx.logger.error(`${event} from ${ctx.userId} failed`, error);
-    fail(event, ack, toProtocolError(error));
+    fail(ctx.socket, event, ack, toProtocolError(error));
   }
 }
 
@@ -202,7 +240,7 @@ async function handleRequest(
  * Emits `event`, then disconnects the socket once the packet is written.
  * With connection state recovery on, `socket.emit` goes through the adapter,
  * and a cluster adapter delivers it only after a round trip to Redis: an
- * immediate `disconnect(true)` would lose it (server-v1.md, "Known traps").
+ * immediate `disconnect(true)` would lose it (docs/deploy.md, "Several nodes on Redis").
  * The socket's outgoing listeners run right before the write; a stuck
  * adapter still gets the socket disconnected after `timeoutMs`.
  */
@@ -222,27 +260,4 @@ export function emitThenDisconnect(socket: Socket, event: string, payload: unkno
   const timer = setTimeout(finish, timeoutMs);
   socket.onAnyOutgoing(onOutgoing);
   socket.emit(event, payload);
-}
-
-/** Tells the socket `auth:expired` at `exp`, then disconnects it. */
-function armExpiry(
-  socket: Socket,
-  expiresAt: number,
-  logger: SocketkitLogger,
-  userId: string,
-): { current: ReturnType<typeof setTimeout> } {
-  const handle = { current: undefined as unknown as ReturnType<typeof setTimeout> };
-  const arm = () => {
-    const delay = expiresAt - Date.now();
-    handle.current = setTimeout(
-      () => {
-        if (expiresAt > Date.now()) return arm();
-        logger.info(`token expired for ${userId} (socket ${socket.id}); disconnecting`);
-        emitThenDisconnect(socket, 'auth:expired', { at: new Date(expiresAt).toISOString() });
-      },
-      Math.max(0, Math.min(delay, MAX_TIMER_MS)),
-    );
-  };
-  arm();
-  return handle;
 }

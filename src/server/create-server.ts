@@ -4,13 +4,15 @@ import { Server } from 'socket.io';
 import type { Socket } from 'socket.io';
 import { LIMITS, conversationRoom, userRoom } from '../protocol/index.js';
 import { AuthError, tokenFromHandshake, verificationKey, verifyToken, type AuthIdentity } from './auth.js';
-import { emitThenDisconnect, setupConnection, type ConnectionDeps } from './connection.js';
+import { emitThenDisconnect, expireSocket, setupConnection, type ConnectionDeps } from './connection.js';
+import { TokenExpiries } from './token-expiry.js';
 import type { ConnectionContext } from './connection-context.js';
 import { createOriginPolicy, resolveClientUrls } from './cors.js';
+import { coalesceWrites } from './write-coalescing.js';
 import { boundOutboundBuffers, DEFAULT_MAX_OUTBOUND_BUFFER_BYTES } from './outbound-buffer.js';
 import { consoleLogger, silentLogger, type SocketkitLogger } from './logger.js';
 import { createMemoryStore } from './memory-store.js';
-import { PresenceTracker, type PresenceBackend } from './presence.js';
+import { PresenceAnnouncer, PresenceTracker, type PresenceBackend } from './presence.js';
 import { DEFAULT_RATE_LIMIT } from './rate-limit.js';
 import { resolveJwtSecret } from './secret.js';
 import type { OnlineUsersPage, SocketkitServer, SocketkitServerOptions } from './types.js';
@@ -21,6 +23,8 @@ import { broadcastToConversation, isIoArgument, sendToUser, type BroadcastExclus
 
 /** Default grace before `user:offline`: long enough for a page reload, well under the protocol's 5 s. */
 export const DEFAULT_PRESENCE_GRACE_MS = 2000;
+/** Default `presenceBatchMs`: presence changes owed to a v1.1 socket are coalesced over this window. */
+export const DEFAULT_PRESENCE_BATCH_MS = 50;
 
 /**
  * Attaches socketkit to an `http.Server` (socketkit creates the Socket.IO
@@ -45,8 +49,11 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
   // Your own Server joins the cluster too (before any socket connects).
   if (options.cluster && !ownsIo && options.cluster.adapter) io.adapter(options.cluster.adapter);
   const presence: PresenceBackend = options.cluster
-    ? options.cluster.createPresence(io, { graceMs, logger })
-    : new PresenceTracker(io, graceMs);
+    ? options.cluster.createPresence(io, { graceMs, logger, store })
+    : new PresenceTracker(
+        new PresenceAnnouncer(io, { store, logger, local: true, batchMs: options.presenceBatchMs ?? DEFAULT_PRESENCE_BATCH_MS }),
+        graceMs,
+      );
   const connections = new Set<ConnectionContext>();
   const deps: ConnectionDeps = {
     io,
@@ -57,9 +64,12 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
     typingTimeoutMs: options.typingTimeoutMs ?? LIMITS.typingTimeoutMs,
     connections,
     fallbackStoreId: randomUUID(),
+    expiries: new TokenExpiries<Socket>(expireSocket),
   };
   const identities = new WeakMap<Socket, AuthIdentity>();
   boundOutboundBuffers(io, options.maxOutboundBufferBytes ?? DEFAULT_MAX_OUTBOUND_BUFFER_BYTES, logger);
+  // A Server of your own may not be attached to an HTTP server yet (no engine).
+  if (ownsIo) coalesceWrites(io);
 
   const authenticate = (socket: Socket): AuthIdentity =>
     verifyToken(tokenFromHandshake(socket.handshake), key, options.jwt);
@@ -148,7 +158,8 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
     async close() {
       if (closed) return;
       closed = true;
-      for (const ctx of connections) ctx.typing.dispose();
+      for (const ctx of connections) ctx.typing?.dispose();
+      deps.expiries.close();
       await presence.close();
       if (ownsIo) {
         await new Promise<void>((resolve) => {

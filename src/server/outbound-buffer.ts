@@ -18,8 +18,8 @@ interface EnginePacket {
 
 /** The engine.io connection under a Socket.IO socket, as far as this module reads it. */
 interface EngineConnection {
-  on(event: 'packetCreate', listener: (packet: EnginePacket) => void): void;
-  on(event: 'drain', listener: () => void): void;
+  on(event: 'packetCreate', listener: (this: EngineConnection, packet: EnginePacket) => void): void;
+  on(event: 'drain', listener: (this: EngineConnection) => void): void;
   transport?: { name?: string; socket?: { bufferedAmount?: number; terminate?: () => void } };
 }
 
@@ -44,21 +44,45 @@ export function boundOutboundBuffers(io: Server, maxBytes: number, logger: Socke
   io.on('connection', (socket) => watchSocket(socket, maxBytes, logger));
 }
 
+/** What is counted for one engine connection. */
+interface Watched {
+  socket: Socket;
+  maxBytes: number;
+  logger: SocketkitLogger;
+  /** Created, not yet handed to the operating system. */
+  queuedBytes: number;
+}
+
+/** The listeners are shared by every connection (no closures per socket); `this` is the engine connection. */
+const watched = new WeakMap<EngineConnection, Watched>();
+
+function onDrain(this: EngineConnection): void {
+  const entry = watched.get(this);
+  if (entry) entry.queuedBytes = 0;
+}
+
+function onPacketCreate(this: EngineConnection, packet: EnginePacket): void {
+  const entry = watched.get(this);
+  if (!entry) return;
+  entry.queuedBytes += sizeOf(packet.data);
+  const { socket, maxBytes, logger, queuedBytes } = entry;
+  const transportBytes = this.transport?.socket?.bufferedAmount ?? 0;
+  if (queuedBytes + transportBytes <= maxBytes || !socket.connected) return;
+  logger.warn(`disconnect ${socket.id} (user ${String(socket.data.userId)}): ${SLOW_CONSUMER_REASON}, ${queuedBytes + transportBytes} bytes`);
+  cutLater(socket, this);
+}
+
+/** Later in this tick (we are inside the engine's send path): disconnects the socket and closes its transport. */
+function cutLater(socket: Socket, engine: EngineConnection): void {
+  queueMicrotask(() => {
+    socket.disconnect(true);
+    engine.transport?.socket?.terminate?.();
+  });
+}
+
 function watchSocket(socket: Socket, maxBytes: number, logger: SocketkitLogger): void {
   const engine: EngineConnection = socket.conn;
-  let queuedBytes = 0; // created, not yet handed to the operating system
-  engine.on('drain', () => {
-    queuedBytes = 0;
-  });
-  engine.on('packetCreate', (packet) => {
-    queuedBytes += sizeOf(packet.data);
-    const transportBytes = engine.transport?.socket?.bufferedAmount ?? 0;
-    if (queuedBytes + transportBytes <= maxBytes || !socket.connected) return;
-    logger.warn(`disconnect ${socket.id} (user ${String(socket.data.userId)}): ${SLOW_CONSUMER_REASON}, ${queuedBytes + transportBytes} bytes`);
-    // Later in this tick: we are inside the engine's send path.
-    queueMicrotask(() => {
-      socket.disconnect(true);
-      engine.transport?.socket?.terminate?.();
-    });
-  });
+  watched.set(engine, { socket, maxBytes, logger, queuedBytes: 0 });
+  engine.on('drain', onDrain);
+  engine.on('packetCreate', onPacketCreate);
 }

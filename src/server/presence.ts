@@ -1,5 +1,8 @@
-import type { Server, Socket } from 'socket.io';
-import type { OnlineUser, PresenceState, UserId } from '../protocol/index.js';
+import type { Server } from 'socket.io';
+import { conversationRoom } from '../protocol/index.js';
+import type { OnlineUser, PresenceChange, PresenceState, UserId } from '../protocol/index.js';
+import type { SocketkitLogger } from './logger.js';
+import type { SocketkitStore } from './store.js';
 
 /**
  * Room of the sockets watching one user. Watching is a room, so a presence
@@ -9,11 +12,27 @@ import type { OnlineUser, PresenceState, UserId } from '../protocol/index.js';
 export const presenceRoom = (userId: UserId): string => `presence:${userId}`;
 
 /**
+ * Room of the sockets that negotiated protocol v1.1 (`auth.protocol` ≥ '1.1'):
+ * they get presence as `presence:changes` batches. (Not under `presence:`,
+ * which names watched users.)
+ */
+export const PRESENCE_BATCH_ROOM = 'batch:presence';
+
+/** Whether a handshake's `auth.protocol` (`'major.minor'`) is 1.1 or newer. */
+export function wantsPresenceBatches(auth: unknown): boolean {
+  const protocol = (auth as { protocol?: unknown } | null | undefined)?.protocol;
+  if (protocol === '1.1') return true;
+  if (typeof protocol !== 'string') return false;
+  const [major, minor] = protocol.split('.').map(Number);
+  return major === 1 && minor !== undefined && minor >= 1;
+}
+
+/**
  * Where presence is decided. `PresenceTracker` counts sockets in this process
  * (one node); `socketkit/server/redis` counts them in Redis for a cluster.
  * Reads are synchronous in both: the cluster implementation answers from a
  * local replica of the cluster-wide online set, kept current by the
- * transitions Redis publishes (docs/deploy-several-nodes.md).
+ * transitions Redis publishes (docs/deploy.md, "Several nodes on Redis").
  */
 export interface PresenceBackend {
   /** A socket of `userId` connected on this node. Announces the user if it was offline (once per cluster). */
@@ -96,6 +115,146 @@ export class PresenceView {
   }
 }
 
+/** Options of {@link PresenceAnnouncer}. */
+export interface PresenceAnnouncerOptions {
+  /** Where a user's conversations are looked up (their rooms get the user's changes). */
+  store: SocketkitStore;
+  logger: SocketkitLogger;
+  /**
+   * `true` when this process's adapter sees every socket (one node): rooms
+   * nobody is in are skipped, and v1.1 sockets get batches. A cluster
+   * backend passes `false`: everything goes through the adapter as v1 events.
+   */
+  local: boolean;
+  /** Window over which a v1.1 socket's changes are coalesced, ms (0: no batching). */
+  batchMs: number;
+}
+
+/**
+ * Delivers presence changes. A user's change goes, in one emit, to the
+ * watchers of `presence:<user>` (explicit `presence:subscribe`) and to the
+ * rooms of every conversation the user takes part in: a socket that joined
+ * one watches its participants without a room per watched user, and a socket
+ * in several of those rooms gets the packet once (Socket.IO sends an emit to
+ * several rooms once per socket, on every node of a cluster).
+ *
+ * Changes of one user are delivered in order even when the store answers
+ * asynchronously. Sockets of protocol v1.1 (one node only) get the changes
+ * they are owed coalesced into one `presence:changes` per `batchMs`; the
+ * others get today's `user:online` / `user:offline`.
+ */
+export class PresenceAnnouncer {
+  /** Per user, the tail of its changes still waiting for the store. */
+  private readonly queued = new Map<UserId, Promise<void>>();
+  /** v1.1 socket id → its pending changes by user (the latest wins). */
+  private readonly batches = new Map<string, Map<UserId, PresenceChange>>();
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly io: Server,
+    private readonly options: PresenceAnnouncerOptions,
+  ) {}
+
+  /** Announces `change` to its user's watchers (explicit and through conversations). */
+  announce(change: PresenceChange): void {
+    const { userId } = change;
+    const tail = this.queued.get(userId);
+    if (tail) {
+      this.enqueue(userId, tail.then(() => this.lookUpThenDeliver(change)));
+      return;
+    }
+    const pending = this.lookUpThenDeliver(change);
+    if (pending) this.enqueue(userId, pending);
+  }
+
+  /** Sends what is batched now and stops the timer (server shutdown). */
+  close(): void {
+    this.flush();
+  }
+
+  private enqueue(userId: UserId, pending: Promise<void>): void {
+    const tail = pending.finally(() => {
+      if (this.queued.get(userId) === tail) this.queued.delete(userId);
+    });
+    this.queued.set(userId, tail);
+  }
+
+  /** Delivers now when the store answers synchronously (the memory store); returns the promise otherwise. */
+  private lookUpThenDeliver(change: PresenceChange): Promise<void> | undefined {
+    let conversations;
+    try {
+      conversations = this.options.store.listConversations(change.userId);
+    } catch (error) {
+      return this.deliverWithout(change, error);
+    }
+    if (!(conversations instanceof Promise)) {
+      this.deliver(change, conversations.map((c) => c.id));
+      return undefined;
+    }
+    return conversations.then(
+      (list) => this.deliver(change, list.map((c) => c.id)),
+      (error: unknown) => this.deliverWithout(change, error),
+    );
+  }
+
+  private deliverWithout(change: PresenceChange, error: unknown): undefined {
+    this.options.logger.error(`presence: listing the conversations of ${change.userId} failed; only explicit watchers hear this change`, error);
+    this.deliver(change, []);
+    return undefined;
+  }
+
+  private deliver(change: PresenceChange, conversationIds: string[]): void {
+    const rooms = [presenceRoom(change.userId), ...conversationIds.map(conversationRoom)];
+    const { userId } = change;
+    const [event, payload] = change.online
+      ? (['user:online', { userId, at: change.at }] as const)
+      : (['user:offline', { userId, lastSeen: change.lastSeen }] as const);
+    if (!this.options.local) {
+      this.io.to(rooms).emit(event, payload);
+      return;
+    }
+    const adapterRooms = this.io.sockets.adapter.rooms;
+    const watched = rooms.filter((room) => adapterRooms.has(room));
+    // Nobody watching (the common case in a connect storm): skip encoding a packet for no one.
+    if (watched.length === 0) return;
+    const batched = this.options.batchMs > 0 ? adapterRooms.get(PRESENCE_BATCH_ROOM) : undefined;
+    if (!batched) {
+      this.io.to(watched).emit(event, payload);
+      return;
+    }
+    let legacy = false;
+    for (const room of watched) {
+      for (const socketId of adapterRooms.get(room) ?? []) {
+        if (!batched.has(socketId)) legacy = true;
+        else this.queue(socketId, change);
+      }
+    }
+    if (legacy) this.io.to(watched).except(PRESENCE_BATCH_ROOM).emit(event, payload);
+  }
+
+  private queue(socketId: string, change: PresenceChange): void {
+    let batch = this.batches.get(socketId);
+    if (!batch) this.batches.set(socketId, (batch = new Map()));
+    // Delete first so the latest change of a user moves to the end (order of changes kept).
+    batch.delete(change.userId);
+    batch.set(change.userId, change);
+    if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => this.flush(), this.options.batchMs);
+      this.flushTimer.unref?.();
+    }
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const sockets = this.io.sockets.sockets;
+    for (const [socketId, batch] of this.batches) {
+      sockets.get(socketId)?.emit('presence:changes', { changes: [...batch.values()] });
+    }
+    this.batches.clear();
+  }
+}
+
 interface LocalEntry {
   sockets: number;
   /** Pending `user:offline` while the grace period runs. */
@@ -112,7 +271,7 @@ export class PresenceTracker implements PresenceBackend {
   private readonly view = new PresenceView();
 
   constructor(
-    private readonly io: Server,
+    private readonly announcer: PresenceAnnouncer,
     private readonly graceMs: number,
   ) {}
 
@@ -130,7 +289,7 @@ export class PresenceTracker implements PresenceBackend {
     const since = new Date().toISOString();
     this.entries.set(userId, { sockets: 1, graceTimer: null });
     this.view.setOnline(userId, since);
-    this.announce(userId, 'user:online', { userId, at: since });
+    this.announcer.announce({ userId, online: true, at: since });
   }
 
   disconnect(userId: UserId): void {
@@ -152,14 +311,7 @@ export class PresenceTracker implements PresenceBackend {
     this.entries.delete(userId);
     const lastSeen = new Date().toISOString();
     this.view.setOffline(userId, lastSeen);
-    this.announce(userId, 'user:offline', { userId, lastSeen });
-  }
-
-  private announce(userId: UserId, event: 'user:online' | 'user:offline', payload: object): void {
-    const room = presenceRoom(userId);
-    // Nobody watching (the common case in a connect storm): skip encoding a packet for no one.
-    if (!this.io.sockets.adapter.rooms.has(room)) return;
-    this.io.to(room).emit(event, payload);
+    this.announcer.announce({ userId, online: false, lastSeen });
   }
 
   isOnline(userId: UserId): boolean {
@@ -186,49 +338,6 @@ export class PresenceTracker implements PresenceBackend {
     for (const entry of this.entries.values()) if (entry.graceTimer) clearTimeout(entry.graceTimer);
     this.entries.clear();
     this.view.clear();
-  }
-}
-
-/**
- * Per-socket watch counts: a user watched both explicitly and through a
- * joined conversation stays watched until both are released.
- */
-export class WatchSet {
-  private readonly counts = new Map<UserId, number>();
-
-  constructor(private readonly socket: Socket) {}
-
-  add(userIds: Iterable<UserId>): void {
-    // A request that finished after its socket left (slow async store) must not re-add rooms.
-    if (!this.socket.connected) return;
-    const rooms: string[] = [];
-    for (const userId of userIds) {
-      const count = this.counts.get(userId) ?? 0;
-      this.counts.set(userId, count + 1);
-      if (count === 0) rooms.push(presenceRoom(userId));
-    }
-    if (rooms.length > 0) void this.socket.join(rooms);
-  }
-
-  remove(userIds: Iterable<UserId>): void {
-    for (const userId of userIds) {
-      const count = this.counts.get(userId);
-      if (count === undefined) continue;
-      if (count > 1) {
-        this.counts.set(userId, count - 1);
-      } else {
-        this.counts.delete(userId);
-        void this.socket.leave(presenceRoom(userId));
-      }
-    }
-  }
-
-  has(userId: UserId): boolean {
-    return this.counts.has(userId);
-  }
-
-  /** Counts a watch whose room the socket is already in (a recovered session). */
-  adopt(userId: UserId): void {
-    this.counts.set(userId, (this.counts.get(userId) ?? 0) + 1);
+    this.announcer.close();
   }
 }

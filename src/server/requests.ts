@@ -1,6 +1,8 @@
 import { LIMITS, conversationRoom } from '../protocol/index.js';
 import type { ConversationId, RequestEvent, RequestResult, UserId } from '../protocol/index.js';
 import { RequestError } from './errors.js';
+import { presenceRoom } from './presence.js';
+import { TypingState } from './typing.js';
 import * as operations from './operations.js';
 import {
   conversationCreateSchema,
@@ -39,22 +41,27 @@ export const requestHandlers: RequestHandlers = {
   'presence:subscribe'(ctx, payload) {
     const { valid, invalid } = splitUserIds(parse(presenceIdsSchema, payload).userIds);
     const ids = unique(valid);
+    const watches = ctx.explicitWatches ?? new Set<UserId>();
     const added: UserId[] = [];
-    for (const id of ids) if (!ctx.explicitWatches.has(id)) added.push(id);
-    if (ctx.explicitWatches.size + added.length > MAX_EXPLICIT_WATCHES) {
+    for (const id of ids) if (!watches.has(id)) added.push(id);
+    if (watches.size + added.length > MAX_EXPLICIT_WATCHES) {
       throw new RequestError('PAYLOAD_TOO_LARGE', `A socket may watch at most ${MAX_EXPLICIT_WATCHES} users`);
     }
-    for (const id of added) ctx.explicitWatches.add(id);
-    ctx.watches.add(added);
+    // A request that finished after its socket left must not re-add rooms.
+    if (added.length > 0 && ctx.socket.connected) {
+      for (const id of added) watches.add(id);
+      ctx.explicitWatches = watches;
+      void ctx.socket.join(added.map(presenceRoom));
+    }
     const users = ids.map((id) => ctx.presence.state(id));
     return invalid.length > 0 ? { users, invalid } : { users };
   },
 
   'presence:unsubscribe'(ctx, payload) {
     const userIds = splitUserIds(parse(presenceIdsSchema, payload).userIds).valid;
-    const removed: UserId[] = [];
-    for (const id of userIds) if (ctx.explicitWatches.delete(id)) removed.push(id);
-    ctx.watches.remove(removed);
+    for (const id of userIds) {
+      if (ctx.explicitWatches?.delete(id)) void ctx.socket.leave(presenceRoom(id));
+    }
     return EMPTY;
   },
 
@@ -84,11 +91,9 @@ export const requestHandlers: RequestHandlers = {
     const room = conversationRoom(conversationId);
     // The socket may have left while the store answered: joining now would leak a room entry.
     if (!ctx.socket.connected) throw new RequestError('BAD_REQUEST', 'Socket disconnected');
-    if (!ctx.joined.has(conversationId)) {
-      // Joining watches the other participants' presence, released on leave.
-      const others = conversation.participantIds.filter((id) => id !== ctx.userId);
-      ctx.joined.set(conversationId, others);
-      ctx.watches.add(others);
+    if (!ctx.joined?.has(conversationId)) {
+      // Joining watches the other participants' presence: their changes go to this room.
+      (ctx.joined ??= new Set()).add(conversationId);
       await ctx.socket.join(room);
       ctx.logger.info(`join ${ctx.userId} → ${conversationId}`);
     }
@@ -97,11 +102,8 @@ export const requestHandlers: RequestHandlers = {
 
   async 'conversation:leave'(ctx, payload) {
     const conversationId = parse(conversationIdSchema, payload);
-    const others = ctx.joined.get(conversationId);
-    if (others) {
-      ctx.joined.delete(conversationId);
-      ctx.typing.stop(conversationId);
-      ctx.watches.remove(others);
+    if (ctx.joined?.delete(conversationId)) {
+      ctx.typing?.stop(conversationId);
       await ctx.socket.leave(conversationRoom(conversationId));
     }
     return EMPTY;
@@ -117,7 +119,7 @@ export const requestHandlers: RequestHandlers = {
     });
     if (created) {
       // A sent message ends the sender's typing state, as users expect.
-      ctx.typing.stop(input.conversationId);
+      ctx.typing?.stop(input.conversationId);
       ctx.socket.to(conversationRoom(input.conversationId)).emit('message:new', message);
     }
     return { message };
@@ -130,6 +132,7 @@ export const requestHandlers: RequestHandlers = {
   async 'typing:start'(ctx, payload) {
     const { conversationId } = parse(typingSchema, payload);
     await requireParticipant(ctx, conversationId);
+    ctx.typing ??= new TypingState(ctx.io, ctx.socket, ctx.userId, ctx.typingTimeoutMs);
     ctx.typing.start(conversationId);
     return EMPTY;
   },
@@ -137,7 +140,7 @@ export const requestHandlers: RequestHandlers = {
   async 'typing:stop'(ctx, payload) {
     const { conversationId } = parse(typingSchema, payload);
     await requireParticipant(ctx, conversationId);
-    ctx.typing.stop(conversationId);
+    ctx.typing?.stop(conversationId);
     return EMPTY;
   },
 };

@@ -42,6 +42,11 @@ export function splitUserIds(elements: readonly unknown[]): { valid: string[]; i
   const valid: string[] = [];
   const invalid: { userId: unknown; message: string }[] = [];
   for (const element of elements) {
+    // The common case, what `id` accepts, without a schema run per element.
+    if (typeof element === 'string' && element.length >= 1 && element.length <= LIMITS.maxIdLength) {
+      valid.push(element);
+      continue;
+    }
     const result = userIdElement.safeParse(element);
     if (result.success) valid.push(result.data);
     else invalid.push({ userId: element, message: 'not a user id (a non-empty string, or a number)' });

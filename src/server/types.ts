@@ -17,6 +17,13 @@ export interface SocketkitServerOptions {
   store?: SocketkitStore;
   /** How long a user whose last socket left still counts as online (absorbs reloads). Default 2000 ms. */
   presenceGraceMs?: number;
+  /**
+   * Window (ms) over which the presence changes owed to one socket of
+   * protocol v1.1 are coalesced into one `presence:changes` packet. Default
+   * 50; 0 sends v1.1 sockets `user:online`/`user:offline` like v1 ones.
+   * Single node only: a cluster sends v1 events to every socket.
+   */
+  presenceBatchMs?: number;
   /** Per-socket token bucket. Default `{ burst: 30, perSecond: 10 }`; `false` turns it off. */
   rateLimit?: RateLimitOptions | false;
   /** Typing expiry. Default 5000 ms (`LIMITS.typingTimeoutMs`). */

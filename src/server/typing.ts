@@ -14,8 +14,8 @@ export const TYPING_REANNOUNCE_MS = 1000;
  * new start and when the socket disconnects.
  */
 export class TypingState {
-  private readonly timers = new Map<ConversationId, ReturnType<typeof setTimeout>>();
-  private readonly announcedAt = new Map<ConversationId, number>();
+  /** Typing conversations → expiry timer and when the start was last announced (ms). Created on first use. */
+  private states: Map<ConversationId, { timer: ReturnType<typeof setTimeout>; announcedAt: number }> | null = null;
 
   constructor(
     private readonly io: Server,
@@ -27,41 +27,41 @@ export class TypingState {
   start(conversationId: ConversationId): void {
     // Too late: the socket left while the membership check ran.
     if (!this.socket.connected) return;
-    const timer = this.timers.get(conversationId);
-    if (timer) {
-      timer.refresh();
-      if (Date.now() - (this.announcedAt.get(conversationId) ?? 0) >= TYPING_REANNOUNCE_MS) this.announce(conversationId, true);
+    const state = this.states?.get(conversationId);
+    if (state) {
+      state.timer.refresh();
+      if (Date.now() - state.announcedAt >= TYPING_REANNOUNCE_MS) this.announce(conversationId, true, state);
       return;
     }
-    const expiry = setTimeout(() => this.stop(conversationId), this.timeoutMs);
-    expiry.unref?.();
-    this.timers.set(conversationId, expiry);
-    this.announce(conversationId, true);
+    const timer = setTimeout(() => this.stop(conversationId), this.timeoutMs);
+    timer.unref?.();
+    const created = { timer, announcedAt: 0 };
+    (this.states ??= new Map()).set(conversationId, created);
+    this.announce(conversationId, true, created);
   }
 
   stop(conversationId: ConversationId): void {
-    const timer = this.timers.get(conversationId);
-    if (!timer) return;
-    clearTimeout(timer);
-    this.timers.delete(conversationId);
-    this.announcedAt.delete(conversationId);
+    const state = this.states?.get(conversationId);
+    if (!state) return;
+    clearTimeout(state.timer);
+    this.states?.delete(conversationId);
     this.announce(conversationId, false);
   }
 
   /** Ends every typing state (disconnect). */
   stopAll(): void {
-    for (const conversationId of [...this.timers.keys()]) this.stop(conversationId);
+    if (!this.states) return;
+    for (const conversationId of [...this.states.keys()]) this.stop(conversationId);
   }
 
   /** Drops timers without announcing (server shutdown). */
   dispose(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
-    this.announcedAt.clear();
+    for (const state of this.states?.values() ?? []) clearTimeout(state.timer);
+    this.states = null;
   }
 
-  private announce(conversationId: ConversationId, isTyping: boolean): void {
-    if (isTyping) this.announcedAt.set(conversationId, Date.now());
+  private announce(conversationId: ConversationId, isTyping: boolean, state?: { announcedAt: number }): void {
+    if (state) state.announcedAt = Date.now();
     // `except(socket.id)` rather than `socket.to()`: it also works after disconnect.
     this.io
       .to(conversationRoom(conversationId))

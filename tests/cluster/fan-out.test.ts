@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { Ack, ConversationCreateResult, Message, MessageSendResult, PresenceListResult, PresenceSubscribeResult } from 'socketkit/protocol';
 import { collect, emitAck, once, waitFor } from '../support/wait.js';
-import { closeClients, connectTo, killAllNodes, request, startNode, startServices, onlineUsers, presenceOf, type Services, type TestNode } from './support/cluster.js';
+import { closeClients, connectTo, killAllNodes, request, signToken, startNode, startServices, onlineUsers, presenceOf, type Services, type TestNode } from './support/cluster.js';
 
 let services: Services;
 let a: TestNode;
@@ -153,5 +153,47 @@ describe('two nodes behave as one server', () => {
     const online = once<{ userId: string }>(erin, 'user:online', 10_000);
     await connectTo(b, 'frank');
     expect((await online).userId).toBe('frank');
+  });
+
+  it('a user watched explicitly and through two conversations, by watchers on both nodes: each change once per watcher; leaving stops it', async () => {
+    const watcherA = await connectTo(a, 'gina');
+    const watcherB = await connectTo(b, 'gina');
+    const first = await createConversation(watcherA, ['hugo', 'ivan']);
+    const second = await createConversation(watcherA, ['hugo']);
+    for (const watcher of [watcherA, watcherB]) {
+      await emitAck(watcher, 'presence:subscribe', { userIds: ['hugo'] }, 10_000);
+      await emitAck(watcher, 'conversation:join', first, 10_000);
+      await emitAck(watcher, 'conversation:join', second, 10_000);
+    }
+    const online = [watcherA, watcherB].map((w) => collect<{ userId: string }>(w, 'user:online'));
+    const offline = [watcherA, watcherB].map((w) => collect<{ userId: string }>(w, 'user:offline'));
+    const hugo = await connectTo(b, 'hugo');
+    await connectTo(a, 'ivan');
+    await waitFor(() => online.every((c) => c.events.length === 2), { timeoutMs: 10_000 });
+    hugo.disconnect();
+    await waitFor(() => offline.every((c) => c.events.length === 1), { timeoutMs: 10_000 });
+    await settle(watcherA, watcherB);
+    for (const c of online) expect(c.events.map((e) => e.userId).sort()).toEqual(['hugo', 'ivan']);
+    for (const c of offline) expect(c.events.map((e) => e.userId)).toEqual(['hugo']);
+
+    // Leaving both conversations and unsubscribing on node b: b's socket hears no more, a's still does.
+    await emitAck(watcherB, 'conversation:leave', first, 10_000);
+    await emitAck(watcherB, 'conversation:leave', second, 10_000);
+    await emitAck(watcherB, 'presence:unsubscribe', { userIds: ['hugo'] }, 10_000);
+    await connectTo(a, 'hugo');
+    await waitFor(() => (online[0]?.events.length ?? 0) === 3, { timeoutMs: 10_000 });
+    await settle(watcherA, watcherB);
+    expect(online[1]?.events).toHaveLength(2);
+  });
+
+  it('a v1.1 client on a cluster gets user:online/user:offline (batches are single-node)', async () => {
+    const watcher = await connectTo(a, 'jack', { auth: { token: signToken('jack'), protocol: '1.1' } });
+    await emitAck(watcher, 'presence:subscribe', { userIds: ['kate'] }, 10_000);
+    const online = once<{ userId: string }>(watcher, 'user:online', 10_000);
+    const batches = collect(watcher, 'presence:changes');
+    await connectTo(b, 'kate');
+    expect((await online).userId).toBe('kate');
+    await settle(watcher);
+    expect(batches.events).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ describe('connection state machine (fake socket, fake timers)', () => {
     expect(socket.options).toMatchObject({ reconnection: false, autoConnect: false, forceNew: true });
     expect(client.connection.getSnapshot().status).toBe('connecting');
     await flush();
-    expect(socket.attempts).toEqual([{ token: 'fresh' }]);
+    expect(socket.attempts).toEqual([{ token: 'fresh', protocol: '1.1' }]);
     socket.accept('alice');
     expect(client.connection.getSnapshot()).toMatchObject({ status: 'connected', userId: 'alice', attempt: 0, error: null });
     client.destroy();
@@ -48,7 +48,7 @@ describe('connection state machine (fake socket, fake timers)', () => {
     expect(client.connection.getSnapshot()).toMatchObject({ status: 'failed', attempt: 5, nextRetryAt: null });
     expect(client.connection.getSnapshot().error?.code).toBe('CONNECT_FAILED');
     expect(getToken).toHaveBeenCalledTimes(6);
-    expect(socket.attempts.at(-1)).toEqual({ token: 't6' });
+    expect(socket.attempts.at(-1)).toEqual({ token: 't6', protocol: '1.1' });
     await vi.advanceTimersByTimeAsync(120_000);
     expect(socket.attempts).toHaveLength(6);
     client.destroy();
@@ -93,7 +93,7 @@ describe('connection state machine (fake socket, fake timers)', () => {
     socket.refuse('TOKEN_EXPIRED');
     expect(client.connection.getSnapshot().status).toBe('connecting');
     await flush();
-    expect(socket.attempts).toEqual([{ token: 'old' }, { token: 'new' }]);
+    expect(socket.attempts).toEqual([{ token: 'old', protocol: '1.1' }, { token: 'new', protocol: '1.1' }]);
     socket.accept();
     expect(client.connection.getSnapshot().status).toBe('connected');
     client.destroy();
@@ -118,7 +118,7 @@ describe('connection state machine (fake socket, fake timers)', () => {
     client.connection.subscribe(() => seen.push(client.connection.getSnapshot().status));
     socket.serverEmit('auth:expired', { at: new Date().toISOString() });
     await flush();
-    expect(socket.attempts.at(-1)).toEqual({ token: 't2' });
+    expect(socket.attempts.at(-1)).toEqual({ token: 't2', protocol: '1.1' });
     socket.accept();
     expect(seen).toEqual(['reconnecting', 'connected']);
     expect(vi.getTimerCount()).toBe(0);

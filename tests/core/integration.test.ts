@@ -74,6 +74,31 @@ describe('against the real server', () => {
     expect(page.users.map((u) => u.userId).sort()).toEqual(['alice', 'carol']);
   });
 
+  it('protocol v1.1: the client negotiates presence:changes; batches reach the presence store, online users and client.on(user:online/offline)', async () => {
+    const alice = realClient(server, 'alice');
+    await connected(alice);
+    const batched = server.io.sockets.adapter.rooms.get('batch:presence');
+    expect(batched?.size).toBe(1);
+    const heard: string[] = [];
+    alice.on('user:online', ({ userId }) => heard.push(`+${userId}`));
+    alice.on('user:offline', ({ userId }) => heard.push(`-${userId}`));
+    const release = alice.presence.watch(['bob', 'carol']);
+    const releaseList = alice.onlineUsers.watch();
+    await waitFor(() => alice.presence.get('bob') && alice.presence.get('carol'));
+    const bob = realClient(server, 'bob');
+    const carol = realClient(server, 'carol');
+    await waitFor(() => alice.presence.isOnline('bob') && alice.presence.isOnline('carol'));
+    await waitFor(() => alice.onlineUsers.getSnapshot().users.length === 3);
+    bob.destroy();
+    carol.destroy();
+    await waitFor(() => alice.presence.get('bob')?.online === false && alice.presence.get('carol')?.online === false);
+    await waitFor(() => alice.onlineUsers.getSnapshot().users.length === 1);
+    expect(heard.filter((e) => e.startsWith('+')).sort()).toEqual(['+bob', '+carol']);
+    expect(heard.filter((e) => e.startsWith('-')).sort()).toEqual(['-bob', '-carol']);
+    release();
+    releaseList();
+  });
+
   it('typing reaches the others and ends on stopTyping', async () => {
     const alice = realClient(server, 'alice');
     const bob = realClient(server, 'bob');

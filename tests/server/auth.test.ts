@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import { AUTH_ERROR_PREFIX } from 'socketkit/protocol';
 import { createSocketkitServer, resolveJwtSecret } from 'socketkit/server';
 import { startServer, TEST_SECRET, type TestServer } from '../support/server.js';
-import { once } from '../support/wait.js';
+import { once, waitFor } from '../support/wait.js';
 
 let server: TestServer;
 afterEach(async () => {
@@ -140,6 +140,31 @@ describe('token expiry while connected', () => {
     expect(at).toBe(new Date(exp * 1000).toISOString());
     expect(Date.now()).toBeGreaterThanOrEqual(exp * 1000);
     expect(await disconnected).toBe('io server disconnect');
+  });
+});
+
+describe('token expiry of many sockets (one timer)', () => {
+  it('each socket gets auth:expired at its own exp, never before; one that left first is not touched', async () => {
+    server = await startServer();
+    const tokens = [2, 3, 3].map((s, i) => server.token(`user${i}`, {}, s));
+    const exps = tokens.map((t) => (jwt.decode(t) as { exp: number }).exp * 1000);
+    const sockets = tokens.map((token) => server.socket({ auth: { token } }));
+    const expiredAt: (number | null)[] = [null, null, null];
+    const payloadAt: (string | null)[] = [null, null, null];
+    sockets.forEach((socket, i) =>
+      socket.on('auth:expired', ({ at }: { at: string }) => {
+        expiredAt[i] = Date.now();
+        payloadAt[i] = at;
+      }),
+    );
+    await Promise.all(sockets.map((socket) => once(socket, 'connection:established', 4000)));
+    sockets[2]?.disconnect();
+    await waitFor(() => expiredAt[0] !== null && expiredAt[1] !== null, { timeoutMs: 6000 });
+    for (const i of [0, 1]) {
+      expect(expiredAt[i]).toBeGreaterThanOrEqual(exps[i] as number);
+      expect(payloadAt[i]).toBe(new Date(exps[i] as number).toISOString());
+    }
+    expect(expiredAt[2]).toBeNull();
   });
 });
 

@@ -148,6 +148,77 @@ describe('scoped presence', () => {
     expect((await online).userId).toBe('carol');
   });
 
+  it('a joined conversation costs no presence room per participant: its room carries their changes', async () => {
+    server = await startServer();
+    const alice = await server.connect('alice');
+    await emitAck(alice, 'conversation:join', 'general');
+    const rooms = server.io.sockets.adapter.rooms;
+    const presenceRooms = [...rooms.keys()].filter((room) => room.startsWith('presence:'));
+    expect(presenceRooms).toEqual([]);
+    const online = once<UserOnlinePayload>(alice, 'user:online');
+    await server.connect('frank');
+    expect((await online).userId).toBe('frank');
+  });
+
+  it('a user watched explicitly and through two joined conversations hears each change once', async () => {
+    server = await startServer();
+    const alice = await server.connect('alice');
+    await emitAck(alice, 'presence:subscribe', { userIds: ['carol'] });
+    // carol takes part in both `general` and `design`.
+    await emitAck(alice, 'conversation:join', 'general');
+    await emitAck(alice, 'conversation:join', 'design');
+    const onlineEvents = collect<UserOnlinePayload>(alice, 'user:online');
+    const offlineEvents = collect<UserOfflinePayload>(alice, 'user:offline');
+    const carol = await server.connect('carol');
+    await waitFor(() => onlineEvents.events.length > 0);
+    carol.disconnect();
+    await waitFor(() => offlineEvents.events.length > 0);
+    await emitAck(alice, 'presence:list');
+    expect(onlineEvents.events.map((e) => e.userId)).toEqual(['carol']);
+    expect(offlineEvents.events.map((e) => e.userId)).toEqual(['carol']);
+  });
+
+  it('leaving one of two conversations that share a participant keeps watching it through the other; leaving both stops', async () => {
+    server = await startServer();
+    const alice = await server.connect('alice');
+    await emitAck(alice, 'conversation:join', 'general');
+    await emitAck(alice, 'conversation:join', 'design');
+    await emitAck(alice, 'conversation:leave', 'general');
+    const online = once<UserOnlinePayload>(alice, 'user:online');
+    const carol = await server.connect('carol');
+    expect((await online).userId).toBe('carol');
+
+    await emitAck(alice, 'conversation:leave', 'design');
+    const heard = collect(alice, 'user:offline');
+    carol.disconnect();
+    await waitFor(() => !server.socketkit.isUserOnline('carol'));
+    await emitAck(alice, 'presence:list');
+    expect(heard.events).toEqual([]);
+
+    // Joining again watches again.
+    await emitAck(alice, 'conversation:join', 'design');
+    const again = once<UserOnlinePayload>(alice, 'user:online');
+    await server.connect('dave');
+    expect((await again).userId).toBe('dave');
+  });
+
+  it('a conversation the watcher takes part in but did not join is not watched; joining it is', async () => {
+    server = await startServer({ seed: 'none' });
+    const alice = await server.connect('alice');
+    const created = await emitAck<Ack<{ conversation: { id: string } }>>(alice, 'conversation:create', { participantIds: ['zoe'] });
+    if (!created.ok) throw new Error('create failed');
+    const heard = collect<UserOnlinePayload>(alice, 'user:online');
+    const zoe1 = await server.connect('zoe');
+    await emitAck(alice, 'presence:list');
+    expect(heard.events).toEqual([]);
+    zoe1.disconnect();
+    await waitFor(() => !server.socketkit.isUserOnline('zoe'));
+    await emitAck(alice, 'conversation:join', created.conversation.id);
+    await server.connect('zoe');
+    await waitFor(() => heard.events.length === 1);
+    expect(heard.events[0]?.userId).toBe('zoe');
+  });
+
   it('rejects more than 1,000 ids in one subscribe', async () => {
     server = await startServer({ seed: 'none' });
     const alice = await server.connect('alice');

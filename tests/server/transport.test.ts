@@ -22,6 +22,27 @@ describe('transports', () => {
     expect(await emitAck(polling, 'message:send', { conversationId: 'alice-bob', content: 'back', clientMessageId: 'p2' })).toMatchObject({ ok: true });
   });
 
+  it('packets sent to one socket in one turn (written together) arrive complete and in order, and later ones still flow', async () => {
+    server = await startServer();
+    for (const transports of [['websocket'], ['polling']]) {
+      const alice = await server.connect('alice', { transports });
+      const received: number[] = [];
+      alice.on('notification:new', (n: { id: string }) => received.push(Number(n.id)));
+      const burst = (from: number) => {
+        for (let i = from; i < from + 200; i++) {
+          server.socketkit.sendToUser('alice', 'notification:new', { id: String(i), title: 't', body: 'b', createdAt: new Date().toISOString() });
+        }
+      };
+      burst(0);
+      await waitFor(() => received.length === 200);
+      burst(200);
+      await waitFor(() => received.length === 400);
+      expect(received).toEqual(Array.from({ length: 400 }, (_, i) => i));
+      expect(await emitAck(alice, 'presence:list')).toMatchObject({ ok: true });
+      alice.disconnect();
+    }
+  });
+
   it('uses the protocol’s heartbeat (25 s / 60 s) and a 1 MB packet limit', async () => {
     server = await startServer();
     const opts = server.io.engine.opts;

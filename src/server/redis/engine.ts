@@ -63,7 +63,7 @@ export function makeRedisCluster(options: RedisClusterOptions, createAdapter: ty
   return {
     nodeId,
     adapter: createAdapter(redis, options.adapter ?? {}),
-    createPresence(io, { graceMs, logger }): PresenceBackend {
+    createPresence(io, { graceMs, logger, store }): PresenceBackend {
       if (presence) throw new Error('createRedisCluster: one cluster engine serves one socketkit server');
       presence = new RedisPresence(io, {
         client: redis,
@@ -77,6 +77,7 @@ export function makeRedisCluster(options: RedisClusterOptions, createAdapter: ty
         keyPrefix: options.keyPrefix ?? 'socketkit:presence:',
         graceMs,
         logger,
+        store,
         heartbeatMs,
         nodeTimeoutMs,
       });

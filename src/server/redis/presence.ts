@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Server } from 'socket.io';
 import type { OnlineUser, PresenceState, UserId } from '../../protocol/index.js';
 import type { SocketkitLogger } from '../logger.js';
-import { PresenceView, presenceRoom, type PresenceBackend } from '../presence.js';
+import type { SocketkitStore } from '../store.js';
+import { PresenceAnnouncer, PresenceView, type PresenceBackend } from '../presence.js';
 import { CONNECT, DISCONNECT, LEAVE, REGISTER, SNAPSHOT, SWEEP } from './scripts.js';
 
 /** Options of `evalSha`/`eval` in node-redis 5. */
@@ -42,6 +43,8 @@ export interface RedisPresenceOptions extends RedisPresenceTiming {
   keyPrefix: string;
   graceMs: number;
   logger: SocketkitLogger;
+  /** Where a user's conversations are looked up: their rooms get the user's changes. */
+  store: SocketkitStore;
 }
 
 /** A grace period that ends this close to its deadline counts as ended (timers and clocks differ). */
@@ -83,11 +86,14 @@ export class RedisPresence implements PresenceBackend {
   private subscriber: RedisSubscriber | null = null;
   private needsResync = false;
   private closed = false;
+  private readonly announcer: PresenceAnnouncer;
 
   constructor(
-    private readonly io: Server,
+    io: Server,
     private readonly options: RedisPresenceOptions,
   ) {
+    // Through the adapter, as v1 events: the node that decides a transition tells every node's watchers.
+    this.announcer = new PresenceAnnouncer(io, { store: options.store, logger: options.logger, local: false, batchMs: 0 });
     // Registering first clears whatever a dead node of the same id left.
     const registered = this.register();
     this.started = registered.then(
@@ -116,7 +122,7 @@ export class RedisPresence implements PresenceBackend {
         const [version, at] = result as [number, string];
         if (version === 0) return;
         this.apply({ v: version, t: 'on', u: userId, at });
-        this.io.to(presenceRoom(userId)).emit('user:online', { userId, at });
+        this.announcer.announce({ userId, online: true, at });
       })
       .catch((error: unknown) => this.failed(`connect ${userId}`, error));
   }
@@ -210,7 +216,7 @@ export class RedisPresence implements PresenceBackend {
     ]).then((result) => {
       const [gone, came] = result as [UserId[], UserId[]];
       for (const userId of gone) this.announceOffline(userId, at);
-      for (const userId of came) this.io.to(presenceRoom(userId)).emit('user:online', { userId, at });
+      for (const userId of came) this.announcer.announce({ userId, online: true, at });
     });
   }
 
@@ -251,7 +257,7 @@ export class RedisPresence implements PresenceBackend {
 
   private announceOffline(userId: UserId, lastSeen: string, version?: number): void {
     if (version !== undefined) this.apply({ v: version, t: 'off', u: userId, at: lastSeen });
-    this.io.to(presenceRoom(userId)).emit('user:offline', { userId, lastSeen });
+    this.announcer.announce({ userId, online: false, lastSeen });
   }
 
   private failed(what: string, error: unknown): void {
