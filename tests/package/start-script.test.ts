@@ -9,6 +9,7 @@ import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../support/net.js';
+import { isProcessAlive } from '../support/process.js';
 
 const root = resolve(__dirname, '../..');
 
@@ -52,14 +53,6 @@ function descendants(pid: number): number[] {
   return found;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -91,12 +84,12 @@ describe('npm start (scripts/start.mjs)', () => {
         expect(children.length).toBeGreaterThanOrEqual(3); // server, Storybook (+ its CLI), watchdog
         start.kill(signal);
         await exited;
-        await until(() => children.every((pid) => !alive(pid)), 15_000, `children ${children.join(', ')} to exit`);
+        await until(() => children.every((pid) => !isProcessAlive(pid)), 15_000, `children ${children.join(', ')} to exit`);
         expect(await listening(serverPort)).toBe(false);
         expect(await listening(storybookPort)).toBe(false);
       } finally {
         // Whatever failed above, leave nothing behind.
-        for (const pid of [start.pid!, ...descendants(start.pid!)]) if (alive(pid)) process.kill(pid, 'SIGKILL');
+        for (const pid of [start.pid!, ...descendants(start.pid!)]) if (isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
       }
     },
     120_000,

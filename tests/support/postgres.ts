@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort } from './net.js';
+import { isProcessAlive } from './process.js';
 
 const run = promisify(execFile);
 
@@ -50,14 +51,6 @@ async function pgBinary(name: string, args: string[]): Promise<string> {
   return stdout;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 let databases = 0;
 
@@ -111,10 +104,10 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const stop = () =>
     (stopped ??= (async () => {
       // SIGINT is PostgreSQL's "fast" shutdown: roll back open transactions, close connections, exit.
-      if (alive(pid)) process.kill(pid, 'SIGINT');
+      if (isProcessAlive(pid)) process.kill(pid, 'SIGINT');
       const deadline = Date.now() + 30_000;
-      while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      if (alive(pid)) process.kill(pid, 'SIGKILL');
+      while (isProcessAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      if (isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     })());
 
