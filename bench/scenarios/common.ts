@@ -98,7 +98,7 @@ export interface ConnectResult {
   errors: string[];
 }
 
-/** Connects `users` (at most `concurrency` handshakes in flight in all); with `watch`, each subscribes to presence. */
+/** Connects `users` (at most `concurrency` handshakes in flight in all); with `watch`, each names the users it watches in its handshake. */
 export async function connectAll(
   rig: Rig,
   users: string[],

@@ -1,8 +1,9 @@
 /**
  * Connect storm with presence: N clients (rooms of 20) start connecting at
- * the same instant; on the project each subscribes to the presence of the
- * other 19 members of its room, and the clock stops when every client's view
- * says all 19 are online. The baseline has no presence: its clock stops when
+ * the same instant; on the project each watches the presence of the other 19
+ * members of its room, naming them in its handshake as the socketkit client
+ * does (protocol v1.1 `auth.presence`), and the clock stops when every
+ * client's view says all 19 are online. The baseline has no presence: its clock stops when
  * all are connected (issue 6 compares the two). Then the disconnect storm:
  * half the clients close at once (the project's views of the rest must turn
  * those users offline; presence grace is 0 here so the figure is the

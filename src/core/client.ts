@@ -175,9 +175,15 @@ function createTransport(options: RealtimeClientOptions): Transport {
 function createParts(options: RealtimeClientOptions): Parts {
   const transport = createTransport(options);
   const destroyed = { value: false };
-  // Registered before the connection's own listener, so it runs first.
+  // Registered before the connection's own listener (whose `established` runs `onLinkUp`), so they run first.
   const storeTracker = trackServerStore(transport.serverEvents);
-  const link = { up: () => onLinkUp(parts), down: () => onLinkDown(parts), changed: () => onStateChanged(parts) };
+  transport.serverEvents.on('connection:established', (payload: ConnectionEstablishedPayload) => parts.presence.handshakeAnswered(payload.presence));
+  const link = {
+    up: () => onLinkUp(parts),
+    down: () => onLinkDown(parts),
+    changed: () => onStateChanged(parts),
+    handshakeFields: () => parts.presence.handshakeFields(),
+  };
   const connection = createConnection(transport.socket, options, transport.serverEvents, link, transport.report);
   const requests = createRequestTable({
     socket: transport.socket,

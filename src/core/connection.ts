@@ -177,8 +177,9 @@ async function openSocket(rt: Runtime): Promise<void> {
     const token = rt.options.getToken ? await rt.options.getToken() : rt.options.token;
     if (id !== rt.attemptId) return;
     // Entering `connecting` closed the previous socket.
-    // `protocol`: this client understands v1.1 (`presence:changes`); a v1 server ignores it.
-    rt.socket.auth = { token, protocol: '1.1' };
+    // `protocol`: this client understands v1.1 (`presence:changes`, watches in the
+    // handshake); a v1 server ignores it and the extra fields.
+    rt.socket.auth = { ...rt.link.handshakeFields(), token, protocol: '1.1' };
     rt.socket.connect();
   } catch (error) {
     if (id === rt.attemptId) dispatch(rt, { type: 'tokenError', message: String(error) });

@@ -1,6 +1,6 @@
-import { MAX_ID_LENGTH, MAX_PRESENCE_IDS, type PresenceState, type PresenceSubscribeResult, type UserId } from '../protocol/index.js';
+import { MAX_ID_LENGTH, MAX_PRESENCE_IDS, type Ack, type PresenceState, type PresenceSubscribeResult, type UserId } from '../protocol/index.js';
 import { noop, type Context, type Presence } from './context.js';
-import { RealtimeError } from './errors.js';
+import { RealtimeError, toRealtimeError } from './errors.js';
 import { batch, createListeners, schedule, type Listeners } from './store.js';
 import type { PresenceSnapshot, UserPresence } from './types.js';
 
@@ -31,6 +31,9 @@ interface Runtime {
   /** Watch counts that went to or from 0 since the last flush. */
   countChanged: Set<UserId>;
   snapshot: PresenceSnapshot | null;
+  /** Ids named in the latest handshake (`auth.presence`), and the server's answer once established. */
+  inHandshake: UserId[];
+  handshakeAnswer: Ack<PresenceSubscribeResult> | undefined;
 }
 
 function changed(rt: Runtime, id: UserId): void {
@@ -167,8 +170,32 @@ function subscribeUser(rt: Runtime, id: UserId, listener: () => void): () => voi
   };
 }
 
+/** The first 1,000 watched ids go in the handshake: the server subscribes them before `connection:established`. */
+function handshakeFields(rt: Runtime): { presence?: UserId[] } {
+  rt.inHandshake = [...rt.watchCounts.keys()].slice(0, MAX_PRESENCE_IDS);
+  rt.handshakeAnswer = undefined;
+  return rt.inHandshake.length > 0 ? { presence: rt.inHandshake } : {};
+}
+
+/**
+ * Connected. What the handshake subscribed (a v1.1 server's answer in
+ * `connection:established`) counts as subscribed; every other watched id is
+ * subscribed now, and ids unwatched since the handshake are unsubscribed. Without
+ * an answer (a v1 server) or with a refusal, every watched id is subscribed again.
+ */
 function resync(rt: Runtime): void {
   rt.subscribedOnServer.clear();
+  const answer = rt.handshakeAnswer;
+  if (answer?.ok) {
+    for (const id of rt.inHandshake) {
+      rt.subscribedOnServer.add(id);
+      rt.countChanged.add(id);
+    }
+    subscribed(rt, answer);
+  } else if (answer) {
+    rt.ctx.report(toRealtimeError(answer.error), 'presence in the handshake');
+  }
+  rt.handshakeAnswer = undefined;
   rt.watchCounts.forEach((_, id) => rt.countChanged.add(id));
   flush(rt);
 }
@@ -195,6 +222,8 @@ export function createPresence(ctx: Context): Presence {
     subscribedOnServer: new Set(),
     countChanged: new Set(),
     snapshot: null,
+    inHandshake: [],
+    handshakeAnswer: undefined,
   };
   ctx.on('user:online', (event) => put(rt, event.userId, { online: true, since: event.at, lastSeen: null }));
   ctx.on('user:offline', (event) => put(rt, event.userId, { online: false, since: null, lastSeen: event.lastSeen }));
@@ -210,6 +239,10 @@ export function createPresence(ctx: Context): Presence {
     subscribeUser: (id, listener) => subscribeUser(rt, id, listener),
     watch: (input) => watch(rt, input),
     list: (options) => ctx.request('presence:list', options ?? {}),
+    handshakeFields: () => handshakeFields(rt),
+    handshakeAnswered: (answer) => {
+      rt.handshakeAnswer = answer;
+    },
     resync: () => resync(rt),
     reset: () => reset(rt),
   };

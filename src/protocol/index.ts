@@ -283,6 +283,13 @@ export interface ConnectionEstablishedPayload {
    * Absent from servers older than socketkit 0.2.
    */
   storeId?: string;
+  /**
+   * Protocol v1.1: the answer to the `presence:subscribe` the client made in
+   * its handshake (`auth.presence`, docs/protocol.md "Watches in the
+   * handshake"), exactly the ack that request would have had. Absent when
+   * the handshake named no users, for v1 clients, and from v1 servers.
+   */
+  presence?: Ack<PresenceSubscribeResult>;
 }
 export interface UserOnlinePayload {
   userId: UserId;

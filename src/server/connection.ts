@@ -1,12 +1,12 @@
 import type { Server, Socket } from 'socket.io';
 import { conversationRoom, userRoom } from '../protocol/index.js';
-import type { Ack, ConnectionErrorPayload, ProtocolError, RequestEvent } from '../protocol/index.js';
+import type { Ack, ConnectionErrorPayload, ConnectionEstablishedPayload, PresenceSubscribeResult, ProtocolError, RequestEvent } from '../protocol/index.js';
 import type { ConnectionContext } from './connection-context.js';
 import { RequestError, toProtocolError } from './errors.js';
 import type { SocketkitLogger } from './logger.js';
 import { PRESENCE_BATCH_ROOM, presenceRoom, wantsPresenceBatches, type PresenceBackend } from './presence.js';
 import { TokenBucket, type RateLimitOptions } from './rate-limit.js';
-import { isRequestEvent, requestHandlers } from './requests.js';
+import { isRequestEvent, requestHandlers, subscribePresence } from './requests.js';
 import type { SocketkitStore } from './store.js';
 import type { TokenExpiries } from './token-expiry.js';
 import type { AuthIdentity } from './auth.js';
@@ -27,10 +27,18 @@ export interface ConnectionDeps {
   expiries: TokenExpiries<Socket>;
 }
 
-/** Emits `connection:established`, with the store's identity (docs/protocol.md, `storeId`; docs/deploy.md). */
-function announceEstablished(socket: Socket, userId: string, deps: ConnectionDeps): void {
-  const established = (storeId: string) =>
-    socket.emit('connection:established', { userId, socketId: socket.id, serverTime: new Date().toISOString(), storeId });
+/**
+ * Emits `connection:established`, with the store's identity (docs/protocol.md,
+ * `storeId`; docs/deploy.md) and, for a v1.1 handshake that named users to
+ * watch, the answer to that subscription (`presence`).
+ */
+function announceEstablished(socket: Socket, userId: string, deps: ConnectionDeps, presence: Ack<PresenceSubscribeResult> | undefined): void {
+  const established = (storeId: string | undefined) => {
+    const payload: ConnectionEstablishedPayload = { userId, socketId: socket.id, serverTime: new Date().toISOString() };
+    if (storeId !== undefined) payload.storeId = storeId;
+    if (presence) payload.presence = presence;
+    socket.emit('connection:established', payload);
+  };
   const storeId = deps.store.getStoreId ? deps.store.getStoreId() : deps.fallbackStoreId;
   if (typeof storeId === 'string') {
     established(storeId);
@@ -38,8 +46,24 @@ function announceEstablished(socket: Socket, userId: string, deps: ConnectionDep
   }
   storeId.then(established, (error: unknown) => {
     deps.logger.error('store id unavailable, connection:established sent without it', error);
-    socket.emit('connection:established', { userId, socketId: socket.id, serverTime: new Date().toISOString() });
+    established(undefined);
   });
+}
+
+/**
+ * Protocol v1.1 (docs/protocol.md, "Watches in the handshake"): the users a
+ * client names in `auth.presence` are subscribed before `connection:established`,
+ * which carries the ack that `presence:subscribe` would have had. Saves every
+ * (re)connect a round trip, and the client's views are right from the start.
+ */
+function subscribeFromHandshake(ctx: ConnectionContext, auth: { presence?: unknown }): Ack<PresenceSubscribeResult> | undefined {
+  if (auth.presence === undefined) return undefined;
+  try {
+    return { ok: true, ...subscribePresence(ctx, { userIds: auth.presence }) };
+  } catch (error) {
+    if (!(error instanceof RequestError)) ctx.logger.error(`presence in the handshake of ${ctx.userId} failed`, error);
+    return { ok: false, error: toProtocolError(error) };
+  }
 }
 
 const PRESENCE_PREFIX = presenceRoom('');
@@ -184,9 +208,13 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
   socket.use((packet, next) => inbound(state, packet, next));
 
   if (socket.recovered) restoreRecoveredState(ctx);
-  // Protocol v1.1 (negotiated in the handshake): presence arrives as `presence:changes` batches.
-  void socket.join(wantsPresenceBatches(socket.handshake.auth) ? [userRoom(userId), PRESENCE_BATCH_ROOM] : userRoom(userId));
+  // Protocol v1.1 (negotiated in the handshake): presence arrives as `presence:changes`
+  // batches, and the handshake may name users to watch.
+  const auth = socket.handshake.auth as { protocol?: unknown; presence?: unknown };
+  const v11 = wantsPresenceBatches(auth);
+  void socket.join(v11 ? [userRoom(userId), PRESENCE_BATCH_ROOM] : userRoom(userId));
   presence.connect(userId);
+  const watched = v11 ? subscribeFromHandshake(ctx, auth) : undefined;
   Promise.resolve(deps.store.upsertUser(identity.profile)).catch((error: unknown) =>
     logger.error(`store.upsertUser failed for ${userId}`, error),
   );
@@ -194,7 +222,7 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
   if (identity.expiresAt !== null) deps.expiries.add(socket, identity.expiresAt);
   socket.on('disconnect', onDisconnect);
 
-  announceEstablished(socket, userId, deps);
+  announceEstablished(socket, userId, deps, watched);
   logger.info(`connect ${userId} (socket ${socket.id}, ${socket.conn.transport.name})`);
 }
 

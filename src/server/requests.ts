@@ -1,5 +1,5 @@
 import { LIMITS, conversationRoom } from '../protocol/index.js';
-import type { ConversationId, RequestEvent, RequestResult, UserId } from '../protocol/index.js';
+import type { ConversationId, PresenceSubscribeResult, RequestEvent, RequestResult, UserId } from '../protocol/index.js';
 import { RequestError } from './errors.js';
 import { presenceRoom } from './presence.js';
 import { TypingState } from './typing.js';
@@ -36,26 +36,34 @@ const requireParticipant = (ctx: ConnectionContext, conversationId: Conversation
 
 const unique = (ids: readonly UserId[]): UserId[] => (ids.length < 2 ? [...ids] : [...new Set(ids)]);
 
+/**
+ * `presence:subscribe`, also run for the ids a v1.1 client names in its
+ * handshake (`auth.presence`): joins the watched users' presence rooms and
+ * answers their current state. Throws RequestError BAD_REQUEST (not an id
+ * list) or PAYLOAD_TOO_LARGE (over 1,000 ids, or over 10,000 watches).
+ */
+export function subscribePresence(ctx: ConnectionContext, payload: unknown): PresenceSubscribeResult {
+  const { valid, invalid } = splitUserIds(parse(presenceIdsSchema, payload).userIds);
+  const ids = unique(valid);
+  const watches = ctx.explicitWatches ?? new Set<UserId>();
+  const added: UserId[] = [];
+  for (const id of ids) if (!watches.has(id)) added.push(id);
+  if (watches.size + added.length > MAX_EXPLICIT_WATCHES) {
+    throw new RequestError('PAYLOAD_TOO_LARGE', `A socket may watch at most ${MAX_EXPLICIT_WATCHES} users`);
+  }
+  // A request that finished after its socket left must not re-add rooms.
+  if (added.length > 0 && ctx.socket.connected) {
+    for (const id of added) watches.add(id);
+    ctx.explicitWatches = watches;
+    void ctx.socket.join(added.map(presenceRoom));
+  }
+  const users = ids.map((id) => ctx.presence.state(id));
+  return invalid.length > 0 ? { users, invalid } : { users };
+}
+
 /** Every request a client may send, by event name. */
 export const requestHandlers: RequestHandlers = {
-  'presence:subscribe'(ctx, payload) {
-    const { valid, invalid } = splitUserIds(parse(presenceIdsSchema, payload).userIds);
-    const ids = unique(valid);
-    const watches = ctx.explicitWatches ?? new Set<UserId>();
-    const added: UserId[] = [];
-    for (const id of ids) if (!watches.has(id)) added.push(id);
-    if (watches.size + added.length > MAX_EXPLICIT_WATCHES) {
-      throw new RequestError('PAYLOAD_TOO_LARGE', `A socket may watch at most ${MAX_EXPLICIT_WATCHES} users`);
-    }
-    // A request that finished after its socket left must not re-add rooms.
-    if (added.length > 0 && ctx.socket.connected) {
-      for (const id of added) watches.add(id);
-      ctx.explicitWatches = watches;
-      void ctx.socket.join(added.map(presenceRoom));
-    }
-    const users = ids.map((id) => ctx.presence.state(id));
-    return invalid.length > 0 ? { users, invalid } : { users };
-  },
+  'presence:subscribe': subscribePresence,
 
   'presence:unsubscribe'(ctx, payload) {
     const userIds = splitUserIds(parse(presenceIdsSchema, payload).userIds).valid;

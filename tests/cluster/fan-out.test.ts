@@ -196,4 +196,15 @@ describe('two nodes behave as one server', () => {
     await settle(watcher);
     expect(batches.events).toEqual([]);
   });
+
+  it('a v1.1 client naming users in its handshake on one node hears them change on the other', async () => {
+    const mia = await connectTo(b, 'mia');
+    const watcher = await connectTo(a, 'olga', { auth: { token: signToken('olga'), protocol: '1.1', presence: ['mia', 'noah'] } });
+    const online = once<{ userId: string }>(watcher, 'user:online', 10_000);
+    await connectTo(b, 'noah');
+    expect((await online).userId).toBe('noah');
+    const offline = once<{ userId: string }>(watcher, 'user:offline', 10_000);
+    mia.disconnect();
+    expect((await offline).userId).toBe('mia');
+  });
 });

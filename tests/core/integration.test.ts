@@ -99,6 +99,56 @@ describe('against the real server', () => {
     releaseList();
   });
 
+  it('protocol v1.1: ids watched before connecting go in the handshake (no presence:subscribe), and again after a reconnect', async () => {
+    const received: string[] = [];
+    server.io.on('connection', (socket) => socket.onAny((event: string) => received.push(event)));
+    await connected(realClient(server, 'bob'));
+    const alice = realClient(server, 'alice', { autoConnect: false });
+    const release = alice.presence.watch(['bob', 'carol']);
+    alice.connect();
+    await connected(alice);
+    // Right as soon as connected: the snapshot came in connection:established.
+    expect(alice.presence.get('bob')).toMatchObject({ online: true });
+    expect(alice.presence.get('carol')).toMatchObject({ online: false });
+    const carol = realClient(server, 'carol');
+    await waitFor(() => alice.presence.isOnline('carol'));
+
+    server.disconnectAll('alice');
+    await waitFor(() => alice.presence.get('bob')?.stale === true);
+    await connected(alice);
+    await waitFor(() => alice.presence.get('bob')?.stale !== true);
+    carol.destroy();
+    await waitFor(() => alice.presence.get('carol')?.online === false);
+    expect(received.filter((event) => event === 'presence:subscribe')).toEqual([]);
+
+    // Watched once connected: an ordinary presence:subscribe.
+    const releaseDave = alice.presence.watch('dave');
+    await waitFor(() => received.includes('presence:subscribe'));
+    releaseDave();
+    release();
+  });
+
+  it('protocol v1.1: a server that does not answer the handshake watches (v1 behaviour) gets them through presence:subscribe', async () => {
+    const subscribed: unknown[] = [];
+    server.io.use((socket, next) => {
+      delete (socket.handshake.auth as { presence?: unknown }).presence;
+      next();
+    });
+    server.io.on('connection', (socket) =>
+      socket.onAny((event: string, payload: unknown) => {
+        if (event === 'presence:subscribe') subscribed.push(payload);
+      }),
+    );
+    await connected(realClient(server, 'bob'));
+    const alice = realClient(server, 'alice', { autoConnect: false });
+    const release = alice.presence.watch(['bob', 'carol']);
+    alice.connect();
+    await connected(alice);
+    await waitFor(() => alice.presence.isOnline('bob') && alice.presence.get('carol')?.online === false);
+    expect(subscribed).toEqual([{ userIds: ['bob', 'carol'] }]);
+    release();
+  });
+
   it('typing reaches the others and ends on stopTyping', async () => {
     const alice = realClient(server, 'alice');
     const bob = realClient(server, 'bob');

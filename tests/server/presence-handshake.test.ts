@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConnectionEstablishedPayload, PresenceChangesPayload } from 'socketkit/protocol';
+import { io } from 'socket.io-client';
+import { startServer, type TestServer } from '../support/server.js';
+import { collect, emitAck, waitFor } from '../support/wait.js';
+
+let server: TestServer;
+afterEach(async () => {
+  await server?.cleanup();
+});
+
+/**
+ * Connects `userId` with `auth` added to its token and resolves with the
+ * socket and its `connection:established` payload.
+ */
+async function connectNaming(userId: string, auth: Record<string, unknown>) {
+  const socket = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: server.token(userId), ...auth } });
+  const established = await new Promise<ConnectionEstablishedPayload>((resolve, reject) => {
+    socket.once('connection:established', resolve);
+    socket.once('connect_error', reject);
+  });
+  return { socket, established };
+}
+
+describe('protocol v1.1: watches named in the handshake (auth.presence)', () => {
+  it('subscribes them before connection:established, which carries the ack presence:subscribe would have had; changes follow', async () => {
+    server = await startServer({ seed: 'none', presenceBatchMs: 20 });
+    const bob = await server.connect('bob');
+    const { socket: alice, established } = await connectNaming('alice', { protocol: '1.1', presence: ['bob', 'carol', 'bob'] });
+    try {
+      expect(established.presence).toEqual({
+        ok: true,
+        users: [
+          { userId: 'bob', online: true, since: expect.any(String) },
+          { userId: 'carol', online: false },
+        ],
+      });
+      const batches = collect<PresenceChangesPayload>(alice, 'presence:changes');
+      const carol = await server.connect('carol');
+      bob.disconnect();
+      await waitFor(() => batches.events.flatMap((b) => b.changes).length >= 2);
+      const changes = batches.events.flatMap((b) => b.changes).map((c) => `${c.online ? '+' : '-'}${c.userId}`);
+      expect(changes).toEqual(['+carol', '-bob']);
+
+      // The handshake's watches are ordinary explicit watches: presence:unsubscribe ends them.
+      await emitAck(alice, 'presence:unsubscribe', { userIds: ['carol'] });
+      carol.disconnect();
+      await waitFor(() => !server.socketkit.isUserOnline('carol'));
+      await emitAck(alice, 'presence:list');
+      expect(batches.events.flatMap((b) => b.changes).map((c) => c.userId)).toEqual(['carol', 'bob']);
+    } finally {
+      alice.disconnect();
+    }
+  });
+
+  it('an invalid element is listed in invalid; the valid ids are still watched', async () => {
+    server = await startServer({ seed: 'none', presenceBatchMs: 20 });
+    const { socket: alice, established } = await connectNaming('alice', { protocol: '1.1', presence: ['bob', '', null, 7] });
+    try {
+      expect(established.presence).toMatchObject({
+        ok: true,
+        users: [
+          { userId: 'bob', online: false },
+          { userId: '7', online: false },
+        ],
+        invalid: [{ userId: '' }, { userId: null }],
+      });
+      const batches = collect<PresenceChangesPayload>(alice, 'presence:changes');
+      await server.connect('bob');
+      await waitFor(() => batches.events.length === 1);
+      expect(batches.events[0]?.changes.map((c) => c.userId)).toEqual(['bob']);
+    } finally {
+      alice.disconnect();
+    }
+  });
+
+  it.each([
+    ['a string', 'bob', 'BAD_REQUEST'],
+    ['an object', { userIds: ['bob'] }, 'BAD_REQUEST'],
+    ['null', null, 'BAD_REQUEST'],
+    ['1,001 ids', Array.from({ length: 1001 }, (_, i) => `u${i}`), 'PAYLOAD_TOO_LARGE'],
+  ])('a malformed list (%s) is refused in connection:established; the socket stays connected and nobody else is affected', async (_name, presence, code) => {
+    server = await startServer({ seed: 'none' });
+    const bystander = await server.connect('erin');
+    const { socket: alice, established } = await connectNaming('alice', { protocol: '1.1', presence });
+    try {
+      expect(established.presence).toEqual({ ok: false, error: expect.objectContaining({ code }) });
+      // Still connected and served; nothing was watched.
+      await expect(emitAck(alice, 'presence:subscribe', { userIds: ['bob'] })).resolves.toMatchObject({ ok: true });
+      expect(server.io.sockets.adapter.rooms.get('presence:u0')).toBeUndefined();
+      await expect(emitAck(bystander, 'presence:list')).resolves.toMatchObject({ ok: true });
+      expect(bystander.connected).toBe(true);
+    } finally {
+      alice.disconnect();
+    }
+  });
+
+  it('a v1 handshake (no protocol) naming users is not answered and watches nothing: v1 behaviour unchanged', async () => {
+    server = await startServer({ seed: 'none' });
+    const { socket: alice, established } = await connectNaming('alice', { presence: ['bob'] });
+    try {
+      expect(established).not.toHaveProperty('presence');
+      expect(server.io.sockets.adapter.rooms.get('presence:bob')).toBeUndefined();
+      const online = collect(alice, 'user:online');
+      await server.connect('bob');
+      await emitAck(alice, 'presence:list');
+      expect(online.events).toEqual([]);
+    } finally {
+      alice.disconnect();
+    }
+  });
+
+  it('no presence field: connection:established is exactly v1.1 without it', async () => {
+    server = await startServer({ seed: 'none' });
+    const { socket: alice, established } = await connectNaming('alice', { protocol: '1.1' });
+    try {
+      expect(Object.keys(established).sort()).toEqual(['serverTime', 'socketId', 'storeId', 'userId']);
+    } finally {
+      alice.disconnect();
+    }
+  });
+});
