@@ -149,6 +149,8 @@ export class PresenceAnnouncer {
   /** v1.1 socket id → its pending changes by user (the latest wins). */
   private readonly batches = new Map<string, Map<UserId, PresenceChange>>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the oldest pending change was queued (ms since the epoch). */
+  private windowStartedAt = 0;
 
   constructor(
     private readonly io: Server,
@@ -239,8 +241,14 @@ export class PresenceAnnouncer {
     batch.delete(change.userId);
     batch.set(change.userId, change);
     if (!this.flushTimer) {
+      this.windowStartedAt = Date.now();
       this.flushTimer = setTimeout(() => this.flush(), this.options.batchMs);
       this.flushTimer.unref?.();
+    } else if (Date.now() - this.windowStartedAt >= this.options.batchMs) {
+      // The window is over but its timer has not run: in a storm, Node's poll
+      // phase handles thousands of socket events before it returns to timers.
+      // Sending now keeps the window's promise (and spreads the work).
+      this.flush();
     }
   }
 
