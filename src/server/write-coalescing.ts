@@ -1,3 +1,4 @@
+import type { Server as HttpServer } from 'node:http';
 import type { Server } from 'socket.io';
 
 /** The parts of an engine.io connection this module reads: a WebSocket transport, its TCP socket. */
@@ -28,11 +29,21 @@ interface CorkableSocket {
  * packets join the same corked write. Backpressure is unchanged across runs
  * (the uncork hands everything to the kernel; the next run starts corked again).
  *
+ * With `httpServer` (the server engine.io is attached to), the WebSocket
+ * upgrade's `101 Switching Protocols` joins engine.io's `open` packet in one
+ * write too: the TCP socket is corked from the `upgrade` event (listened to
+ * before engine.io's) and handed to the first flush, which engine.io makes
+ * after an `await` in its handshake; a socket that is never flushed (a
+ * refused upgrade) is uncorked on `setImmediate`. Only upgrades under
+ * engine.io's path are touched: other upgrade handlers of the server are not.
+ *
  * Listeners on the engine for the whole server (`flush`, `drain`), no state
  * per connection. Long-polling connections are left as they are.
  */
-export function coalesceWrites(io: Server): void {
+export function coalesceWrites(io: Server, httpServer?: HttpServer): void {
   const corked = new Set<CorkableSocket>();
+  /** Corked at the upgrade, waiting for engine.io's first flush. */
+  const upgrading = new Set<CorkableSocket>();
   const uncorkAll = (): void => {
     for (const socket of corked) socket.uncork();
     corked.clear();
@@ -41,10 +52,23 @@ export function coalesceWrites(io: Server): void {
     connection.transport?.name === 'websocket' ? connection.transport.socket?._socket : undefined;
   io.engine.on('flush', (connection: EngineConnection) => {
     const tcp = tcpOf(connection);
-    if (!tcp || corked.has(tcp) || tcp.writableCorked > 0) return;
-    tcp.cork();
+    if (!tcp || corked.has(tcp)) return;
+    // Corked since its upgrade: this run's uncork also sends the `101` reply.
+    if (!upgrading.delete(tcp)) {
+      if (tcp.writableCorked > 0) return;
+      tcp.cork();
+    }
     corked.add(tcp);
     if (corked.size === 1) process.nextTick(uncorkAll);
+  });
+  const enginePath = `${io.path()}/`;
+  httpServer?.prependListener('upgrade', (request: { url?: string }, socket: CorkableSocket) => {
+    if (request.url?.startsWith(enginePath) !== true) return;
+    socket.cork();
+    upgrading.add(socket);
+    setImmediate(() => {
+      if (upgrading.delete(socket)) socket.uncork();
+    });
   });
   io.engine.on('drain', (connection: EngineConnection) => {
     const tcp = tcpOf(connection);

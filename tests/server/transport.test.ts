@@ -1,8 +1,12 @@
+import type { Socket as TcpSocket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { Message } from 'socketkit/protocol';
 import { startServer, type TestServer } from '../support/server.js';
 import { emitAck, once, waitFor } from '../support/wait.js';
+
+/** `net.Socket#_writeGeneric(writev, data, encoding, callback)`: every write of a TCP socket goes through it. */
+type WriteGeneric = (writev: boolean, data: unknown, ...rest: unknown[]) => unknown;
 
 let server: TestServer;
 afterEach(async () => {
@@ -41,6 +45,31 @@ describe('transports', () => {
       expect(await emitAck(alice, 'presence:list')).toMatchObject({ ok: true });
       alice.disconnect();
     }
+  });
+
+  it('a WebSocket upgrade’s 101 reply and engine.io’s open packet leave in one write (one system call)', async () => {
+    server = await startServer();
+    // What the server hands the kernel for each accepted connection: one entry per write.
+    const writes: string[][] = [];
+    server.httpServer.on('connection', (tcp: TcpSocket & { _writeGeneric: WriteGeneric }) => {
+      const own: string[] = [];
+      writes.push(own);
+      const write = tcp._writeGeneric;
+      tcp._writeGeneric = function (this: unknown, writev, data, ...rest) {
+        const chunks = writev ? (data as { chunk: unknown }[]).map((c) => c.chunk) : [data];
+        own.push(chunks.map((c) => (Buffer.isBuffer(c) ? c.toString('latin1') : String(c))).join(''));
+        return write.call(this, writev, data, ...rest);
+      };
+    });
+    const alice = await server.connect('alice');
+    expect(writes).toHaveLength(1);
+    const first = writes[0]?.[0] ?? '';
+    expect(first.startsWith('HTTP/1.1 101 Switching Protocols')).toBe(true);
+    expect(first).toContain('0{"sid":');
+    // The CONNECT reply and connection:established: one more write.
+    expect(writes[0]?.[1]).toContain('40{"sid":');
+    expect(writes[0]?.[1]).toContain('connection:established');
+    expect(await emitAck(alice, 'presence:list')).toMatchObject({ ok: true });
   });
 
   it('uses the protocol’s heartbeat (25 s / 60 s) and a 1 MB packet limit', async () => {
