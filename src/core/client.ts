@@ -112,7 +112,8 @@ function emit(parts: Parts, event: string, payload?: unknown): void {
   assertSendableEventName(event);
   assertNotPresenceManaged(event);
   if (event === 'conversation:join' || event === 'conversation:leave') {
-    throw new RealtimeError('BAD_REQUEST', `"${event}" is managed by the client: use client.conversation(id).join() and its release`);
+    const use = process.env.NODE_ENV !== 'production' ? ': use client.conversation(id).join() and its release' : '';
+    throw new RealtimeError('BAD_REQUEST', `"${event}" is managed by the client${use}`);
   }
   if (parts.destroyed.value) return;
   if (isConnected(parts)) parts.socket.emit(event, payload);
@@ -210,9 +211,13 @@ function onStateChanged(parts: Parts): void {
  *
  * @throws TypeError when `connect()` gets an argument, or when neither
  *   `getToken` nor `token` was given (the server would refuse with `TOKEN_MISSING`).
+ *   Production builds throw the same errors without the advice (docs/client.md, "Events, requests and errors").
  */
 function assertConnectArguments(args: unknown[], options: RealtimeClientOptions): void {
-  if (args.length > 0) throw new TypeError('[socketkit] connect() takes no token: pass getToken (or token) to createRealtimeClient');
+  if (args.length > 0) {
+    const use = process.env.NODE_ENV !== 'production' ? ': pass getToken (or token) to createRealtimeClient' : '';
+    throw new TypeError(`[socketkit] connect() takes no token${use}`);
+  }
   if (options.getToken === undefined && options.token === undefined) {
     throw new TypeError('[socketkit] createRealtimeClient needs getToken (or token) to connect');
   }
@@ -258,7 +263,8 @@ const isStoppedStatus = (status: string): boolean => status === 'idle' || status
 
 function assertNotPresenceManaged(event: string): void {
   if (PRESENCE_MANAGED.has(event)) {
-    throw new RealtimeError('BAD_REQUEST', `"${event}" is managed by the client: use client.presence.watch(userIds) and its release`);
+    const use = process.env.NODE_ENV !== 'production' ? ': use client.presence.watch(userIds) and its release' : '';
+    throw new RealtimeError('BAD_REQUEST', `"${event}" is managed by the client${use}`);
   }
 }
 
