@@ -20,14 +20,10 @@ import type { ClientEventMap, Logger, RealtimeClient, RealtimeClientOptions, Req
  */
 const PRESENCE_MANAGED = new Set(['presence:subscribe', 'presence:unsubscribe']);
 
-/** socket.io-client's `io`, as the factory socketkit calls. */
-function defaultCreateSocket(url: string, socketOptions: Record<string, unknown>): SocketLike {
-  return io(url, socketOptions);
-}
-
 /** One socket per client, whose own reconnection is off: socketkit owns it. */
 function createSocket(options: RealtimeClientOptions): SocketLike {
-  const create = options.createSocket ?? defaultCreateSocket;
+  // socket.io-client's `io` is the default factory.
+  const create: NonNullable<RealtimeClientOptions['createSocket']> = options.createSocket ?? io;
   // forceNew keeps two clients from sharing one socket.
   return create(options.url, { ...options.socketOptions, autoConnect: false, reconnection: false, forceNew: true });
 }
