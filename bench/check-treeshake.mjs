@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Bundle checks size-limit cannot express (run by `npm run size` after
 // size-limit, on the built dist/):
-//   1. socketkit + socketkit/react cost at most 9.4 KB (min+gzip) over
+//   1. socketkit + socketkit/react cost at most 9.5 KB (min+gzip) over
 //      socket.io-client alone: the layer's own weight, whatever the
 //      transport's size does in a later release;
 //   2. tree-shaking: an app that imports only `usePresence` ships none of
 //      the conversation code (no 'conversation:join', no 'message:send').
-// Bundled with esbuild as an app would (browser platform, minified, ESM),
+// Bundled with esbuild as an app would (browser platform, minified, ESM: so
+// `process.env.NODE_ENV` is "production", as in an app's production build),
 // gzip level 9 as size-limit measures.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
@@ -21,7 +22,8 @@ const entries = {
   'socketkit/protocol': dist('protocol/index.js'),
 };
 const react = ['react', 'react-dom', 'react/jsx-runtime', '@tanstack/react-query'];
-// Was 6_000 (+5.65 kB measured before issues 11 and 9); +9.36 kB after them (see .size-limit.js).
+// Was 6_000 (+5.65 kB measured before issues 11 and 9); +9.36 kB after them (see .size-limit.js),
+// +9.50 kB with protocol v1.1 and the connect deadline; +9.33 kB after the trim (docs/performance.md).
 const BUDGET_OVER_TRANSPORT = 9_500;
 const CONVERSATION_MARKERS = ['conversation:join', 'message:send', 'conversation:history'];
 

@@ -108,7 +108,7 @@ function emit(parts: Parts, event: string, payload?: unknown): void {
   assertSendableEventName(event);
   assertNotPresenceManaged(event);
   if (event === 'conversation:join' || event === 'conversation:leave') {
-    const use = process.env.NODE_ENV !== 'production' ? ': use client.conversation(id).join() and its release' : '';
+    const use = typeof process !== 'undefined' && process.env.NODE_ENV !== 'production' ? ': use client.conversation(id).join() and its release' : '';
     throw new RealtimeError('BAD_REQUEST', `"${event}" is managed by the client${use}`);
   }
   if (parts.destroyed.value) return;
@@ -235,8 +235,10 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     presence: parts.presence,
     onlineUsers: parts.onlineUsers,
     connect: (...args: unknown[]) => {
-      // Development help: an app's production build leaves the check out (process.env.NODE_ENV is "production").
-      if (process.env.NODE_ENV !== 'production') assertConnectArguments(args, options);
+      // Development help: an app's production build defines process.env.NODE_ENV as "production" and
+      // leaves the check out; `typeof process` first, so a build that defines nothing runs the check
+      // instead of failing on `process`.
+      if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') assertConnectArguments(args, options);
       connection.connect();
     },
     disconnect: connection.disconnect,
@@ -257,7 +259,7 @@ const isStoppedStatus = (status: string): boolean => status === 'idle' || status
 
 function assertNotPresenceManaged(event: string): void {
   if (PRESENCE_MANAGED.has(event)) {
-    const use = process.env.NODE_ENV !== 'production' ? ': use client.presence.watch(userIds) and its release' : '';
+    const use = typeof process !== 'undefined' && process.env.NODE_ENV !== 'production' ? ': use client.presence.watch(userIds) and its release' : '';
     throw new RealtimeError('BAD_REQUEST', `"${event}" is managed by the client${use}`);
   }
 }

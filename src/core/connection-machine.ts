@@ -104,7 +104,7 @@ export function transition(state: ConnectionState, event: ConnectionEvent, facts
 
 /** Compile-time exhaustiveness: a new state or event that is not handled fails to type-check here. */
 export function assertNever(value: never): never {
-  throw new Error(`Unhandled value${process.env.NODE_ENV !== 'production' ? `: ${JSON.stringify(value)}` : ''}`);
+  throw new Error(`Unhandled value: ${JSON.stringify(value)}`);
 }
 
 /**
