@@ -65,7 +65,7 @@ export default [
     // later for stale online users); then
     // +0.72 kB for splitting every core function to at most 40 lines (module
     // functions over runtime records: their field names survive minification).
-    // Trimmed to 22.20 kB (22,198 B): development help (connect()'s argument
+    // Trimmed to 22.23 kB (22,235 B): development help (connect()'s argument
     // checks, the advice in refusal messages) only in development builds, one
     // timer per connection state (docs/performance.md, "Client budgets"). The
     // limit stays: the headroom is for presence watches in the handshake.
