@@ -9,7 +9,11 @@
 //
 // `bench/check-treeshake.mjs` (run after this by `npm run size`) adds what
 // size-limit cannot express: socketkit + socketkit/react ≤ socket.io-client
-// alone + 6 KB, and `usePresence` alone not pulling the conversation code.
+// alone + 9.5 KB, and `usePresence` alone not pulling the conversation code.
+//
+// esbuild bundles here for the browser with minification, so it defines
+// `process.env.NODE_ENV` as "production", as an app's production build does:
+// the development-only help in the core is not counted (nor shipped).
 import { fileURLToPath } from 'node:url';
 
 const dist = (p) => fileURLToPath(new URL(`./dist/${p}`, import.meta.url));
@@ -61,7 +65,10 @@ export default [
     // later for stale online users); then
     // +0.72 kB for splitting every core function to at most 40 lines (module
     // functions over runtime records: their field names survive minification).
-    // The lead decides whether to keep this budget or trim (core branch report).
+    // Trimmed to 22.23 kB (22,235 B): development help (connect()'s argument
+    // checks, the advice in refusal messages) only in development builds, one
+    // timer per connection state (docs/performance.md, "Client budgets"). The
+    // limit stays: the headroom is for presence watches in the handshake.
     limit: '22.4 KB',
   },
   {

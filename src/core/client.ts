@@ -20,14 +20,10 @@ import type { ClientEventMap, Logger, RealtimeClient, RealtimeClientOptions, Req
  */
 const PRESENCE_MANAGED = new Set(['presence:subscribe', 'presence:unsubscribe']);
 
-/** socket.io-client's `io`, as the factory socketkit calls. */
-function defaultCreateSocket(url: string, socketOptions: Record<string, unknown>): SocketLike {
-  return io(url, socketOptions);
-}
-
 /** One socket per client, whose own reconnection is off: socketkit owns it. */
 function createSocket(options: RealtimeClientOptions): SocketLike {
-  const create = options.createSocket ?? defaultCreateSocket;
+  // socket.io-client's `io` is the default factory.
+  const create: NonNullable<RealtimeClientOptions['createSocket']> = options.createSocket ?? io;
   // forceNew keeps two clients from sharing one socket.
   return create(options.url, { ...options.socketOptions, autoConnect: false, reconnection: false, forceNew: true });
 }
@@ -112,7 +108,8 @@ function emit(parts: Parts, event: string, payload?: unknown): void {
   assertSendableEventName(event);
   assertNotPresenceManaged(event);
   if (event === 'conversation:join' || event === 'conversation:leave') {
-    throw new RealtimeError('BAD_REQUEST', `"${event}" is managed by the client: use client.conversation(id).join() and its release`);
+    const use = typeof process !== 'undefined' && process.env.NODE_ENV !== 'production' ? ': use client.conversation(id).join() and its release' : '';
+    throw new RealtimeError('BAD_REQUEST', `"${event}" is managed by the client${use}`);
   }
   if (parts.destroyed.value) return;
   if (isConnected(parts)) parts.socket.emit(event, payload);
@@ -213,6 +210,7 @@ function onStateChanged(parts: Parts): void {
 /**
  * Development-time argument errors (issue 10): the seed's `connect(token)`
  * would otherwise ignore its token and end in `TOKEN_MISSING` with no hint.
+ * Called in development builds only (docs/client.md, "Creating a client").
  *
  * @throws TypeError when `connect()` gets an argument, or when neither
  *   `getToken` nor `token` was given (the server would refuse with `TOKEN_MISSING`).
@@ -243,7 +241,10 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     presence: parts.presence,
     onlineUsers: parts.onlineUsers,
     connect: (...args: unknown[]) => {
-      assertConnectArguments(args, options);
+      // Development help: an app's production build defines process.env.NODE_ENV as "production" and
+      // leaves the check out; `typeof process` first, so a build that defines nothing runs the check
+      // instead of failing on `process`.
+      if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') assertConnectArguments(args, options);
       connection.connect();
     },
     disconnect: connection.disconnect,
@@ -264,7 +265,8 @@ const isStoppedStatus = (status: string): boolean => status === 'idle' || status
 
 function assertNotPresenceManaged(event: string): void {
   if (PRESENCE_MANAGED.has(event)) {
-    throw new RealtimeError('BAD_REQUEST', `"${event}" is managed by the client: use client.presence.watch(userIds) and its release`);
+    const use = typeof process !== 'undefined' && process.env.NODE_ENV !== 'production' ? ': use client.presence.watch(userIds) and its release' : '';
+    throw new RealtimeError('BAD_REQUEST', `"${event}" is managed by the client${use}`);
   }
 }
 

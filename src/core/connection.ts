@@ -46,10 +46,12 @@ interface Runtime {
   connectedAt: number;
   /** A newer attempt makes an older one's `getToken` answer stale. */
   attemptId: number;
-  retryTimer: Timer | undefined;
-  /** The deadline of the running attempt (`connecting` only). */
-  attemptTimer: Timer | undefined;
-  lostTimer: Timer | undefined;
+  /**
+   * The one timer of the current state, cleared on leaving it: the next
+   * attempt (`backoff`) or the running attempt's deadline (`connecting`).
+   */
+  stateTimer?: Timer;
+  lostTimer?: Timer;
   windowListening: boolean;
   onWindowSignal(): void;
   onVisibilityChange(): void;
@@ -74,10 +76,9 @@ function dispatch(rt: Runtime, event: ConnectionEvent): void {
   rt.link.changed(next);
 }
 
-/** Effects of leaving a state: the retry timer and the attempt deadline go; leaving `connected` tells the link. */
+/** Effects of leaving a state: its timer goes; leaving `connected` tells the link. */
 function leave(rt: Runtime, next: ConnectionState, event: ConnectionEvent): void {
-  clearTimeout(rt.retryTimer);
-  clearTimeout(rt.attemptTimer);
+  clearTimeout(rt.stateTimer);
   if (rt.state !== 'connected') return;
   if (now(rt) - rt.connectedAt >= STABLE_CONNECTION_MS) rt.authRefreshes = 0;
   rt.link.down();
@@ -99,7 +100,7 @@ function enter(rt: Runtime, next: ConnectionState, event: ConnectionEvent): void
   }
   if (next === 'connecting') {
     // The attempt's deadline: past it, the attempt fails like a network error ("timeout", as socket.io-client says).
-    rt.attemptTimer = setTimeout(() => dispatch(rt, { type: 'connectError', code: null, message: 'timeout' }), rt.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
+    rt.stateTimer = setTimeout(() => dispatch(rt, { type: 'connectError', code: null, message: 'timeout' }), rt.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
     void openSocket(rt);
   }
   if (next === 'backoff') patch.nextRetryAt = scheduleRetry(rt);
@@ -166,7 +167,7 @@ function clearLostTimer(rt: Runtime): void {
 /** Arms the backoff timer of attempt `rt.attempt`; returns when it fires (epoch ms). */
 function scheduleRetry(rt: Runtime): number {
   const delay = computeBackoffDelay(rt.attempt, rt.options.reconnection, rt.options.random);
-  rt.retryTimer = setTimeout(() => dispatch(rt, { type: 'retryTimer' }), delay);
+  rt.stateTimer = setTimeout(() => dispatch(rt, { type: 'retryTimer' }), delay);
   return now(rt) + delay;
 }
 
@@ -237,9 +238,6 @@ export function createConnection(
     authRefreshes: 0,
     connectedAt: 0,
     attemptId: 0,
-    retryTimer: undefined,
-    attemptTimer: undefined,
-    lostTimer: undefined,
     windowListening: false,
     onWindowSignal: () => dispatch(rt, { type: 'reconnect' }),
     onVisibilityChange: () => {
