@@ -58,10 +58,13 @@ function step<T>(parts: Parts, name: string, run: () => T): T | undefined {
   }
 }
 
-/** Entered `connected`: presence, online users, rooms, queued requests and emits, then the outbox. */
+/**
+ * Entered `connected`: online users, rooms, queued requests and emits, then
+ * the outbox. (Presence resubscribes from its own `connection:established`
+ * listener, which carries the answer to the handshake's watches.)
+ */
 function onLinkUp(parts: Parts): void {
   const storeChanged = parts.storeTracker.takeStoreChanged();
-  step(parts, 'presence', () => parts.presence.resync());
   step(parts, 'online users', () => parts.onlineUsers.refreshIfWatched());
   const rejoins = step(parts, 'rejoin', () => parts.conversations.resyncAll(storeChanged)) ?? [];
   step(parts, 'queued requests', () => parts.requests.sendWaiting());
@@ -172,14 +175,13 @@ function createTransport(options: RealtimeClientOptions): Transport {
 function createParts(options: RealtimeClientOptions): Parts {
   const transport = createTransport(options);
   const destroyed = { value: false };
-  // Registered before the connection's own listener (whose `established` runs `onLinkUp`), so they run first.
+  // Registered before the connection's own listener, so it runs first.
   const storeTracker = trackServerStore(transport.serverEvents);
-  transport.serverEvents.on('connection:established', (payload: ConnectionEstablishedPayload) => parts.presence.handshakeAnswered(payload.presence));
   const link = {
     up: () => onLinkUp(parts),
     down: () => onLinkDown(parts),
     changed: () => onStateChanged(parts),
-    handshakeFields: () => parts.presence.handshakeFields(),
+    handshakeWatches: () => parts.presence.handshakeWatches(),
   };
   const connection = createConnection(transport.socket, options, transport.serverEvents, link, transport.report);
   const requests = createRequestTable({

@@ -174,8 +174,8 @@ export interface LinkCallbacks {
   down(): void;
   /** The state changed (after the store was written). */
   changed(state: ConnectionState): void;
-  /** Fields added to the handshake's `auth` of each attempt (protocol v1.1 `presence`). */
-  handshakeFields(): Record<string, unknown>;
+  /** The watched user ids the next handshake names (protocol v1.1 `auth.presence`), if any. */
+  handshakeWatches(): UserId[] | undefined;
 }
 
 export const INITIAL_CONNECTION: ConnectionSnapshot = Object.freeze({ status: 'idle', userId: null, attempt: 0, nextRetryAt: null, error: null, lost: false });

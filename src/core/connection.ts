@@ -180,7 +180,7 @@ async function openSocket(rt: Runtime): Promise<void> {
     // Entering `connecting` closed the previous socket.
     // `protocol`: this client understands v1.1 (`presence:changes`, watches in the
     // handshake); a v1 server ignores it and the extra fields.
-    rt.socket.auth = { ...rt.link.handshakeFields(), token, protocol: '1.1' };
+    rt.socket.auth = { token, protocol: '1.1', presence: rt.link.handshakeWatches() };
     rt.socket.connect();
   } catch (error) {
     if (id === rt.attemptId) dispatch(rt, { type: 'tokenError', message: String(error) });

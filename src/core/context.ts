@@ -1,4 +1,4 @@
-import type { Ack, ConversationId, Message, PresenceSubscribeResult, RequestEvent, RequestPayload, RequestResult, ServerEventMap, UserId } from '../protocol/index.js';
+import type { ConversationId, Message, RequestEvent, RequestPayload, RequestResult, ServerEventMap, UserId } from '../protocol/index.js';
 import { RealtimeError } from './errors.js';
 import type { ClientMessage, ConversationHandle, Logger, PresenceApi, RealtimeClientOptions, RealtimeErrorCode, RequestOptions } from './types.js';
 
@@ -32,12 +32,8 @@ export interface ConversationContext extends Context {
 }
 
 export interface Presence extends PresenceApi {
-  /** For the next handshake: `{ presence: ids }`, the watched ids (at most 1,000) the server subscribes at connect (protocol v1.1). */
-  handshakeFields(): { presence?: UserId[] };
-  /** `connection:established` arrived with the server's answer to those ids (absent from a v1 server). */
-  handshakeAnswered(answer: Ack<PresenceSubscribeResult> | undefined): void;
-  /** Connected: subscribe every watched id the handshake did not cover, drop the ones unwatched since, mark snapshots fresh. */
-  resync(): void;
+  /** For the next handshake: the watched ids (at most 1,000) the server subscribes at connect (protocol v1.1 `auth.presence`); none: undefined. */
+  handshakeWatches(): UserId[] | undefined;
   /** Disconnected: the server forgot our subscriptions; snapshots become stale. */
   reset(): void;
 }

@@ -1,6 +1,6 @@
 import { MAX_ID_LENGTH, MAX_PRESENCE_IDS, type Ack, type PresenceState, type PresenceSubscribeResult, type UserId } from '../protocol/index.js';
 import { noop, type Context, type Presence } from './context.js';
-import { RealtimeError, toRealtimeError } from './errors.js';
+import { RealtimeError } from './errors.js';
 import { batch, createListeners, schedule, type Listeners } from './store.js';
 import type { PresenceSnapshot, UserPresence } from './types.js';
 
@@ -31,9 +31,8 @@ interface Runtime {
   /** Watch counts that went to or from 0 since the last flush. */
   countChanged: Set<UserId>;
   snapshot: PresenceSnapshot | null;
-  /** Ids named in the latest handshake (`auth.presence`), and the server's answer once established. */
+  /** Ids named in the latest handshake (`auth.presence`). */
   inHandshake: UserId[];
-  handshakeAnswer: Ack<PresenceSubscribeResult> | undefined;
 }
 
 function changed(rt: Runtime, id: UserId): void {
@@ -171,31 +170,27 @@ function subscribeUser(rt: Runtime, id: UserId, listener: () => void): () => voi
 }
 
 /** The first 1,000 watched ids go in the handshake: the server subscribes them before `connection:established`. */
-function handshakeFields(rt: Runtime): { presence?: UserId[] } {
+function handshakeWatches(rt: Runtime): UserId[] | undefined {
   rt.inHandshake = [...rt.watchCounts.keys()].slice(0, MAX_PRESENCE_IDS);
-  rt.handshakeAnswer = undefined;
-  return rt.inHandshake.length > 0 ? { presence: rt.inHandshake } : {};
+  return rt.inHandshake.length > 0 ? rt.inHandshake : undefined;
 }
 
 /**
- * Connected. What the handshake subscribed (a v1.1 server's answer in
+ * `connection:established`: connected. What the handshake subscribed (a v1.1 server's answer in
  * `connection:established`) counts as subscribed; every other watched id is
  * subscribed now, and ids unwatched since the handshake are unsubscribed. Without
- * an answer (a v1 server) or with a refusal, every watched id is subscribed again.
+ * an answer (a v1 server) or with a refusal, every watched id is subscribed
+ * again (a refusal that recurs is reported by that subscribe).
  */
-function resync(rt: Runtime): void {
+function resync(rt: Runtime, answer: Ack<PresenceSubscribeResult> | undefined): void {
   rt.subscribedOnServer.clear();
-  const answer = rt.handshakeAnswer;
   if (answer?.ok) {
     for (const id of rt.inHandshake) {
       rt.subscribedOnServer.add(id);
       rt.countChanged.add(id);
     }
     subscribed(rt, answer);
-  } else if (answer) {
-    rt.ctx.report(toRealtimeError(answer.error), 'presence in the handshake');
   }
-  rt.handshakeAnswer = undefined;
   rt.watchCounts.forEach((_, id) => rt.countChanged.add(id));
   flush(rt);
 }
@@ -223,8 +218,8 @@ export function createPresence(ctx: Context): Presence {
     countChanged: new Set(),
     snapshot: null,
     inHandshake: [],
-    handshakeAnswer: undefined,
   };
+  ctx.on('connection:established', (event) => resync(rt, event.presence));
   ctx.on('user:online', (event) => put(rt, event.userId, { online: true, since: event.at, lastSeen: null }));
   ctx.on('user:offline', (event) => put(rt, event.userId, { online: false, since: null, lastSeen: event.lastSeen }));
   return {
@@ -239,11 +234,7 @@ export function createPresence(ctx: Context): Presence {
     subscribeUser: (id, listener) => subscribeUser(rt, id, listener),
     watch: (input) => watch(rt, input),
     list: (options) => ctx.request('presence:list', options ?? {}),
-    handshakeFields: () => handshakeFields(rt),
-    handshakeAnswered: (answer) => {
-      rt.handshakeAnswer = answer;
-    },
-    resync: () => resync(rt),
+    handshakeWatches: () => handshakeWatches(rt),
     reset: () => reset(rt),
   };
 }
