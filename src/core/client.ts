@@ -1,5 +1,5 @@
 import { io } from 'socket.io-client';
-import type { ConnectionEstablishedPayload, ConversationId, PresenceChangesPayload } from '../protocol/index.js';
+import type { Ack, ConnectionEstablishedPayload, ConversationId, PresenceChangesPayload, PresenceSubscribeResult } from '../protocol/index.js';
 import { createConnection, type Connection } from './connection.js';
 import type { Context, Outbox, Presence } from './context.js';
 import { createConversationRegistry, type ConversationRegistry } from './conversation-registry.js';
@@ -59,12 +59,13 @@ function step<T>(parts: Parts, name: string, run: () => T): T | undefined {
 }
 
 /**
- * Entered `connected`: online users, rooms, queued requests and emits, then
- * the outbox. (Presence resubscribes from its own `connection:established`
- * listener, which carries the answer to the handshake's watches.)
+ * Entered `connected` (before the `connected`/`reconnected` lifecycle event):
+ * presence (with the answer to the handshake's watches), online users, rooms,
+ * queued requests and emits, then the outbox.
  */
-function onLinkUp(parts: Parts): void {
+function onLinkUp(parts: Parts, handshakePresence: Ack<PresenceSubscribeResult> | undefined): void {
   const storeChanged = parts.storeTracker.takeStoreChanged();
+  step(parts, 'presence', () => parts.presence.resync(handshakePresence));
   step(parts, 'online users', () => parts.onlineUsers.refreshIfWatched());
   const rejoins = step(parts, 'rejoin', () => parts.conversations.resyncAll(storeChanged)) ?? [];
   step(parts, 'queued requests', () => parts.requests.sendWaiting());
@@ -111,7 +112,7 @@ function emit(parts: Parts, event: string, payload?: unknown): void {
   assertSendableEventName(event);
   assertNotPresenceManaged(event);
   if (event === 'conversation:join' || event === 'conversation:leave') {
-    const use = typeof process !== 'undefined' && process.env.NODE_ENV !== 'production' ? ': use client.conversation(id).join() and its release' : '';
+    const use = process.env.NODE_ENV !== 'production' ? ': use client.conversation(id).join() and its release' : '';
     throw new RealtimeError('BAD_REQUEST', `"${event}" is managed by the client${use}`);
   }
   if (parts.destroyed.value) return;
@@ -178,7 +179,7 @@ function createParts(options: RealtimeClientOptions): Parts {
   // Registered before the connection's own listener, so it runs first.
   const storeTracker = trackServerStore(transport.serverEvents);
   const link = {
-    up: () => onLinkUp(parts),
+    up: (handshakePresence: Ack<PresenceSubscribeResult> | undefined) => onLinkUp(parts, handshakePresence),
     down: () => onLinkDown(parts),
     changed: () => onStateChanged(parts),
     handshakeWatches: () => parts.presence.handshakeWatches(),
@@ -243,10 +244,9 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     presence: parts.presence,
     onlineUsers: parts.onlineUsers,
     connect: (...args: unknown[]) => {
-      // Development help: an app's production build defines process.env.NODE_ENV as "production" and
-      // leaves the check out; `typeof process` first, so a build that defines nothing runs the check
-      // instead of failing on `process`.
-      if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') assertConnectArguments(args, options);
+      // Development help: an app's build defines process.env.NODE_ENV ("production" leaves the
+      // check out), as React needs it; Vite and webpack define it without a `process` global.
+      if (process.env.NODE_ENV !== 'production') assertConnectArguments(args, options);
       connection.connect();
     },
     disconnect: connection.disconnect,
@@ -267,7 +267,7 @@ const isStoppedStatus = (status: string): boolean => status === 'idle' || status
 
 function assertNotPresenceManaged(event: string): void {
   if (PRESENCE_MANAGED.has(event)) {
-    const use = typeof process !== 'undefined' && process.env.NODE_ENV !== 'production' ? ': use client.presence.watch(userIds) and its release' : '';
+    const use = process.env.NODE_ENV !== 'production' ? ': use client.presence.watch(userIds) and its release' : '';
     throw new RealtimeError('BAD_REQUEST', `"${event}" is managed by the client${use}`);
   }
 }

@@ -1,4 +1,4 @@
-import type { AuthErrorCode, UserId } from '../protocol/index.js';
+import type { Ack, AuthErrorCode, PresenceSubscribeResult, UserId } from '../protocol/index.js';
 import { RealtimeError } from './errors.js';
 import type { Store } from './store.js';
 import type { ConnectionLifecycleEvent, ConnectionSnapshot, ConnectionStatus } from './types.js';
@@ -27,8 +27,8 @@ export type ConnectionEvent =
   | { type: 'disconnect' }
   /** `destroy()`. */
   | { type: 'destroy' }
-  /** The server sent `connection:established`. */
-  | { type: 'established'; userId: UserId }
+  /** The server sent `connection:established` (with, from a v1.1 server, the answer to the handshake's watches). */
+  | { type: 'established'; userId: UserId; presence?: Ack<PresenceSubscribeResult> }
   /**
    * The attempt failed: the network (`code` null; also an attempt that did not
    * reach `connection:established` within `connectTimeoutMs`) or a refused token.
@@ -168,8 +168,8 @@ export type LifecyclePayloads = Record<ConnectionLifecycleEvent, { reason?: stri
 
 /** What the connection calls when the link becomes usable and stops being so. */
 export interface LinkCallbacks {
-  /** Entered `connected`: rejoin, flush, resubscribe. */
-  up(): void;
+  /** Entered `connected`: resubscribe (given the answer to the handshake's watches), rejoin, flush. */
+  up(handshakePresence: Ack<PresenceSubscribeResult> | undefined): void;
   /** Left `connected`: in-flight work is lost. */
   down(): void;
   /** The state changed (after the store was written). */

@@ -1,4 +1,4 @@
-import type { AuthErrorCode, ServerEventMap } from '../protocol/index.js';
+import type { Ack, AuthErrorCode, PresenceSubscribeResult, ServerEventMap } from '../protocol/index.js';
 import { computeBackoffDelay } from './backoff.js';
 import {
   INITIAL_CONNECTION,
@@ -112,7 +112,7 @@ function enter(rt: Runtime, next: ConnectionState, event: ConnectionEvent): void
   if (next === 'disconnected' || next === 'destroyed') rt.everConnected = false;
   rt.store.set({ status, ...patch });
   trackLost(rt, status);
-  if (next === 'connected') announceConnected(rt);
+  if (next === 'connected') announceConnected(rt, event.type === 'established' ? event.presence : undefined);
   if (next === 'destroyed') cleanUp(rt);
 }
 
@@ -130,10 +130,10 @@ function countAttempts(rt: Runtime, next: ConnectionState, event: ConnectionEven
   if (next === 'connected' && rt.authRefreshes === 0) rt.attempt = 0;
 }
 
-function announceConnected(rt: Runtime): void {
+function announceConnected(rt: Runtime, handshakePresence: Ack<PresenceSubscribeResult> | undefined): void {
   const wasUp = rt.everConnected;
   rt.everConnected = true;
-  rt.link.up();
+  rt.link.up(handshakePresence);
   rt.lifecycle.emit(wasUp ? 'reconnected' : 'connected', {});
 }
 
@@ -210,7 +210,7 @@ function listen(rt: Runtime, serverEvents: ServerEvents): void {
     // Our own socket.disconnect() is a consequence of a transition, not an event.
     if (reason !== 'io client disconnect') dispatch(rt, { type: 'socketClosed', reason });
   });
-  serverEvents.on('connection:established', ({ userId }) => dispatch(rt, { type: 'established', userId }));
+  serverEvents.on('connection:established', ({ userId, presence }) => dispatch(rt, { type: 'established', userId, presence }));
   serverEvents.on('auth:expired', () => dispatch(rt, { type: 'authExpired' }));
 }
 

@@ -1,4 +1,4 @@
-import type { ConversationId, Message, RequestEvent, RequestPayload, RequestResult, ServerEventMap, UserId } from '../protocol/index.js';
+import type { Ack, ConversationId, Message, PresenceSubscribeResult, RequestEvent, RequestPayload, RequestResult, ServerEventMap, UserId } from '../protocol/index.js';
 import { RealtimeError } from './errors.js';
 import type { ClientMessage, ConversationHandle, Logger, PresenceApi, RealtimeClientOptions, RealtimeErrorCode, RequestOptions } from './types.js';
 
@@ -32,8 +32,14 @@ export interface ConversationContext extends Context {
 }
 
 export interface Presence extends PresenceApi {
-  /** For the next handshake: the watched ids (at most 1,000) the server subscribes at connect (protocol v1.1 `auth.presence`); none: undefined. */
+  /** For the next handshake: the watched ids (at most 1,000) the server subscribes at connect (protocol v1.1 `auth.presence`), remembered as what that handshake named for `resync`; none: undefined. */
   handshakeWatches(): UserId[] | undefined;
+  /**
+   * Connected: what the handshake's answer covers counts as subscribed (its
+   * snapshot applied); every other watched id is subscribed, ids unwatched
+   * since are unsubscribed, snapshots are fresh again.
+   */
+  resync(handshakePresence: Ack<PresenceSubscribeResult> | undefined): void;
   /** Disconnected: the server forgot our subscriptions; snapshots become stale. */
   reset(): void;
 }

@@ -22,16 +22,15 @@ export const RESERVED_EVENT_NAMES: ReadonlySet<string> = new Set([
  * non-empty string, or reserved by socket.io. Called at the call site, whether
  * connected or not, so a bad name is never queued. The message's second half
  * is development help, left out of production builds (docs/client.md, "Events,
- * requests and errors"); `typeof process` first, so a build that defines
- * nothing keeps it.
+ * requests and errors"; the bundler defines `process.env.NODE_ENV`, as for React).
  */
 export function assertSendableEventName(event: unknown): asserts event is string {
   if (typeof event !== 'string' || event === '') {
-    const got = typeof process !== 'undefined' && process.env.NODE_ENV !== 'production' ? `, got ${JSON.stringify(event)}` : '';
+    const got = process.env.NODE_ENV !== 'production' ? `, got ${JSON.stringify(event)}` : '';
     throw new RealtimeError('BAD_REQUEST', `Event name must be a non-empty string${got}`);
   }
   if (RESERVED_EVENT_NAMES.has(event)) {
-    const why = typeof process !== 'undefined' && process.env.NODE_ENV !== 'production' ? ' and cannot be emitted' : '';
+    const why = process.env.NODE_ENV !== 'production' ? ' and cannot be emitted' : '';
     throw new RealtimeError('BAD_REQUEST', `"${event}" is reserved by Socket.IO${why}`);
   }
 }

@@ -176,7 +176,7 @@ function handshakeWatches(rt: Runtime): UserId[] | undefined {
 }
 
 /**
- * `connection:established`: connected. What the handshake subscribed (a v1.1 server's answer in
+ * Connected. What the handshake subscribed (a v1.1 server's answer in
  * `connection:established`) counts as subscribed; every other watched id is
  * subscribed now, and ids unwatched since the handshake are unsubscribed. Without
  * an answer (a v1 server) or with a refusal, every watched id is subscribed
@@ -219,7 +219,6 @@ export function createPresence(ctx: Context): Presence {
     snapshot: null,
     inHandshake: [],
   };
-  ctx.on('connection:established', (event) => resync(rt, event.presence));
   ctx.on('user:online', (event) => put(rt, event.userId, { online: true, since: event.at, lastSeen: null }));
   ctx.on('user:offline', (event) => put(rt, event.userId, { online: false, since: null, lastSeen: event.lastSeen }));
   return {
@@ -235,6 +234,7 @@ export function createPresence(ctx: Context): Presence {
     watch: (input) => watch(rt, input),
     list: (options) => ctx.request('presence:list', options ?? {}),
     handshakeWatches: () => handshakeWatches(rt),
+    resync: (answer) => resync(rt, answer),
     reset: () => reset(rt),
   };
 }

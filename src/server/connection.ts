@@ -4,7 +4,7 @@ import type { Ack, ConnectionErrorPayload, ConnectionEstablishedPayload, Presenc
 import type { ConnectionContext } from './connection-context.js';
 import { RequestError, toProtocolError } from './errors.js';
 import type { SocketkitLogger } from './logger.js';
-import { PRESENCE_BATCH_ROOM, presenceRoom, wantsPresenceBatches, type PresenceBackend } from './presence.js';
+import { PRESENCE_BATCH_ROOM, presenceRoom, speaksProtocol11, type PresenceBackend } from './presence.js';
 import { TokenBucket, type RateLimitOptions } from './rate-limit.js';
 import { isRequestEvent, requestHandlers, subscribePresence } from './requests.js';
 import type { SocketkitStore } from './store.js';
@@ -30,13 +30,18 @@ export interface ConnectionDeps {
 /**
  * Emits `connection:established`, with the store's identity (docs/protocol.md,
  * `storeId`; docs/deploy.md) and, for a v1.1 handshake that named users to
- * watch, the answer to that subscription (`presence`).
+ * watch, the answer to that subscription (`presence`). The subscription is
+ * made in the same synchronous run as the emit (after an asynchronous
+ * `getStoreId`, too), so no change of a watched user can reach the socket
+ * before the snapshot it follows.
  */
-function announceEstablished(socket: Socket, userId: string, deps: ConnectionDeps, presence: Ack<PresenceSubscribeResult> | undefined): void {
+function announceEstablished(ctx: ConnectionContext, deps: ConnectionDeps, protocol11: boolean): void {
+  const { socket, userId } = ctx;
   const established = (storeId: string | undefined) => {
     const payload: ConnectionEstablishedPayload = { userId, socketId: socket.id, serverTime: new Date().toISOString() };
     if (storeId !== undefined) payload.storeId = storeId;
-    if (presence) payload.presence = presence;
+    const handshakePresence = protocol11 ? subscribeFromHandshake(ctx, socket.handshake.auth) : undefined;
+    if (handshakePresence) payload.presence = handshakePresence;
     socket.emit('connection:established', payload);
   };
   const storeId = deps.store.getStoreId ? deps.store.getStoreId() : deps.fallbackStoreId;
@@ -209,12 +214,10 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
 
   if (socket.recovered) restoreRecoveredState(ctx);
   // Protocol v1.1 (negotiated in the handshake): presence arrives as `presence:changes`
-  // batches, and the handshake may name users to watch.
-  const auth = socket.handshake.auth as { protocol?: unknown; presence?: unknown };
-  const v11 = wantsPresenceBatches(auth);
-  void socket.join(v11 ? [userRoom(userId), PRESENCE_BATCH_ROOM] : userRoom(userId));
+  // batches, and the handshake may name users to watch (subscribed by `announceEstablished`).
+  const protocol11 = speaksProtocol11(socket.handshake.auth);
+  void socket.join(protocol11 ? [userRoom(userId), PRESENCE_BATCH_ROOM] : userRoom(userId));
   presence.connect(userId);
-  const watched = v11 ? subscribeFromHandshake(ctx, auth) : undefined;
   Promise.resolve(deps.store.upsertUser(identity.profile)).catch((error: unknown) =>
     logger.error(`store.upsertUser failed for ${userId}`, error),
   );
@@ -222,7 +225,7 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
   if (identity.expiresAt !== null) deps.expiries.add(socket, identity.expiresAt);
   socket.on('disconnect', onDisconnect);
 
-  announceEstablished(socket, userId, deps, watched);
+  announceEstablished(ctx, deps, protocol11);
   logger.info(`connect ${userId} (socket ${socket.id}, ${socket.conn.transport.name})`);
 }
 

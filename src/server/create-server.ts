@@ -69,7 +69,7 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
   const identities = new WeakMap<Socket, AuthIdentity>();
   boundOutboundBuffers(io, options.maxOutboundBufferBytes ?? DEFAULT_MAX_OUTBOUND_BUFFER_BYTES, logger);
   // A Server of your own may not be attached to an HTTP server yet (no engine).
-  if (ownsIo) coalesceWrites(io, target);
+  if (ownsIo) coalesceWrites(io);
 
   const authenticate = (socket: Socket): AuthIdentity =>
     verifyToken(tokenFromHandshake(socket.handshake), key, options.jwt);

@@ -18,8 +18,12 @@ export const presenceRoom = (userId: UserId): string => `presence:${userId}`;
  */
 export const PRESENCE_BATCH_ROOM = 'batch:presence';
 
-/** Whether a handshake's `auth.protocol` (`'major.minor'`) is 1.1 or newer. */
-export function wantsPresenceBatches(auth: unknown): boolean {
+/**
+ * Whether a handshake's `auth.protocol` (`'major.minor'`) is 1.1 or newer:
+ * the socket gets `presence:changes` batches and may name users to watch in
+ * its handshake (docs/protocol.md, "Protocol v1.1").
+ */
+export function speaksProtocol11(auth: unknown): boolean {
   const protocol = (auth as { protocol?: unknown } | null | undefined)?.protocol;
   if (protocol === '1.1') return true;
   if (typeof protocol !== 'string') return false;
@@ -147,9 +151,9 @@ export class PresenceAnnouncer {
   /** Per user, the tail of its changes still waiting for the store. */
   private readonly queued = new Map<UserId, Promise<void>>();
   /** v1.1 socket id → its pending changes by user (the latest wins). */
-  private readonly batches = new Map<string, Map<UserId, PresenceChange>>();
+  private batches = new Map<string, Map<UserId, PresenceChange>>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
-  /** When the oldest pending change was queued (ms since the epoch). */
+  /** When the oldest pending change was queued (`performance.now()`, ms). */
   private windowStartedAt = 0;
 
   constructor(
@@ -241,10 +245,10 @@ export class PresenceAnnouncer {
     batch.delete(change.userId);
     batch.set(change.userId, change);
     if (!this.flushTimer) {
-      this.windowStartedAt = Date.now();
+      this.windowStartedAt = performance.now();
       this.flushTimer = setTimeout(() => this.flush(), this.options.batchMs);
       this.flushTimer.unref?.();
-    } else if (Date.now() - this.windowStartedAt >= this.options.batchMs) {
+    } else if (performance.now() - this.windowStartedAt >= this.options.batchMs) {
       // The window is over but its timer has not run: in a storm, Node's poll
       // phase handles thousands of socket events before it returns to timers.
       // Sending now keeps the window's promise (and spreads the work).
@@ -255,11 +259,13 @@ export class PresenceAnnouncer {
   private flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
+    // Taken first: a change queued while these are emitted starts the next window.
+    const pending = this.batches;
+    this.batches = new Map();
     const sockets = this.io.sockets.sockets;
-    for (const [socketId, batch] of this.batches) {
+    for (const [socketId, batch] of pending) {
       sockets.get(socketId)?.emit('presence:changes', { changes: [...batch.values()] });
     }
-    this.batches.clear();
   }
 }
 

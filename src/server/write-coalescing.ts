@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Server } from 'socket.io';
 
 /** The parts of an engine.io connection this module reads: a WebSocket transport, its TCP socket. */
@@ -29,18 +29,19 @@ interface CorkableSocket {
  * packets join the same corked write. Backpressure is unchanged across runs
  * (the uncork hands everything to the kernel; the next run starts corked again).
  *
- * With `httpServer` (the server engine.io is attached to), the WebSocket
- * upgrade's `101 Switching Protocols` joins engine.io's `open` packet in one
- * write too: the TCP socket is corked from the `upgrade` event (listened to
- * before engine.io's) and handed to the first flush, which engine.io makes
- * after an `await` in its handshake; a socket that is never flushed (a
- * refused upgrade) is uncorked on `setImmediate`. Only upgrades under
- * engine.io's path are touched: other upgrade handlers of the server are not.
+ * The WebSocket upgrade's `101 Switching Protocols` joins engine.io's `open`
+ * packet in one write too: engine.io announces a new WebSocket session's
+ * reply headers (`initial_headers`) right before `ws` writes them, after the
+ * request passed every check, so the TCP socket is corked there and handed to
+ * the session's first flush (engine.io makes it after an `await` in its
+ * handshake). A socket that is never flushed is uncorked on `setImmediate`.
+ * Refused upgrades and polling-to-WebSocket upgrades (no new session) are
+ * never corked.
  *
  * Listeners on the engine for the whole server (`flush`, `drain`), no state
  * per connection. Long-polling connections are left as they are.
  */
-export function coalesceWrites(io: Server, httpServer?: HttpServer): void {
+export function coalesceWrites(io: Server): void {
   const corked = new Set<CorkableSocket>();
   /** Corked at the upgrade, waiting for engine.io's first flush. */
   const upgrading = new Set<CorkableSocket>();
@@ -61,9 +62,9 @@ export function coalesceWrites(io: Server, httpServer?: HttpServer): void {
     corked.add(tcp);
     if (corked.size === 1) process.nextTick(uncorkAll);
   });
-  const enginePath = `${io.path()}/`;
-  httpServer?.prependListener('upgrade', (request: { url?: string }, socket: CorkableSocket) => {
-    if (request.url?.startsWith(enginePath) !== true) return;
+  io.engine.on('initial_headers', (_headers: unknown, request: IncomingMessage) => {
+    const socket: CorkableSocket = request.socket;
+    if (request.headers.upgrade?.toLowerCase() !== 'websocket' || socket.writableCorked > 0) return;
     socket.cork();
     upgrading.add(socket);
     setImmediate(() => {

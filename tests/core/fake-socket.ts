@@ -65,10 +65,11 @@ export class FakeSocket implements SocketLike {
   // --- the test plays the server -------------------------------------------------
 
   /** Accept the pending handshake as `userId`. */
-  accept(userId = 'alice') {
+  /** Accept the pending handshake; `established` adds fields to `connection:established` (e.g. v1.1 `presence`). */
+  accept(userId = 'alice', established: Record<string, unknown> = {}) {
     this.connected = true;
     this.fire('connect');
-    this.serverEmit('connection:established', { userId, socketId: 's1', serverTime: new Date().toISOString() });
+    this.serverEmit('connection:established', { userId, socketId: 's1', serverTime: new Date().toISOString(), ...established });
   }
   /** Refuse the pending handshake (auth `code`, or a network error without one). */
   refuse(code?: string) {

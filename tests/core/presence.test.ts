@@ -132,4 +132,74 @@ describe('presence', () => {
     made.socket.accept();
     expect(subscribed(made.socket)).toEqual([['bob']]);
   });
+
+  describe('watches in the handshake (protocol v1.1)', () => {
+    const lastAuth = (socket: FakeSocket) => socket.attempts.at(-1) as { presence?: string[] };
+
+    it('names the watched ids in the handshake and applies the answer before the connected event; no presence:subscribe', async () => {
+      const { client: c, socket } = fakeClient();
+      client = c;
+      c.presence.watch(['bob', 'carol']);
+      c.connect();
+      await flush();
+      expect(lastAuth(socket).presence).toEqual(['bob', 'carol']);
+      let atConnected: unknown;
+      c.onLifecycle('connected', () => (atConnected = c.presence.get('bob')));
+      socket.accept('me', { presence: { ok: true, users: [{ userId: 'bob', online: true, since: 'T1' }, { userId: 'carol', online: false }] } });
+      await flush();
+      expect(atConnected).toEqual({ online: true, since: 'T1', lastSeen: null });
+      expect(c.presence.get('carol')).toEqual({ online: false, since: null, lastSeen: null });
+      expect(socket.of('presence:subscribe')).toEqual([]);
+    });
+
+    it('names nothing when nothing is watched, and at most 1,000 ids; the rest go through presence:subscribe', async () => {
+      const { client: c, socket } = fakeClient();
+      client = c;
+      c.connect();
+      await flush();
+      // Sent as JSON: an undefined field is not on the wire.
+      expect(JSON.parse(JSON.stringify(lastAuth(socket)))).not.toHaveProperty('presence');
+      socket.drop('transport close');
+      c.presence.watch(ids(1200));
+      await flush();
+      c.reconnect();
+      await flush();
+      expect(lastAuth(socket).presence).toEqual(ids(1000));
+      socket.accept('me', { presence: { ok: true, users: [] } });
+      await flush();
+      expect(subscribed(socket)).toEqual([ids(1200).slice(1000)]);
+    });
+
+    it('a watch added between the handshake and its answer is subscribed alone; one released meanwhile is unsubscribed', async () => {
+      const { client: c, socket } = fakeClient();
+      client = c;
+      const releaseBob = c.presence.watch(['bob']);
+      c.presence.watch(['carol']);
+      c.connect();
+      await flush();
+      expect(lastAuth(socket).presence).toEqual(['bob', 'carol']);
+      c.presence.watch('dave');
+      releaseBob();
+      await flush();
+      socket.accept('me', { presence: { ok: true, users: [{ userId: 'bob', online: false }, { userId: 'carol', online: false }] } });
+      await flush();
+      expect(subscribed(socket)).toEqual([['dave']]);
+      expect(subscribed(socket, 'presence:unsubscribe')).toEqual([['bob']]);
+      expect(c.presence.get('bob')).toBeUndefined();
+    });
+
+    it('a refused list, or no answer (a v1 server), subscribes every watched id with presence:subscribe', async () => {
+      for (const established of [{ presence: { ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: 'too many' } } }, {}]) {
+        const { client: c, socket } = fakeClient();
+        client = c;
+        c.presence.watch(['bob', 'carol']);
+        c.connect();
+        await flush();
+        socket.accept('me', established);
+        await flush();
+        expect(subscribed(socket)).toEqual([['bob', 'carol']]);
+        c.destroy();
+      }
+    });
+  });
 });

@@ -1,4 +1,4 @@
-import type { Socket as TcpSocket } from 'node:net';
+import { connect as connectTcp, type Socket as TcpSocket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { Message } from 'socketkit/protocol';
@@ -70,6 +70,35 @@ describe('transports', () => {
     expect(writes[0]?.[1]).toContain('40{"sid":');
     expect(writes[0]?.[1]).toContain('connection:established');
     expect(await emitAck(alice, 'presence:list')).toMatchObject({ ok: true });
+  });
+
+  it('a refused WebSocket upgrade (unknown session) still gets its 400 reply', async () => {
+    server = await startServer();
+    const { port } = new URL(server.url);
+    const tcp = connectTcp(Number(port), '127.0.0.1');
+    try {
+      const reply = new Promise<string>((resolve, reject) => {
+        let text = '';
+        tcp.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+        tcp.once('close', () => resolve(text));
+        tcp.once('error', reject);
+      });
+      tcp.write(
+        [
+          'GET /socket.io/?EIO=4&transport=websocket&sid=no-such-session HTTP/1.1',
+          'Host: 127.0.0.1',
+          'Upgrade: websocket',
+          'Connection: Upgrade',
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+          'Sec-WebSocket-Version: 13',
+          '',
+          '',
+        ].join('\r\n'),
+      );
+      expect(await reply).toMatch(/^HTTP\/1\.1 400 /);
+    } finally {
+      tcp.destroy();
+    }
   });
 
   it('uses the protocol’s heartbeat (25 s / 60 s) and a 1 MB packet limit', async () => {
