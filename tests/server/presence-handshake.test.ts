@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionEstablishedPayload, PresenceChangesPayload } from 'socketkit/protocol';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import jwt from 'jsonwebtoken';
 import { io } from 'socket.io-client';
-import { startServer, type TestServer } from '../support/server.js';
+import { createMemoryStore, createSocketkitServer, type SocketkitStore } from 'socketkit/server';
+import { startServer, TEST_SECRET, type TestServer } from '../support/server.js';
 import { collect, emitAck, waitFor } from '../support/wait.js';
 
 let server: TestServer;
@@ -79,6 +83,7 @@ describe('protocol v1.1: watches named in the handshake (auth.presence)', () => 
     ['an object', { userIds: ['bob'] }, 'BAD_REQUEST'],
     ['null', null, 'BAD_REQUEST'],
     ['1,001 ids', Array.from({ length: 1001 }, (_, i) => `u${i}`), 'PAYLOAD_TOO_LARGE'],
+    ['an id over LIMITS.maxIdLength', ['bob', 'x'.repeat(129)], 'PAYLOAD_TOO_LARGE'],
   ])('a malformed list (%s) is refused in connection:established; the socket stays connected and nobody else is affected', async (_name, presence, code) => {
     server = await startServer({ seed: 'none' });
     const bystander = await server.connect('erin');
@@ -88,6 +93,7 @@ describe('protocol v1.1: watches named in the handshake (auth.presence)', () => 
       // Still connected and served; nothing was watched.
       await expect(emitAck(alice, 'presence:subscribe', { userIds: ['bob'] })).resolves.toMatchObject({ ok: true });
       expect(server.io.sockets.adapter.rooms.get('presence:u0')).toBeUndefined();
+      expect(server.io.sockets.adapter.rooms.get('presence:bob')?.size ?? 0).toBeLessThanOrEqual(1);
       await expect(emitAck(bystander, 'presence:list')).resolves.toMatchObject({ ok: true });
       expect(bystander.connected).toBe(true);
     } finally {
@@ -107,6 +113,51 @@ describe('protocol v1.1: watches named in the handshake (auth.presence)', () => 
       expect(online.events).toEqual([]);
     } finally {
       alice.disconnect();
+    }
+  });
+
+  it('an empty list is answered with no users', async () => {
+    server = await startServer({ seed: 'none' });
+    const { socket: alice, established } = await connectNaming('alice', { protocol: '1.1', presence: [] });
+    try {
+      expect(established.presence).toEqual({ ok: true, users: [] });
+    } finally {
+      alice.disconnect();
+    }
+  });
+
+  it('with a store that answers its id late, the snapshot is taken as connection:established is sent: no change arrives before it', async () => {
+    const memory = createMemoryStore();
+    let release = (): void => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const store: SocketkitStore = { ...memory, getStoreId: () => gate.then(() => 'late-store') };
+    const http = createServer();
+    const socketkit = createSocketkitServer(http, { secret: TEST_SECRET, store, presenceBatchMs: 0, quiet: true });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    const token = (userId: string) => jwt.sign({ userId }, TEST_SECRET, { expiresIn: 60 });
+    const open = (userId: string, auth: Record<string, unknown>) =>
+      io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: token(userId), ...auth } });
+    const alice = open('alice', { protocol: '1.1', presence: ['bob'] });
+    const bob = open('bob', {});
+    try {
+      const order: string[] = [];
+      alice.onAny((event: string) => order.push(event));
+      const established = new Promise<ConnectionEstablishedPayload>((resolve) => alice.once('connection:established', resolve));
+      await waitFor(() => socketkit.isUserOnline('alice') && socketkit.isUserOnline('bob'), { timeoutMs: 3000 });
+      release();
+      const payload = await established;
+      expect(payload.storeId).toBe('late-store');
+      expect(payload.presence).toEqual({ ok: true, users: [{ userId: 'bob', online: true, since: expect.any(String) }] });
+      bob.disconnect();
+      await waitFor(() => order.includes('user:offline'), { timeoutMs: 3000 });
+      expect(order).toEqual(['connection:established', 'user:offline']);
+    } finally {
+      alice.disconnect();
+      bob.disconnect();
+      await socketkit.close();
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
     }
   });
 
