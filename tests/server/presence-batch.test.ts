@@ -1,5 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import type { Server } from 'socket.io';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PresenceChangesPayload, UserOfflinePayload, UserOnlinePayload } from 'socketkit/protocol';
+import { createMemoryStore } from 'socketkit/server';
+import { PRESENCE_BATCH_ROOM, PresenceAnnouncer } from '../../src/server/presence.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { collect, emitAck, waitFor } from '../support/wait.js';
 
@@ -110,5 +113,44 @@ describe('presence:changes (protocol v1.1, negotiated in the handshake)', () => 
     await waitFor(() => batches.events.length === 1);
     expect(batches.events[0]?.changes).toEqual([{ userId: 'bob', online: true, at: expect.any(String) }]);
     expect(server.socketkit.isUserOnline('alice')).toBe(false);
+  });
+});
+
+describe('a batch window whose timer is starved', () => {
+  it('is sent when the next change is queued after the window ended, with both changes, once', async () => {
+    // The announcer alone, over the two maps it reads (rooms and sockets): the
+    // point is a window that ends while its timer cannot run, which a real
+    // server in this test process cannot be made to do reliably.
+    const emitted: unknown[] = [];
+    const rooms = new Map([
+      ['presence:bob', new Set(['s1'])],
+      ['presence:carol', new Set(['s1'])],
+      [PRESENCE_BATCH_ROOM, new Set(['s1'])],
+    ]);
+    const sockets = new Map([['s1', { emit: (event: string, payload: unknown) => emitted.push([event, payload]) }]]);
+    const io = { sockets: { adapter: { rooms }, sockets } } as unknown as Server;
+    const announcer = new PresenceAnnouncer(io, {
+      store: createMemoryStore(),
+      logger: { info: () => {}, warn: () => {}, error: () => {} },
+      local: true,
+      batchMs: 50,
+    });
+    const clock = vi.spyOn(performance, 'now');
+    try {
+      clock.mockReturnValue(1_000);
+      announcer.announce({ userId: 'bob', online: true, at: 'T1' });
+      expect(emitted).toEqual([]);
+      clock.mockReturnValue(1_060); // 60 ms later, and the 50 ms timer has not run
+      announcer.announce({ userId: 'carol', online: true, at: 'T2' });
+      expect(emitted).toEqual([
+        ['presence:changes', { changes: [{ userId: 'bob', online: true, at: 'T1' }, { userId: 'carol', online: true, at: 'T2' }] }],
+      ]);
+    } finally {
+      clock.mockRestore();
+    }
+    // The window's own timer finds nothing left to send.
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(emitted).toHaveLength(1);
+    announcer.close();
   });
 });
