@@ -23,11 +23,11 @@ import type { MetricDef, Scenario } from './scenarios/common.js';
 import { connections10k, connections2k, connections5k, members200 } from './scenarios/connections.js';
 import { fanoutLight, fanoutSaturate } from './scenarios/fanout.js';
 import { rooms } from './scenarios/rooms.js';
-import { storm } from './scenarios/storm.js';
+import { storm, stormWithoutPresence } from './scenarios/storm.js';
 import { stopBenchPostgres, storeEmbedded, storePostgres } from './scenarios/stores.js';
 import { runBrowserBench, type BrowserResult } from './browser/run-browser.js';
 
-const scenarios: Scenario[] = [fanoutLight, fanoutSaturate, rooms, connections2k, connections5k, connections10k, members200, storm, storeEmbedded, storePostgres];
+const scenarios: Scenario[] = [fanoutLight, fanoutSaturate, rooms, connections2k, connections5k, connections10k, members200, storm, stormWithoutPresence, storeEmbedded, storePostgres];
 
 interface Args {
   quick: boolean;
