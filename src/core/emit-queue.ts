@@ -1,21 +1,11 @@
+import { SOCKET_IO_RESERVED_EVENTS } from '../protocol/index.js';
 import { RealtimeError } from './errors.js';
 
 /** Most fire-and-forget events kept while offline; past it the oldest is dropped. */
 export const EMIT_QUEUE_MAX = 100;
 
-/**
- * Event names socket.io-client keeps for itself: emitting one throws inside
- * the socket (`"disconnect" is a reserved event name`). Source: socket.io-client
- * `RESERVED_EVENTS` in `lib/socket.ts`.
- */
-export const RESERVED_EVENT_NAMES: ReadonlySet<string> = new Set([
-  'connect',
-  'connect_error',
-  'disconnect',
-  'disconnecting',
-  'newListener',
-  'removeListener',
-]);
+/** Event names Socket.IO keeps for itself (`SOCKET_IO_RESERVED_EVENTS` of the protocol): emitting one throws inside the socket. */
+export const RESERVED_EVENT_NAMES: ReadonlySet<string> = new Set(SOCKET_IO_RESERVED_EVENTS);
 
 /**
  * Throws `RealtimeError('BAD_REQUEST')` for a name that cannot be sent: not a

@@ -39,6 +39,14 @@ export const TYPING_TIMEOUT_MS = 5000;
 /** `LIMITS.maxIdLength`. */
 export const MAX_ID_LENGTH = 128;
 
+/**
+ * Event names Socket.IO keeps for itself on a socket: the client throws when
+ * one is emitted (`"disconnect" is a reserved event name`), and neither side
+ * may use them for the protocol. Source: `RESERVED_EVENTS` in socket.io-client's
+ * and socket.io's `lib/socket.ts`.
+ */
+export const SOCKET_IO_RESERVED_EVENTS: readonly string[] = ['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener'];
+
 /** Limits shared by client and server. The server enforces them; the client checks early. */
 export const LIMITS = {
   /** Longest message `content`, in UTF-16 code units (`string.length`). */

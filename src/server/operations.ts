@@ -5,8 +5,8 @@
  * participants, how long a history page) is written once. Each throws
  * `RequestError`, which the caller answers as an ack error or an HTTP status.
  */
-import { LIMITS } from '../protocol/index.js';
-import type { Conversation, ConversationId, UserId } from '../protocol/index.js';
+import { LIMITS, SOCKET_IO_RESERVED_EVENTS } from '../protocol/index.js';
+import type { Conversation, ConversationId, ServerEvent, UserId } from '../protocol/index.js';
 import { RequestError } from './errors.js';
 import { appendMessageSchema, newConversationSchema, parse } from './schemas.js';
 import type { AppendMessageInput, AppendMessageResult, HistoryPage, SocketkitStore } from './store.js';
@@ -87,28 +87,28 @@ export async function appendMessage(store: SocketkitStore, unchecked: AppendMess
 }
 
 /**
- * Events a backend may not emit through the server API: Socket.IO's
- * reserved names, and every server → client event of the protocol
- * (`ServerEventMap`) except `notification:new`, whose meaning the server
- * guarantees (docs/deploy.md, "The server API, for your backend"; messages
- * go through the messages route so history and `seq` stay true).
+ * Every server → client event of the protocol whose meaning the server
+ * guarantees: all of `ServerEventMap` but `notification:new` (the record must
+ * name each one, so a new protocol event cannot be left out).
  */
-export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
-  'connect',
-  'connect_error',
-  'disconnect',
-  'disconnecting',
-  'newListener',
-  'removeListener',
-  'error',
-  'message:new',
-  'user:online',
-  'user:offline',
-  'user:typing',
-  'connection:established',
-  'connection:error',
-  'auth:expired',
-]);
+const PROTOCOL_GUARANTEED_EVENTS: Record<Exclude<ServerEvent, 'notification:new'>, true> = {
+  'connection:established': true,
+  'connection:error': true,
+  'auth:expired': true,
+  'user:online': true,
+  'user:offline': true,
+  'presence:changes': true,
+  'user:typing': true,
+  'message:new': true,
+};
+
+/**
+ * Events a backend may not emit through the server API: Socket.IO's
+ * reserved names and `error`, and every protocol event the server guarantees
+ * (docs/deploy.md, "The server API, for your backend"; messages go through
+ * the messages route so history and `seq` stay true).
+ */
+export const RESERVED_EVENTS: ReadonlySet<string> = new Set([...SOCKET_IO_RESERVED_EVENTS, 'error', ...Object.keys(PROTOCOL_GUARANTEED_EVENTS)]);
 
 /** Longest event name the server API emits. */
 export const MAX_EVENT_NAME_LENGTH = 128;

@@ -122,7 +122,7 @@ describe('POST /server/users/:userId/emit', () => {
   });
 
   it('refuses reserved, protocol-guaranteed, empty and over-long event names with 400', async () => {
-    for (const event of ['connect', 'disconnect', 'error', 'newListener', 'message:new', 'user:online', 'user:offline', 'user:typing', 'connection:established', 'connection:error', 'auth:expired', '', 'x'.repeat(129), 7]) {
+    for (const event of ['connect', 'disconnect', 'error', 'newListener', 'message:new', 'user:online', 'user:offline', 'presence:changes', 'user:typing', 'connection:established', 'connection:error', 'auth:expired', '', 'x'.repeat(129), 7]) {
       const res = await call('POST', '/server/users/alice/emit', { event, data: null });
       expect(res.status, String(event)).toBe(400);
       expect(res.body).toMatchObject({ error: { code: 'BAD_REQUEST' } });
