@@ -47,8 +47,8 @@ export default defineConfig([
   {
     entry: {
       'server/index': 'src/server/index.ts',
-      'server/postgres': 'src/server/postgres.ts',
-      'server/embedded': 'src/server/embedded.ts',
+      'server/postgres': 'src/server/store/postgres.ts',
+      'server/embedded': 'src/server/store/embedded.ts',
       'server/redis': 'src/server/redis/index.ts',
       'server/cli': 'src/server/cli.ts',
       'mock-server/index': 'mock-server/index.ts',
@@ -58,8 +58,8 @@ export default defineConfig([
     dts: {
       entry: {
         'server/index': 'src/server/index.ts',
-        'server/postgres': 'src/server/postgres.ts',
-        'server/embedded': 'src/server/embedded.ts',
+        'server/postgres': 'src/server/store/postgres.ts',
+        'server/embedded': 'src/server/store/embedded.ts',
         'server/redis': 'src/server/redis/index.ts',
         'mock-server/index': 'mock-server/index.ts',
       },

@@ -15,11 +15,11 @@ export type {
   OnlineUsersPage,
   ConversationEmitOptions,
 } from './types.js';
-export { resolveJwtSecret, DEV_FALLBACK_SECRET } from './secret.js';
-export { verifyToken, verificationKey, identityFromClaims, bearerToken, pinnedAlgorithms, AuthError } from './auth.js';
-export type { JwtOptions, AuthIdentity, ProfileClaims } from './auth.js';
-export { createMemoryStore } from './memory-store.js';
-export type { MemoryStore } from './memory-store.js';
+export { resolveJwtSecret, DEV_FALLBACK_SECRET } from './auth/secret.js';
+export { verifyToken, verificationKey, identityFromClaims, bearerToken, pinnedAlgorithms, AuthError } from './auth/auth.js';
+export type { JwtOptions, AuthIdentity, ProfileClaims } from './auth/auth.js';
+export { createMemoryStore } from './store/memory-store.js';
+export type { MemoryStore } from './store/memory-store.js';
 export type {
   SocketkitStore,
   MaybePromise,
@@ -28,14 +28,14 @@ export type {
   HistoryQuery,
   HistoryPage,
   CreateConversationInput,
-} from './store.js';
-export type { SeedData, SeedConversation, SeedMessage } from './seed-data.js';
-export { DEFAULT_RATE_LIMIT, TokenBucket } from './rate-limit.js';
-export type { RateLimitOptions } from './rate-limit.js';
+} from './store/store.js';
+export type { SeedData, SeedConversation, SeedMessage } from './store/seed-data.js';
+export { DEFAULT_RATE_LIMIT, TokenBucket } from './socket/rate-limit.js';
+export type { RateLimitOptions } from './socket/rate-limit.js';
 export { consoleLogger, silentLogger } from './logger.js';
 export type { SocketkitLogger } from './logger.js';
-export { RequestError, HTTP_STATUS } from './errors.js';
-export type { RequestErrorCode, RequestErrorOptions } from './errors.js';
+export { RequestError, HTTP_STATUS } from './operations/errors.js';
+export type { RequestErrorCode, RequestErrorOptions } from './operations/errors.js';
 export {
   requireParticipant,
   createConversation,
@@ -44,22 +44,22 @@ export {
   assertEmittableEvent,
   RESERVED_EVENTS,
   MAX_EVENT_NAME_LENGTH,
-} from './operations.js';
-export type { NewConversation, HistoryRequest } from './operations.js';
-export { createServerApiHandler, serverApiRoutes, apiKeyMatches } from './server-api.js';
-export type { ServerApiOptions } from './server-api.js';
-export { dispatch, matchRoute, sendJson, sendError, readJsonBody, intParam, parseBody, requestUrl, MAX_BODY_BYTES } from './http.js';
-export type { Route, RouteRequest, RouteAnswer } from './http.js';
+} from './operations/operations.js';
+export type { NewConversation, HistoryRequest } from './operations/operations.js';
+export { createServerApiHandler, serverApiRoutes, apiKeyMatches } from './http/server-api.js';
+export type { ServerApiOptions } from './http/server-api.js';
+export { dispatch, matchRoute, sendJson, sendError, readJsonBody, intParam, parseBody, requestUrl, MAX_BODY_BYTES } from './http/routing.js';
+export type { Route, RouteRequest, RouteAnswer } from './http/routing.js';
 export { startStandaloneServer, READY_PROBE_TIMEOUT_MS } from './standalone.js';
 export type { StandaloneConfig, StandaloneServer, StorageConfig } from './standalone.js';
-export { DEFAULT_CLIENT_URLS, resolveClientUrls, isAllowedOrigin, isLoopbackOrigin, createOriginPolicy } from './cors.js';
-export type { OriginPolicy, OriginPolicyOptions } from './cors.js';
-export { signToken, createTokenSigner } from './tokens.js';
-export type { TokenClaims, TokenSigner, TokenSignerOptions } from './tokens.js';
+export { DEFAULT_CLIENT_URLS, resolveClientUrls, isAllowedOrigin, isLoopbackOrigin, createOriginPolicy } from './http/cors.js';
+export type { OriginPolicy, OriginPolicyOptions } from './http/cors.js';
+export { signToken, createTokenSigner } from './auth/tokens.js';
+export type { TokenClaims, TokenSigner, TokenSignerOptions } from './auth/tokens.js';
 export { sendToUser, broadcastToConversation } from './seed-compat.js';
 export type { IoLike, BroadcastExclusion, ChatSocketServer } from './seed-compat.js';
-export { presenceRoom } from './presence.js';
-export { TYPING_REANNOUNCE_MS } from './typing.js';
+export { presenceRoom } from './presence/presence.js';
+export { TYPING_REANNOUNCE_MS } from './socket/typing.js';
 
 /**
  * The seed's name for `createSocketkitServer(httpServer, options)`. The result

@@ -7,13 +7,13 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import type { AddressInfo } from 'node:net';
 import type { HealthResponse } from '../protocol/index.js';
 import { createSocketkitServer } from './create-server.js';
-import { RequestError } from './errors.js';
-import { dispatch, requestUrl, sendError, type Route } from './http.js';
+import { RequestError } from './operations/errors.js';
+import { dispatch, requestUrl, sendError, type Route } from './http/routing.js';
 import type { SocketkitLogger } from './logger.js';
 import type { OpenedRedis } from './redis/connect.js';
-import { createMemoryStore } from './memory-store.js';
-import { createServerApiHandler } from './server-api.js';
-import type { SocketkitStore } from './store.js';
+import { createMemoryStore } from './store/memory-store.js';
+import { createServerApiHandler } from './http/server-api.js';
+import type { SocketkitStore } from './store/store.js';
 import type { SocketkitServer } from './types.js';
 
 /** Where the data lives: exactly one of these. */
@@ -69,14 +69,14 @@ async function openStore(storage: StorageConfig, logger: SocketkitLogger): Promi
       logger.warn('storage: in memory (--memory): nothing survives a restart');
       return { store: createMemoryStore(), ping: () => Promise.resolve(), close: () => Promise.resolve() };
     case 'embedded': {
-      const { createEmbeddedStore } = await import('./embedded.js');
+      const { createEmbeddedStore } = await import('./store/embedded.js');
       const store = await createEmbeddedStore({ dataDir: storage.dataDir });
       logger.info(`storage: embedded database in ${storage.dataDir}`);
       return { store, ping: () => store.ping(), close: () => store.close() };
     }
     case 'postgres': {
-      const { createPostgresPool } = await import('./postgres-pool.js');
-      const { createPostgresStore } = await import('./postgres.js');
+      const { createPostgresPool } = await import('./store/postgres-pool.js');
+      const { createPostgresStore } = await import('./store/postgres.js');
       const pool = await createPostgresPool(storage.databaseUrl, logger);
       try {
         const store = await createPostgresStore({ pool });

@@ -1,11 +1,11 @@
 import type { Server } from 'socket.io';
 import type { Conversation, ConversationId, OnlineUser, PresenceState, UserId } from '../protocol/index.js';
-import type { JwtOptions } from './auth.js';
-import type { SocketkitCluster } from './cluster.js';
+import type { JwtOptions } from './auth/auth.js';
+import type { SocketkitCluster } from './presence/cluster.js';
 import type { SocketkitLogger } from './logger.js';
-import type { RateLimitOptions } from './rate-limit.js';
-import type { NewConversation } from './operations.js';
-import type { AppendMessageInput, AppendMessageResult, SocketkitStore } from './store.js';
+import type { RateLimitOptions } from './socket/rate-limit.js';
+import type { NewConversation } from './operations/operations.js';
+import type { AppendMessageInput, AppendMessageResult, SocketkitStore } from './store/store.js';
 
 /** Options of `createSocketkitServer`. Every field has a default. */
 export interface SocketkitServerOptions {

@@ -8,7 +8,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { Socket as NetSocket } from 'node:net';
 import { createRealtimeClient, type RealtimeClient } from 'socketkit';
 import { conversationRoom } from 'socketkit/protocol';
-import { DEFAULT_MAX_OUTBOUND_BUFFER_BYTES } from '../../src/server/outbound-buffer.js';
+import { DEFAULT_MAX_OUTBOUND_BUFFER_BYTES } from '../../src/server/socket/outbound-buffer.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { emitAck, waitFor } from '../support/wait.js';
 

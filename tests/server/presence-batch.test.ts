@@ -2,7 +2,7 @@ import type { Server } from 'socket.io';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PresenceChangesPayload, UserOfflinePayload, UserOnlinePayload } from 'socketkit/protocol';
 import { createMemoryStore } from 'socketkit/server';
-import { PRESENCE_BATCH_ROOM, PresenceAnnouncer } from '../../src/server/presence.js';
+import { PRESENCE_BATCH_ROOM, PresenceAnnouncer } from '../../src/server/presence/presence.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { collect, emitAck, waitFor } from '../support/wait.js';
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from 'socketkit/protocol';
 import type { Conversation, Message, PresenceState } from 'socketkit/protocol';
 import { RequestError, apiKeyMatches, silentLogger, startStandaloneServer, type StandaloneServer } from 'socketkit/server';
-import { readJsonBody } from '../../src/server/http.js';
+import { readJsonBody } from '../../src/server/http/routing.js';
 import { emitAck, once, waitFor } from '../support/wait.js';
 
 const SECRET = 'server-api-secret';

@@ -1,8 +1,8 @@
 /** The Redis cluster engine, without a static import of the adapter (see index.ts for the entry). */
 import { randomUUID } from 'node:crypto';
 import type { createAdapter as CreateAdapter, RedisStreamsAdapterOptions } from '@socket.io/redis-streams-adapter';
-import type { SocketkitCluster } from '../cluster.js';
-import type { PresenceBackend } from '../presence.js';
+import type { SocketkitCluster } from '../presence/cluster.js';
+import type { PresenceBackend } from '../presence/presence.js';
 import { RedisPresence, type RedisCommandClient, type RedisPresenceTiming, type RedisSubscriber } from './presence.js';
 
 /** A connected node-redis 5 client (`createClient()` + `await connect()`). */

@@ -24,7 +24,7 @@ import { createRequire } from 'node:module';
 import type { createAdapter as CreateAdapter } from '@socket.io/redis-streams-adapter';
 import { makeRedisCluster, type RedisCluster, type RedisClusterOptions } from './engine.js';
 
-export type { SocketkitCluster } from '../cluster.js';
+export type { SocketkitCluster } from '../presence/cluster.js';
 export type { RedisCommandClient, RedisSubscriber, RedisPresenceTiming } from './presence.js';
 export { RedisPresence } from './presence.js';
 export { DEFAULT_HEARTBEAT_MS, DEFAULT_NODE_TIMEOUT_MS } from './engine.js';

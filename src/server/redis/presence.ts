@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Server } from 'socket.io';
 import type { OnlineUser, PresenceState, UserId } from '../../protocol/index.js';
 import type { SocketkitLogger } from '../logger.js';
-import type { SocketkitStore } from '../store.js';
-import { PresenceAnnouncer, PresenceView, type PresenceBackend } from '../presence.js';
+import type { SocketkitStore } from '../store/store.js';
+import { PresenceAnnouncer, PresenceView, type PresenceBackend } from '../presence/presence.js';
 import { CONNECT, DISCONNECT, LEAVE, REGISTER, SNAPSHOT, SWEEP } from './scripts.js';
 
 /** Options of `evalSha`/`eval` in node-redis 5. */

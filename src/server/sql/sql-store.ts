@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Conversation, Message, UserProfile } from '../../protocol/index.js';
-import type { ProfileClaims } from '../auth.js';
+import type { ProfileClaims } from '../auth/auth.js';
 import type {
   AppendMessageInput,
   AppendMessageResult,
@@ -22,7 +22,7 @@ import type {
   HistoryPage,
   HistoryQuery,
   SocketkitStore,
-} from '../store.js';
+} from '../store/store.js';
 import type { SqlDatabase } from './database.js';
 import { migrate } from './schema.js';
 

@@ -1,15 +1,15 @@
 import type { Server, Socket } from 'socket.io';
-import { conversationRoom, userRoom } from '../protocol/index.js';
-import type { Ack, ConnectionErrorPayload, ConnectionEstablishedPayload, PresenceSubscribeResult, ProtocolError, RequestEvent } from '../protocol/index.js';
+import { conversationRoom, userRoom } from '../../protocol/index.js';
+import type { Ack, ConnectionErrorPayload, ConnectionEstablishedPayload, PresenceSubscribeResult, ProtocolError, RequestEvent } from '../../protocol/index.js';
 import type { ConnectionContext } from './connection-context.js';
-import { RequestError, toProtocolError } from './errors.js';
-import type { SocketkitLogger } from './logger.js';
-import { PRESENCE_BATCH_ROOM, presenceRoom, speaksProtocol11, type PresenceBackend } from './presence.js';
+import { RequestError, toProtocolError } from '../operations/errors.js';
+import type { SocketkitLogger } from '../logger.js';
+import { PRESENCE_BATCH_ROOM, presenceRoom, speaksProtocol11, type PresenceBackend } from '../presence/presence.js';
 import { TokenBucket, type RateLimitOptions } from './rate-limit.js';
 import { isRequestEvent, requestHandlers, subscribePresence } from './requests.js';
-import type { SocketkitStore } from './store.js';
+import type { SocketkitStore } from '../store/store.js';
 import type { TokenExpiries } from './token-expiry.js';
-import type { AuthIdentity } from './auth.js';
+import type { AuthIdentity } from '../auth/auth.js';
 
 /** Shared by every connection of one socketkit server. */
 export interface ConnectionDeps {

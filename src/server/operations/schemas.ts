@@ -3,7 +3,7 @@
  * limits itself and never pulls zod into a browser bundle.
  */
 import { z } from 'zod';
-import { LIMITS } from '../protocol/index.js';
+import { LIMITS } from '../../protocol/index.js';
 import type {
   ConversationCreatePayload,
   ConversationId,
@@ -11,8 +11,8 @@ import type {
   MessageSendPayload,
   PresenceListPayload,
   TypingPayload,
-} from '../protocol/index.js';
-import { validationError } from './http.js';
+} from '../../protocol/index.js';
+import { validationError } from '../http/routing.js';
 
 const id = z.string().min(1).max(LIMITS.maxIdLength);
 

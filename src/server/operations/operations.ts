@@ -5,11 +5,11 @@
  * participants, how long a history page) is written once. Each throws
  * `RequestError`, which the caller answers as an ack error or an HTTP status.
  */
-import { LIMITS, SOCKET_IO_RESERVED_EVENTS } from '../protocol/index.js';
-import type { Conversation, ConversationId, ServerEvent, UserId } from '../protocol/index.js';
+import { LIMITS, SOCKET_IO_RESERVED_EVENTS } from '../../protocol/index.js';
+import type { Conversation, ConversationId, ServerEvent, UserId } from '../../protocol/index.js';
 import { RequestError } from './errors.js';
 import { appendMessageSchema, newConversationSchema, parse } from './schemas.js';
-import type { AppendMessageInput, AppendMessageResult, HistoryPage, SocketkitStore } from './store.js';
+import type { AppendMessageInput, AppendMessageResult, HistoryPage, SocketkitStore } from '../store/store.js';
 
 /** Throws `NOT_FOUND` (no such conversation) or `FORBIDDEN` (not a participant) unless `userId` takes part in it. */
 export async function requireParticipant(store: SocketkitStore, conversationId: ConversationId, userId: UserId): Promise<void> {

@@ -1,5 +1,5 @@
-import type { Conversation, ConversationId, Message, UserId, UserProfile } from '../protocol/index.js';
-import type { ProfileClaims } from './auth.js';
+import type { Conversation, ConversationId, Message, UserId, UserProfile } from '../../protocol/index.js';
+import type { ProfileClaims } from '../auth/auth.js';
 
 /** A value or a promise of it: the in-memory store answers synchronously, a database asynchronously. */
 export type MaybePromise<T> = T | Promise<T>;

@@ -6,9 +6,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import type { HttpErrorBody } from '../protocol/index.js';
-import { RequestError } from './errors.js';
-import type { SocketkitLogger } from './logger.js';
+import type { HttpErrorBody } from '../../protocol/index.js';
+import { RequestError } from '../operations/errors.js';
+import type { SocketkitLogger } from '../logger.js';
 
 /** Largest JSON body the HTTP APIs read; larger answers 413. */
 export const MAX_BODY_BYTES = 64 * 1024;

@@ -7,7 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Algorithm, SignOptions } from 'jsonwebtoken';
-import { LIMITS } from '../protocol/index.js';
+import { LIMITS } from '../../protocol/index.js';
 import { pinnedAlgorithms, type JwtOptions } from './auth.js';
 import { resolveJwtSecret } from './secret.js';
 

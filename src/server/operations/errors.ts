@@ -1,4 +1,4 @@
-import type { ErrorCode, ProtocolError } from '../protocol/index.js';
+import type { ErrorCode, ProtocolError } from '../../protocol/index.js';
 
 /** The error codes a request can fail with: the protocol's, plus `UNAUTHORIZED` (HTTP only: no or wrong Bearer credentials). */
 export type RequestErrorCode = ErrorCode | 'UNAUTHORIZED';

@@ -1,8 +1,8 @@
 import type { Server, Socket } from 'socket.io';
-import type { ConversationId, UserId } from '../protocol/index.js';
-import type { SocketkitLogger } from './logger.js';
-import type { PresenceBackend } from './presence.js';
-import type { SocketkitStore } from './store.js';
+import type { ConversationId, UserId } from '../../protocol/index.js';
+import type { SocketkitLogger } from '../logger.js';
+import type { PresenceBackend } from '../presence/presence.js';
+import type { SocketkitStore } from '../store/store.js';
 import type { TypingState } from './typing.js';
 
 /** Everything a request handler needs about one connected socket. */

@@ -1,8 +1,8 @@
 import type { Server } from 'socket.io';
-import { conversationRoom } from '../protocol/index.js';
-import type { OnlineUser, PresenceChange, PresenceState, UserId } from '../protocol/index.js';
-import type { SocketkitLogger } from './logger.js';
-import type { SocketkitStore } from './store.js';
+import { conversationRoom } from '../../protocol/index.js';
+import type { OnlineUser, PresenceChange, PresenceState, UserId } from '../../protocol/index.js';
+import type { SocketkitLogger } from '../logger.js';
+import type { SocketkitStore } from '../store/store.js';
 
 /**
  * Room of the sockets watching one user. Watching is a room, so a presence

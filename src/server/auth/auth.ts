@@ -1,8 +1,8 @@
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Algorithm, JwtPayload, VerifyOptions } from 'jsonwebtoken';
-import { AUTH_ERROR_PREFIX, LIMITS } from '../protocol/index.js';
-import type { AuthErrorCode, UserProfile } from '../protocol/index.js';
+import { AUTH_ERROR_PREFIX, LIMITS } from '../../protocol/index.js';
+import type { AuthErrorCode, UserProfile } from '../../protocol/index.js';
 
 /** JWT verification settings. */
 export interface JwtOptions {

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { Server, Socket } from 'socket.io';
-import type { SocketkitLogger } from './logger.js';
+import type { SocketkitLogger } from '../logger.js';
 
 /**
  * Default bound of one socket's outbound buffer (bytes): 1 MiB. Of the order

@@ -1,9 +1,9 @@
-import { LIMITS, conversationRoom } from '../protocol/index.js';
-import type { ConversationId, PresenceSubscribeResult, RequestEvent, RequestResult, UserId } from '../protocol/index.js';
-import { RequestError } from './errors.js';
-import { presenceRoom } from './presence.js';
+import { LIMITS, conversationRoom } from '../../protocol/index.js';
+import type { ConversationId, PresenceSubscribeResult, RequestEvent, RequestResult, UserId } from '../../protocol/index.js';
+import { RequestError } from '../operations/errors.js';
+import { presenceRoom } from '../presence/presence.js';
 import { TypingState } from './typing.js';
-import * as operations from './operations.js';
+import * as operations from '../operations/operations.js';
 import {
   conversationCreateSchema,
   conversationIdSchema,
@@ -14,7 +14,7 @@ import {
   presenceListSchema,
   splitUserIds,
   typingSchema,
-} from './schemas.js';
+} from '../operations/schemas.js';
 import type { ConnectionContext } from './connection-context.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { UserProfile } from '../protocol/index.js';
+import type { UserProfile } from '../../protocol/index.js';
 
 /** A seeded message: `seq` follows the array order. */
 export interface SeedMessage {

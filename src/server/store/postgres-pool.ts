@@ -1,6 +1,6 @@
 /** The node-postgres pool the `socketkit-server` command makes for `--database-url`. */
 import type { Pool } from 'pg';
-import type { SocketkitLogger } from './logger.js';
+import type { SocketkitLogger } from '../logger.js';
 
 /**
  * A pool for `databaseUrl`. Idle clients that lose their connection (the

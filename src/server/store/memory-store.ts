@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Conversation, Message, UserProfile } from '../protocol/index.js';
-import type { ProfileClaims } from './auth.js';
+import type { Conversation, Message, UserProfile } from '../../protocol/index.js';
+import type { ProfileClaims } from '../auth/auth.js';
 import type { SeedConversation, SeedData } from './seed-data.js';
 import type {
   AppendMessageInput,

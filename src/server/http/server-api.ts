@@ -8,15 +8,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { LIMITS } from '../protocol/index.js';
-import { bearerToken } from './auth.js';
-import { RequestError } from './errors.js';
-import { dispatch, intParam, parseBody, readJsonBody, requestUrl, sendError, type Route } from './http.js';
-import type { SocketkitLogger } from './logger.js';
-import { silentLogger } from './logger.js';
-import type { NewConversation } from './operations.js';
-import type { AppendMessageInput } from './store.js';
-import type { SocketkitServer } from './types.js';
+import { LIMITS } from '../../protocol/index.js';
+import { bearerToken } from '../auth/auth.js';
+import { RequestError } from '../operations/errors.js';
+import { dispatch, intParam, parseBody, readJsonBody, requestUrl, sendError, type Route } from './routing.js';
+import type { SocketkitLogger } from '../logger.js';
+import { silentLogger } from '../logger.js';
+import type { NewConversation } from '../operations/operations.js';
+import type { AppendMessageInput } from '../store/store.js';
+import type { SocketkitServer } from '../types.js';
 
 const userId = z.string().min(1).max(LIMITS.maxIdLength);
 /** The event name's rules are `assertEmittableEvent`'s; the schema only takes the string. */

@@ -1,7 +1,7 @@
 import type { Server, ServerOptions } from 'socket.io';
-import type { SocketkitLogger } from './logger.js';
+import type { SocketkitLogger } from '../logger.js';
 import type { PresenceBackend } from './presence.js';
-import type { SocketkitStore } from './store.js';
+import type { SocketkitStore } from '../store/store.js';
 
 /**
  * What a cluster engine gives `createSocketkitServer` (option `cluster`):

@@ -1,6 +1,6 @@
 import type { Server, Socket } from 'socket.io';
-import { conversationRoom } from '../protocol/index.js';
-import type { ConversationId, UserId } from '../protocol/index.js';
+import { conversationRoom } from '../../protocol/index.js';
+import type { ConversationId, UserId } from '../../protocol/index.js';
 
 /** A repeated `typing:start` is announced again at most this often. */
 export const TYPING_REANNOUNCE_MS = 1000;
