@@ -8,6 +8,7 @@ const external = [
   'socketkit/react-query',
   'socketkit/ui',
   'socketkit/server',
+  'socketkit/server/internal',
   'socketkit/protocol',
   'react',
   'react-dom',
@@ -47,6 +48,7 @@ export default defineConfig([
   {
     entry: {
       'server/index': 'src/server/index.ts',
+      'server/internal': 'src/server/internal.ts',
       'server/postgres': 'src/server/store/postgres.ts',
       'server/embedded': 'src/server/store/embedded.ts',
       'server/redis': 'src/server/redis/index.ts',
@@ -58,6 +60,7 @@ export default defineConfig([
     dts: {
       entry: {
         'server/index': 'src/server/index.ts',
+        'server/internal': 'src/server/internal.ts',
         'server/postgres': 'src/server/store/postgres.ts',
         'server/embedded': 'src/server/store/embedded.ts',
         'server/redis': 'src/server/redis/index.ts',

@@ -11,6 +11,7 @@ export const alias = [
   { find: /^socketkit\/ui$/, replacement: r('./src/ui/index.ts') },
   { find: /^socketkit\/server\/postgres$/, replacement: r('./src/server/store/postgres.ts') },
   { find: /^socketkit\/server\/embedded$/, replacement: r('./src/server/store/embedded.ts') },
+  { find: /^socketkit\/server\/internal$/, replacement: r('./src/server/internal.ts') },
   { find: /^socketkit\/server\/redis$/, replacement: r('./src/server/redis/index.ts') },
   { find: /^socketkit\/server$/, replacement: r('./src/server/index.ts') },
   { find: /^socketkit\/mock-server$/, replacement: r('./mock-server/index.ts') },

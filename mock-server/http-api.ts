@@ -6,7 +6,6 @@ import type {
   ConversationCreateResult,
   ConversationsResponse,
   DevTokenResponse,
-  HealthResponse,
   MessagesResponse,
   Notification,
   NotificationResponse,
@@ -14,17 +13,19 @@ import type {
 } from 'socketkit/protocol';
 import {
   AuthError,
+  conversationCreateSchema,
   bearerToken,
   createConversation,
   dispatch,
+  healthRoute,
   historyPage,
   intParam,
   parseBody,
   readJsonBody,
   verificationKey,
   verifyToken,
-} from 'socketkit/server';
-import type { AuthIdentity, JwtOptions, Route, SocketkitLogger, SocketkitServer } from 'socketkit/server';
+} from 'socketkit/server/internal';
+import type { AuthIdentity, JwtOptions, Route, SocketkitLogger, SocketkitServer } from 'socketkit/server/internal';
 import { HttpError, sendError } from './http-util.js';
 
 /** What the HTTP API needs from the mock server. */
@@ -35,6 +36,7 @@ export interface HttpApiDeps {
   /** CORS decision shared with Socket.IO (`createOriginPolicy`). */
   allowOrigin: (origin: string) => boolean;
   devEndpoints: boolean;
+  /** `performance.now()` when the server started (uptime is a duration, on the monotonic clock). */
   startedAt: number;
   logger: SocketkitLogger;
   signToken(claims: Record<string, unknown>, opts?: { expiresInS?: number }): string;
@@ -53,9 +55,9 @@ const devTokenSchema = z.object({
 });
 const latencySchema = z.object({ ms: z.int().min(0).max(60_000) });
 const disconnectSchema = z.object({ userId: userIdSchema.optional() }).optional();
-const createConversationSchema = z.object({
+/** `conversation:create`'s schema, but a number is accepted as a participant id (as the REST API always did). */
+const createConversationSchema = conversationCreateSchema.extend({
   participantIds: z.array(userIdSchema).max(LIMITS.maxParticipants),
-  title: z.string().max(LIMITS.maxTitleLength).nullable().optional(),
 });
 const notificationSchema = z.object({
   userId: userIdSchema,
@@ -118,18 +120,7 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
   ];
 
   const apiRoutes: Route[] = [
-    {
-      method: 'GET',
-      path: '/health',
-      handle() {
-        const health: HealthResponse = {
-          ok: true,
-          connections: socketkit.io.engine.clientsCount,
-          uptimeS: Math.round((Date.now() - deps.startedAt) / 1000),
-        };
-        return { status: 200, body: health };
-      },
-    },
+    healthRoute(socketkit, deps.startedAt),
     {
       method: 'GET',
       path: '/api/users',

@@ -1,6 +1,6 @@
-import { RequestError, type RequestErrorCode } from 'socketkit/server';
+import { RequestError, type RequestErrorCode } from 'socketkit/server/internal';
 
-export { MAX_BODY_BYTES, intParam, readJsonBody, sendError, sendJson } from 'socketkit/server';
+export { MAX_BODY_BYTES, intParam, readJsonBody, sendError, sendJson } from 'socketkit/server/internal';
 
 /**
  * A `RequestError` with an explicit HTTP status, as the mock server's

@@ -4,8 +4,7 @@
  * the development endpoints and socketkit attached, seeded with named users
  * and conversations.
  */
-import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
 import jwt from 'jsonwebtoken';
 import type { Algorithm } from 'jsonwebtoken';
 import type { Server } from 'socket.io';
@@ -15,18 +14,20 @@ import {
   createMemoryStore,
   createOriginPolicy,
   createSocketkitServer,
+  closeHttpListener,
+  createHttpListener,
   pinnedAlgorithms,
   resolveClientUrls,
   resolveJwtSecret,
   silentLogger,
-} from 'socketkit/server';
-import type { SocketkitServer, SocketkitServerOptions, TokenClaims } from 'socketkit/server';
+} from 'socketkit/server/internal';
+import type { SocketkitServer, SocketkitServerOptions, TokenClaims } from 'socketkit/server/internal';
 import { createHttpApi } from './http-api.js';
 import { loadSeed, type SeedOption } from './seed.js';
 
 export { defaultSeed, loadSeed } from './seed.js';
 export type { SeedOption } from './seed.js';
-export type { SeedData } from 'socketkit/server';
+export type { SeedData } from 'socketkit/server/internal';
 
 /**
  * Options of `createMockServer`: every option of `createSocketkitServer`
@@ -118,8 +119,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   let latencyMs = initialLatency;
   // The REST listener is installed before Socket.IO attaches, so Socket.IO
   // routes `/socket.io/` itself and hands every other request to it.
-  let api: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
-  const httpServer = createServer((req, res) => api?.(req, res));
+  const listener = createHttpListener();
+  const { httpServer } = listener;
 
   const {
     port: _port,
@@ -161,13 +162,13 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     latencyMs = initialLatency;
   };
 
-  api = createHttpApi({
+  listener.serve(createHttpApi({
     socketkit,
     secret,
     jwt: options.jwt,
     allowOrigin,
     devEndpoints,
-    startedAt: Date.now(),
+    startedAt: performance.now(),
     logger,
     signToken,
     setLatency: (ms) => {
@@ -175,29 +176,20 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     },
     disconnectAll,
     reset,
-  });
+  }));
 
-  const host = options.host ?? '127.0.0.1';
+  let bound: { port: number; url: string };
   try {
-    await new Promise<void>((resolve, reject) => {
-      httpServer.once('error', reject);
-      httpServer.listen({ port: options.port ?? 0, host, backlog: options.backlog }, () => {
-        httpServer.off('error', reject);
-        resolve();
-      });
-    });
+    bound = await listener.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: options.backlog });
   } catch (error) {
     // E.g. EADDRINUSE: leave nothing running behind the rejection.
     await socketkit.close().catch(() => undefined);
     throw error;
   }
-  const port = (httpServer.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${urlHost}:${port}`,
-    port,
+    url: bound.url,
+    port: bound.port,
     io,
     socketkit,
     httpServer,
@@ -207,9 +199,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         // close") and a stock client reconnects when it is back, as after a
         // real restart. Socket.IO then closes the http server, which waits
         // for keep-alive connections: cut them so close() never hangs.
-        const done = socketkit.close();
-        httpServer.closeAllConnections();
-        await done;
+        await closeHttpListener(socketkit, httpServer);
       })()),
     signToken,
     setLatency: (ms) => {

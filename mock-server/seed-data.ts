@@ -3,7 +3,7 @@
  * code can import it (`mock-server/seed-data.ts`) instead of copying the
  * user list. `seed.ts` adds loading a seed from a JSON file.
  */
-import type { SeedData } from 'socketkit/server';
+import type { SeedData } from 'socketkit/server/internal';
 
 /**
  * The default seed: six named users and five conversations, enough for a UI

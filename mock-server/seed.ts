@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { SeedData } from 'socketkit/server';
+import type { SeedData } from 'socketkit/server/internal';
 import { defaultSeed } from './seed-data.js';
 
 export { defaultSeed } from './seed-data.js';

@@ -16,7 +16,8 @@ import { PresenceAnnouncer, PresenceTracker, type PresenceBackend } from './pres
 import { DEFAULT_RATE_LIMIT } from './socket/rate-limit.js';
 import { resolveJwtSecret } from './auth/secret.js';
 import type { OnlineUsersPage, SocketkitServer, SocketkitServerOptions } from './types.js';
-import { RequestError } from './operations/errors.js';
+import { RequestError, parseInput } from './operations/errors.js';
+import { appendMessageSchema, newConversationSchema } from './operations/schemas.js';
 import * as operations from './operations/operations.js';
 import type { AppendMessageInput, AppendMessageResult } from './store/store.js';
 import { broadcastToConversation, isIoArgument, sendToUser, type BroadcastExclusion } from './seed-compat.js';
@@ -112,7 +113,9 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
     }
   });
 
-  const postMessage = async (input: AppendMessageInput): Promise<AppendMessageResult> => {
+  // `createConversation` and `postMessage` are an edge (an app's or the server API's unchecked input): parsed here, once.
+  const postMessage = async (unchecked: AppendMessageInput): Promise<AppendMessageResult> => {
+    const input = parseInput(appendMessageSchema, unchecked);
     const result = await operations.appendMessage(store, input);
     if (result.created) io.to(conversationRoom(input.conversationId)).emit('message:new', result.message);
     return result;
@@ -122,7 +125,7 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
   return {
     io,
     store,
-    createConversation: (input) => operations.createConversation(store, input),
+    createConversation: (unchecked) => operations.createConversation(store, parseInput(newConversationSchema, unchecked)),
     postMessage,
     getUserPresence: (userId) => Promise.resolve(presence.state(userId)),
     listOnlineUsers(query = {}) {

@@ -16,8 +16,10 @@ export type {
   ConversationEmitOptions,
 } from './types.js';
 export { resolveJwtSecret, DEV_FALLBACK_SECRET } from './auth/secret.js';
-export { verifyToken, verificationKey, identityFromClaims, bearerToken, pinnedAlgorithms, AuthError } from './auth/auth.js';
+export { verifyToken, AuthError } from './auth/auth.js';
 export type { JwtOptions, AuthIdentity, ProfileClaims } from './auth/auth.js';
+export { signToken, createTokenSigner } from './auth/tokens.js';
+export type { TokenClaims, TokenSigner, TokenSignerOptions } from './auth/tokens.js';
 export { createMemoryStore } from './store/memory-store.js';
 export type { MemoryStore } from './store/memory-store.js';
 export type {
@@ -30,36 +32,21 @@ export type {
   CreateConversationInput,
 } from './store/store.js';
 export type { SeedData, SeedConversation, SeedMessage } from './store/seed-data.js';
-export { DEFAULT_RATE_LIMIT, TokenBucket } from './socket/rate-limit.js';
+export { DEFAULT_RATE_LIMIT } from './socket/rate-limit.js';
 export type { RateLimitOptions } from './socket/rate-limit.js';
 export { consoleLogger, silentLogger } from './logger.js';
 export type { SocketkitLogger } from './logger.js';
 export { RequestError, HTTP_STATUS } from './operations/errors.js';
 export type { RequestErrorCode, RequestErrorOptions } from './operations/errors.js';
-export {
-  requireParticipant,
-  createConversation,
-  historyPage,
-  appendMessage,
-  assertEmittableEvent,
-  RESERVED_EVENTS,
-  MAX_EVENT_NAME_LENGTH,
-} from './operations/operations.js';
-export type { NewConversation, HistoryRequest } from './operations/operations.js';
-export { createServerApiHandler, serverApiRoutes, apiKeyMatches } from './http/server-api.js';
+export { RESERVED_EVENTS, MAX_EVENT_NAME_LENGTH } from './operations/operations.js';
+export { createServerApiHandler } from './http/server-api.js';
 export type { ServerApiOptions } from './http/server-api.js';
-export { dispatch, matchRoute, sendJson, sendError, readJsonBody, intParam, parseBody, requestUrl, MAX_BODY_BYTES } from './http/routing.js';
-export type { Route, RouteRequest, RouteAnswer } from './http/routing.js';
-export { startStandaloneServer, READY_PROBE_TIMEOUT_MS } from './standalone.js';
+export { startStandaloneServer } from './standalone.js';
 export type { StandaloneConfig, StandaloneServer, StorageConfig } from './standalone.js';
-export { DEFAULT_CLIENT_URLS, resolveClientUrls, isAllowedOrigin, isLoopbackOrigin, createOriginPolicy } from './http/cors.js';
+export { DEFAULT_CLIENT_URLS, resolveClientUrls, createOriginPolicy } from './http/cors.js';
 export type { OriginPolicy, OriginPolicyOptions } from './http/cors.js';
-export { signToken, createTokenSigner } from './auth/tokens.js';
-export type { TokenClaims, TokenSigner, TokenSignerOptions } from './auth/tokens.js';
 export { sendToUser, broadcastToConversation } from './seed-compat.js';
 export type { IoLike, BroadcastExclusion, ChatSocketServer } from './seed-compat.js';
-export { presenceRoom } from './presence/presence.js';
-export { TYPING_REANNOUNCE_MS } from './socket/typing.js';
 
 /**
  * The seed's name for `createSocketkitServer(httpServer, options)`. The result

@@ -3,13 +3,13 @@
  * function: an http server with the health probes and the server API,
  * socketkit attached, on the storage chosen. No development endpoints.
  */
-import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { HealthResponse } from '../protocol/index.js';
+import type { Server as HttpServer } from 'node:http';
 import { createSocketkitServer } from './create-server.js';
 import { RequestError } from './operations/errors.js';
 import { dispatch, requestUrl, sendError, type Route } from './http/routing.js';
+import { closeHttpListener, createHttpListener, healthRoute } from './http/listener.js';
 import type { SocketkitLogger } from './logger.js';
+import { withTimeout } from './timeout.js';
 import type { OpenedRedis } from './redis/connect.js';
 import { createMemoryStore } from './store/memory-store.js';
 import { createServerApiHandler } from './http/server-api.js';
@@ -101,22 +101,6 @@ export function redactUrl(raw: string): string {
   }
 }
 
-function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
-
 /**
  * Opens the storage (creating or migrating its schema), attaches socketkit
  * and listens. Rejects when the database cannot be opened or the port is
@@ -124,7 +108,7 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
  */
 export async function startStandaloneServer(config: StandaloneConfig): Promise<StandaloneServer> {
   const { logger } = config;
-  const startedAt = Date.now();
+  const startedAt = performance.now();
   const opened = await openStore(config.storage, logger);
   const storeId = await opened.store.getStoreId?.();
   let redis: OpenedRedis | null = null;
@@ -139,8 +123,8 @@ export async function startStandaloneServer(config: StandaloneConfig): Promise<S
     }
   }
 
-  let handle: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
-  const httpServer = createServer((req, res) => handle?.(req, res));
+  const listener = createHttpListener();
+  const { httpServer } = listener;
   let socketkit: SocketkitServer;
   try {
     socketkit = createSocketkitServer(httpServer, {
@@ -160,19 +144,7 @@ export async function startStandaloneServer(config: StandaloneConfig): Promise<S
   }
 
   const probes: Route[] = [
-    {
-      method: 'GET',
-      path: '/health',
-      handle: () => {
-        const body: HealthResponse & { storeId?: string } = {
-          ok: true,
-          connections: socketkit.io.engine.clientsCount,
-          uptimeS: Math.round((Date.now() - startedAt) / 1000),
-        };
-        if (storeId !== undefined) body.storeId = storeId;
-        return { status: 200, body };
-      },
-    },
+    healthRoute(socketkit, startedAt, () => (storeId !== undefined ? { storeId } : {})),
     {
       method: 'GET',
       path: '/ready',
@@ -195,7 +167,7 @@ export async function startStandaloneServer(config: StandaloneConfig): Promise<S
   ];
   const serverApi = createServerApiHandler({ socketkit, apiKey: config.apiKey, logger });
 
-  handle = (req, res) => {
+  listener.serve((req, res) => {
     void (async () => {
       const url = requestUrl(req, res);
       if (!url) return;
@@ -203,37 +175,26 @@ export async function startStandaloneServer(config: StandaloneConfig): Promise<S
       if (await serverApi(req, res)) return;
       sendError(res, new RequestError('NOT_FOUND', `No route ${req.method ?? 'GET'} ${url.pathname}`));
     })();
-  };
+  });
 
+  let bound: { port: number; url: string };
   try {
-    await new Promise<void>((resolve, reject) => {
-      httpServer.once('error', reject);
-      httpServer.listen({ port: config.port, host: config.host }, () => {
-        httpServer.off('error', reject);
-        resolve();
-      });
-    });
+    bound = await listener.listen({ port: config.port, host: config.host });
   } catch (error) {
     await socketkit.close().catch(() => undefined);
     await redis?.close().catch(() => undefined);
     await opened.close().catch(() => undefined);
     throw error;
   }
-  const port = (httpServer.address() as AddressInfo).port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${host}:${port}`,
-    port,
+    url: bound.url,
+    port: bound.port,
     httpServer,
     socketkit,
     close: () =>
       (closing ??= (async () => {
-        // Socket.IO closes the http server (no new connections), after every socket is cut.
-        const done = socketkit.close();
-        httpServer.closeAllConnections();
-        await done;
+        await closeHttpListener(socketkit, httpServer);
         await redis?.close();
         await opened.close();
       })()),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore, TokenBucket } from 'socketkit/server';
+import { createMemoryStore } from 'socketkit/server';
+import { TokenBucket } from 'socketkit/server/internal';
 import { defaultSeed } from 'socketkit/mock-server';
 
 const store = () =>

@@ -14,13 +14,13 @@ import {
   createSocketkitServer,
   createTokenSigner,
   initializeChatSocket,
-  isLoopbackOrigin,
   sendToUser,
   signToken,
   verifyToken,
   type SocketkitLogger,
   type SocketkitServer,
 } from 'socketkit/server';
+import { isLoopbackOrigin } from 'socketkit/server/internal';
 import { startServer, type TestServer } from '../support/server.js';
 import { collect, waitFor } from '../support/wait.js';
 

@@ -11,7 +11,8 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from 'socketkit/protocol';
 import type { Conversation, Message, PresenceState } from 'socketkit/protocol';
-import { RequestError, apiKeyMatches, silentLogger, startStandaloneServer, type StandaloneServer } from 'socketkit/server';
+import { apiKeyMatches } from 'socketkit/server/internal';
+import { RequestError, silentLogger, startStandaloneServer, type StandaloneServer } from 'socketkit/server';
 import { readJsonBody } from '../../src/server/http/routing.js';
 import { emitAck, once, waitFor } from '../support/wait.js';
 

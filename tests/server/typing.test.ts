@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LIMITS, type UserTypingPayload } from 'socketkit/protocol';
 import { startServer, type TestServer } from '../support/server.js';
-import { TYPING_REANNOUNCE_MS } from 'socketkit/server';
+import { TYPING_REANNOUNCE_MS } from 'socketkit/server/internal';
 import { collect, emitAck, once, waitFor } from '../support/wait.js';
 
 let server: TestServer;

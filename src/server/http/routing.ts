@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { HttpErrorBody } from '../../protocol/index.js';
-import { RequestError } from '../operations/errors.js';
+import { RequestError, parseInput } from '../operations/errors.js';
 import type { SocketkitLogger } from '../logger.js';
 
 /** Largest JSON body the HTTP APIs read; larger answers 413. */
@@ -92,30 +92,9 @@ export function intParam(params: URLSearchParams, name: string, min: number): nu
   return value;
 }
 
-/**
- * Parses a request body or throws the `RequestError` of `validationError`
- * (`PAYLOAD_TOO_LARGE` only for a string or list over its limit).
- */
+/** Parses a request body with its operation's schema or throws its `RequestError` (`parseInput`). */
 export function parseBody<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw validationError(result.error, 'Invalid body');
-}
-
-/**
- * The `RequestError` of failed validation. A malformed value (wrong type,
- * missing, empty, a number out of range) outranks a size problem: the first
- * such issue makes it `BAD_REQUEST`; when every issue is a string or list
- * over its limit (docs/protocol.md, "Limits"), it is `PAYLOAD_TOO_LARGE`.
- * Either way the message is that of the issue that decided the code.
- */
-export function validationError(error: z.ZodError, prefix: string): RequestError {
-  const isOverLimit = (issue: z.core.$ZodIssue) =>
-    issue.code === 'too_big' && (issue.origin === 'string' || issue.origin === 'array');
-  const malformed = error.issues.find((issue) => !isOverLimit(issue));
-  const decisive = malformed ?? error.issues[0];
-  const where = decisive && decisive.path.length > 0 ? `${decisive.path.join('.')}: ` : '';
-  return new RequestError(malformed || !decisive ? 'BAD_REQUEST' : 'PAYLOAD_TOO_LARGE', `${prefix}: ${where}${decisive?.message ?? 'wrong shape'}`);
+  return parseInput(schema, value, 'Invalid body');
 }
 
 /** What a route handler gets: the request, its URL, and the decoded `:params` of its path. */

@@ -76,7 +76,7 @@ export function serverApiRoutes(socketkit: SocketkitServer): Route[] {
       path: '/server/conversations',
       async handle({ req }) {
         const body = parseBody(objectBody, await readJsonBody(req));
-        // Unchecked fields: createConversation validates them (operations.ts).
+        // Unchecked fields: `SocketkitServer.createConversation` is the edge that parses them, once.
         return { status: 201, body: { conversation: await socketkit.createConversation(body as unknown as NewConversation) } };
       },
     },
@@ -85,7 +85,7 @@ export function serverApiRoutes(socketkit: SocketkitServer): Route[] {
       path: '/server/conversations/:id/messages',
       async handle({ req, params }) {
         const body = parseBody(objectBody, await readJsonBody(req));
-        // Unchecked fields: postMessage validates them (operations.ts).
+        // Unchecked fields: `SocketkitServer.postMessage` is the edge that parses them, once.
         const input = { ...body, conversationId: params.id as string } as unknown as AppendMessageInput;
         const { message, created } = await socketkit.postMessage(input);
         return { status: created ? 201 : 200, body: { message } };

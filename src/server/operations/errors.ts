@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { ErrorCode, ProtocolError } from '../../protocol/index.js';
 
 /** The error codes a request can fail with: the protocol's, plus `UNAUTHORIZED` (HTTP only: no or wrong Bearer credentials). */
@@ -55,4 +56,32 @@ export class RequestError extends Error {
 export function toProtocolError(error: unknown): ProtocolError {
   if (error instanceof RequestError) return error.toJSON();
   return { code: 'INTERNAL', message: 'Internal server error' };
+}
+
+/**
+ * The `RequestError` of failed validation. A malformed value (wrong type,
+ * missing, empty, a number out of range) outranks a size problem: the first
+ * such issue makes it `BAD_REQUEST`; when every issue is a string or list
+ * over its limit (docs/protocol.md, "Limits"), it is `PAYLOAD_TOO_LARGE`.
+ * Either way the message is that of the issue that decided the code.
+ */
+export function validationError(error: z.ZodError, prefix: string): RequestError {
+  const isOverLimit = (issue: z.core.$ZodIssue) =>
+    issue.code === 'too_big' && (issue.origin === 'string' || issue.origin === 'array');
+  const malformed = error.issues.find((issue) => !isOverLimit(issue));
+  const decisive = malformed ?? error.issues[0];
+  const where = decisive && decisive.path.length > 0 ? `${decisive.path.join('.')}: ` : '';
+  return new RequestError(malformed || !decisive ? 'BAD_REQUEST' : 'PAYLOAD_TOO_LARGE', `${prefix}: ${where}${decisive?.message ?? 'wrong shape'}`);
+}
+
+/**
+ * Parses an operation's input at the edge (socket handler, HTTP route,
+ * `SocketkitServer` method) with the operation's schema, or throws the
+ * `RequestError` of `validationError`. Behind the edge the input is trusted.
+ * `prefix` starts the message: `Invalid payload` (socket) or `Invalid body` (HTTP).
+ */
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown, prefix = 'Invalid payload'): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw validationError(result.error, prefix);
 }

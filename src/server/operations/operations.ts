@@ -2,13 +2,15 @@
  * The operations of socketkit, independent of the transport: the socket
  * request handlers, the mock server's REST API and the server API for
  * backends all call these, so a rule (who may read a conversation, how many
- * participants, how long a history page) is written once. Each throws
- * `RequestError`, which the caller answers as an ack error or an HTTP status.
+ * participants, how long a history page) is written once. Their input is
+ * trusted: the edge that calls them (socket handler, HTTP route,
+ * `SocketkitServer` method) has parsed it once with the operation's schema
+ * (`schemas.ts`). Each throws `RequestError`, which the edge answers as an
+ * ack error or an HTTP status.
  */
 import { LIMITS, SOCKET_IO_RESERVED_EVENTS } from '../../protocol/index.js';
 import type { Conversation, ConversationId, ServerEvent, UserId } from '../../protocol/index.js';
 import { RequestError } from './errors.js';
-import { appendMessageSchema, newConversationSchema, parse } from './schemas.js';
 import type { AppendMessageInput, AppendMessageResult, HistoryPage, SocketkitStore } from '../store/store.js';
 
 /** Throws `NOT_FOUND` (no such conversation) or `FORBIDDEN` (not a participant) unless `userId` takes part in it. */
@@ -28,13 +30,12 @@ export interface NewConversation {
 
 /**
  * Creates a conversation of `createdBy` and `participantIds` (duplicates
- * dropped, creator first). Checks the input itself, whoever calls (socket,
- * server API, an embedding app): `BAD_REQUEST` for a wrong shape or an id
- * that is empty, `PAYLOAD_TOO_LARGE` for an id over 128 characters, a title
- * over 200, or over `LIMITS.maxParticipants` participants (docs/protocol.md, "Limits").
+ * dropped, creator first). The edge has parsed the input with
+ * `conversationCreateSchema` / `newConversationSchema` (ids, title length,
+ * list length); this adds `PAYLOAD_TOO_LARGE` when the creator makes the
+ * list longer than `LIMITS.maxParticipants` (docs/protocol.md, "Limits").
  */
-export async function createConversation(store: SocketkitStore, unchecked: NewConversation): Promise<Conversation> {
-  const input = parse(newConversationSchema, unchecked);
+export async function createConversation(store: SocketkitStore, input: NewConversation): Promise<Conversation> {
   const participantIds = [...new Set([input.createdBy, ...input.participantIds])];
   if (participantIds.length > LIMITS.maxParticipants) {
     throw new RequestError('PAYLOAD_TOO_LARGE', `At most ${LIMITS.maxParticipants} participants`);
@@ -68,20 +69,11 @@ export async function historyPage(store: SocketkitStore, userId: UserId, query: 
  * Stores a message of a participant with the next `seq`, idempotent on
  * `(conversationId, senderId, clientMessageId)` (`created: false` for a
  * repeat). Resolves only after the store has it. The caller broadcasts
- * `message:new` when `created`. Checks the input itself, whoever calls:
- * `BAD_REQUEST` for a wrong shape or empty content / id / `clientMessageId`,
- * `PAYLOAD_TOO_LARGE` for content over 4,000 characters or an id or
- * `clientMessageId` over 128 (docs/protocol.md, "Limits"); then `NOT_FOUND` /
+ * `message:new` when `created`. The edge has parsed the input with
+ * `messageSendSchema` / `appendMessageSchema`; this throws `NOT_FOUND` /
  * `FORBIDDEN` as `requireParticipant`.
  */
-export async function appendMessage(store: SocketkitStore, unchecked: AppendMessageInput): Promise<AppendMessageResult> {
-  const parsed = parse(appendMessageSchema, unchecked);
-  const input: AppendMessageInput = {
-    conversationId: parsed.conversationId,
-    senderId: parsed.senderId,
-    content: parsed.content,
-    clientMessageId: parsed.clientMessageId,
-  };
+export async function appendMessage(store: SocketkitStore, input: AppendMessageInput): Promise<AppendMessageResult> {
   await requireParticipant(store, input.conversationId, input.senderId);
   return store.appendMessage(input);
 }

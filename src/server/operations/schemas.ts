@@ -1,6 +1,9 @@
 /**
- * zod schemas of every inbound payload. Server-only: the client checks
- * limits itself and never pulls zod into a browser bundle.
+ * zod schemas of every operation's input, one per operation, parsed once at
+ * the edge (socket handler, HTTP route, `SocketkitServer` method) with
+ * `parseInput`; the operations behind the edge trust their typed input.
+ * Server-only: the client checks limits itself and never pulls zod into a
+ * browser bundle.
  */
 import { z } from 'zod';
 import { LIMITS } from '../../protocol/index.js';
@@ -12,7 +15,6 @@ import type {
   PresenceListPayload,
   TypingPayload,
 } from '../../protocol/index.js';
-import { validationError } from '../http/routing.js';
 
 const id = z.string().min(1).max(LIMITS.maxIdLength);
 
@@ -99,18 +101,12 @@ export const historySchema = z.object({
 export const typingSchema = z.object({ conversationId: id }) satisfies z.ZodType<TypingPayload>;
 
 /**
- * Parses or throws a `RequestError` (`validationError`: `PAYLOAD_TOO_LARGE`
- * for a string or list over its limit, `BAD_REQUEST` for anything else,
- * with the message of the issue that decided).
+ * `createConversation` where the edge does not know the creator (server API,
+ * `SocketkitServer.createConversation`): `conversation:create`'s schema and
+ * `createdBy`. A socket's creator is its user, so the socket edge parses
+ * `conversationCreateSchema` alone.
  */
-export function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw validationError(result.error, 'Invalid payload');
-}
-
-/** `createConversation` (socket, server API, `SocketkitServer`): `conversation:create`'s fields and the creator. */
 export const newConversationSchema = conversationCreateSchema.extend({ createdBy: id });
 
-/** `appendMessage` (socket, server API, `SocketkitServer`): `message:send`'s fields and the sender. */
+/** `appendMessage` where the edge does not know the sender (server API, `SocketkitServer.postMessage`): `message:send`'s schema and `senderId`. */
 export const appendMessageSchema = messageSendSchema.extend({ senderId: id });

@@ -5,6 +5,7 @@
  */
 import { hostname } from 'node:os';
 import type { SocketkitLogger } from '../logger.js';
+import { withTimeout } from '../timeout.js';
 import { makeRedisCluster, type RedisCluster } from './engine.js';
 
 /** The standalone server's Redis: the cluster engine, a probe for `/ready`, and how to close the client. */
@@ -40,19 +41,11 @@ export async function openRedis(url: string, nodeId: string | undefined, logger:
     if (lastError !== '') logger.info('redis: connected again');
     lastError = '';
   });
-  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await Promise.race([
-      redis.connect(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Redis did not answer within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
-      }),
-    ]);
+    await withTimeout(redis.connect(), CONNECT_TIMEOUT_MS, 'Redis did not answer');
   } catch (error) {
     redis.destroy();
     throw error;
-  } finally {
-    clearTimeout(timer);
   }
   const cluster = makeRedisCluster({ redis, nodeId: nodeId ?? `${hostname()}-${process.pid}` }, createAdapter);
   return {

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { createAdapter as CreateAdapter, RedisStreamsAdapterOptions } from '@socket.io/redis-streams-adapter';
 import type { SocketkitCluster } from '../presence/cluster.js';
+import { withTimeout } from '../timeout.js';
 import type { PresenceBackend } from '../presence/presence.js';
 import { RedisPresence, type RedisCommandClient, type RedisPresenceTiming, type RedisSubscriber } from './presence.js';
 
@@ -86,16 +87,11 @@ export function makeRedisCluster(options: RedisClusterOptions, createAdapter: ty
     whenStarted: () => presence?.whenStarted() ?? Promise.resolve(),
     async ping(timeoutMs) {
       if (!redis.isReady) return false;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), timeoutMs);
-      });
       try {
-        return await Promise.race([redis.ping().then(() => true), timeout]);
+        await withTimeout(redis.ping(), timeoutMs);
+        return true;
       } catch {
         return false;
-      } finally {
-        clearTimeout(timer);
       }
     },
   };

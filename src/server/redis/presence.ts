@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Server } from 'socket.io';
 import type { OnlineUser, PresenceState, UserId } from '../../protocol/index.js';
 import type { SocketkitLogger } from '../logger.js';
+import { TimeoutError, withTimeout } from '../timeout.js';
 import type { SocketkitStore } from '../store/store.js';
 import { PresenceAnnouncer, PresenceView, type PresenceBackend } from '../presence/presence.js';
 import { CONNECT, DISCONNECT, LEAVE, REGISTER, SNAPSHOT, SWEEP } from './scripts.js';
@@ -179,7 +180,11 @@ export class RedisPresence implements PresenceBackend {
     try {
       if (this.options.client.isReady) {
         const leave = this.run(LEAVE, [this.options.nodeId, at, String(this.options.graceMs)]);
-        const gone = (await withTimeout(leave, LEAVE_TIMEOUT_MS)) as UserId[] | undefined;
+        // No answer in time: the other nodes sweep this node instead.
+        const gone = (await withTimeout(leave, LEAVE_TIMEOUT_MS).catch((error: unknown) => {
+          if (error instanceof TimeoutError) return undefined;
+          throw error;
+        })) as UserId[] | undefined;
         for (const userId of gone ?? []) this.announceOffline(userId, at);
       }
     } catch (error) {
@@ -312,20 +317,4 @@ export class RedisPresence implements PresenceBackend {
     if (event.t === 'on') this.view.setOnline(event.u, event.at);
     else this.view.setOffline(event.u, event.at);
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => resolve(undefined), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

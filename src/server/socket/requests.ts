@@ -1,6 +1,6 @@
 import { LIMITS, conversationRoom } from '../../protocol/index.js';
 import type { ConversationId, PresenceSubscribeResult, RequestEvent, RequestResult, UserId } from '../../protocol/index.js';
-import { RequestError } from '../operations/errors.js';
+import { RequestError, parseInput } from '../operations/errors.js';
 import { presenceRoom } from '../presence/presence.js';
 import { TypingState } from './typing.js';
 import * as operations from '../operations/operations.js';
@@ -9,7 +9,6 @@ import {
   conversationIdSchema,
   historySchema,
   messageSendSchema,
-  parse,
   presenceIdsSchema,
   presenceListSchema,
   splitUserIds,
@@ -19,7 +18,8 @@ import type { ConnectionContext } from './connection-context.js';
 
 /**
  * The handler of each request, typed by the protocol's `RequestMap`: the
- * payload arrives unchecked (the handler parses it with its schema), the
+ * payload arrives unchecked and is parsed here, once, with its operation's
+ * schema (this is the socket edge; the operations trust their input); the
  * result is sent as `{ ok: true, ...result }`, a throw as `{ ok: false, error }`.
  */
 type RequestHandlers = {
@@ -43,7 +43,7 @@ const unique = (ids: readonly UserId[]): UserId[] => (ids.length < 2 ? [...ids] 
  * list) or PAYLOAD_TOO_LARGE (over 1,000 ids, or over 10,000 watches).
  */
 export function subscribePresence(ctx: ConnectionContext, payload: unknown): PresenceSubscribeResult {
-  const { valid, invalid } = splitUserIds(parse(presenceIdsSchema, payload).userIds);
+  const { valid, invalid } = splitUserIds(parseInput(presenceIdsSchema, payload).userIds);
   const ids = unique(valid);
   const watches = ctx.explicitWatches ?? new Set<UserId>();
   const added: UserId[] = [];
@@ -66,7 +66,7 @@ export const requestHandlers: RequestHandlers = {
   'presence:subscribe': subscribePresence,
 
   'presence:unsubscribe'(ctx, payload) {
-    const userIds = splitUserIds(parse(presenceIdsSchema, payload).userIds).valid;
+    const userIds = splitUserIds(parseInput(presenceIdsSchema, payload).userIds).valid;
     for (const id of userIds) {
       if (ctx.explicitWatches?.delete(id)) void ctx.socket.leave(presenceRoom(id));
     }
@@ -74,13 +74,13 @@ export const requestHandlers: RequestHandlers = {
   },
 
   'presence:list'(ctx, payload) {
-    const query = parse(presenceListSchema, payload ?? undefined);
+    const query = parseInput(presenceListSchema, payload ?? undefined);
     const limit = Math.min(query?.limit ?? LIMITS.maxPresenceIds, LIMITS.maxPresenceIds);
     return ctx.presence.list(query?.cursor, limit);
   },
 
   async 'conversation:create'(ctx, payload) {
-    const input = parse(conversationCreateSchema, payload);
+    const input = parseInput(conversationCreateSchema, payload);
     const conversation = await operations.createConversation(ctx.store, { ...input, createdBy: ctx.userId });
     ctx.logger.info(
       `create ${ctx.userId} → conversation ${conversation.id} (${conversation.participantIds.length} participants)`,
@@ -89,7 +89,7 @@ export const requestHandlers: RequestHandlers = {
   },
 
   async 'conversation:join'(ctx, payload) {
-    const conversationId = parse(conversationIdSchema, payload);
+    const conversationId = parseInput(conversationIdSchema, payload);
     await requireParticipant(ctx, conversationId);
     const [conversation, lastSeq] = await Promise.all([
       ctx.store.getConversation(conversationId),
@@ -109,7 +109,7 @@ export const requestHandlers: RequestHandlers = {
   },
 
   async 'conversation:leave'(ctx, payload) {
-    const conversationId = parse(conversationIdSchema, payload);
+    const conversationId = parseInput(conversationIdSchema, payload);
     if (ctx.joined?.delete(conversationId)) {
       ctx.typing?.stop(conversationId);
       await ctx.socket.leave(conversationRoom(conversationId));
@@ -118,7 +118,7 @@ export const requestHandlers: RequestHandlers = {
   },
 
   async 'message:send'(ctx, payload) {
-    const input = parse(messageSendSchema, payload);
+    const input = parseInput(messageSendSchema, payload);
     const { message, created } = await operations.appendMessage(ctx.store, {
       conversationId: input.conversationId,
       senderId: ctx.userId,
@@ -134,11 +134,11 @@ export const requestHandlers: RequestHandlers = {
   },
 
   async 'conversation:history'(ctx, payload) {
-    return operations.historyPage(ctx.store, ctx.userId, parse(historySchema, payload));
+    return operations.historyPage(ctx.store, ctx.userId, parseInput(historySchema, payload));
   },
 
   async 'typing:start'(ctx, payload) {
-    const { conversationId } = parse(typingSchema, payload);
+    const { conversationId } = parseInput(typingSchema, payload);
     await requireParticipant(ctx, conversationId);
     ctx.typing ??= new TypingState(ctx.io, ctx.socket, ctx.userId, ctx.typingTimeoutMs);
     ctx.typing.start(conversationId);
@@ -146,7 +146,7 @@ export const requestHandlers: RequestHandlers = {
   },
 
   async 'typing:stop'(ctx, payload) {
-    const { conversationId } = parse(typingSchema, payload);
+    const { conversationId } = parseInput(typingSchema, payload);
     await requireParticipant(ctx, conversationId);
     ctx.typing?.stop(conversationId);
     return EMPTY;
