@@ -6,8 +6,19 @@ import reactHooks from 'eslint-plugin-react-hooks';
 const INTERNALS = ['../core/*', '../../core/*', '../protocol/*', '../react/*', '../../react/*', '../react-query/*', '../ui/*', '../server/*', '../../mock-server/*'];
 const SERVER_ONLY = { group: ['socket.io', 'jsonwebtoken', 'zod', 'node:*'], message: 'Client code runs in browsers: no server-side imports.' };
 
+/** What every file of src/server may not import (relative paths from one wing deep or from the top). */
+const SERVER_LAYER = [
+  { group: ['../core/*', '../react/*', '../react-query/*', '../ui/*', '../compat/*', '../../core/*', '../../react/*', '../../react-query/*', '../../ui/*', '../../compat/*', '../../mock-server/*', '../../../mock-server/*'], message: 'src/server depends on src/protocol only (and its own modules).' },
+  { group: ['socketkit/react', 'socketkit/react-query', 'socketkit/ui', 'socketkit/mock-server', 'socket.io-client', 'react', 'react-dom', 'react/*', 'react-dom/*', '@tanstack/*'], message: 'src/server is the server layer: no client, React or mock-server imports.' },
+];
+/** A wing never imports a composition root (the files at the top of src/server). */
+const ROOTS = { group: ['../index.js', '../internal.js', '../create-server.js', '../standalone.js', '../cli.js', '../seed-compat.js'], message: 'A wing of src/server never imports a composition root (the files at its top).' };
+
 /** One `no-restricted-imports` block for the files of a layer. */
 const restrict = (files, patterns, paths = []) => ({ files, rules: { 'no-restricted-imports': ['error', { patterns, paths }] } });
+/** The block of one wing of src/server: the server layer's rules, the roots, and the wing's own. */
+const wing = (name, patterns) =>
+  restrict([`src/server/${name}/**/*.ts`], [...SERVER_LAYER, ROOTS, ...patterns], coreEntry('src/server is the server layer: no client imports.'));
 /** The core entry by its exact name (a `socketkit` pattern would also match every `socketkit/*`). */
 const coreEntry = (message) => [{ name: 'socketkit', message }];
 
@@ -73,10 +84,36 @@ export default tseslint.config(
     { group: ['socketkit/ui', 'socketkit/server', 'socketkit/mock-server'], message: 'socketkit/ui builds on the client layers only.' },
     SERVER_ONLY,
   ]),
-  restrict(['src/server/**/*.ts'], [
-    { group: ['../core/*', '../react/*', '../react-query/*', '../ui/*', '../../mock-server/*'], message: 'src/server depends on src/protocol only (and its own modules).' },
-    { group: ['socketkit/react', 'socketkit/react-query', 'socketkit/ui', 'socketkit/mock-server', 'socket.io-client', 'react', 'react-dom', 'react/*', 'react-dom/*', '@tanstack/*'], message: 'src/server is the server layer: no client, React or mock-server imports.' },
-  ], coreEntry('src/server is the server layer: no client imports.')),
+  restrict(['src/server/*.ts'], SERVER_LAYER, coreEntry('src/server is the server layer: no client imports.')),
+  // The server's wings, one way down (docs/architecture.md, "Server layout"):
+  // the composition roots (src/server/*.ts) → socket/, http/ → operations/,
+  // presence/, redis/ → store/ (its interface), sql/ → auth/. A wing never
+  // imports a composition root, nor a wing above it.
+  wing('socket', [
+    { group: ['../http/*', '../store/*', '!../store/store.js'], message: 'socket/ is the socket edge: it calls operations/ and sees the store only through its interface (store/store.ts), never HTTP.' },
+  ]),
+  wing('http', [
+    { group: ['../socket/*', '../presence/*', '../store/*', '!../store/store.js', '../sql/*', '../redis/*'], message: 'http/ is the HTTP edge: it calls operations/ and the SocketkitServer, sees the store only through its interface (store/store.ts), never socket internals.' },
+  ]),
+  wing('operations', [
+    { group: ['../socket/*', '../http/*', '../presence/*', '../store/*', '!../store/store.js', '../sql/*', '../redis/*'], message: 'operations/ are transport-neutral: no socket or HTTP code, the store only through its interface.' },
+    { group: ['socket.io', 'node:http'], message: 'operations/ are transport-neutral: no socket.io, no node:http.' },
+  ]),
+  wing('presence', [
+    { group: ['../socket/*', '../http/*', '../operations/*', '../redis/*', '../sql/*'], message: 'presence/ sits under the edges: no socket handlers, HTTP or operations.' },
+  ]),
+  wing('redis', [
+    { group: ['../socket/*', '../http/*', '../operations/*', '../sql/*'], message: 'redis/ implements presence/cluster.ts: no socket handlers, HTTP or operations.' },
+  ]),
+  wing('store', [
+    { group: ['../socket/*', '../http/*', '../operations/*', '../presence/*', '../redis/*'], message: 'store/ is storage: it knows nothing of sockets, HTTP, operations or presence.' },
+  ]),
+  wing('sql', [
+    { group: ['../socket/*', '../http/*', '../operations/*', '../presence/*', '../redis/*', '../store/*', '!../store/store.js'], message: 'sql/ is storage: the store interface only, nothing of sockets, HTTP, operations or presence.' },
+  ]),
+  wing('auth', [
+    { group: ['../socket/*', '../http/*', '../operations/*', '../presence/*', '../store/*', '../sql/*', '../redis/*'], message: 'auth/ is the bottom wing: it imports no other wing.' },
+  ]),
   restrict(['mock-server/**/*.ts'], [
     { group: ['../src/*', '../src/**'], message: 'mock-server uses the public entries (socketkit/server, socketkit/protocol) like any app.' },
     { group: ['socketkit/react', 'socketkit/react-query', 'socketkit/ui', 'socket.io-client', 'react', 'react-dom', 'react/*', 'react-dom/*', '@tanstack/*'], message: 'mock-server is a server: no client or React imports.' },
