@@ -87,7 +87,7 @@ export default tseslint.config(
   restrict(['src/server/*.ts'], SERVER_LAYER, coreEntry('src/server is the server layer: no client imports.')),
   // The server's wings, one way down (docs/architecture.md, "Server layout"):
   // the composition roots (src/server/*.ts) → socket/, http/ → operations/,
-  // presence/, redis/ → store/ (its interface), sql/ → auth/. A wing never
+  // presence/, redis/ → sql/ → store/ (its interface) → auth/. A wing never
   // imports a composition root, nor a wing above it.
   wing('socket', [
     { group: ['../http/*', '../store/*', '!../store/store.js'], message: 'socket/ is the socket edge: it calls operations/ and sees the store only through its interface (store/store.ts), never HTTP.' },
@@ -106,7 +106,7 @@ export default tseslint.config(
     { group: ['../socket/*', '../http/*', '../operations/*', '../sql/*'], message: 'redis/ implements presence/cluster.ts: no socket handlers, HTTP or operations.' },
   ]),
   wing('store', [
-    { group: ['../socket/*', '../http/*', '../operations/*', '../presence/*', '../redis/*'], message: 'store/ is storage: it knows nothing of sockets, HTTP, operations or presence.' },
+    { group: ['../socket/*', '../http/*', '../operations/*', '../presence/*', '../redis/*', '../sql/*'], message: 'store/ is the storage interface and the memory store: it knows nothing of sockets, HTTP, operations, presence, or the SQL store built on it.' },
   ]),
   wing('sql', [
     { group: ['../socket/*', '../http/*', '../operations/*', '../presence/*', '../redis/*', '../store/*', '!../store/store.js'], message: 'sql/ is storage: the store interface only, nothing of sockets, HTTP, operations or presence.' },

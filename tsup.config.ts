@@ -49,8 +49,8 @@ export default defineConfig([
     entry: {
       'server/index': 'src/server/index.ts',
       'server/internal': 'src/server/internal.ts',
-      'server/postgres': 'src/server/store/postgres.ts',
-      'server/embedded': 'src/server/store/embedded.ts',
+      'server/postgres': 'src/server/sql/postgres.ts',
+      'server/embedded': 'src/server/sql/embedded.ts',
       'server/redis': 'src/server/redis/index.ts',
       'server/cli': 'src/server/cli.ts',
       'mock-server/index': 'mock-server/index.ts',
@@ -61,8 +61,8 @@ export default defineConfig([
       entry: {
         'server/index': 'src/server/index.ts',
         'server/internal': 'src/server/internal.ts',
-        'server/postgres': 'src/server/store/postgres.ts',
-        'server/embedded': 'src/server/store/embedded.ts',
+        'server/postgres': 'src/server/sql/postgres.ts',
+        'server/embedded': 'src/server/sql/embedded.ts',
         'server/redis': 'src/server/redis/index.ts',
         'mock-server/index': 'mock-server/index.ts',
       },

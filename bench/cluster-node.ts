@@ -27,7 +27,7 @@ let close: () => Promise<void>;
 let port: number;
 if (kind === 'project' || kind === 'project-memory') {
   const { createSocketkitServer, createMemoryStore } = await import('../src/server/index.js');
-  const { createPostgresStore } = await import('../src/server/store/postgres.js');
+  const { createPostgresStore } = await import('../src/server/sql/postgres.js');
   const { createRedisCluster } = await import('../src/server/redis/index.js');
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
   // The memory store is per node: every node gets the bench's room seeded (bench/cluster.ts joins `bench-room`).

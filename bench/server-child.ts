@@ -61,13 +61,13 @@ async function startOnStore(choice: BenchStore): Promise<Running> {
   let store;
   let closeStore = (): Promise<void> => Promise.resolve();
   if (choice.kind === 'embedded') {
-    const { createEmbeddedStore } = await import('../src/server/store/embedded.js');
+    const { createEmbeddedStore } = await import('../src/server/sql/embedded.js');
     const embedded = await createEmbeddedStore({ dataDir: choice.dataDir });
     store = embedded;
     closeStore = () => embedded.close();
   } else if (choice.kind === 'postgres') {
     const { default: pg } = await import('pg');
-    const { createPostgresStore } = await import('../src/server/store/postgres.js');
+    const { createPostgresStore } = await import('../src/server/sql/postgres.js');
     const pool = new pg.Pool({ connectionString: choice.databaseUrl, max: 10 });
     store = await createPostgresStore({ pool });
     closeStore = () => pool.end();

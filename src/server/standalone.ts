@@ -69,14 +69,14 @@ async function openStore(storage: StorageConfig, logger: SocketkitLogger): Promi
       logger.warn('storage: in memory (--memory): nothing survives a restart');
       return { store: createMemoryStore(), ping: () => Promise.resolve(), close: () => Promise.resolve() };
     case 'embedded': {
-      const { createEmbeddedStore } = await import('./store/embedded.js');
+      const { createEmbeddedStore } = await import('./sql/embedded.js');
       const store = await createEmbeddedStore({ dataDir: storage.dataDir });
       logger.info(`storage: embedded database in ${storage.dataDir}`);
       return { store, ping: () => store.ping(), close: () => store.close() };
     }
     case 'postgres': {
-      const { createPostgresPool } = await import('./store/postgres-pool.js');
-      const { createPostgresStore } = await import('./store/postgres.js');
+      const { createPostgresPool } = await import('./sql/postgres-pool.js');
+      const { createPostgresStore } = await import('./sql/postgres.js');
       const pool = await createPostgresPool(storage.databaseUrl, logger);
       try {
         const store = await createPostgresStore({ pool });

@@ -11,7 +11,7 @@ import http from 'node:http';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { createSocketkitServer } from '../../../src/server/index.js';
-import { createPostgresStore } from '../../../src/server/store/postgres.js';
+import { createPostgresStore } from '../../../src/server/sql/postgres.js';
 import { createRedisCluster } from '../../../src/server/redis/index.js';
 
 const env = (name: string): string => {

@@ -12,10 +12,10 @@
  * const socketkit = createSocketkitServer(httpServer, { store });
  */
 import type { Pool, PoolClient } from 'pg';
-import type { SqlDatabase, SqlExecutor } from '../sql/database.js';
-import { createSqlStore, type SqlStore } from '../sql/sql-store.js';
+import type { SqlDatabase, SqlExecutor } from './database.js';
+import { createSqlStore, type SqlStore } from './sql-store.js';
 
-export type { SqlStore } from '../sql/sql-store.js';
+export type { SqlStore } from './sql-store.js';
 
 /** Options of `createPostgresStore`. */
 export interface PostgresStoreOptions {

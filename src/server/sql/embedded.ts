@@ -14,10 +14,10 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
-import type { SqlDatabase, SqlExecutor } from '../sql/database.js';
-import { createSqlStore, type SqlStore } from '../sql/sql-store.js';
+import type { SqlDatabase, SqlExecutor } from './database.js';
+import { createSqlStore, type SqlStore } from './sql-store.js';
 
-export type { SqlStore } from '../sql/sql-store.js';
+export type { SqlStore } from './sql-store.js';
 
 /** Options of `createEmbeddedStore`. */
 export interface EmbeddedStoreOptions {
