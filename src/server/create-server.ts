@@ -125,7 +125,8 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
   return {
     io,
     store,
-    createConversation: (unchecked) => operations.createConversation(store, parseInput(newConversationSchema, unchecked)),
+    // async: a parse failure is a rejection, as from every other SocketkitServer operation.
+    createConversation: async (unchecked) => operations.createConversation(store, parseInput(newConversationSchema, unchecked)),
     postMessage,
     getUserPresence: (userId) => Promise.resolve(presence.state(userId)),
     listOnlineUsers(query = {}) {
