@@ -195,10 +195,7 @@ function createParts(options: RealtimeClientOptions): Parts {
   });
   const context = createContext(options, transport, connection, requests);
   const presence = createPresence(context);
-  const outbox = createOutbox(context, {
-    changed: (conversationId) => conversations.find(conversationId)?.render(),
-    confirmed: (message) => conversations.get(message.conversationId).receive([message]),
-  });
+  const outbox = createOutbox(context);
   const conversations = createConversationRegistry({ ...context, presence, outbox });
   const onlineUsers = createOnlineUsers(context);
   const parts: Parts = { ...transport, storeTracker, connection, requests, emitQueue: createEmitQueue(), presence, onlineUsers, outbox, conversations, rawJoins: new Map(), destroyed };

@@ -44,37 +44,34 @@ export interface Presence extends PresenceApi {
   reset(): void;
 }
 
+/**
+ * Hears that the pending messages of one conversation changed. `confirmed`:
+ * the change is the ack of this message, whose pending twin is gone (the
+ * listener shows the stored message in the same snapshot).
+ */
+export type OutboxListener = (confirmed?: Message) => void;
+
 export interface Outbox {
   items(conversationId: ConversationId): ClientMessage[];
+  /** Listen to the pending messages of `conversationId` (its conversation does). Returns the unsubscribe. */
+  subscribe(conversationId: ConversationId, listener: OutboxListener): () => void;
   add(message: ClientMessage): Promise<ClientMessage>;
   retry(clientMessageId: string): Promise<ClientMessage>;
   discard(clientMessageId: string): void;
-  /** A confirmed message: drop its pending twin and resolve its `send()`. */
-  settle(message: ClientMessage): void;
+  /** Stored messages heard elsewhere (history, `message:new`): drop their pending twins, resolve their `send()`. Returns whether a twin went (its listeners heard it). */
+  settle(messages: readonly Message[]): boolean;
   flush(): void;
   destroy(): void;
 }
 
-/** What the outbox tells its owner. */
-export interface OutboxEvents {
-  /** The pending messages of `conversationId` changed. */
-  changed(conversationId: ConversationId): void;
-  /** The server stored a message this client sent. */
-  confirmed(message: Message): void;
-}
-
 /** A conversation handle plus what the client drives it with. Internal. */
 export interface ManagedConversation extends ConversationHandle {
-  /** Confirmed messages, from history, an ack or `message:new`. */
-  receive(messages: readonly Message[]): void;
   /** `message:new` for this conversation. */
   onMessage(message: Message): void;
   /** `user:typing` for this conversation. */
   onTyping(userId: UserId, isTyping: boolean): void;
   /** Connected again: rejoin and catch up. */
   resync(storeChanged?: boolean): Promise<void>;
-  /** Redraw the pending messages. */
-  render(): void;
   /** The link dropped: typing stops. */
   linkDown(): void;
   /** No join, no subscriber, no pending message. */

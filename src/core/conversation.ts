@@ -123,6 +123,8 @@ interface Runtime {
   loaded: boolean;
   olderPage: Promise<boolean> | null;
   unwatchParticipants: () => void;
+  /** The subscription to this conversation's pending messages in the outbox (null once destroyed). */
+  unsubscribeOutbox: (() => void) | null;
   /** Fetch everything after the contiguous seq; one run at a time. */
   catchUp: () => Promise<void>;
 }
@@ -132,12 +134,24 @@ const render = (rt: Runtime) => rt.store.set({ messages: [...rt.list.confirmed()
 const history = (rt: Runtime, page: { afterSeq?: number; beforeSeq?: number; limit?: number }) =>
   rt.ctx.request('conversation:history', { conversationId: rt.id, ...page });
 
-/** Confirmed messages in: shown in seq order, their pending twins settled. */
+/** Confirmed messages in: shown in seq order, their pending twins settled (which renders, through `onOutboxChanged`). */
 function receive(rt: Runtime, messages: readonly Message[]): void {
   batch(() => {
-    if (rt.list.add(messages)) render(rt);
-    for (const message of messages) rt.ctx.outbox.settle({ ...message, status: 'sent' });
+    const added = rt.list.add(messages);
+    if (!rt.ctx.outbox.settle(messages) && added) render(rt);
   });
+}
+
+/** The outbox's pending messages of this conversation changed; with the ack's stored message, shown in the same snapshot. */
+function onOutboxChanged(rt: Runtime, confirmed: Message | undefined): void {
+  if (confirmed) rt.list.add([confirmed]);
+  render(rt);
+  rt.ctx.maybeUnused(rt.id);
+}
+
+/** Hear the outbox for this id: at creation, and again when a handle the registry had released is joined. */
+function listenToOutbox(rt: Runtime): void {
+  rt.unsubscribeOutbox ??= rt.ctx.outbox.subscribe(rt.id, (confirmed) => onOutboxChanged(rt, confirmed));
 }
 
 async function catchUpOnce(rt: Runtime): Promise<void> {
@@ -213,6 +227,7 @@ function leave(rt: Runtime): void {
 function join(rt: Runtime, handle: ManagedConversation): () => void {
   rt.joins++;
   if (rt.joins === 1) {
+    listenToOutbox(rt);
     rt.ctx.adopt(handle);
     rt.session++;
     rt.store.set({ status: 'joining', error: null });
@@ -300,8 +315,10 @@ function createRuntime(ctx: ConversationContext, id: ConversationId): Runtime {
     loaded: false,
     olderPage: null,
     unwatchParticipants: noop,
+    unsubscribeOutbox: null,
     catchUp: serial(() => catchUpOnce(rt)),
   };
+  listenToOutbox(rt);
   return rt;
 }
 
@@ -327,21 +344,18 @@ export function createConversation(ctx: ConversationContext, id: ConversationId)
       if (rt.joins > 0) rt.ownTyping.keystroke();
     },
     stopTyping: rt.ownTyping.stop,
-    receive: (messages) => receive(rt, messages),
     onMessage: (message) => onMessage(rt, message),
     onTyping: (userId, isTyping) => {
       if (userId !== ctx.userId()) rt.typing.set(userId, isTyping);
     },
     resync: (storeChanged) => sync(rt, storeChanged),
-    render: () => {
-      render(rt);
-      ctx.maybeUnused(id);
-    },
     linkDown: () => linkDown(rt),
     isUnused: () => rt.joins === 0 && rt.subscribers === 0 && ctx.outbox.items(id).length === 0,
     destroy: () => {
       linkDown(rt);
       rt.unwatchParticipants();
+      rt.unsubscribeOutbox?.();
+      rt.unsubscribeOutbox = null;
     },
   };
   return handle;
