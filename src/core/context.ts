@@ -1,4 +1,4 @@
-import type { Ack, ConversationId, Message, PresenceSubscribeResult, RequestEvent, RequestPayload, RequestResult, ServerEventMap, UserId } from '../protocol/index.js';
+import type { ConversationId, Message, RequestEvent, RequestPayload, RequestResult, ServerEventMap, UserId } from '../protocol/index.js';
 import { RealtimeError } from './errors.js';
 import type { ClientMessage, ConversationHandle, Logger, PresenceApi, RealtimeClientOptions, RealtimeErrorCode, RequestOptions } from './types.js';
 
@@ -32,14 +32,12 @@ export interface ConversationContext extends Context {
 }
 
 export interface Presence extends PresenceApi {
-  /** For the next handshake: the watched ids (at most 1,000) the server subscribes at connect (protocol v1.1 `auth.presence`), remembered as what that handshake named for `resync`; none: undefined. */
-  handshakeWatches(): UserId[] | undefined;
   /**
-   * Connected: what the handshake's answer covers counts as subscribed (its
-   * snapshot applied); every other watched id is subscribed, ids unwatched
-   * since are unsubscribed, snapshots are fresh again.
+   * For the next handshake: the watched ids (at most 1,000) the server subscribes at connect (protocol v1.1 `auth.presence`),
+   * remembered as what that handshake named; none: undefined. Once connected, presence reads the answer itself
+   * (`Connection.onEstablished`): what it covers counts as subscribed, every other watched id is subscribed.
    */
-  resync(handshakePresence: Ack<PresenceSubscribeResult> | undefined): void;
+  handshakeWatches(): UserId[] | undefined;
   /** Disconnected: the server forgot our subscriptions; snapshots become stale. */
   reset(): void;
 }
