@@ -1,6 +1,5 @@
 import type { ConversationId, Message, RequestEvent, RequestPayload, RequestResult, ServerEventMap, UserId } from '../protocol/index.js';
-import { RealtimeError } from './errors.js';
-import type { ClientMessage, ConversationHandle, Logger, PresenceApi, RealtimeClientOptions, RealtimeErrorCode, RequestOptions } from './types.js';
+import type { ClientMessage, ConversationHandle, SendResult, Logger, PresenceApi, RealtimeClientOptions, RequestOptions } from './types.js';
 
 /** What every part of one client (presence, outbox, conversations) uses. Internal. */
 export interface Context {
@@ -53,8 +52,8 @@ export interface Outbox {
   items(conversationId: ConversationId): ClientMessage[];
   /** Listen to the pending messages of `conversationId` (its conversation does). Returns the unsubscribe. */
   subscribe(conversationId: ConversationId, listener: OutboxListener): () => void;
-  add(message: ClientMessage): Promise<ClientMessage>;
-  retry(clientMessageId: string): Promise<ClientMessage>;
+  add(message: ClientMessage): SendResult;
+  retry(clientMessageId: string): SendResult;
   discard(clientMessageId: string): void;
   /** Stored messages heard elsewhere (history, `message:new`): drop their pending twins, resolve their `send()`. Returns whether a twin went (its listeners heard it). */
   settle(messages: readonly Message[]): boolean;
@@ -109,6 +108,3 @@ export function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(noop);
   return promise;
 }
-
-/** A handled promise rejected with `RealtimeError(code, message)`. */
-export const rejected = (code: RealtimeErrorCode, message?: string): Promise<never> => handled(Promise.reject(new RealtimeError(code, message)));

@@ -1,9 +1,10 @@
 import type { ConversationId, Message } from '../protocol/index.js';
 import type { Context, Outbox, OutboxListener } from './context.js';
-import { handled, rejected, serial } from './context.js';
+import { handled, serial } from './context.js';
 import { RealtimeError, toRealtimeError } from './errors.js';
 import { batch } from './store.js';
-import type { ClientMessage, OutboxStorage } from './types.js';
+import { refusedSend, sendResult } from './send-result.js';
+import type { ClientMessage, OutboxStorage, SendResult } from './types.js';
 
 /** Default `outbox.maxSize`: most messages waiting to be sent. */
 export const OUTBOX_MAX_SIZE = 500;
@@ -127,20 +128,23 @@ function restore(rt: Runtime, storage: OutboxStorage): void {
     .catch((error: unknown) => warn(rt, error));
 }
 
-function add(rt: Runtime, message: ClientMessage): Promise<ClientMessage> {
-  if (rt.destroyed) return rejected('DESTROYED');
-  if (rt.items.filter((item) => item.status === 'sending').length >= rt.maxSize) return rejected('OUTBOX_FULL');
-  const done = wait(rt, message.clientMessageId);
+/** A message that is (again) pending: going out now when connected, else queued for the next connection. */
+const pending = (rt: Runtime, clientMessageId: string): SendResult => sendResult(wait(rt, clientMessageId), rt.ctx.connected() ? 'sending' : 'queued', clientMessageId);
+
+function add(rt: Runtime, message: ClientMessage): SendResult {
+  if (rt.destroyed) return refusedSend(new RealtimeError('DESTROYED'));
+  if (rt.items.filter((item) => item.status === 'sending').length >= rt.maxSize) return refusedSend(new RealtimeError('OUTBOX_FULL'));
+  const done = pending(rt, message.clientMessageId);
   write(rt, [...rt.items, message], [message.conversationId]);
   void rt.flush();
   return done;
 }
 
-function retry(rt: Runtime, clientMessageId: string): Promise<ClientMessage> {
-  if (rt.destroyed) return rejected('DESTROYED');
+function retry(rt: Runtime, clientMessageId: string): SendResult {
+  if (rt.destroyed) return refusedSend(new RealtimeError('DESTROYED'), clientMessageId);
   const item = find(rt, clientMessageId);
-  if (!item) return rejected('NOT_FOUND');
-  const done = wait(rt, clientMessageId);
+  if (!item) return refusedSend(new RealtimeError('NOT_FOUND'), clientMessageId);
+  const done = pending(rt, clientMessageId);
   if (item.status === 'failed') {
     update(rt, item, { status: 'sending', error: undefined });
     void rt.flush();
