@@ -13,7 +13,7 @@
  * await chatClient.sendMessage({ conversationId: 42, content: 'Hello!' });
  */
 import { createRealtimeClient, RealtimeError } from 'socketkit';
-import type { ClientMessage, RealtimeClient, RealtimeClientOptions, ServerEventMap } from 'socketkit';
+import type { ClientMessage, ConversationJoin, RealtimeClient, RealtimeClientOptions, ServerEventMap } from 'socketkit';
 
 /** Options of `new ChatClient()`: the core client's, without the token (given to `connect(token)`). */
 export interface ChatClientOptions extends Omit<RealtimeClientOptions, 'url' | 'token' | 'getToken' | 'autoConnect'> {
@@ -35,7 +35,7 @@ type Listener = (payload: unknown) => void;
 /** A pending `joinConversation`: settled once, then it stops watching. */
 interface JoinWaiter {
   id: string;
-  /** Unsubscribes from the handle and the connection (null until watched on a connection). */
+  /** Stops watching the connection (null until watched on a connection). */
   stopWatching: (() => void) | null;
   settle(error?: RealtimeError): void;
 }
@@ -61,8 +61,8 @@ export class ChatClient {
   private token: string | null = null;
   /** Each listener and its subscription on the current core client (null while not connected). */
   private readonly listeners = new Map<string, Map<Listener, (() => void) | null>>();
-  /** Joined conversations and their release (null while not connected). */
-  private readonly joined = new Map<string, (() => void) | null>();
+  /** Joined conversations and their core join (the release and its `joined` promise; null while not connected). */
+  private readonly joined = new Map<string, ConversationJoin | null>();
   /** Pending `joinConversation` promises. */
   private readonly joinWaiters = new Set<JoinWaiter>();
 
@@ -178,25 +178,28 @@ export class ChatClient {
     return this.core.conversation(id).send(content);
   }
 
-  /** Settles the pending joins of `id` when its handle is joined or refused, or the connection failed. */
+  /**
+   * Settles the pending joins of `id` as the core's join settles (joined, or
+   * refused), or when the connection failed, which the core's join waits through.
+   */
   private watchJoin(core: RealtimeClient, waiter: JoinWaiter): void {
-    const handle = core.conversation(waiter.id);
-    const check = () => {
-      const { status, error } = handle.getSnapshot();
-      if (status === 'joined') {
-        this.settleJoins(waiter.id);
-      } else if (status === 'error') {
-        this.settleJoins(waiter.id, new RealtimeError(error?.code ?? 'INTERNAL', error?.message));
+    const join = this.joined.get(waiter.id);
+    join?.joined.then(
+      () => this.settleJoins(waiter.id),
+      (error: RealtimeError) => {
+        // Released (leave, disconnect, a new connect) or destroyed: whoever did it settled the waiters.
+        if (this.joined.get(waiter.id) !== join || error.code === 'DISCONNECTED' || error.code === 'DESTROYED') return;
+        this.settleJoins(waiter.id, error);
         // Refused: not kept, so it is not re-joined on the next connect.
-        this.joined.get(waiter.id)?.();
+        join?.();
         this.joined.delete(waiter.id);
-      } else if (core.connection.getSnapshot().status === 'failed') {
-        waiter.settle(new RealtimeError('DISCONNECTED', 'The connection failed before the join completed'));
-      }
+      },
+    );
+    const checkFailed = () => {
+      if (core.connection.getSnapshot().status === 'failed') waiter.settle(new RealtimeError('DISCONNECTED', 'The connection failed before the join completed'));
     };
-    const unsubscribes = [handle.subscribe(check), core.connection.subscribe(check)];
-    waiter.stopWatching = () => unsubscribes.forEach((unsubscribe) => unsubscribe());
-    check();
+    waiter.stopWatching = core.connection.subscribe(checkFailed);
+    checkFailed();
   }
 
   /** Settles every pending `joinConversation` of `id`: resolved without `error`, else rejected with it. */

@@ -1,5 +1,6 @@
 import { io } from 'socket.io-client';
-import type { Ack, ConnectionEstablishedPayload, ConversationId, PresenceChangesPayload, PresenceSubscribeResult } from '../protocol/index.js';
+import type { ConversationId, PresenceChangesPayload } from '../protocol/index.js';
+import type { HandshakeAnswer } from './connection-machine.js';
 import { createConnection, type Connection } from './connection.js';
 import type { Context, Outbox, Presence } from './context.js';
 import { createConversationRegistry, type ConversationRegistry } from './conversation-registry.js';
@@ -59,13 +60,12 @@ function step<T>(parts: Parts, name: string, run: () => T): T | undefined {
 }
 
 /**
- * Entered `connected` (before the `connected`/`reconnected` lifecycle event):
- * presence (with the answer to the handshake's watches), online users, rooms,
- * queued requests and emits, then the outbox.
+ * Established (before the `connected`/`reconnected` lifecycle event): online
+ * users, rooms (reloaded when the answer names another store), queued requests
+ * and emits, then the outbox. Presence hears the answer itself.
  */
-function onLinkUp(parts: Parts, handshakePresence: Ack<PresenceSubscribeResult> | undefined): void {
-  const storeChanged = parts.storeTracker.takeStoreChanged();
-  step(parts, 'presence', () => parts.presence.resync(handshakePresence));
+function onLinkUp(parts: Parts, answer: HandshakeAnswer): void {
+  const storeChanged = parts.storeTracker.storeChanged(answer.storeId);
   step(parts, 'online users', () => parts.onlineUsers.refreshIfWatched());
   const rejoins = step(parts, 'rejoin', () => parts.conversations.resyncAll(storeChanged)) ?? [];
   step(parts, 'queued requests', () => parts.requests.sendWaiting());
@@ -176,13 +176,10 @@ function createTransport(options: RealtimeClientOptions): Transport {
 function createParts(options: RealtimeClientOptions): Parts {
   const transport = createTransport(options);
   const destroyed = { value: false };
-  // Registered before the connection's own listener, so it runs first.
-  const storeTracker = trackServerStore(transport.serverEvents);
   const link = {
-    up: (handshakePresence: Ack<PresenceSubscribeResult> | undefined) => onLinkUp(parts, handshakePresence),
     down: () => onLinkDown(parts),
     changed: () => onStateChanged(parts),
-    handshakeWatches: () => parts.presence.handshakeWatches(),
+    handshakeFields: () => ({ presence: parts.presence.handshakeWatches() }),
   };
   const connection = createConnection(transport.socket, options, transport.serverEvents, link, transport.report);
   const requests = createRequestTable({
@@ -194,14 +191,12 @@ function createParts(options: RealtimeClientOptions): Parts {
     unavailable: () => new RealtimeError(destroyed.value ? 'DESTROYED' : 'DISCONNECTED'),
   });
   const context = createContext(options, transport, connection, requests);
-  const presence = createPresence(context);
-  const outbox = createOutbox(context, {
-    changed: (conversationId) => conversations.find(conversationId)?.render(),
-    confirmed: (message) => conversations.get(message.conversationId).receive([message]),
-  });
+  const presence = createPresence(context, connection);
+  const outbox = createOutbox(context);
   const conversations = createConversationRegistry({ ...context, presence, outbox });
   const onlineUsers = createOnlineUsers(context);
-  const parts: Parts = { ...transport, storeTracker, connection, requests, emitQueue: createEmitQueue(), presence, onlineUsers, outbox, conversations, rawJoins: new Map(), destroyed };
+  const parts: Parts = { ...transport, storeTracker: trackServerStore(), connection, requests, emitQueue: createEmitQueue(), presence, onlineUsers, outbox, conversations, rawJoins: new Map(), destroyed };
+  connection.onEstablished((answer) => onLinkUp(parts, answer));
   return parts;
 }
 
@@ -278,24 +273,17 @@ function assertNotPresenceManaged(event: string): void {
  * the one the client holds: seq cursors cannot be trusted (docs/protocol.md, "Durability").
  */
 interface ServerStoreTracker {
-  /** True once after the store changed. */
-  takeStoreChanged(): boolean;
+  /** The handshake answered with `storeId` (absent from old servers): true when it differs from the one synced with. */
+  storeChanged(storeId: string | undefined): boolean;
 }
 
-function trackServerStore(serverEvents: Pick<EventBus<ClientEventMap>, 'on'>): ServerStoreTracker {
+function trackServerStore(): ServerStoreTracker {
   let syncedStoreId: string | null = null;
-  let storeChanged = false;
-  // Registered before the connection's own listener, so it runs first.
-  serverEvents.on('connection:established', (payload: ConnectionEstablishedPayload) => {
-    const { storeId } = payload;
-    if (storeId === undefined) return;
-    if (syncedStoreId !== null && storeId !== syncedStoreId) storeChanged = true;
-    syncedStoreId = storeId;
-  });
   return {
-    takeStoreChanged() {
-      const changed = storeChanged;
-      storeChanged = false;
+    storeChanged(storeId) {
+      if (storeId === undefined) return false;
+      const changed = syncedStoreId !== null && storeId !== syncedStoreId;
+      syncedStoreId = storeId;
       return changed;
     },
   };

@@ -1,4 +1,4 @@
-import type { Ack, AuthErrorCode, PresenceSubscribeResult, UserId } from '../protocol/index.js';
+import type { AuthErrorCode, ConnectionEstablishedPayload } from '../protocol/index.js';
 import { RealtimeError } from './errors.js';
 import type { Store } from './store.js';
 import type { ConnectionLifecycleEvent, ConnectionSnapshot, ConnectionStatus } from './types.js';
@@ -27,8 +27,11 @@ export type ConnectionEvent =
   | { type: 'disconnect' }
   /** `destroy()`. */
   | { type: 'destroy' }
-  /** The server sent `connection:established` (with, from a v1.1 server, the answer to the handshake's watches). */
-  | { type: 'established'; userId: UserId; presence?: Ack<PresenceSubscribeResult> }
+  /**
+   * The server sent `connection:established`. `answer` is data the machine only
+   * carries: entering `connected` hands it to the connection's `onEstablished` subscribers.
+   */
+  | { type: 'established'; answer: HandshakeAnswer }
   /**
    * The attempt failed: the network (`code` null; also an attempt that did not
    * reach `connection:established` within `connectTimeoutMs`) or a refused token.
@@ -152,9 +155,24 @@ export const STABLE_CONNECTION_MS = 10_000;
 /** Default of `lostAfterMs`: a problem lasting this long (ms) makes the snapshot `lost`. */
 export const LOST_AFTER_MS = 1000;
 
+/**
+ * The server's answer to the handshake (`connection:established`): the user,
+ * the store's identity (`storeId`) and, from a v1.1 server, the answer to the
+ * presence watches the handshake named. Each part is read by the part it
+ * concerns (presence, the conversations); the connection only hands it on.
+ */
+export type HandshakeAnswer = ConnectionEstablishedPayload;
+
 /** The client's `connection` store and controls, as the client exposes them. */
 export interface Connection {
   connection: Store<ConnectionSnapshot>;
+  /**
+   * Calls `listener` with the handshake's answer each time the connection is
+   * established (entering `connected`, in the same batch as the snapshot,
+   * before the `connected`/`reconnected` lifecycle event). Listeners are
+   * independent: none reads what another one did. Returns the unsubscribe.
+   */
+  onEstablished(listener: (answer: HandshakeAnswer) => void): () => void;
   /** Subscribe to `connected`, `reconnected`, `disconnected` (with the reason) and `lost`. */
   onLifecycle: EventBus<LifecyclePayloads>['on'];
   connect(): void;
@@ -166,16 +184,14 @@ export interface Connection {
 /** Payloads of the lifecycle events. */
 export type LifecyclePayloads = Record<ConnectionLifecycleEvent, { reason?: string }>;
 
-/** What the connection calls when the link becomes usable and stops being so. */
+/** What the connection calls when the link stops being usable, and what it asks of the client. */
 export interface LinkCallbacks {
-  /** Entered `connected`: resubscribe (given the answer to the handshake's watches), rejoin, flush. */
-  up(handshakePresence: Ack<PresenceSubscribeResult> | undefined): void;
   /** Left `connected`: in-flight work is lost. */
   down(): void;
   /** The state changed (after the store was written). */
   changed(state: ConnectionState): void;
-  /** The watched user ids the next handshake names (protocol v1.1 `auth.presence`), if any. */
-  handshakeWatches(): UserId[] | undefined;
+  /** Fields the next handshake's `auth` carries beside the token and protocol (e.g. v1.1 `presence` watches); opaque to the connection. */
+  handshakeFields(): Record<string, unknown>;
 }
 
 export const INITIAL_CONNECTION: ConnectionSnapshot = Object.freeze({ status: 'idle', userId: null, attempt: 0, nextRetryAt: null, error: null, lost: false });

@@ -1,4 +1,4 @@
-import type { Ack, AuthErrorCode, PresenceSubscribeResult, ServerEventMap } from '../protocol/index.js';
+import type { AuthErrorCode, ServerEventMap } from '../protocol/index.js';
 import { computeBackoffDelay } from './backoff.js';
 import {
   INITIAL_CONNECTION,
@@ -10,6 +10,7 @@ import {
   type Connection,
   type ConnectionEvent,
   type ConnectionState,
+  type HandshakeAnswer,
   type LifecyclePayloads,
   type LinkCallbacks,
   type TransitionFacts,
@@ -36,6 +37,8 @@ interface Runtime {
   link: LinkCallbacks;
   store: Store<ConnectionSnapshot>;
   lifecycle: EventBus<LifecyclePayloads>;
+  /** Hears the handshake's answer each time the connection is established. */
+  established: EventBus<{ established: HandshakeAnswer }>;
   state: ConnectionState;
   /** Shows `reconnecting` rather than `connecting`; announces `reconnected` rather than `connected`. */
   everConnected: boolean;
@@ -106,13 +109,13 @@ function enter(rt: Runtime, next: ConnectionState, event: ConnectionEvent): void
   if (next === 'backoff') patch.nextRetryAt = scheduleRetry(rt);
   if (next === 'connected') {
     rt.connectedAt = now(rt);
-    patch.userId = event.type === 'established' ? event.userId : null;
+    patch.userId = event.type === 'established' ? event.answer.userId : null;
   }
   const status = toStatus(next, rt.everConnected, rt.attempt);
   if (next === 'disconnected' || next === 'destroyed') rt.everConnected = false;
   rt.store.set({ status, ...patch });
   trackLost(rt, status);
-  if (next === 'connected') announceConnected(rt, event.type === 'established' ? event.presence : undefined);
+  if (next === 'connected' && event.type === 'established') announceConnected(rt, event.answer);
   if (next === 'destroyed') cleanUp(rt);
 }
 
@@ -130,10 +133,10 @@ function countAttempts(rt: Runtime, next: ConnectionState, event: ConnectionEven
   if (next === 'connected' && rt.authRefreshes === 0) rt.attempt = 0;
 }
 
-function announceConnected(rt: Runtime, handshakePresence: Ack<PresenceSubscribeResult> | undefined): void {
+function announceConnected(rt: Runtime, answer: HandshakeAnswer): void {
   const wasUp = rt.everConnected;
   rt.everConnected = true;
-  rt.link.up(handshakePresence);
+  rt.established.emit('established', answer);
   rt.lifecycle.emit(wasUp ? 'reconnected' : 'connected', {});
 }
 
@@ -180,7 +183,7 @@ async function openSocket(rt: Runtime): Promise<void> {
     // Entering `connecting` closed the previous socket.
     // `protocol`: this client understands v1.1 (`presence:changes`, watches in the
     // handshake); a v1 server ignores it and the extra fields.
-    rt.socket.auth = { token, protocol: '1.1', presence: rt.link.handshakeWatches() };
+    rt.socket.auth = { token, protocol: '1.1', ...rt.link.handshakeFields() };
     rt.socket.connect();
   } catch (error) {
     if (id === rt.attemptId) dispatch(rt, { type: 'tokenError', message: String(error) });
@@ -190,6 +193,7 @@ async function openSocket(rt: Runtime): Promise<void> {
 function cleanUp(rt: Runtime): void {
   clearLostTimer(rt);
   rt.lifecycle.clear();
+  rt.established.clear();
 }
 
 /** Browser signals that the network may be back (`online`, tab visible): listened to only while waiting or failed. */
@@ -210,7 +214,7 @@ function listen(rt: Runtime, serverEvents: ServerEvents): void {
     // Our own socket.disconnect() is a consequence of a transition, not an event.
     if (reason !== 'io client disconnect') dispatch(rt, { type: 'socketClosed', reason });
   });
-  serverEvents.on('connection:established', ({ userId, presence }) => dispatch(rt, { type: 'established', userId, presence }));
+  serverEvents.on('connection:established', (answer) => dispatch(rt, { type: 'established', answer }));
   serverEvents.on('auth:expired', () => dispatch(rt, { type: 'authExpired' }));
 }
 
@@ -232,6 +236,7 @@ export function createConnection(
     link,
     store: createStore<ConnectionSnapshot>(INITIAL_CONNECTION),
     lifecycle: createEventBus<LifecyclePayloads>(report),
+    established: createEventBus<{ established: HandshakeAnswer }>(report),
     state: 'idle',
     everConnected: false,
     attempt: 0,
@@ -248,6 +253,7 @@ export function createConnection(
   return {
     connection: rt.store,
     onLifecycle: rt.lifecycle.on,
+    onEstablished: (listener) => rt.established.on('established', listener),
     connect: () => dispatch(rt, { type: 'connect' }),
     reconnect: () => dispatch(rt, { type: 'reconnect' }),
     disconnect: () => dispatch(rt, { type: 'disconnect' }),

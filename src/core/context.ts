@@ -1,6 +1,5 @@
-import type { Ack, ConversationId, Message, PresenceSubscribeResult, RequestEvent, RequestPayload, RequestResult, ServerEventMap, UserId } from '../protocol/index.js';
-import { RealtimeError } from './errors.js';
-import type { ClientMessage, ConversationHandle, Logger, PresenceApi, RealtimeClientOptions, RealtimeErrorCode, RequestOptions } from './types.js';
+import type { ConversationId, Message, RequestEvent, RequestPayload, RequestResult, ServerEventMap, UserId } from '../protocol/index.js';
+import type { ClientMessage, ConversationHandle, SendResult, Logger, PresenceApi, RealtimeClientOptions, RequestOptions } from './types.js';
 
 /** What every part of one client (presence, outbox, conversations) uses. Internal. */
 export interface Context {
@@ -32,49 +31,44 @@ export interface ConversationContext extends Context {
 }
 
 export interface Presence extends PresenceApi {
-  /** For the next handshake: the watched ids (at most 1,000) the server subscribes at connect (protocol v1.1 `auth.presence`), remembered as what that handshake named for `resync`; none: undefined. */
-  handshakeWatches(): UserId[] | undefined;
   /**
-   * Connected: what the handshake's answer covers counts as subscribed (its
-   * snapshot applied); every other watched id is subscribed, ids unwatched
-   * since are unsubscribed, snapshots are fresh again.
+   * For the next handshake: the watched ids (at most 1,000) the server subscribes at connect (protocol v1.1 `auth.presence`),
+   * remembered as what that handshake named; none: undefined. Once connected, presence reads the answer itself
+   * (`Connection.onEstablished`): what it covers counts as subscribed, every other watched id is subscribed.
    */
-  resync(handshakePresence: Ack<PresenceSubscribeResult> | undefined): void;
+  handshakeWatches(): UserId[] | undefined;
   /** Disconnected: the server forgot our subscriptions; snapshots become stale. */
   reset(): void;
 }
 
+/**
+ * Hears that the pending messages of one conversation changed. `confirmed`:
+ * the change is the ack of this message, whose pending twin is gone (the
+ * listener shows the stored message in the same snapshot).
+ */
+export type OutboxListener = (confirmed?: Message) => void;
+
 export interface Outbox {
   items(conversationId: ConversationId): ClientMessage[];
-  add(message: ClientMessage): Promise<ClientMessage>;
-  retry(clientMessageId: string): Promise<ClientMessage>;
+  /** Listen to the pending messages of `conversationId` (its conversation does). Returns the unsubscribe. */
+  subscribe(conversationId: ConversationId, listener: OutboxListener): () => void;
+  add(message: ClientMessage): SendResult;
+  retry(clientMessageId: string): SendResult;
   discard(clientMessageId: string): void;
-  /** A confirmed message: drop its pending twin and resolve its `send()`. */
-  settle(message: ClientMessage): void;
+  /** Stored messages heard elsewhere (history, `message:new`): drop their pending twins, resolve their `send()`. Returns whether a twin went (its listeners heard it). */
+  settle(messages: readonly Message[]): boolean;
   flush(): void;
   destroy(): void;
 }
 
-/** What the outbox tells its owner. */
-export interface OutboxEvents {
-  /** The pending messages of `conversationId` changed. */
-  changed(conversationId: ConversationId): void;
-  /** The server stored a message this client sent. */
-  confirmed(message: Message): void;
-}
-
 /** A conversation handle plus what the client drives it with. Internal. */
 export interface ManagedConversation extends ConversationHandle {
-  /** Confirmed messages, from history, an ack or `message:new`. */
-  receive(messages: readonly Message[]): void;
   /** `message:new` for this conversation. */
   onMessage(message: Message): void;
   /** `user:typing` for this conversation. */
   onTyping(userId: UserId, isTyping: boolean): void;
   /** Connected again: rejoin and catch up. */
   resync(storeChanged?: boolean): Promise<void>;
-  /** Redraw the pending messages. */
-  render(): void;
   /** The link dropped: typing stops. */
   linkDown(): void;
   /** No join, no subscriber, no pending message. */
@@ -114,6 +108,3 @@ export function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(noop);
   return promise;
 }
-
-/** A handled promise rejected with `RealtimeError(code, message)`. */
-export const rejected = (code: RealtimeErrorCode, message?: string): Promise<never> => handled(Promise.reject(new RealtimeError(code, message)));

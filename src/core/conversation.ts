@@ -1,9 +1,10 @@
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, MAX_CONTENT_LENGTH, TYPING_TIMEOUT_MS, type ConversationId, type Message, type UserId } from '../protocol/index.js';
 import type { ManagedConversation, ConversationContext } from './context.js';
-import { handled, noop, rejected, serial } from './context.js';
-import { toRealtimeError } from './errors.js';
+import { handled, noop, serial } from './context.js';
+import { RealtimeError, toRealtimeError } from './errors.js';
+import { refusedSend } from './send-result.js';
 import { batch, createStore, type Store } from './store.js';
-import type { ClientMessage, ConversationSnapshot } from './types.js';
+import type { ClientMessage, ConversationJoin, ConversationSnapshot, SendResult } from './types.js';
 
 /** `typing:start` is sent at most this often (ms) while the user keeps typing. */
 export const TYPING_THROTTLE_MS = 2000;
@@ -107,6 +108,31 @@ function createTypingUsers(onChange: (userIds: UserId[]) => void) {
   };
 }
 
+/** One `join()`'s `joined` promise and its settlers. */
+interface JoinWaiter {
+  promise: Promise<void>;
+  settle(error?: RealtimeError): void;
+}
+
+/** Settle every waiting `joined`: resolved when joined (no `error`), else rejected with it. */
+function settleJoins(rt: Runtime, error?: RealtimeError): void {
+  const waiters = [...rt.joinWaiters];
+  rt.joinWaiters.clear();
+  waiters.forEach((waiter) => waiter.settle(error));
+}
+
+/** A `joined` promise: settled now when the conversation already is joined or refused, else when it is. */
+function waitForJoin(rt: Runtime): JoinWaiter {
+  let settle!: JoinWaiter['settle'];
+  const promise = handled(new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve()))));
+  const waiter = { promise, settle };
+  const { status, error } = rt.store.getSnapshot();
+  if (status === 'joined') settle();
+  else if (status === 'error') settle(toRealtimeError(error));
+  else rt.joinWaiters.add(waiter);
+  return waiter;
+}
+
 /** Everything one conversation knows. Internal to this file. */
 interface Runtime {
   ctx: ConversationContext;
@@ -119,10 +145,14 @@ interface Runtime {
   subscribers: number;
   /** A join or leave makes answers of the previous session stale. */
   session: number;
+  /** The `joined` promises of joins made while joining: settled when joined or refused. */
+  joinWaiters: Set<JoinWaiter>;
   /** The newest page is loaded (else the next sync loads it). */
   loaded: boolean;
   olderPage: Promise<boolean> | null;
   unwatchParticipants: () => void;
+  /** The subscription to this conversation's pending messages in the outbox (null once destroyed). */
+  unsubscribeOutbox: (() => void) | null;
   /** Fetch everything after the contiguous seq; one run at a time. */
   catchUp: () => Promise<void>;
 }
@@ -132,12 +162,24 @@ const render = (rt: Runtime) => rt.store.set({ messages: [...rt.list.confirmed()
 const history = (rt: Runtime, page: { afterSeq?: number; beforeSeq?: number; limit?: number }) =>
   rt.ctx.request('conversation:history', { conversationId: rt.id, ...page });
 
-/** Confirmed messages in: shown in seq order, their pending twins settled. */
+/** Confirmed messages in: shown in seq order, their pending twins settled (which renders, through `onOutboxChanged`). */
 function receive(rt: Runtime, messages: readonly Message[]): void {
   batch(() => {
-    if (rt.list.add(messages)) render(rt);
-    for (const message of messages) rt.ctx.outbox.settle({ ...message, status: 'sent' });
+    const added = rt.list.add(messages);
+    if (!rt.ctx.outbox.settle(messages) && added) render(rt);
   });
+}
+
+/** The outbox's pending messages of this conversation changed; with the ack's stored message, shown in the same snapshot. */
+function onOutboxChanged(rt: Runtime, confirmed: Message | undefined): void {
+  if (confirmed) rt.list.add([confirmed]);
+  render(rt);
+  rt.ctx.maybeUnused(rt.id);
+}
+
+/** Hear the outbox for this id: at creation, and again when a handle the registry had released is joined. */
+function listenToOutbox(rt: Runtime): void {
+  rt.unsubscribeOutbox ??= rt.ctx.outbox.subscribe(rt.id, (confirmed) => onOutboxChanged(rt, confirmed));
 }
 
 async function catchUpOnce(rt: Runtime): Promise<void> {
@@ -180,10 +222,15 @@ async function sync(rt: Runtime, storeChanged = false): Promise<void> {
     if (session !== rt.session) return;
     // Missed while away, or live messages past a hole: fetch what is missing.
     if (Math.max(joined.lastSeq, rt.list.newestSeq()) > rt.list.contiguousSeq()) await rt.catchUp();
-    if (session === rt.session) rt.store.set({ status: 'joined', error: null });
+    if (session !== rt.session) return;
+    rt.store.set({ status: 'joined', error: null });
+    settleJoins(rt);
   } catch (error) {
     // A dropped connection is not an error of the room: the next connect rejoins.
-    if (session === rt.session && rt.ctx.connected()) rt.store.set({ status: 'error', error: toRealtimeError(error) });
+    if (session !== rt.session || !rt.ctx.connected()) return;
+    const refusal = toRealtimeError(error);
+    rt.store.set({ status: 'error', error: refusal });
+    settleJoins(rt, refusal);
   }
 }
 
@@ -210,21 +257,26 @@ function leave(rt: Runtime): void {
 }
 
 /** Reference-counted join; the release leaves after the last one. */
-function join(rt: Runtime, handle: ManagedConversation): () => void {
+function join(rt: Runtime, handle: ManagedConversation): ConversationJoin {
   rt.joins++;
   if (rt.joins === 1) {
+    listenToOutbox(rt);
     rt.ctx.adopt(handle);
     rt.session++;
     rt.store.set({ status: 'joining', error: null });
     void sync(rt);
   }
+  const waiter = waitForJoin(rt);
   let released = false;
-  return () => {
+  const release = () => {
     if (released) return;
     released = true;
+    rt.joinWaiters.delete(waiter);
+    waiter.settle(new RealtimeError('DISCONNECTED', 'Released before the conversation was joined'));
     rt.joins--;
     if (rt.joins === 0) leave(rt);
   };
+  return Object.assign(release, { release, joined: waiter.promise });
 }
 
 function loadOlder(rt: Runtime): Promise<boolean> {
@@ -246,9 +298,9 @@ function loadOlder(rt: Runtime): Promise<boolean> {
   return rt.olderPage;
 }
 
-function send(rt: Runtime, content: string): Promise<ClientMessage> {
+function send(rt: Runtime, content: string): SendResult {
   const problem = contentProblem(content);
-  if (problem !== null) return rejected('BAD_REQUEST', problem);
+  if (problem !== null) return refusedSend(new RealtimeError('BAD_REQUEST', problem));
   rt.ownTyping.stop();
   const clientMessageId = newClientMessageId();
   return rt.ctx.outbox.add({
@@ -299,9 +351,12 @@ function createRuntime(ctx: ConversationContext, id: ConversationId): Runtime {
     session: 0,
     loaded: false,
     olderPage: null,
+    joinWaiters: new Set(),
     unwatchParticipants: noop,
+    unsubscribeOutbox: null,
     catchUp: serial(() => catchUpOnce(rt)),
   };
+  listenToOutbox(rt);
   return rt;
 }
 
@@ -327,21 +382,19 @@ export function createConversation(ctx: ConversationContext, id: ConversationId)
       if (rt.joins > 0) rt.ownTyping.keystroke();
     },
     stopTyping: rt.ownTyping.stop,
-    receive: (messages) => receive(rt, messages),
     onMessage: (message) => onMessage(rt, message),
     onTyping: (userId, isTyping) => {
       if (userId !== ctx.userId()) rt.typing.set(userId, isTyping);
     },
     resync: (storeChanged) => sync(rt, storeChanged),
-    render: () => {
-      render(rt);
-      ctx.maybeUnused(id);
-    },
     linkDown: () => linkDown(rt),
     isUnused: () => rt.joins === 0 && rt.subscribers === 0 && ctx.outbox.items(id).length === 0,
     destroy: () => {
+      settleJoins(rt, new RealtimeError('DESTROYED'));
       linkDown(rt);
       rt.unwatchParticipants();
+      rt.unsubscribeOutbox?.();
+      rt.unsubscribeOutbox = null;
     },
   };
   return handle;

@@ -1,8 +1,10 @@
-import type { Context, Outbox, OutboxEvents } from './context.js';
-import { handled, rejected, serial } from './context.js';
+import type { ConversationId, Message } from '../protocol/index.js';
+import type { Context, Outbox, OutboxListener } from './context.js';
+import { handled, serial } from './context.js';
 import { RealtimeError, toRealtimeError } from './errors.js';
 import { batch } from './store.js';
-import type { ClientMessage, OutboxStorage } from './types.js';
+import { refusedSend, sendResult } from './send-result.js';
+import type { ClientMessage, OutboxStorage, SendResult } from './types.js';
 
 /** Default `outbox.maxSize`: most messages waiting to be sent. */
 export const OUTBOX_MAX_SIZE = 500;
@@ -14,7 +16,8 @@ type Settle = (message: ClientMessage | null, error?: RealtimeError) => void;
 /** Everything the outbox knows. Internal to this file. */
 interface Runtime {
   ctx: Context;
-  events: OutboxEvents;
+  /** Per conversation: who hears its pending messages change (its conversation handle). */
+  listeners: Map<ConversationId, Set<OutboxListener>>;
   maxSize: number;
   storage: OutboxStorage | undefined;
   storageKey: string;
@@ -38,11 +41,35 @@ async function persist(rt: Runtime): Promise<void> {
   else await rt.storage.setItem(rt.storageKey, JSON.stringify(rt.items.map(({ error: _, ...message }) => message)));
 }
 
-/** Replace the items, redraw the conversations concerned, persist. */
-function write(rt: Runtime, next: ClientMessage[], ...conversationIds: string[]): void {
+/** Tell the listeners of `conversationId` that its pending messages changed (`confirmed`: because this one was stored). */
+function notify(rt: Runtime, conversationId: ConversationId, confirmed?: Message): void {
+  const listeners = rt.listeners.get(conversationId);
+  if (!listeners) return;
+  for (const listener of [...listeners]) {
+    try {
+      listener(confirmed);
+    } catch (error) {
+      rt.ctx.report(error, 'outbox');
+    }
+  }
+}
+
+/** Replace the items, tell the conversations concerned, persist. */
+function write(rt: Runtime, next: ClientMessage[], conversationIds: readonly ConversationId[], confirmed?: Message): void {
   rt.items = next;
-  batch(() => conversationIds.forEach(rt.events.changed));
+  batch(() => new Set(conversationIds).forEach((conversationId) => notify(rt, conversationId, confirmed)));
   if (rt.storage) Promise.resolve().then(() => persist(rt)).catch((error: unknown) => warn(rt, error));
+}
+
+function listen(rt: Runtime, conversationId: ConversationId, listener: OutboxListener): () => void {
+  let listeners = rt.listeners.get(conversationId);
+  if (!listeners) rt.listeners.set(conversationId, (listeners = new Set()));
+  const own = listeners;
+  own.add(listener);
+  return () => {
+    own.delete(listener);
+    if (own.size === 0 && rt.listeners.get(conversationId) === own) rt.listeners.delete(conversationId);
+  };
 }
 
 /** A promise settled when `clientMessageId` is stored (resolve) or fails for good (reject). */
@@ -63,7 +90,7 @@ function finish(rt: Runtime, clientMessageId: string, message: ClientMessage | n
 }
 
 function update(rt: Runtime, item: ClientMessage, patch: Partial<ClientMessage>): void {
-  write(rt, rt.items.map((other) => (other === item ? { ...other, ...patch } : other)), item.conversationId);
+  write(rt, rt.items.map((other) => (other === item ? { ...other, ...patch } : other)), [item.conversationId]);
 }
 
 /** One pass: send every `sending` item in order; stop at a retryable failure (retried later). */
@@ -74,7 +101,7 @@ async function sendAll(rt: Runtime): Promise<void> {
     if (item === undefined) return;
     const { conversationId, content, clientMessageId } = item;
     try {
-      rt.events.confirmed((await rt.ctx.request('message:send', { conversationId, content, clientMessageId })).message);
+      confirm(rt, (await rt.ctx.request('message:send', { conversationId, content, clientMessageId })).message);
     } catch (caught) {
       const error = toRealtimeError(caught);
       if (!rt.items.includes(item)) continue; // discarded or confirmed meanwhile
@@ -95,26 +122,29 @@ function restore(rt: Runtime, storage: OutboxStorage): void {
     .then(() => storage.getItem(rt.storageKey))
     .then((raw) => {
       const restored = (JSON.parse(raw || '[]') as ClientMessage[]).filter((message) => !find(rt, message.clientMessageId));
-      write(rt, [...restored, ...rt.items], ...restored.map((message) => message.conversationId));
+      write(rt, [...restored, ...rt.items], restored.map((message) => message.conversationId));
       void rt.flush();
     })
     .catch((error: unknown) => warn(rt, error));
 }
 
-function add(rt: Runtime, message: ClientMessage): Promise<ClientMessage> {
-  if (rt.destroyed) return rejected('DESTROYED');
-  if (rt.items.filter((item) => item.status === 'sending').length >= rt.maxSize) return rejected('OUTBOX_FULL');
-  const done = wait(rt, message.clientMessageId);
-  write(rt, [...rt.items, message], message.conversationId);
+/** A message that is (again) pending: going out now when connected, else queued for the next connection. */
+const pending = (rt: Runtime, clientMessageId: string): SendResult => sendResult(wait(rt, clientMessageId), rt.ctx.connected() ? 'sending' : 'queued', clientMessageId);
+
+function add(rt: Runtime, message: ClientMessage): SendResult {
+  if (rt.destroyed) return refusedSend(new RealtimeError('DESTROYED'));
+  if (rt.items.filter((item) => item.status === 'sending').length >= rt.maxSize) return refusedSend(new RealtimeError('OUTBOX_FULL'));
+  const done = pending(rt, message.clientMessageId);
+  write(rt, [...rt.items, message], [message.conversationId]);
   void rt.flush();
   return done;
 }
 
-function retry(rt: Runtime, clientMessageId: string): Promise<ClientMessage> {
-  if (rt.destroyed) return rejected('DESTROYED');
+function retry(rt: Runtime, clientMessageId: string): SendResult {
+  if (rt.destroyed) return refusedSend(new RealtimeError('DESTROYED'), clientMessageId);
   const item = find(rt, clientMessageId);
-  if (!item) return rejected('NOT_FOUND');
-  const done = wait(rt, clientMessageId);
+  if (!item) return refusedSend(new RealtimeError('NOT_FOUND'), clientMessageId);
+  const done = pending(rt, clientMessageId);
   if (item.status === 'failed') {
     update(rt, item, { status: 'sending', error: undefined });
     void rt.flush();
@@ -125,33 +155,53 @@ function retry(rt: Runtime, clientMessageId: string): Promise<ClientMessage> {
 function discard(rt: Runtime, clientMessageId: string): void {
   const item = find(rt, clientMessageId);
   if (!item) return;
-  write(rt, rt.items.filter((other) => other !== item), item.conversationId);
+  write(rt, rt.items.filter((other) => other !== item), [item.conversationId]);
   finish(rt, clientMessageId, null, new RealtimeError('DESTROYED', 'Message discarded'));
 }
 
-/** A confirmed message: drop its pending twin and resolve its `send()`. */
-function settle(rt: Runtime, message: ClientMessage): void {
+/** The pending twin of a stored message, if this client still holds it. */
+function twinOf(rt: Runtime, message: Message): ClientMessage | undefined {
   const item = find(rt, message.clientMessageId);
-  if (item?.conversationId !== message.conversationId) return;
-  write(rt, rt.items.filter((other) => other !== item), message.conversationId);
-  finish(rt, message.clientMessageId, message);
+  return item?.conversationId === message.conversationId ? item : undefined;
+}
+
+/**
+ * The ack of our own `message:send`: the twin goes and the listeners hear the
+ * stored message with that change, so its conversation shows it once, in one
+ * snapshot. Heard even when the twin went meanwhile (discarded): the server stored it.
+ */
+function confirm(rt: Runtime, message: Message): void {
+  const item = twinOf(rt, message);
+  write(rt, item ? rt.items.filter((other) => other !== item) : rt.items, [message.conversationId], message);
+  if (item) finish(rt, message.clientMessageId, { ...message, status: 'sent' });
+}
+
+/** Stored messages heard elsewhere (history, `message:new`): their twins go, their `send()`s resolve. Returns whether any twin went. */
+function settle(rt: Runtime, messages: readonly Message[]): boolean {
+  const settled = messages.filter((message) => twinOf(rt, message) !== undefined);
+  if (settled.length === 0) return false;
+  const twins = new Set(settled.map((message) => message.clientMessageId));
+  write(rt, rt.items.filter((other) => !twins.has(other.clientMessageId)), settled.map((message) => message.conversationId));
+  for (const message of settled) finish(rt, message.clientMessageId, { ...message, status: 'sent' });
+  return true;
 }
 
 /**
  * The ordered queue of this client's unconfirmed messages (pending and failed),
  * sent one at a time so the server stores them in the order they were written.
  */
-export function createOutbox(ctx: Context, events: OutboxEvents): Outbox {
+export function createOutbox(ctx: Context): Outbox {
   const { maxSize = OUTBOX_MAX_SIZE, storage, storageKey = OUTBOX_STORAGE_KEY } = ctx.options.outbox ?? {};
-  const rt: Runtime = { ctx, events, maxSize, storage, storageKey, items: [], waiters: new Map(), retryTimer: undefined, flush: serial(() => sendAll(rt)) };
+  const rt: Runtime = { ctx, listeners: new Map(), maxSize, storage, storageKey, items: [], waiters: new Map(), retryTimer: undefined, flush: serial(() => sendAll(rt)) };
   if (storage) restore(rt, storage);
   return {
     items: (conversationId) => rt.items.filter((item) => item.conversationId === conversationId),
+    subscribe: (conversationId, listener) => listen(rt, conversationId, listener),
     add: (message) => add(rt, message),
     // Closures, handed out as they are by conversation handles.
     retry: (clientMessageId) => retry(rt, clientMessageId),
     discard: (clientMessageId) => discard(rt, clientMessageId),
-    settle: (message) => settle(rt, message),
+    settle: (messages) => settle(rt, messages),
     flush: () => void rt.flush(),
     destroy() {
       rt.destroyed = true;

@@ -1,4 +1,5 @@
-import { MAX_ID_LENGTH, MAX_PRESENCE_IDS, type Ack, type PresenceState, type PresenceSubscribeResult, type UserId } from '../protocol/index.js';
+import { MAX_ID_LENGTH, MAX_PRESENCE_IDS, type PresenceState, type PresenceSubscribeResult, type UserId } from '../protocol/index.js';
+import type { Connection, HandshakeAnswer } from './connection-machine.js';
 import { noop, type Context, type Presence } from './context.js';
 import { RealtimeError } from './errors.js';
 import { batch, createListeners, schedule, type Listeners } from './store.js';
@@ -176,13 +177,14 @@ function handshakeWatches(rt: Runtime): UserId[] | undefined {
 }
 
 /**
- * Connected. What the handshake subscribed (a v1.1 server's answer in
+ * Connected (the connection hands every subscriber the handshake's answer;
+ * presence reads its part). What the handshake subscribed (a v1.1 server's answer in
  * `connection:established`) counts as subscribed; every other watched id is
  * subscribed now, and ids unwatched since the handshake are unsubscribed. Without
  * an answer (a v1 server) or with a refusal, every watched id is subscribed
  * again (a refusal that recurs is reported by that subscribe).
  */
-function resync(rt: Runtime, answer: Ack<PresenceSubscribeResult> | undefined): void {
+function resync(rt: Runtime, { presence: answer }: HandshakeAnswer): void {
   rt.subscribedOnServer.clear();
   if (answer?.ok) {
     for (const id of rt.inHandshake) {
@@ -207,7 +209,7 @@ function reset(rt: Runtime): void {
  * client is disconnected every known value is marked `stale` (the client
  * cannot hear changes); the resubscribe after reconnect replaces them.
  */
-export function createPresence(ctx: Context): Presence {
+export function createPresence(ctx: Context, connection: Pick<Connection, 'onEstablished'>): Presence {
   const rt: Runtime = {
     ctx,
     watchCounts: new Map(),
@@ -221,6 +223,7 @@ export function createPresence(ctx: Context): Presence {
   };
   ctx.on('user:online', (event) => put(rt, event.userId, { online: true, since: event.at, lastSeen: null }));
   ctx.on('user:offline', (event) => put(rt, event.userId, { online: false, since: null, lastSeen: event.lastSeen }));
+  connection.onEstablished((answer) => resync(rt, answer));
   return {
     subscribe: rt.all.subscribe,
     getSnapshot() {
@@ -234,7 +237,6 @@ export function createPresence(ctx: Context): Presence {
     watch: (input) => watch(rt, input),
     list: (options) => ctx.request('presence:list', options ?? {}),
     handshakeWatches: () => handshakeWatches(rt),
-    resync: (answer) => resync(rt, answer),
     reset: () => reset(rt),
   };
 }

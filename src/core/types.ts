@@ -264,6 +264,70 @@ export interface ClientMessage extends Omit<Message, 'id' | 'seq'> {
   error?: RealtimeErrorLike;
 }
 
+/**
+ * What `send()` (and `retry()`) knew when it was called:
+ * - `sending`: the client is connected; the message is going out now (after the ones before it).
+ * - `queued`: the client is not connected; the message waits in the outbox and goes out on the next connection.
+ * - `refused`: it never became a pending message (nothing in the list): `error` says why.
+ */
+export type SendStatus = 'queued' | 'sending' | 'refused';
+
+/**
+ * What `send()` and `retry()` return: the promise of the stored message (as
+ * before), plus what the client knew at once, so a UI tells a queued message
+ * from a refused one without comparing lists.
+ *
+ * The promise resolves with the stored message (`sent`, with `seq`). It
+ * rejects with a `RealtimeError`: at once when `status` is `refused` (the
+ * same error as `error`); later with the server's code when the server
+ * refuses the message for good (it stays in the list as `failed`, for
+ * `retry`/`discard`), or with `DESTROYED` when the message left the list
+ * unsent (discarded, or the client destroyed).
+ *
+ * @example
+ * const sent = room.send(text);
+ * if (sent.status === 'refused') showError(sent.error.code); // e.g. OUTBOX_FULL: keep the text
+ * else if (sent.status === 'queued') showNote('Will be sent when back online');
+ */
+export type SendResult = Promise<ClientMessage> &
+  (
+    | {
+        readonly status: 'queued' | 'sending';
+        /** The pending message's id in `messages` (its `clientMessageId`). */
+        readonly clientMessageId: string;
+        readonly error: null;
+      }
+    | {
+        readonly status: 'refused';
+        /** The message's id when it was a message before (`retry`); null for a `send` refused at once. */
+        readonly clientMessageId: string | null;
+        /** Why: `BAD_REQUEST` (empty or too long), `OUTBOX_FULL`, `NOT_FOUND` (retry of an unknown id), `DESTROYED`. */
+        readonly error: RealtimeErrorLike;
+      }
+  );
+
+/**
+ * What `join()` returns: the release (call it, or its `release()`, to let go
+ * of this join; the room is left after the last one), plus `joined`.
+ *
+ * `joined` resolves once the conversation is joined (waiting through
+ * reconnects while offline) and rejects with a `RealtimeError`: the server's
+ * refusal (`NOT_FOUND`, `FORBIDDEN`, …; the snapshot says `error` too),
+ * `DISCONNECTED` when this join is released first, `DESTROYED` when the
+ * client is destroyed first. It is not a thenable itself, so a release can be
+ * returned from an effect or a promise callback without being awaited by accident.
+ *
+ * @example
+ * const join = room.join();
+ * await join.joined; // or catch the refusal
+ * join(); // leave
+ */
+export interface ConversationJoin {
+  (): void;
+  release(): void;
+  readonly joined: Promise<void>;
+}
+
 /** `idle` (not joined), `joining`, `joined`, `error` (the join failed; see `error`). */
 export type ConversationStatus = 'idle' | 'joining' | 'joined' | 'error';
 
@@ -289,11 +353,17 @@ export interface ConversationSnapshot {
  */
 export interface ConversationHandle extends CoreStore<ConversationSnapshot> {
   readonly id: ConversationId;
-  /** Join (reference-counted). Returns the release; the room is left after the last release. */
-  join(): () => void;
+  /**
+   * Join (reference-counted). Returns the release (the room is left after the
+   * last release), whose `joined` promise settles when joined or refused (`ConversationJoin`).
+   */
+  join(): ConversationJoin;
   /**
    * Send a message. Queued in the outbox while offline (shown at once with
-   * status `sending`); resolves with the stored message (`sent`, with `seq`).
+   * status `sending`). Returns a `SendResult`: its `status` says at once
+   * whether the message is going out (`sending`), waits for a connection
+   * (`queued`) or was refused (`refused`, with `error`); as a promise it
+   * resolves with the stored message (`sent`, with `seq`).
    * Rejects with a `RealtimeError`: `BAD_REQUEST` for empty content or content
    * over `MAX_CONTENT_LENGTH` (nothing is queued), `OUTBOX_FULL` past
    * `outbox.maxSize`, the server's code when it refuses the message for good
@@ -302,9 +372,9 @@ export interface ConversationHandle extends CoreStore<ConversationSnapshot> {
    * client is destroyed. Retryable failures (`DISCONNECTED`, `TIMEOUT`,
    * `RATE_LIMITED`, `INTERNAL`) are retried by the outbox, not rejected.
    */
-  send(content: string): Promise<ClientMessage>;
-  /** Send a failed message again with the same clientMessageId. */
-  retry(clientMessageId: string): Promise<ClientMessage>;
+  send(content: string): SendResult;
+  /** Send a failed message again with the same clientMessageId (`refused` with `NOT_FOUND` when the client holds no such message). */
+  retry(clientMessageId: string): SendResult;
   /** Drop a failed or pending message from the list and the outbox. */
   discard(clientMessageId: string): void;
   /** Load the previous page of history. Resolves false when there is nothing older. */

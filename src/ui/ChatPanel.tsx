@@ -1,6 +1,6 @@
 import { forwardRef, useId, useState, type HTMLAttributes, type ReactNode } from 'react';
 import type { ClientMessage, RealtimeErrorLike } from 'socketkit';
-import { useConversation, useRealtimeClient, useSocket } from 'socketkit/react';
+import { useConversation, useSocket } from 'socketkit/react';
 import { MessageList } from './MessageList.js';
 import { MessageComposer } from './MessageComposer.js';
 import { TypingIndicator } from './TypingIndicator.js';
@@ -56,7 +56,6 @@ export const ChatPanel = forwardRef<HTMLElement, ChatPanelProps>(function ChatPa
   ref,
 ) {
   const conversation = useConversation(conversationId);
-  const client = useRealtimeClient();
   const { userId } = useSocket();
   const { strings } = useSocketkitUI();
   const titleId = useId();
@@ -69,14 +68,15 @@ export const ChatPanel = forwardRef<HTMLElement, ChatPanelProps>(function ChatPa
     );
   });
   // A resend the server refuses marks its row failed, with the reason; the alert is for the
-  // rest (the message is no longer in the outbox, e.g. discarded in another tab).
+  // rest: refused at once (the message is no longer in the outbox, e.g. discarded in another
+  // tab) or gone from the list unsent (`DESTROYED`, as `SendResult` documents).
   const retry = useLatestCallback((clientMessageId: string) => {
-    conversation.retry(clientMessageId).then(
+    const resent = conversation.retry(clientMessageId);
+    if (resent.status === 'refused') return setFailure({ kind: 'retry', code: resent.error.code });
+    resent.then(
       () => setFailure((f) => (f?.kind === 'retry' ? null : f)),
       (error: unknown) => {
-        const { messages } = client.conversation(conversationId).getSnapshot();
-        const shownInRow = messages.some((m) => m.clientMessageId === clientMessageId && m.status === 'failed');
-        if (!shownInRow) setFailure({ kind: 'retry', code: errorCodeOf(error) });
+        if (errorCodeOf(error) === 'DESTROYED') setFailure({ kind: 'retry', code: 'DESTROYED' });
       },
     );
   });

@@ -3,7 +3,6 @@ import type { RealtimeErrorCode } from 'socketkit';
 import { useRealtimeClient, useSocket, useTyping } from 'socketkit/react';
 import { LIMITS } from 'socketkit/protocol';
 import { useSocketkitUI } from './SocketkitUIProvider.js';
-import { errorCodeOf } from './error-code.js';
 import { cx } from './cx.js';
 
 /** Props of `<MessageComposer>`: a `form`'s, plus the conversation. */
@@ -44,15 +43,13 @@ export const MessageComposer = forwardRef<HTMLFormElement, MessageComposerProps>
     setValue('');
     setRefused(null);
     stopTyping();
-    const handle = client.conversation(conversationId);
-    const before = handle.getSnapshot().messages.length;
-    handle.send(content).catch((error: unknown) => {
-      // A failure of a queued message shows as a failed row with Retry in the list; a refusal
-      // before queueing (no new row) gives the text back and says why here.
-      if (handle.getSnapshot().messages.length > before) return;
+    // A failure of a sent or queued message shows as a failed row with Retry in the list; a
+    // refusal before it became a message (the core says so at once) gives the text back here.
+    const sent = client.conversation(conversationId).send(content);
+    if (sent.status === 'refused') {
       setValue((current) => current || content);
-      setRefused(errorCodeOf(error));
-    });
+      setRefused(sent.error.code);
+    }
     onSend?.(content);
   };
 
