@@ -10,7 +10,8 @@
  * the signal goes to the command the shell started. The systemd and Docker
  * lines are started without a shell, as systemd and Docker do. What the test
  * substitutes: the port 3001 and the unit's absolute paths (/usr/bin/node,
- * /srv/socketkit, /var/lib/socketkit) by the test's own.
+ * /srv/socketkit, /var/lib/socketkit) by the test's own; every command uses
+ * one data directory in turn, which also shows each one released it.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,11 +49,18 @@ const unit = blocks.find((block) => block.lang === 'ini')!.lines;
 const dockerCmd = blocks.find((block) => block.lang === 'dockerfile')!.lines.find((line) => line.startsWith('CMD '))!;
 
 let app: string;
+/**
+ * The app's ./socketkit-data, which every command here uses in turn (the
+ * unit's /var/lib/socketkit and the container's volume stand for it), so the
+ * embedded database is created once.
+ */
+let dataDir: string;
 const versionOf = (name: string) =>
   (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 
 beforeAll(() => {
   app = mkdtempSync(join(tmpdir(), 'socketkit-deploy-'));
+  dataDir = join(app, 'socketkit-data');
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'chat-server', private: true }));
   // docs/deploy.md, "One machine": npm install socketkit @electric-sql/pglite pino (from the cache `npm ci` filled).
   execFileSync(
@@ -141,39 +149,30 @@ describe('docs/deploy.md commands', () => {
     const command = line.replaceAll('--port 3001', `--port ${port}`);
     const shell = spawn('sh', ['-c', command], { cwd: app, env: cleanEnv({ PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
     // The shell waits for the command it started; that command is what a supervisor or `kill` signals.
-    // The data directory is the default, ./socketkit-data, used by each line in turn.
-    await expectStopsOnSigterm(shell, port, join(app, 'socketkit-data'), () => descendants(shell.pid!)[0]!);
+    // The default data directory, ./socketkit-data, used by each line in turn.
+    await expectStopsOnSigterm(shell, port, dataDir, () => descendants(shell.pid!)[0]!);
   });
 
   it('the systemd unit\'s ExecStart stops on SIGTERM', async () => {
     const port = await freePort();
-    const dataDir = mkdtempSync(join(tmpdir(), 'socketkit-var-lib-'));
-    try {
-      const setting = (key: string) => unit.find((line) => line.startsWith(`${key}=`))!.slice(key.length + 1);
-      const env = Object.fromEntries(setting('Environment').split(' ').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
-      const [node, ...args] = setting('ExecStart')
-        .replaceAll('/srv/socketkit', app)
-        .replaceAll('/var/lib/socketkit', dataDir)
-        .split(' ');
-      expect(node).toBe('/usr/bin/node');
-      const child = spawn(process.execPath, args, { cwd: app, env: cleanEnv({ ...env, PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
-      await expectStopsOnSigterm(child, port, dataDir, () => child.pid!);
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    const setting = (key: string) => unit.find((line) => line.startsWith(`${key}=`))!.slice(key.length + 1);
+    const env = Object.fromEntries(setting('Environment').split(' ').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+    const [node, ...args] = setting('ExecStart').replaceAll('/srv/socketkit', app).replaceAll('/var/lib/socketkit', dataDir).split(' ');
+    expect(node).toBe('/usr/bin/node');
+    const child = spawn(process.execPath, args, { cwd: app, env: cleanEnv({ ...env, PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
+    await expectStopsOnSigterm(child, port, dataDir, () => child.pid!);
   });
 
   it('the Docker CMD stops on SIGTERM', async () => {
     const port = await freePort();
-    const cwd = mkdtempSync(join(app, 'container-'));
     const [command, ...args] = JSON.parse(dockerCmd.slice('CMD '.length)) as string[];
     expect(command).toBe('node');
-    // The image's WORKDIR is the app; its data directory a volume.
+    // The image's WORKDIR is the app; its data directory a volume, named by SOCKETKIT_DATA_DIR.
     const child = spawn(process.execPath, args, {
       cwd: app,
-      env: cleanEnv({ JWT_SECRET: 'docker', SOCKETKIT_DATA_DIR: cwd, PORT: String(port) }),
+      env: cleanEnv({ JWT_SECRET: 'docker', SOCKETKIT_DATA_DIR: dataDir, PORT: String(port) }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    await expectStopsOnSigterm(child, port, cwd, () => child.pid!);
+    await expectStopsOnSigterm(child, port, dataDir, () => child.pid!);
   });
 });

@@ -116,8 +116,9 @@ const COMPILATIONS = INSTALLS.flatMap((install) =>
     .filter(({ entries }) => entries.length > 0),
 );
 
-describe.each(COMPILATIONS)('with $install, moduleResolution $resolution', ({ install, resolution, entries }) => {
-  it(`${entries.join(', ')} compile with skipLibCheck: false, strict, exactOptionalPropertyTypes`, async () => {
+// Concurrent: each compilation is one process of its own, and they take seconds each.
+describe.concurrent.each(COMPILATIONS)('with $install, moduleResolution $resolution', ({ install, resolution, entries }) => {
+  it(`${entries.join(', ')} compile with skipLibCheck: false, strict, exactOptionalPropertyTypes`, async ({ expect }) => {
     const dir = projects.get(install)!;
     const files = entries.map((entry) => {
       const file = `${entry.replaceAll('/', '-')}-${resolution}.ts`;
