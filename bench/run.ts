@@ -18,7 +18,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { stopWorkers, type ServerKind } from './lib/children.js';
-import { median, round } from './lib/stats.js';
+import { max, median, round } from './lib/stats.js';
 import type { MetricDef, Scenario } from './scenarios/common.js';
 import { connections10k, connections2k, connections5k, members200 } from './scenarios/connections.js';
 import { fanoutLight, fanoutSaturate } from './scenarios/fanout.js';
@@ -155,7 +155,7 @@ function printTable(results: ScenarioResult[]): string {
       rows.push([r.name, m.label, fmt(m.project) + unit, fmt(m.baseline) + unit, m.unit ? `${fmt(m.ratio)}×` : '', m.target ?? (m.status === 'ok' || m.status === 'FAIL' ? '= 0' : ''), m.status]);
     }
   }
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length))) ?? [];
+  const widths = rows[0]?.map((_, c) => max(rows.map((row) => (row[c] ?? '').length))) ?? [];
   const line = (row: string[]): string => `| ${row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ')} |`;
   const out = [line(rows[0] ?? []), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
   console.log(`\n${out}`);

@@ -149,7 +149,7 @@ const pool: ChildProcess[] = [];
 export async function startWorkers(count: number, url: string, secret: string): Promise<Worker[]> {
   for (let i = pool.findIndex((c) => c.exitCode !== null); i !== -1; i = pool.findIndex((c) => c.exitCode !== null)) pool.splice(i, 1);
   const missing = Math.max(0, count - pool.length);
-  pool.push(...(await Promise.all(Array.from({ length: missing }, () => spawnEntry('load-worker', {})))));
+  for (const child of await Promise.all(Array.from({ length: missing }, () => spawnEntry('load-worker', {})))) pool.push(child);
   const workers = pool.slice(0, count).map((child, index): Worker => ({
     index,
     call: (op, args = {}, timeoutMs = 180_000) => rpc(child, op, args, timeoutMs),

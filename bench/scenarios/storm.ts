@@ -11,6 +11,7 @@
  * server holds no connection.
  */
 import { now, pollUntil } from '../lib/clock.js';
+import { max } from '../lib/stats.js';
 import { connectAll, userId, withRig, type Scenario } from './common.js';
 
 /**
@@ -71,7 +72,7 @@ function runStorm(kind: Parameters<Scenario['run']>[0], options: Parameters<Scen
     if (watch) {
       const res = await Promise.all(rig.workers.map((w) => w.call<{ wrong: number; lastPresenceAt: number }>('waitPresence', { offline: leaving, timeoutMs: 30_000 })));
       presenceWrong += res.reduce((a, r) => a + r.wrong, 0);
-      halfOfflineMs = Math.max(...res.map((r) => r.lastPresenceAt)) - t0;
+      halfOfflineMs = max(res.map((r) => r.lastPresenceAt)) - t0;
     } else {
       await pollUntil(async () => (await rig.server.stats()).connections <= n - leaving.length, 30_000, 20);
       halfOfflineMs = now() - t0;

@@ -39,7 +39,7 @@ async function persist(rt: Runtime): Promise<void> {
 }
 
 /** Replace the items, redraw the conversations concerned, persist. */
-function write(rt: Runtime, next: ClientMessage[], ...conversationIds: string[]): void {
+function write(rt: Runtime, next: ClientMessage[], conversationIds: string[]): void {
   rt.items = next;
   batch(() => conversationIds.forEach(rt.events.changed));
   if (rt.storage) Promise.resolve().then(() => persist(rt)).catch((error: unknown) => warn(rt, error));
@@ -63,7 +63,7 @@ function finish(rt: Runtime, clientMessageId: string, message: ClientMessage | n
 }
 
 function update(rt: Runtime, item: ClientMessage, patch: Partial<ClientMessage>): void {
-  write(rt, rt.items.map((other) => (other === item ? { ...other, ...patch } : other)), item.conversationId);
+  write(rt, rt.items.map((other) => (other === item ? { ...other, ...patch } : other)), [item.conversationId]);
 }
 
 /** One pass: send every `sending` item in order; stop at a retryable failure (retried later). */
@@ -95,7 +95,7 @@ function restore(rt: Runtime, storage: OutboxStorage): void {
     .then(() => storage.getItem(rt.storageKey))
     .then((raw) => {
       const restored = (JSON.parse(raw || '[]') as ClientMessage[]).filter((message) => !find(rt, message.clientMessageId));
-      write(rt, [...restored, ...rt.items], ...restored.map((message) => message.conversationId));
+      write(rt, [...restored, ...rt.items], restored.map((message) => message.conversationId));
       void rt.flush();
     })
     .catch((error: unknown) => warn(rt, error));
@@ -105,7 +105,7 @@ function add(rt: Runtime, message: ClientMessage): Promise<ClientMessage> {
   if (rt.destroyed) return rejected('DESTROYED');
   if (rt.items.filter((item) => item.status === 'sending').length >= rt.maxSize) return rejected('OUTBOX_FULL');
   const done = wait(rt, message.clientMessageId);
-  write(rt, [...rt.items, message], message.conversationId);
+  write(rt, [...rt.items, message], [message.conversationId]);
   void rt.flush();
   return done;
 }
@@ -125,7 +125,7 @@ function retry(rt: Runtime, clientMessageId: string): Promise<ClientMessage> {
 function discard(rt: Runtime, clientMessageId: string): void {
   const item = find(rt, clientMessageId);
   if (!item) return;
-  write(rt, rt.items.filter((other) => other !== item), item.conversationId);
+  write(rt, rt.items.filter((other) => other !== item), [item.conversationId]);
   finish(rt, clientMessageId, null, new RealtimeError('DESTROYED', 'Message discarded'));
 }
 
@@ -133,7 +133,7 @@ function discard(rt: Runtime, clientMessageId: string): void {
 function settle(rt: Runtime, message: ClientMessage): void {
   const item = find(rt, message.clientMessageId);
   if (item?.conversationId !== message.conversationId) return;
-  write(rt, rt.items.filter((other) => other !== item), message.conversationId);
+  write(rt, rt.items.filter((other) => other !== item), [message.conversationId]);
   finish(rt, message.clientMessageId, message);
 }
 
