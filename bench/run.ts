@@ -4,7 +4,7 @@
  *   npm run bench                       full run (≈ 10 min on 2 shared cores)
  *   npm run bench -- --quick            smoke run, small N
  *   npm run bench -- --scenario storm   one scenario (a prefix: `connections` runs all three)
- *   npm run bench -- --scenario store     the acked-send path: embedded and PostgreSQL stores vs memory
+ *   npm run bench -- --scenario store   the acked-send path (embedded, PostgreSQL) and the connect storm on PostgreSQL, each vs the memory store
  *   npm run bench -- --rounds 3         A/B rounds per scenario (default 2)
  *   npm run bench -- --profile          V8 CPU profiles of the server children in bench/results/profiles.tmp
  *   npm run bench -- --heap-snapshot    heap snapshots of the servers after connecting (connections-*)
@@ -24,10 +24,10 @@ import { connections10k, connections2k, connections5k, members200 } from './scen
 import { fanoutLight, fanoutSaturate } from './scenarios/fanout.js';
 import { rooms } from './scenarios/rooms.js';
 import { storm, stormWithoutPresence } from './scenarios/storm.js';
-import { stopBenchPostgres, storeEmbedded, storePostgres } from './scenarios/stores.js';
+import { stopBenchPostgres, storeEmbedded, storePostgres, storePostgresStorm } from './scenarios/stores.js';
 import { runBrowserBench, type BrowserResult } from './browser/run-browser.js';
 
-const scenarios: Scenario[] = [fanoutLight, fanoutSaturate, rooms, connections2k, connections5k, connections10k, members200, storm, stormWithoutPresence, storeEmbedded, storePostgres];
+const scenarios: Scenario[] = [fanoutLight, fanoutSaturate, rooms, connections2k, connections5k, connections10k, members200, storm, stormWithoutPresence, storeEmbedded, storePostgres, storePostgresStorm];
 
 interface Args {
   quick: boolean;
