@@ -158,9 +158,16 @@ export const MIGRATIONS: readonly Migration[] = [
           ORDER BY i.conversation_id, i.sender_id, i.client_message_id, i.batch_index
         ),
         stored AS (
-          SELECT m.id, m.seq, m.conversation_id, m.sender_id, m.content, m.client_message_id, m.created_at
-          FROM socketkit_messages m JOIN first f
-            ON m.conversation_id = f.conversation_id AND m.sender_id = f.sender_id AND m.client_message_id = f.client_message_id
+          -- One probe of the unique index per key. A plain join let the plan cached for the
+          -- function (made while the table was small) hash-join a scan of every message.
+          SELECT s.* FROM first f
+          CROSS JOIN LATERAL (
+            SELECT m.id, m.seq, m.conversation_id, m.sender_id, m.content, m.client_message_id, m.created_at
+            FROM socketkit_messages m
+            WHERE m.conversation_id = f.conversation_id AND m.sender_id = f.sender_id
+              AND m.client_message_id = f.client_message_id
+            LIMIT 1
+          ) s
         ),
         fresh AS (
           SELECT f.*, k.last_seq + row_number() OVER (PARTITION BY f.conversation_id ORDER BY f.batch_index) AS seq
@@ -179,7 +186,7 @@ export const MIGRATIONS: readonly Migration[] = [
         bumped AS (
           UPDATE socketkit_conversations c SET last_seq = x.last_seq
           FROM (SELECT y.conversation_id, max(y.seq) AS last_seq FROM fresh y GROUP BY y.conversation_id) x
-          WHERE c.id = x.conversation_id
+          WHERE c.id = x.conversation_id AND c.id = ANY (p_conversation_ids)
         ),
         answer AS (
           SELECT n.*, true AS new FROM inserted n
