@@ -104,7 +104,9 @@ export async function startServer(kind: ServerKind, config: ServerConfig, profil
   }
   const child = await spawnEntry('server-child', { BENCH_SERVER: kind, BENCH_CONFIG: JSON.stringify(config) }, flags);
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${kind} server did not start in 30 s`)), 30_000);
+    // A durable store creates its database first (PGlite's initdb takes tens of seconds on a loaded machine); not measured.
+    const startMs = config.store && config.store.kind !== 'memory' ? 120_000 : 30_000;
+    const timer = setTimeout(() => reject(new Error(`${kind} server did not start in ${startMs / 1000} s`)), startMs);
     child.once('message', (raw: unknown) => {
       clearTimeout(timer);
       const msg = raw as { ready?: boolean; port?: number; error?: string };

@@ -85,6 +85,19 @@ describe('Batcher (group commit)', () => {
     expect(await after.submit('z')).toBe('z');
   });
 
+  it('runs up to maxInFlight batches at once when asked (reads), one by default', async () => {
+    const { batches, run, release } = gatedRunner();
+    const batcher = new Batcher(run, { maxCount: 2, maxBytes: 1000, maxInFlight: 2 });
+    const answers = ['a', 'b', 'c', 'd', 'e'].map((x) => batcher.submit(x));
+    await turn();
+    expect(batches).toEqual([['a', 'b'], ['c', 'd']]);
+    await release();
+    expect(batches).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+    await release();
+    await release();
+    expect(await Promise.all(answers)).toEqual(['A', 'B', 'C', 'D', 'E']);
+  });
+
   it('refuses a maxCount below 1', () => {
     expect(() => new Batcher(async () => [], { maxCount: 0, maxBytes: 1 })).toThrow(/maxCount/);
   });

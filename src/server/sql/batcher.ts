@@ -7,8 +7,10 @@
  *   at the end of the current event-loop turn (`setImmediate`, so the requests
  *   of one turn, e.g. several packets read in one go, share a batch), not
  *   after a fixed delay.
- * - **One batch in flight.** Batches run one after another, so requests are
- *   handled in arrival order (the SQL store relies on it: seq in arrival order).
+ * - **One batch in flight** (unless `maxInFlight` says more). Batches run one
+ *   after another, so requests are handled in arrival order (the SQL store
+ *   relies on it for appends: seq in arrival order; reads whose order does
+ *   not matter may run several batches at once).
  * - **Bounded.** A batch holds at most `maxCount` requests and `maxBytes`
  *   (by `sizeOf`, at least one request whatever its size); the rest wait for
  *   the next, first come first served, so a busy conversation delays others
@@ -29,6 +31,8 @@ export interface BatcherOptions<In> {
   maxBytes: number;
   /** Size of one request in bytes (for `maxBytes`); default 0. */
   sizeOf?: (input: In) => number;
+  /** Batches running at once (default 1: strictly in arrival order). */
+  maxInFlight?: number;
 }
 
 interface Pending<In, Out> {
@@ -43,7 +47,7 @@ export class Batcher<In, Out> {
   private queue: Pending<In, Out>[] = [];
   /** Index of the oldest waiting request in `queue` (a cheap shift). */
   private head = 0;
-  private busy = false;
+  private inFlight = 0;
   private scheduled = false;
   private readonly sizeOf: (input: In) => number;
 
@@ -64,7 +68,7 @@ export class Batcher<In, Out> {
   submit(input: In): Promise<Out> {
     return new Promise<Out>((resolve, reject) => {
       this.queue.push({ input, size: this.sizeOf(input), resolve, reject });
-      if (!this.busy && !this.scheduled) {
+      if (this.inFlight === 0 && !this.scheduled) {
         this.scheduled = true;
         setImmediate(() => {
           this.scheduled = false;
@@ -74,11 +78,14 @@ export class Batcher<In, Out> {
     });
   }
 
-  /** Starts the next batch, if any and none is in flight. */
+  /** Starts batches while there are requests waiting and room in flight. */
   private next(): void {
-    if (this.busy || this.waiting === 0) return;
+    while (this.waiting > 0 && this.inFlight < (this.options.maxInFlight ?? 1)) this.start();
+  }
+
+  private start(): void {
     const batch = this.take();
-    this.busy = true;
+    this.inFlight++;
     let outcomes: Promise<Outcome<Out>[]>;
     try {
       outcomes = this.run(batch.map((p) => p.input));
@@ -100,7 +107,7 @@ export class Batcher<In, Out> {
         },
       )
       .finally(() => {
-        this.busy = false;
+        this.inFlight--;
         this.next();
       });
   }

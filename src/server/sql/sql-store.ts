@@ -112,9 +112,11 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
     maxBytes: MAX_BATCH_BYTES,
     sizeOf: claimBytes,
   });
+  // Reads: several batches at once (the announcer keeps each user's changes in order itself).
   const lookups = new Batcher<string, string[]>((userIds) => lookUpConversationIds(db, userIds), {
     maxCount: MAX_LOOKUP_BATCH,
     maxBytes: Number.POSITIVE_INFINITY,
+    maxInFlight: 4,
   });
   const participants = new ParticipantCache(async (conversationId) => {
     const { rows } = await db.query<{ ids: string[] }>(
