@@ -38,6 +38,23 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-explicit-any': 'error',
+      // A spread passes every element as an argument: past ≈ 100,000 of them the call
+      // throws "Maximum call stack size exceeded" (issue 22). Loop, or reduce.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name=/^(push|unshift|splice)$/] > SpreadElement",
+          message: 'No spread into push/unshift/splice: an unbounded array overflows the call stack. Push in a loop.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name=/^(max|min)$/] > SpreadElement",
+          message: 'No spread into Math.max/min: an unbounded array overflows the call stack. Use a loop or reduce.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='String'][callee.property.name=/^fromC(har|odePoint)Code$/] > SpreadElement",
+          message: 'No spread into String.fromCharCode: an unbounded array overflows the call stack.',
+        },
+      ],
     },
   },
   {

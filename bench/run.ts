@@ -4,7 +4,7 @@
  *   npm run bench                       full run (≈ 10 min on 2 shared cores)
  *   npm run bench -- --quick            smoke run, small N
  *   npm run bench -- --scenario storm   one scenario (a prefix: `connections` runs all three)
- *   npm run bench -- --scenario store     the acked-send path: embedded and PostgreSQL stores vs memory
+ *   npm run bench -- --scenario store   the acked-send path (embedded, PostgreSQL) and the connect storm on PostgreSQL, each vs the memory store
  *   npm run bench -- --rounds 3         A/B rounds per scenario (default 2)
  *   npm run bench -- --profile          V8 CPU profiles of the server children in bench/results/profiles.tmp
  *   npm run bench -- --heap-snapshot    heap snapshots of the servers after connecting (connections-*)
@@ -18,16 +18,16 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { stopWorkers, type ServerKind } from './lib/children.js';
-import { median, round } from './lib/stats.js';
+import { max, median, round } from './lib/stats.js';
 import type { MetricDef, Scenario } from './scenarios/common.js';
 import { connections10k, connections2k, connections5k, members200 } from './scenarios/connections.js';
 import { fanoutLight, fanoutSaturate } from './scenarios/fanout.js';
 import { rooms } from './scenarios/rooms.js';
 import { storm, stormWithoutPresence } from './scenarios/storm.js';
-import { stopBenchPostgres, storeEmbedded, storePostgres } from './scenarios/stores.js';
+import { stopBenchPostgres, storeEmbedded, storePostgres, storePostgresStorm } from './scenarios/stores.js';
 import { runBrowserBench, type BrowserResult } from './browser/run-browser.js';
 
-const scenarios: Scenario[] = [fanoutLight, fanoutSaturate, rooms, connections2k, connections5k, connections10k, members200, storm, stormWithoutPresence, storeEmbedded, storePostgres];
+const scenarios: Scenario[] = [fanoutLight, fanoutSaturate, rooms, connections2k, connections5k, connections10k, members200, storm, stormWithoutPresence, storeEmbedded, storePostgres, storePostgresStorm];
 
 interface Args {
   quick: boolean;
@@ -155,7 +155,7 @@ function printTable(results: ScenarioResult[]): string {
       rows.push([r.name, m.label, fmt(m.project) + unit, fmt(m.baseline) + unit, m.unit ? `${fmt(m.ratio)}×` : '', m.target ?? (m.status === 'ok' || m.status === 'FAIL' ? '= 0' : ''), m.status]);
     }
   }
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length))) ?? [];
+  const widths = rows[0]?.map((_, c) => max(rows.map((row) => (row[c] ?? '').length))) ?? [];
   const line = (row: string[]): string => `| ${row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ')} |`;
   const out = [line(rows[0] ?? []), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
   console.log(`\n${out}`);

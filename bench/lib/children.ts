@@ -104,7 +104,9 @@ export async function startServer(kind: ServerKind, config: ServerConfig, profil
   }
   const child = await spawnEntry('server-child', { BENCH_SERVER: kind, BENCH_CONFIG: JSON.stringify(config) }, flags);
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${kind} server did not start in 30 s`)), 30_000);
+    // A durable store creates its database first (PGlite's initdb takes tens of seconds on a loaded machine); not measured.
+    const startMs = config.store && config.store.kind !== 'memory' ? 120_000 : 30_000;
+    const timer = setTimeout(() => reject(new Error(`${kind} server did not start in ${startMs / 1000} s`)), startMs);
     child.once('message', (raw: unknown) => {
       clearTimeout(timer);
       const msg = raw as { ready?: boolean; port?: number; error?: string };
@@ -149,7 +151,7 @@ const pool: ChildProcess[] = [];
 export async function startWorkers(count: number, url: string, secret: string): Promise<Worker[]> {
   for (let i = pool.findIndex((c) => c.exitCode !== null); i !== -1; i = pool.findIndex((c) => c.exitCode !== null)) pool.splice(i, 1);
   const missing = Math.max(0, count - pool.length);
-  pool.push(...(await Promise.all(Array.from({ length: missing }, () => spawnEntry('load-worker', {})))));
+  for (const child of await Promise.all(Array.from({ length: missing }, () => spawnEntry('load-worker', {})))) pool.push(child);
   const workers = pool.slice(0, count).map((child, index): Worker => ({
     index,
     call: (op, args = {}, timeoutMs = 180_000) => rpc(child, op, args, timeoutMs),

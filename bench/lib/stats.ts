@@ -22,6 +22,24 @@ export function mean(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
+/**
+ * Largest of `values`; `-Infinity` when empty. A loop, not `Math.max(...values)`:
+ * a spread passes every element as an argument and overflows the call stack
+ * past ≈ 100,000 of them.
+ */
+export function max(values: readonly number[]): number {
+  let result = Number.NEGATIVE_INFINITY;
+  for (const value of values) if (value > result || Number.isNaN(value)) result = value;
+  return result;
+}
+
+/** Smallest of `values`; `Infinity` when empty (a loop, as {@link max}). */
+export function min(values: readonly number[]): number {
+  let result = Number.POSITIVE_INFINITY;
+  for (const value of values) if (value < result || Number.isNaN(value)) result = value;
+  return result;
+}
+
 /** Rounds to `digits` decimals, keeping NaN. */
 export function round(value: number, digits = 2): number {
   const f = 10 ** digits;

@@ -4,6 +4,7 @@
  * message reached every other member of its room exactly once.
  */
 import { now, pollUntil } from '../lib/clock.js';
+import { max, min } from '../lib/stats.js';
 import { startServer, startWorkers, type ServerChild, type ServerConfig, type ServerKind, type Worker } from '../lib/children.js';
 
 /** Shared secret of the bench's tokens (127.0.0.1 only, never a real secret). */
@@ -123,12 +124,12 @@ export async function connectAll(
       }>('connect', { users: mine, concurrency: perWorker, timeoutMs, watch: myWatch }, timeoutMs * 3 + 30_000);
     }),
   );
-  const start = Math.min(...results.map((r) => r.start));
+  const start = min(results.map((r) => r.start));
   return {
     connected: results.reduce((a, r) => a + r.connected, 0),
     failed: results.reduce((a, r) => a + r.failed, 0),
-    connectMs: Math.max(...results.map((r) => r.connectedAt)) - start,
-    readyMs: Math.max(...results.map((r) => r.presenceAt)) - start,
+    connectMs: max(results.map((r) => r.connectedAt)) - start,
+    readyMs: max(results.map((r) => r.presenceAt)) - start,
     presenceWrong: results.reduce((a, r) => a + r.presenceWrong, 0),
     subscribeFailed: results.reduce((a, r) => a + r.subscribeFailed, 0),
     errors: [...new Set(results.flatMap((r) => r.errors))],
@@ -199,7 +200,8 @@ export function mergeSent(results: SendResult[]): SendResult {
     merged.sent += r.sent;
     merged.start = Math.min(merged.start, r.start);
     merged.end = Math.max(merged.end, r.end);
-    merged.ackLatencies.push(...r.ackLatencies);
+    // One element at a time: a spread into push overflows the stack past ≈ 100,000 latencies.
+    for (const latency of r.ackLatencies) merged.ackLatencies.push(latency);
     for (const [k, v] of Object.entries(r.ackedByConversation)) merged.ackedByConversation[k] = (merged.ackedByConversation[k] ?? 0) + v;
     for (const [k, v] of Object.entries(r.ackedBySender)) merged.ackedBySender[k] = (merged.ackedBySender[k] ?? 0) + v;
     for (const [k, v] of Object.entries(r.errors)) merged.errors[k] = (merged.errors[k] ?? 0) + v;
@@ -237,7 +239,7 @@ export async function verifyDeliveries(rig: Rig, sent: SendResult, timeoutMs = 3
     duplicated: sum((r) => r.dups),
     unexpected: sum((r) => r.unexpected + r.misrouted),
     drops: sum((r) => r.drops),
-    lastReceiveAt: Math.max(...all.map((r) => r.lastReceiveAt)),
+    lastReceiveAt: max(all.map((r) => r.lastReceiveAt)),
   };
 }
 

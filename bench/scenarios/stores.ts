@@ -20,8 +20,11 @@ import { percentile } from '../lib/stats.js';
 import type { BenchStore, ServerKind } from '../lib/children.js';
 import { startPostgres, type TestPostgres } from '../../tests/support/postgres.js';
 import { connectAll, DELIVERY_CHECKS, refused, setupRooms, userId, warmThenSend, withRig, type MetricDef, type RunOptions, type Scenario } from './common.js';
+import { runStorm, stormMetrics } from './storm.js';
 
 const ROOMS = 20;
+
+let postgres: Promise<TestPostgres> | undefined;
 
 async function ackedSends(store: BenchStore, options: RunOptions): Promise<Record<string, number>> {
   const users = Array.from({ length: ROOMS * 2 }, (_, i) => userId(i));
@@ -83,11 +86,28 @@ export const storeEmbedded = storeScenario('store-embedded', 'acked sends on the
   return Promise.resolve({ store: { kind: 'embedded', dataDir: dir }, dispose: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })) });
 });
 
-let postgres: Promise<TestPostgres> | undefined;
 export const storePostgres = storeScenario('store-postgres', 'acked sends on PostgreSQL 15 (pool of 10) vs memory, 20 senders', async () => {
   const pg = await (postgres ??= startPostgres({ fsync: true }));
   return { store: { kind: 'postgres', databaseUrl: await pg.createDatabase() }, dispose: () => Promise.resolve() };
 });
+
+/**
+ * The presence connect storm (storm.ts: 5,000 clients at once, each watching
+ * its room of 20, then the disconnect storms) on a socketkit node over
+ * PostgreSQL against the same node over the memory store: what the database
+ * adds per connect and disconnect (profile upserts, the conversations a
+ * presence change is announced to). Target (issue 22): ≤ 1.15×.
+ */
+export const storePostgresStorm: Scenario = {
+  name: 'store-postgres-storm',
+  title: 'the presence connect storm on PostgreSQL 15 (pool of 10) vs the memory store',
+  metrics: stormMetrics(true, 1.15).map((m) => (m.key === 'readyMs' ? m : { ...m, target: undefined })) as MetricDef[],
+  async run(kind: ServerKind, options: RunOptions) {
+    if (kind === 'baseline') return runStorm('project', options, true, { kind: 'memory' });
+    const pg = await (postgres ??= startPostgres({ fsync: true }));
+    return runStorm('project', options, true, { kind: 'postgres', databaseUrl: await pg.createDatabase() });
+  },
+};
 
 /** Stops the bench's PostgreSQL, if a scenario started one. */
 export async function stopBenchPostgres(): Promise<void> {

@@ -27,7 +27,7 @@ async function history(socket: Socket, conversationId: string, afterSeq: number)
   for (let cursor = afterSeq; ; ) {
     const page = await emitAck<Ack<HistoryResult>>(socket, 'conversation:history', { conversationId, afterSeq: cursor, limit: 100 }, 10_000);
     if (!page.ok) throw new Error(page.error.message);
-    messages.push(...page.messages);
+    for (const message of page.messages) messages.push(message);
     if (!page.hasMore || page.messages.length === 0) return messages;
     cursor = page.messages[page.messages.length - 1]?.seq ?? cursor;
   }

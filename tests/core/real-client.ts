@@ -61,7 +61,7 @@ export async function stored(socket: Socket, conversationId: ConversationId): Pr
   const all: Message[] = [];
   for (let afterSeq = 0, more = true; more; ) {
     const r = await emitAck<{ ok: true } & HistoryResult>(socket, 'conversation:history', { conversationId, afterSeq, limit: 200 });
-    all.push(...r.messages);
+    for (const message of r.messages) all.push(message);
     more = r.hasMore;
     afterSeq = all.at(-1)?.seq ?? afterSeq;
   }

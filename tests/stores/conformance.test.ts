@@ -9,9 +9,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStore, type SocketkitStore } from 'socketkit/server';
-import { createEmbeddedStore } from 'socketkit/server/embedded';
-import { createPostgresStore } from 'socketkit/server/postgres';
+import { createEmbeddedStore, openEmbeddedDatabase } from 'socketkit/server/embedded';
+import { createPostgresStore, postgresDatabase } from 'socketkit/server/postgres';
+import type { SqlDatabase } from '../../src/server/sql/database.js';
 import { MIGRATIONS } from '../../src/server/sql/schema.js';
+import { createSqlStore } from '../../src/server/sql/sql-store.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 
 /** A store under test; durable ones can be closed and opened again on the same data. */
@@ -26,6 +28,36 @@ interface StoreKind {
   name: string;
   durable: boolean;
   open(): Promise<StoreHandle>;
+  /**
+   * Durable stores: a store over fresh data whose database connection `fault`
+   * can break, and how to open the same data again after the "crash".
+   */
+  openFaulty?(fault: Fault): Promise<{ store: SocketkitStore; crash(): Promise<void>; restart(): Promise<StoreHandle> }>;
+}
+
+/** When armed, every batch append commits in the database and then its answer is lost (a connection dying after COMMIT). */
+interface Fault {
+  armed: boolean;
+  lost: number;
+}
+
+/** `db` with `fault` between it and the store. */
+function lossAfterCommit(db: SqlDatabase, fault: Fault): SqlDatabase {
+  return {
+    ...db,
+    async query<Row>(text: string, params?: readonly unknown[]) {
+      const result = await db.query<Row>(text, params);
+      if (fault.armed && text.includes('socketkit_append_messages')) {
+        fault.lost++;
+        throw new Error('connection lost after COMMIT (test fault)');
+      }
+      return result;
+    },
+    exec: (sql) => db.exec(sql),
+    transaction: (fn) => db.transaction(fn),
+    ping: () => db.ping(),
+    close: () => db.close(),
+  };
 }
 
 let postgres: TestPostgres | undefined;
@@ -82,13 +114,31 @@ const KINDS: StoreKind[] = [
       tempDirs.push(dir);
       return openEmbedded(dir);
     },
+    async openFaulty(fault) {
+      const dir = mkdtempSync(join(tmpdir(), 'socketkit-embedded-'));
+      tempDirs.push(dir);
+      const db = await openEmbeddedDatabase({ dataDir: dir });
+      const store = await createSqlStore(lossAfterCommit(db, fault));
+      return { store, crash: () => db.close(), restart: () => openEmbedded(dir) };
+    },
   },
   {
     name: 'PostgreSQL',
     durable: true,
     open: async () => openPostgres(await postgres!.createDatabase()),
+    async openFaulty(fault) {
+      const url = await postgres!.createDatabase();
+      const pool = new pg.Pool({ connectionString: url, max: 10 });
+      pool.on('error', () => undefined);
+      const store = await createSqlStore(lossAfterCommit(postgresDatabase(pool), fault));
+      return { store, crash: () => pool.end(), restart: () => openPostgres(url) };
+    },
   },
 ];
+
+/** Calls `appendMessage` for each input in the same turn (so a batching store gets them in one batch); settles each. */
+const appendAtOnce = (store: SocketkitStore, inputs: Parameters<SocketkitStore['appendMessage']>[0][]) =>
+  Promise.allSettled(inputs.map((input) => Promise.resolve().then(() => store.appendMessage(input))));
 
 const newConversation = (store: SocketkitStore, participantIds = ['alice', 'bob'], title: string | null = null) =>
   Promise.resolve(store.createConversation({ participantIds, title, createdBy: participantIds[0] as string }));
@@ -219,6 +269,102 @@ describe.each(KINDS)('$name store', (kind) => {
     expect(typeof id).toBe('string');
     expect(id?.length).toBeGreaterThan(0);
   });
+
+  it('answers retries of one clientMessageId in the same batch with the one stored message', async () => {
+    const c = await newConversation(store, ['mia', 'ned']);
+    const send = (senderId: string, clientMessageId: string, content: string) => ({ conversationId: c.id, senderId, content, clientMessageId });
+    // The original, three retries (one with other content) and other sends between them, all in one turn.
+    const inputs = [
+      send('mia', 'once', 'hello'),
+      send('ned', 'n1', 'a'),
+      send('mia', 'once', 'hello'),
+      send('mia', 'm2', 'b'),
+      send('mia', 'once', 'changed'),
+      send('ned', 'once', 'same id, other sender'),
+      send('mia', 'once', 'hello'),
+    ];
+    const results = await appendAtOnce(store, inputs);
+    const values = results.map((r) => {
+      if (r.status !== 'fulfilled') throw r.reason;
+      return r.value;
+    });
+    expect(values.map((v) => v.created)).toEqual([true, true, false, true, false, true, false]);
+    expect(values.map((v) => v.message.seq)).toEqual([1, 2, 1, 3, 1, 4, 1]);
+    for (const i of [2, 4, 6]) expect(values[i]!.message).toEqual(values[0]!.message);
+    expect(values[0]!.message).toMatchObject({ content: 'hello', senderId: 'mia', clientMessageId: 'once' });
+    const page = await store.history({ conversationId: c.id, limit: 100 });
+    expect(page.messages.map((m) => [m.seq, m.senderId, m.clientMessageId])).toEqual([
+      [1, 'mia', 'once'],
+      [2, 'ned', 'n1'],
+      [3, 'mia', 'm2'],
+      [4, 'ned', 'once'],
+    ]);
+    expect(await store.lastSeq(c.id)).toBe(4);
+  });
+
+  it('refuses a message inside a batch alone: the others keep their seq in arrival order', async () => {
+    const c = await newConversation(store, ['ola', 'pia']);
+    const send = (conversationId: string, clientMessageId: string) => ({ conversationId, senderId: 'ola', content: clientMessageId, clientMessageId });
+    const results = await appendAtOnce(store, [send(c.id, 'r1'), send('no-such-conversation', 'bad'), send(c.id, 'r2'), send(c.id, 'r3')]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/no-such-conversation/);
+    const seqs = results.flatMap((r) => (r.status === 'fulfilled' ? [[r.value.message.clientMessageId, r.value.message.seq, r.value.created]] : []));
+    expect(seqs).toEqual([
+      ['r1', 1, true],
+      ['r2', 2, true],
+      ['r3', 3, true],
+    ]);
+    expect(await store.lastSeq(c.id)).toBe(3);
+  });
+
+  // PostgreSQL text cannot hold U+0000: the database refuses that message (the memory store has no such limit).
+  if (kind.durable) it('refuses a message the database rejects inside a batch alone (content with U+0000)', async () => {
+    const c = await newConversation(store, ['quin', 'ray']);
+    const send = (clientMessageId: string, content = clientMessageId) => ({ conversationId: c.id, senderId: 'quin', content, clientMessageId });
+    const results = await appendAtOnce(store, [send('z1'), send('z2', 'bad \u0000 byte'), send('z3'), send('z1')]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const values = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    expect(values.map((v) => [v.message.clientMessageId, v.message.seq, v.created])).toEqual([
+      ['z1', 1, true],
+      ['z3', 2, true],
+      ['z1', 1, false],
+    ]);
+    const page = await store.history({ conversationId: c.id, limit: 10 });
+    expect(page.messages.map((m) => m.clientMessageId)).toEqual(['z1', 'z3']);
+  });
+
+  if (kind.openFaulty) it('answers the retries of a batch whose commit happened but whose answers were lost (crash between commit and acks) with the stored messages', async () => {
+    const fault: Fault = { armed: false, lost: 0 };
+    const faulty = await kind.openFaulty!(fault);
+    let restarted: StoreHandle | undefined;
+    try {
+      const c = await faulty.store.createConversation({ participantIds: ['sam', 'tia'], title: null, createdBy: 'sam' });
+      const inputs = Array.from({ length: 6 }, (_, i) => ({ conversationId: c.id, senderId: i % 2 ? 'tia' : 'sam', content: `lost ack ${i}`, clientMessageId: `l${i}` }));
+      fault.armed = true;
+      const lost = await appendAtOnce(faulty.store, inputs);
+      // Nothing is acknowledged whose answer did not come back, though the database has it.
+      expect(lost.map((r) => r.status)).toEqual(inputs.map(() => 'rejected'));
+      // Six sends of one turn were one statement: one commit, one lost answer.
+      expect(fault.lost).toBe(1);
+      await faulty.crash();
+
+      restarted = await faulty.restart();
+      const retried = await appendAtOnce(restarted.store, inputs.map((input) => ({ ...input, content: 'retry' })));
+      const values = retried.map((r) => {
+        if (r.status !== 'fulfilled') throw r.reason;
+        return r.value;
+      });
+      expect(values.map((v) => v.created)).toEqual(inputs.map(() => false));
+      const page = await restarted.store.history({ conversationId: c.id, limit: 100 });
+      expect(values.map((v) => v.message)).toEqual(page.messages);
+      expect(page.messages.map((m) => [m.seq, m.clientMessageId, m.content])).toEqual(inputs.map((input, i) => [i + 1, input.clientMessageId, input.content]));
+      const next = await restarted.store.appendMessage({ conversationId: c.id, senderId: 'sam', content: 'after', clientMessageId: 'after' });
+      expect(next).toMatchObject({ created: true, message: { seq: inputs.length + 1 } });
+    } finally {
+      await faulty.crash().catch(() => undefined);
+      await restarted?.close();
+    }
+  }, 60_000);
 
   // Only durable stores have a reopen; the memory store's loss on restart is its documented contract.
   if (kind.durable) it('keeps everything across a reopen: history, next seq = last + 1, old clientMessageIds, users, store id', async () => {

@@ -147,6 +147,15 @@ export interface PresenceAnnouncerOptions {
  * they are owed coalesced into one `presence:changes` per `batchMs`; the
  * others get today's `user:online` / `user:offline`.
  */
+/** The ids of the conversations of `userId`, by the store's cheapest way (`listConversationIds` when it has one). */
+function conversationIdsOf(store: SocketkitStore, userId: UserId): string[] | Promise<string[]> {
+  if (store.listConversationIds) {
+    return store.listConversationIds(userId);
+  }
+  const list = store.listConversations(userId);
+  return list instanceof Promise ? list.then((l) => l.map((c) => c.id)) : list.map((c) => c.id);
+}
+
 export class PresenceAnnouncer {
   /** Per user, the tail of its changes still waiting for the store. */
   private readonly queued = new Map<UserId, Promise<void>>();
@@ -187,18 +196,18 @@ export class PresenceAnnouncer {
 
   /** Delivers now when the store answers synchronously (the memory store); returns the promise otherwise. */
   private lookUpThenDeliver(change: PresenceChange): Promise<void> | undefined {
-    let conversations;
+    let conversationIds;
     try {
-      conversations = this.options.store.listConversations(change.userId);
+      conversationIds = conversationIdsOf(this.options.store, change.userId);
     } catch (error) {
       return this.deliverWithout(change, error);
     }
-    if (!(conversations instanceof Promise)) {
-      this.deliver(change, conversations.map((c) => c.id));
+    if (!(conversationIds instanceof Promise)) {
+      this.deliver(change, conversationIds);
       return undefined;
     }
-    return conversations.then(
-      (list) => this.deliver(change, list.map((c) => c.id)),
+    return conversationIds.then(
+      (ids) => this.deliver(change, ids),
       (error: unknown) => this.deliverWithout(change, error),
     );
   }

@@ -85,11 +85,13 @@ function lockDataDir(dataDir: string): () => void {
 }
 
 /**
- * Opens (or creates) the database in `dataDir`, migrates the schema and
- * returns the store. `store.close()` closes the database; call it before the
- * process exits. Rejects when the directory cannot be created or opened, or a live process has it open.
+ * The database in `dataDir` as the SQL store sees it (opened, or created,
+ * and locked for this process; not migrated). `createEmbeddedStore` is this
+ * plus the store; the tests open it alone to put a fault between the store
+ * and the database. Rejects when the directory cannot be created or opened,
+ * or a live process has it open.
  */
-export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promise<SqlStore> {
+export async function openEmbeddedDatabase(options: EmbeddedStoreOptions): Promise<SqlDatabase> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const { PGlite } = await loadPGlite();
@@ -102,7 +104,7 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
     throw error;
   }
   let closed: Promise<void> | null = null;
-  const db: SqlDatabase = {
+  return {
     ...executor(pglite),
     // PGlite is one connection: a transaction holds it, other statements wait for it.
     transaction: (fn) => pglite.transaction((tx) => fn(executor(tx))),
@@ -111,6 +113,15 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
     },
     close: () => (closed ??= pglite.close().finally(unlock)),
   };
+}
+
+/**
+ * Opens (or creates) the database in `dataDir`, migrates the schema and
+ * returns the store. `store.close()` closes the database; call it before the
+ * process exits. Rejects when the directory cannot be created or opened, or a live process has it open.
+ */
+export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promise<SqlStore> {
+  const db = await openEmbeddedDatabase(options);
   try {
     return await createSqlStore(db);
   } catch (error) {

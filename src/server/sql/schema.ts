@@ -114,6 +114,95 @@ export const MIGRATIONS: readonly Migration[] = [
       $$;
     `,
   },
+  {
+    version: 3,
+    name: 'append a batch of messages in one statement (group commit)',
+    // The appends of one batch (sql/messages.ts) in one call: one transaction,
+    // one commit. First every conversation of the batch is locked, in id
+    // order (two nodes' batches sharing conversations queue on the first one
+    // they share instead of deadlocking). Then one set-based statement, which
+    // takes its snapshot after the locks, so it sees every message committed
+    // by the previous holders: per (conversation, sender, clientMessageId) of
+    // the batch, the stored message if there is one, else the first input of
+    // that key in the batch is inserted with last_seq + its rank among the
+    // conversation's new messages in arrival order (batch_index); later
+    // inputs of the same key (a retry inside the batch) answer that message
+    // with created = false. An unknown conversation refuses only its own
+    // input: its row comes back with created NULL.
+    sql: `
+      CREATE FUNCTION socketkit_append_messages(
+        p_conversation_ids text[], p_sender_ids text[], p_contents text[], p_client_message_ids text[],
+        p_ids text[], p_created_at timestamptz[]
+      )
+      RETURNS TABLE (
+        batch_index integer, id text, seq bigint, conversation_id text, sender_id text, content text,
+        client_message_id text, created_at timestamptz, created boolean
+      )
+      LANGUAGE plpgsql VOLATILE AS $$
+      BEGIN
+        PERFORM 1 FROM (
+          SELECT c.id FROM socketkit_conversations c
+          WHERE c.id = ANY (p_conversation_ids) ORDER BY c.id FOR UPDATE
+        ) locked;
+        RETURN QUERY
+        WITH input AS (
+          SELECT t.* FROM unnest(p_conversation_ids, p_sender_ids, p_contents, p_client_message_ids, p_ids, p_created_at)
+            WITH ORDINALITY AS t (conversation_id, sender_id, content, client_message_id, id, created_at, batch_index)
+        ),
+        known AS (
+          SELECT c.id, c.last_seq FROM socketkit_conversations c WHERE c.id = ANY (p_conversation_ids)
+        ),
+        first AS (
+          SELECT DISTINCT ON (i.conversation_id, i.sender_id, i.client_message_id) i.*
+          FROM input i JOIN known k ON k.id = i.conversation_id
+          ORDER BY i.conversation_id, i.sender_id, i.client_message_id, i.batch_index
+        ),
+        stored AS (
+          -- One probe of the unique index per key. A plain join let the plan cached for the
+          -- function (made while the table was small) hash-join a scan of every message.
+          SELECT s.* FROM first f
+          CROSS JOIN LATERAL (
+            SELECT m.id, m.seq, m.conversation_id, m.sender_id, m.content, m.client_message_id, m.created_at
+            FROM socketkit_messages m
+            WHERE m.conversation_id = f.conversation_id AND m.sender_id = f.sender_id
+              AND m.client_message_id = f.client_message_id
+            LIMIT 1
+          ) s
+        ),
+        fresh AS (
+          SELECT f.*, k.last_seq + row_number() OVER (PARTITION BY f.conversation_id ORDER BY f.batch_index) AS seq
+          FROM first f JOIN known k ON k.id = f.conversation_id
+          WHERE NOT EXISTS (
+            SELECT 1 FROM stored s
+            WHERE s.conversation_id = f.conversation_id AND s.sender_id = f.sender_id AND s.client_message_id = f.client_message_id
+          )
+        ),
+        inserted AS (
+          INSERT INTO socketkit_messages AS m (conversation_id, seq, id, sender_id, content, client_message_id, created_at)
+          SELECT x.conversation_id, x.seq, x.id, x.sender_id, x.content, x.client_message_id, x.created_at
+          FROM fresh x ORDER BY x.batch_index
+          RETURNING m.id, m.seq, m.conversation_id, m.sender_id, m.content, m.client_message_id, m.created_at
+        ),
+        bumped AS (
+          UPDATE socketkit_conversations c SET last_seq = x.last_seq
+          FROM (SELECT y.conversation_id, max(y.seq) AS last_seq FROM fresh y GROUP BY y.conversation_id) x
+          WHERE c.id = x.conversation_id AND c.id = ANY (p_conversation_ids)
+        ),
+        answer AS (
+          SELECT n.*, true AS new FROM inserted n
+          UNION ALL
+          SELECT s.*, false AS new FROM stored s
+        )
+        SELECT i.batch_index::integer, a.id, a.seq, i.conversation_id, i.sender_id, a.content, i.client_message_id,
+               a.created_at, CASE WHEN a.id IS NULL THEN NULL ELSE a.new AND a.id = i.id END
+        FROM input i
+        LEFT JOIN answer a
+          ON a.conversation_id = i.conversation_id AND a.sender_id = i.sender_id AND a.client_message_id = i.client_message_id
+        ORDER BY i.batch_index;
+      END
+      $$;
+    `,
+  },
 ];
 
 /**

@@ -2,18 +2,26 @@
  * `SocketkitStore` over PostgreSQL's SQL, shared by the PostgreSQL store
  * (node-postgres pool) and the embedded store (PGlite).
  *
- * The database decides `seq` and idempotency, never this process: a message
- * is appended by one call of `socketkit_append_message` (schema.ts), which
- * first locks its conversation row (`SELECT … FOR UPDATE`), then returns the
- * stored message with the same `(conversation_id, sender_id,
- * client_message_id)` if there is one, else inserts `last_seq + 1` and
- * advances `last_seq`, all in the statement's transaction. Concurrent senders on any
- * number of processes queue on the row lock, so a seq is never shared or
- * skipped, and a retry racing its original finds it after the lock. The
+ * The database decides `seq` and idempotency, never this process. Sends are
+ * appended in batches (group commit, `Batcher`): the sends that arrive while
+ * a batch is in flight go together as the next one, in one call of
+ * `socketkit_append_messages` (schema.ts, migration 3), one transaction and
+ * one commit, and each is answered only after that commit. The function
+ * locks the batch's conversation rows (`SELECT … FOR UPDATE`, in id order),
+ * then for each message in arrival order returns the stored message with the
+ * same `(conversation_id, sender_id, client_message_id)` if there is one,
+ * else inserts `last_seq + 1`. Concurrent batches on any number of processes
+ * queue on the row locks, so a seq is never shared or skipped, and a retry
+ * racing its original (in another batch, or in the same one) finds it. The
  * unique constraint is the backstop.
+ *
+ * Connects cost little: profile upserts are batched the same way and write
+ * nothing (no row lock, no commit record, no fsync) when the claims change
+ * nothing; the conversations a presence change is announced to are looked
+ * up for every user of a batch in one query (`listConversationIds`).
  */
 import { randomUUID } from 'node:crypto';
-import type { Conversation, Message, UserProfile } from '../../protocol/index.js';
+import type { Conversation, UserProfile } from '../../protocol/index.js';
 import type { ProfileClaims } from '../auth/auth.js';
 import type {
   AppendMessageInput,
@@ -23,8 +31,14 @@ import type {
   HistoryQuery,
   SocketkitStore,
 } from '../store/store.js';
+import { Batcher } from './batcher.js';
 import type { SqlDatabase } from './database.js';
+import { appendMessages, iso, MAX_BATCH_BYTES, MAX_BATCH_MESSAGES, messageBytes, toMessage, toSafeNumber, type MessageRow } from './messages.js';
+import { ParticipantCache } from './participants.js';
 import { migrate } from './schema.js';
+import { claimBytes, lookUpConversationIds, MAX_LOOKUP_BATCH, MAX_UPSERT_BATCH, upsertUsers } from './users.js';
+
+export { toSafeNumber } from './messages.js';
 
 /** A durable store: the `SocketkitStore` contract, all answers asynchronous, plus health and shutdown. */
 export interface SqlStore extends SocketkitStore {
@@ -34,6 +48,7 @@ export interface SqlStore extends SocketkitStore {
   upsertUser(profile: ProfileClaims): Promise<void>;
   getConversation(conversationId: string): Promise<Conversation | undefined>;
   listConversations(userId: string): Promise<Conversation[]>;
+  listConversationIds(userId: string): Promise<string[]>;
   createConversation(input: CreateConversationInput): Promise<Conversation>;
   isParticipant(conversationId: string, userId: string): Promise<boolean | undefined>;
   lastSeq(conversationId: string): Promise<number>;
@@ -59,31 +74,6 @@ interface ConversationRow {
   participant_ids: string[];
 }
 
-interface MessageRow {
-  id: string;
-  seq: unknown;
-  conversation_id: string;
-  sender_id: string;
-  content: string;
-  client_message_id: string;
-  created_at: Date | string;
-}
-
-/**
- * A bigint column as a JS number. node-postgres returns int8 as a string
- * (it may exceed 2^53); a seq never does, and a value that did would be a
- * corrupted database, so it throws instead of rounding.
- */
-export function toSafeNumber(value: unknown): number {
-  const number = typeof value === 'bigint' ? Number(value) : typeof value === 'string' ? Number(value) : value;
-  if (typeof number !== 'number' || !Number.isSafeInteger(number)) {
-    throw new Error(`Expected a safe integer from the database, got ${String(value)}`);
-  }
-  return number;
-}
-
-const iso = (value: Date | string): string => (value instanceof Date ? value : new Date(value)).toISOString();
-
 function toUser(row: UserRow): UserProfile {
   const user: UserProfile = { id: row.id, name: row.name };
   if (row.email !== null) user.email = row.email;
@@ -93,18 +83,6 @@ function toUser(row: UserRow): UserProfile {
 
 function toConversation(row: ConversationRow): Conversation {
   return { id: row.id, title: row.title, participantIds: row.participant_ids, createdAt: iso(row.created_at) };
-}
-
-function toMessage(row: MessageRow): Message {
-  return {
-    id: row.id,
-    seq: toSafeNumber(row.seq),
-    conversationId: row.conversation_id,
-    senderId: row.sender_id,
-    content: row.content,
-    createdAt: iso(row.created_at),
-    clientMessageId: row.client_message_id,
-  };
 }
 
 const MESSAGE_COLUMNS = 'id, seq, conversation_id, sender_id, content, client_message_id, created_at';
@@ -124,6 +102,30 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
   const storeId = meta[0]?.value;
   if (!storeId) throw new Error('socketkit_meta has no store_id row: the schema was changed by hand');
 
+  const appends = new Batcher<AppendMessageInput, AppendMessageResult>((inputs) => appendMessages(db, inputs), {
+    maxCount: MAX_BATCH_MESSAGES,
+    maxBytes: MAX_BATCH_BYTES,
+    sizeOf: messageBytes,
+  });
+  const upserts = new Batcher<ProfileClaims, void>((profiles) => upsertUsers(db, profiles), {
+    maxCount: MAX_UPSERT_BATCH,
+    maxBytes: MAX_BATCH_BYTES,
+    sizeOf: claimBytes,
+  });
+  // Reads: several batches at once (the announcer keeps each user's changes in order itself).
+  const lookups = new Batcher<string, string[]>((userIds) => lookUpConversationIds(db, userIds), {
+    maxCount: MAX_LOOKUP_BATCH,
+    maxBytes: Number.POSITIVE_INFINITY,
+    maxInFlight: 4,
+  });
+  const participants = new ParticipantCache(async (conversationId) => {
+    const { rows } = await db.query<{ ids: string[] }>(
+      'SELECT ARRAY(SELECT user_id FROM socketkit_participants WHERE conversation_id = $1) AS ids FROM socketkit_conversations WHERE id = $1',
+      [conversationId],
+    );
+    return rows[0]?.ids;
+  });
+
   return {
     getStoreId: () => Promise.resolve(storeId),
 
@@ -137,24 +139,15 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
       return rows.map(toUser);
     },
 
-    async upsertUser(profile) {
-      // Given claims win, absent ones keep the stored value; a new user without a name is named by its id.
-      await db.query(
-        `INSERT INTO socketkit_users (id, name, email, avatar_url) VALUES ($1, COALESCE($2, $1), $3, $4)
-         ON CONFLICT (id) DO UPDATE SET
-           name = COALESCE($2, socketkit_users.name),
-           email = COALESCE($3, socketkit_users.email),
-           avatar_url = COALESCE($4, socketkit_users.avatar_url)
-         WHERE ($2::text IS NOT NULL AND $2 IS DISTINCT FROM socketkit_users.name)
-            OR ($3::text IS NOT NULL AND $3 IS DISTINCT FROM socketkit_users.email)
-            OR ($4::text IS NOT NULL AND $4 IS DISTINCT FROM socketkit_users.avatar_url)`,
-        [profile.id, profile.name ?? null, profile.email ?? null, profile.avatarUrl ?? null],
-      );
-    },
+    // Batched with the other connects of the moment (users.ts: unchanged claims write nothing).
+    upsertUser: (profile) => upserts.submit(profile),
 
     async getConversation(conversationId) {
       const { rows } = await db.query<ConversationRow>(`${CONVERSATION_SELECT} WHERE c.id = $1`, [conversationId]);
-      return rows[0] ? toConversation(rows[0]) : undefined;
+      if (!rows[0]) return undefined;
+      const conversation = toConversation(rows[0]);
+      participants.remember(conversation.id, conversation.participantIds);
+      return conversation;
     },
 
     async listConversations(userId) {
@@ -166,6 +159,9 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
       );
       return rows.map(toConversation);
     },
+
+    // What a presence change is announced to: the lookups of the moment in one query.
+    listConversationIds: (userId) => lookups.submit(userId),
 
     async createConversation(input) {
       const conversation: Conversation = {
@@ -185,17 +181,12 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
           [conversation.id, conversation.participantIds],
         );
       });
+      participants.remember(conversation.id, conversation.participantIds);
       return conversation;
     },
 
-    async isParticipant(conversationId, userId) {
-      const { rows } = await db.query<{ member: boolean }>(
-        `SELECT EXISTS (SELECT 1 FROM socketkit_participants WHERE conversation_id = $1 AND user_id = $2) AS member
-         FROM socketkit_conversations WHERE id = $1`,
-        [conversationId, userId],
-      );
-      return rows[0]?.member;
-    },
+    // On every send and typing event: answered from the cache (participants never change) after the first ask.
+    isParticipant: (conversationId, userId) => participants.isParticipant(conversationId, userId),
 
     async lastSeq(conversationId) {
       const { rows } = await db.query<{ last_seq: unknown }>('SELECT last_seq FROM socketkit_conversations WHERE id = $1', [
@@ -204,17 +195,8 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
       return rows[0] ? toSafeNumber(rows[0].last_seq) : 0;
     },
 
-    async appendMessage(input) {
-      // One statement (migration 2): lock the conversation row, return the stored message of this
-      // (sender, clientMessageId) if any, else insert last_seq + 1. See socketkit_append_message.
-      const { rows } = await db.query<MessageRow & { created: boolean }>(
-        'SELECT * FROM socketkit_append_message($1, $2, $3, $4, $5, $6)',
-        [input.conversationId, input.senderId, input.content, input.clientMessageId, randomUUID(), new Date().toISOString()],
-      );
-      const row = rows[0];
-      if (!row) throw new Error(`socketkit_append_message returned nothing for ${input.conversationId}`);
-      return { message: toMessage(row), created: row.created };
-    },
+    // Group commit: answered after the commit of its batch (see the header).
+    appendMessage: (input) => appends.submit(input),
 
     async history(query) {
       const before = query.beforeSeq ?? null;

@@ -48,7 +48,14 @@ export interface CreateConversationInput {
  * - `appendMessage` assigns `seq` 1, 2, 3, … per conversation with no gaps,
  *   atomically (concurrent senders never share or skip a seq), and is
  *   idempotent on `(conversationId, senderId, clientMessageId)`.
+ * - `appendMessage` resolves only once the message is stored as durably as
+ *   the store stores anything (the server acknowledges the send then). A
+ *   store may append concurrent calls together (the SQL stores do: group
+ *   commit), as long as each keeps its own outcome and seq follows the order
+ *   of the calls.
  * - `isParticipant` is on every message and typing event's path: keep it cheap.
+ *   Participants are fixed when a conversation is created (no operation
+ *   changes them), so a store may cache them.
  */
 export interface SocketkitStore {
   /**
@@ -72,6 +79,14 @@ export interface SocketkitStore {
   getConversation(conversationId: ConversationId): MaybePromise<Conversation | undefined>;
   /** The conversations `userId` takes part in, newest first. */
   listConversations(userId: UserId): MaybePromise<Conversation[]>;
+  /**
+   * The ids of the conversations `userId` takes part in, in any order: the
+   * rooms a presence change of the user is announced to, on every connect
+   * and disconnect. Optional: without it the server takes the ids from
+   * `listConversations`. The SQL stores answer the calls of one moment with
+   * one query.
+   */
+  listConversationIds?(userId: UserId): MaybePromise<ConversationId[]>;
   createConversation(input: CreateConversationInput): MaybePromise<Conversation>;
   /** `true` participant, `false` not one, `undefined` no such conversation. */
   isParticipant(conversationId: ConversationId, userId: UserId): MaybePromise<boolean | undefined>;

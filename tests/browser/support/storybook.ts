@@ -31,7 +31,7 @@ export function ensureStorybookBuilt(): void {
   const fresh =
     existsSync(index) &&
     !process.env.STORYBOOK_REBUILD &&
-    statSync(index).mtimeMs > Math.max(...SOURCES.map((s) => newestMtime(join(ROOT, s))));
+    SOURCES.every((s) => statSync(index).mtimeMs > newestMtime(join(ROOT, s)));
   if (fresh) return;
   console.log('[browser] building the static Storybook…');
   const started = Date.now();

@@ -241,7 +241,7 @@ export async function onlineUsers(node: TestNode): Promise<string[]> {
     const query = cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`;
     const page = await request<{ users: { userId: string }[]; hasMore: boolean; nextCursor?: string }>(node, `/server/online-users?limit=1000${query}`);
     if (page.status !== 200) throw new Error(`online users: ${page.status}`);
-    ids.push(...page.body.users.map((u) => u.userId));
+    for (const user of page.body.users) ids.push(user.userId);
     if (!page.body.hasMore) return ids;
     cursor = page.body.nextCursor;
   }

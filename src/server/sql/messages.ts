@@ -1,0 +1,148 @@
+/**
+ * Appending messages in batches (group commit) for the SQL store: one call
+ * of `socketkit_append_messages` (schema.ts, migration 3) per batch, one
+ * transaction, one commit; each message's outcome read from its row.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Message } from '../../protocol/index.js';
+import type { AppendMessageInput, AppendMessageResult } from '../store/store.js';
+import type { Outcome } from './batcher.js';
+import type { SqlExecutor } from './database.js';
+
+/** A message row as the append functions return it. */
+export interface MessageRow {
+  id: string;
+  seq: unknown;
+  conversation_id: string;
+  sender_id: string;
+  content: string;
+  client_message_id: string;
+  created_at: Date | string;
+}
+
+/**
+ * A bigint column as a JS number. node-postgres returns int8 as a string
+ * (it may exceed 2^53); a seq never does, and a value that did would be a
+ * corrupted database, so it throws instead of rounding.
+ */
+export function toSafeNumber(value: unknown): number {
+  const number = typeof value === 'bigint' ? Number(value) : typeof value === 'string' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isSafeInteger(number)) {
+    throw new Error(`Expected a safe integer from the database, got ${String(value)}`);
+  }
+  return number;
+}
+
+export const iso = (value: Date | string): string => (value instanceof Date ? value : new Date(value)).toISOString();
+
+export function toMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    seq: toSafeNumber(row.seq),
+    conversationId: row.conversation_id,
+    senderId: row.sender_id,
+    content: row.content,
+    createdAt: iso(row.created_at),
+    clientMessageId: row.client_message_id,
+  };
+}
+
+/** Bound of one batch in messages (the statement's arrays). */
+export const MAX_BATCH_MESSAGES = 256;
+/**
+ * Bound of one batch in bytes of content (UTF-8): 1 MiB, ≈ 64 messages of
+ * the longest content (4,000 characters of up to 4 bytes each), so one
+ * statement stays well under the server's and the driver's buffers.
+ */
+export const MAX_BATCH_BYTES = 1 << 20;
+
+/** Bytes of one message's content, for `MAX_BATCH_BYTES`. */
+export const messageBytes = (input: AppendMessageInput): number => Buffer.byteLength(input.content);
+
+/**
+ * SQLSTATE classes of errors that one message's data can cause and that
+ * leave the batch's statement rolled back and the connection usable: data
+ * exceptions (22: e.g. a NUL character in text), integrity violations (23),
+ * transaction rollbacks (40: a deadlock or serialization failure). After
+ * one, the batch is retried message by message so that only the bad one is
+ * refused. Any other error (the connection, the server) refuses the batch.
+ */
+const RETRY_ONE_BY_ONE = /^(22|23|40)/;
+
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.length === 5 && RETRY_ONE_BY_ONE.test(code);
+}
+
+const unknownConversation = (conversationId: string) => new Error(`Unknown conversation ${conversationId}`);
+
+/**
+ * Appends `inputs` in one statement (one commit) and returns one outcome per
+ * input, in order. Rejects (every input refused) when the statement fails
+ * for a reason other than one message's data; see `RETRY_ONE_BY_ONE`.
+ */
+export async function appendMessages(db: SqlExecutor, inputs: readonly AppendMessageInput[]): Promise<Outcome<AppendMessageResult>[]> {
+  const createdAt = new Date().toISOString();
+  const columns = {
+    conversationIds: [] as string[],
+    senderIds: [] as string[],
+    contents: [] as string[],
+    clientMessageIds: [] as string[],
+    ids: [] as string[],
+    createdAts: [] as string[],
+  };
+  for (const input of inputs) {
+    columns.conversationIds.push(input.conversationId);
+    columns.senderIds.push(input.senderId);
+    columns.contents.push(input.content);
+    columns.clientMessageIds.push(input.clientMessageId);
+    columns.ids.push(randomUUID());
+    columns.createdAts.push(createdAt);
+  }
+  let rows: (MessageRow & { batch_index: number; created: boolean | null })[];
+  try {
+    ({ rows } = await db.query<MessageRow & { batch_index: number; created: boolean | null }>(
+      'SELECT * FROM socketkit_append_messages($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])',
+      [columns.conversationIds, columns.senderIds, columns.contents, columns.clientMessageIds, columns.ids, columns.createdAts],
+    ));
+  } catch (error) {
+    if (inputs.length > 1 && isDataError(error)) return appendOneByOne(db, inputs);
+    throw error;
+  }
+  const outcomes: Outcome<AppendMessageResult>[] = new Array<Outcome<AppendMessageResult>>(inputs.length);
+  for (const row of rows) {
+    const i = Number(row.batch_index) - 1;
+    const input = inputs[i];
+    if (!input) throw new Error(`socketkit_append_messages returned a row for request ${i + 1} of ${inputs.length}`);
+    outcomes[i] = row.created === null ? { ok: false, error: unknownConversation(input.conversationId) } : { ok: true, value: { message: toMessage(row), created: row.created } };
+  }
+  return outcomes;
+}
+
+/** The batch message by message, in order, each in its own statement: one bad message refuses only itself. */
+async function appendOneByOne(db: SqlExecutor, inputs: readonly AppendMessageInput[]): Promise<Outcome<AppendMessageResult>[]> {
+  const outcomes: Outcome<AppendMessageResult>[] = [];
+  for (const input of inputs) {
+    try {
+      outcomes.push({ ok: true, value: await appendMessage(db, input) });
+    } catch (error) {
+      outcomes.push({ ok: false, error });
+    }
+  }
+  return outcomes;
+}
+
+/** One message in one statement (`socketkit_append_message`, migration 2). */
+export async function appendMessage(db: SqlExecutor, input: AppendMessageInput): Promise<AppendMessageResult> {
+  const { rows } = await db.query<MessageRow & { created: boolean }>('SELECT * FROM socketkit_append_message($1, $2, $3, $4, $5, $6)', [
+    input.conversationId,
+    input.senderId,
+    input.content,
+    input.clientMessageId,
+    randomUUID(),
+    new Date().toISOString(),
+  ]);
+  const row = rows[0];
+  if (!row) throw new Error(`socketkit_append_message returned nothing for ${input.conversationId}`);
+  return { message: toMessage(row), created: row.created };
+}
