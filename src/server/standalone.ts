@@ -78,12 +78,15 @@ async function openStore(storage: StorageConfig, logger: SocketkitLogger): Promi
       const { createPostgresPool } = await import('./store/postgres-pool.js');
       const { createPostgresStore } = await import('./store/postgres.js');
       const pool = await createPostgresPool(storage.databaseUrl, logger);
+      // Readiness asks on its own connection: a pool busy with one conversation is no database down.
+      const probe = await createPostgresPool(storage.databaseUrl, logger, { max: 1, query_timeout: READY_PROBE_TIMEOUT_MS });
+      const end = () => Promise.all([pool.end(), probe.end()]).then(() => undefined);
       try {
         const store = await createPostgresStore({ pool });
         logger.info(`storage: PostgreSQL ${redactUrl(storage.databaseUrl)}`);
-        return { store, ping: () => store.ping(), close: () => pool.end() };
+        return { store, ping: () => probe.query('SELECT 1').then(() => undefined), close: end };
       } catch (error) {
-        await pool.end().catch(() => undefined);
+        await end().catch(() => undefined);
         throw error;
       }
     }
