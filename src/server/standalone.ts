@@ -127,7 +127,7 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
  */
 export async function startStandaloneServer(config: StandaloneConfig): Promise<StandaloneServer> {
   const { logger } = config;
-  const startedAt = Date.now();
+  const startedAt = performance.now();
   const opened = await openStore(config.storage, logger);
   const storeId = await opened.store.getStoreId?.();
   let redis: OpenedRedis | null = null;
@@ -170,7 +170,7 @@ export async function startStandaloneServer(config: StandaloneConfig): Promise<S
         const body: HealthResponse & { storeId?: string } = {
           ok: true,
           connections: socketkit.io.engine.clientsCount,
-          uptimeS: Math.round((Date.now() - startedAt) / 1000),
+          uptimeS: Math.round((performance.now() - startedAt) / 1000),
         };
         if (storeId !== undefined) body.storeId = storeId;
         return { status: 200, body };

@@ -358,6 +358,18 @@ describe('typing', () => {
     expect(socket.of('typing:stop')).toHaveLength(2);
   });
 
+  it('keeps throttling by elapsed time when the wall clock steps back an hour (issue 19, kind 5)', async () => {
+    vi.useFakeTimers();
+    const { client, socket } = await setup();
+    const { room } = await joined(socket, client);
+    room.startTyping();
+    await vi.advanceTimersByTimeAsync(2000);
+    // NTP or a VM resume: Date.now() jumps back, performance.now() goes on.
+    vi.setSystemTime(Date.now() - 3_600_000);
+    room.startTyping();
+    expect(socket.of('typing:start')).toHaveLength(2);
+  });
+
   it("shows others typing, ignores our own, expires by itself, and clears on the typist's message", async () => {
     vi.useFakeTimers();
     const { client, socket } = await setup();

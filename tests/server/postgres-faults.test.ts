@@ -54,6 +54,9 @@ async function sql(url: string): Promise<pg.Client> {
   return client;
 }
 
+const backendPid = async (client: pg.Client): Promise<number> =>
+  (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+
 async function start(databaseUrl: string): Promise<{ cli: ServerCli; url: string }> {
   const cli = runServerCli(['--port', '0', '--host', '127.0.0.1', '--secret', SECRET, '--database-url', databaseUrl]);
   return { cli, url: await cli.listening() };
@@ -86,7 +89,7 @@ describe('kind 1: a connection lost while checked out of the pool', () => {
         const { rows } = await admin.query<{ done: boolean }>(
           `SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity
            WHERE datname = $1 AND wait_event_type = 'Lock' AND pid <> $2`,
-          [new URL(databaseUrl).pathname.slice(1), holder.processID],
+          [new URL(databaseUrl).pathname.slice(1), await backendPid(holder)],
         );
         return rows.some((row) => row.done);
       },
@@ -100,7 +103,7 @@ describe('kind 1: a connection lost while checked out of the pool', () => {
     // Every other connection of the server, idle in the pool, terminated as well.
     await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> $2`, [
       new URL(databaseUrl).pathname.slice(1),
-      holder.processID,
+      await backendPid(holder),
     ]);
     const conversationId = await createConversation(alice, ['dave']);
     for (let i = 0; i < 5; i++) expect((await send(alice, conversationId, `after-${i}`)).ok).toBe(true);
