@@ -83,7 +83,7 @@ function dispatch(rt: Runtime, event: ConnectionEvent): void {
 function leave(rt: Runtime, next: ConnectionState, event: ConnectionEvent): void {
   clearTimeout(rt.stateTimer);
   if (rt.state !== 'connected') return;
-  if (now(rt) - rt.connectedAt >= STABLE_CONNECTION_MS) rt.authRefreshes = 0;
+  if (performance.now() - rt.connectedAt >= STABLE_CONNECTION_MS) rt.authRefreshes = 0;
   rt.link.down();
   rt.lifecycle.emit('disconnected', { reason: event.type === 'socketClosed' ? event.reason : event.type });
 }
@@ -108,7 +108,8 @@ function enter(rt: Runtime, next: ConnectionState, event: ConnectionEvent): void
   }
   if (next === 'backoff') patch.nextRetryAt = scheduleRetry(rt);
   if (next === 'connected') {
-    rt.connectedAt = now(rt);
+    // A duration's start: monotonic, so a step of the wall clock does not change how long the connection lasted.
+    rt.connectedAt = performance.now();
     patch.userId = event.type === 'established' ? event.answer.userId : null;
   }
   const status = toStatus(next, rt.everConnected, rt.attempt);

@@ -86,19 +86,23 @@ export function serial(task: () => Promise<unknown>): () => Promise<void> {
   let running: Promise<void> | null = null;
   let runAgain = false;
   async function loop(): Promise<void> {
-    do {
-      runAgain = false;
-      await task();
-    } while (runAgain);
+    try {
+      do {
+        runAgain = false;
+        await task();
+      } while (runAgain);
+    } finally {
+      // In the same step as the last `runAgain` check: a call between the loop's end and a later
+      // `.finally()` callback would find `running` set, ask for another pass and never get it.
+      running = null;
+    }
   }
   return () => {
     if (running) {
       runAgain = true;
       return running;
     }
-    running = loop().finally(() => {
-      running = null;
-    });
+    running = loop();
     return running;
   };
 }

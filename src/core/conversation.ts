@@ -415,7 +415,8 @@ function createOwnTyping(ctx: ConversationContext, conversationId: ConversationI
 
   function keystroke(): void {
     if (!ctx.connected()) return;
-    const now = ctx.now();
+    // Monotonic: with the wall clock stepping back, `now - lastStartSentAt` stays negative and typing goes silent.
+    const now = performance.now();
     if (lastStartSentAt === null || now - lastStartSentAt >= TYPING_THROTTLE_MS) {
       lastStartSentAt = now;
       ctx.emitIfConnected('typing:start', { conversationId });

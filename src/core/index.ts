@@ -16,6 +16,7 @@ export { releaseLater } from './release-later.js';
 export { transition, toStatus, type ConnectionState, type ConnectionEvent, type TransitionFacts } from './connection-machine.js';
 export { RESERVED_EVENT_NAMES } from './emit-queue.js';
 export { TYPING_THROTTLE_MS, TYPING_IDLE_MS, TYPING_EXPIRY_MS, MAX_CATCH_UP } from './conversation.js';
+export { MAX_SEND_ATTEMPTS } from './outbox.js';
 export type * from './types.js';
 export type {
   Message,

@@ -10,6 +10,15 @@ import type { ClientMessage, OutboxStorage, SendResult } from './types.js';
 export const OUTBOX_MAX_SIZE = 500;
 /** Default `outbox.storageKey`. */
 export const OUTBOX_STORAGE_KEY = 'socketkit:outbox';
+/**
+ * Attempts at sending one message before it is `failed` with the last error
+ * (a retryable one: `INTERNAL`, `TIMEOUT`, `RATE_LIMITED`), so one message the
+ * server keeps refusing never blocks the later ones. A disconnect does not
+ * count: the message waits for the next connection. `retry()` starts over.
+ */
+export const MAX_SEND_ATTEMPTS = 8;
+/** Wait before the next attempt when the server names none (`retryAfterMs`). */
+const RETRY_DELAY_MS = 1000;
 
 type Settle = (message: ClientMessage | null, error?: RealtimeError) => void;
 
@@ -25,6 +34,8 @@ interface Runtime {
   /** The `send()`/`retry()` promises of each clientMessageId. */
   waiters: Map<string, Settle[]>;
   retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Failed attempts of each `sending` clientMessageId (see `MAX_SEND_ATTEMPTS`). */
+  attempts: Map<string, number>;
   /** Sends the `sending` items one at a time, in order. */
   flush: () => Promise<void>;
   /** Set by `destroy()`: `add`/`retry` then reject with `DESTROYED` (nothing would ever send them). */
@@ -85,6 +96,7 @@ function wait(rt: Runtime, clientMessageId: string): Promise<ClientMessage> {
 }
 
 function finish(rt: Runtime, clientMessageId: string, message: ClientMessage | null, error?: RealtimeError): void {
+  rt.attempts.delete(clientMessageId);
   rt.waiters.get(clientMessageId)?.forEach((settle) => settle(message, error));
   rt.waiters.delete(clientMessageId);
 }
@@ -93,9 +105,10 @@ function update(rt: Runtime, item: ClientMessage, patch: Partial<ClientMessage>)
   write(rt, rt.items.map((other) => (other === item ? { ...other, ...patch } : other)), [item.conversationId]);
 }
 
-/** One pass: send every `sending` item in order; stop at a retryable failure (retried later). */
+/** One pass: send every `sending` item in order; stop at a retryable failure (retried later, `MAX_SEND_ATTEMPTS` in all). */
 async function sendAll(rt: Runtime): Promise<void> {
-  clearTimeout(rt.retryTimer);
+  // Waiting out a failure (`retryAfterMs`): a new send() queues behind it; the timer flushes.
+  if (rt.retryTimer !== undefined) return;
   for (;;) {
     const item = rt.ctx.connected() ? rt.items.find((candidate) => candidate.status === 'sending') : undefined;
     if (item === undefined) return;
@@ -105,9 +118,15 @@ async function sendAll(rt: Runtime): Promise<void> {
     } catch (caught) {
       const error = toRealtimeError(caught);
       if (!rt.items.includes(item)) continue; // discarded or confirmed meanwhile
-      if (error.retryable) {
-        // DISCONNECTED waits for the next connect, which flushes again.
-        if (error.code !== 'DISCONNECTED') rt.retryTimer = setTimeout(rt.flush, error.retryAfterMs ?? 1000);
+      // DISCONNECTED waits for the next connect, which flushes again.
+      if (error.code === 'DISCONNECTED') return;
+      const attempts = (rt.attempts.get(clientMessageId) ?? 0) + 1;
+      if (error.retryable && attempts < MAX_SEND_ATTEMPTS) {
+        rt.attempts.set(clientMessageId, attempts);
+        rt.retryTimer = setTimeout(() => {
+          rt.retryTimer = undefined;
+          void rt.flush();
+        }, error.retryAfterMs ?? RETRY_DELAY_MS);
         return;
       }
       update(rt, item, { status: 'failed', error });
@@ -146,6 +165,7 @@ function retry(rt: Runtime, clientMessageId: string): SendResult {
   if (!item) return refusedSend(new RealtimeError('NOT_FOUND'), clientMessageId);
   const done = pending(rt, clientMessageId);
   if (item.status === 'failed') {
+    rt.attempts.delete(clientMessageId);
     update(rt, item, { status: 'sending', error: undefined });
     void rt.flush();
   }
@@ -192,7 +212,7 @@ function settle(rt: Runtime, messages: readonly Message[]): boolean {
  */
 export function createOutbox(ctx: Context): Outbox {
   const { maxSize = OUTBOX_MAX_SIZE, storage, storageKey = OUTBOX_STORAGE_KEY } = ctx.options.outbox ?? {};
-  const rt: Runtime = { ctx, listeners: new Map(), maxSize, storage, storageKey, items: [], waiters: new Map(), retryTimer: undefined, flush: serial(() => sendAll(rt)) };
+  const rt: Runtime = { ctx, listeners: new Map(), maxSize, storage, storageKey, items: [], waiters: new Map(), retryTimer: undefined, attempts: new Map(), flush: serial(() => sendAll(rt)) };
   if (storage) restore(rt, storage);
   return {
     items: (conversationId) => rt.items.filter((item) => item.conversationId === conversationId),
@@ -202,7 +222,12 @@ export function createOutbox(ctx: Context): Outbox {
     retry: (clientMessageId) => retry(rt, clientMessageId),
     discard: (clientMessageId) => discard(rt, clientMessageId),
     settle: (messages) => settle(rt, messages),
-    flush: () => void rt.flush(),
+    // A (re)connection: a new start, sent at once.
+    flush() {
+      clearTimeout(rt.retryTimer);
+      rt.retryTimer = undefined;
+      void rt.flush();
+    },
     destroy() {
       rt.destroyed = true;
       clearTimeout(rt.retryTimer);

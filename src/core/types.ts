@@ -153,7 +153,10 @@ export interface RealtimeClientOptions {
   logger?: Logger;
   /** Called when a listener throws (after logging). */
   onError?: (error: unknown, context: { event?: string }) => void;
-  /** Injectable for tests: time source and randomness. */
+  /**
+   * Injectable for tests: the wall clock (ms since the epoch) of timestamps people read (`createdAt`, `nextRetryAt`),
+   * and randomness. Durations (throttles, timers) use the monotonic `performance.now()`.
+   */
   now?: () => number;
   random?: () => number;
   /** Makes the socket. Default: socket.io-client's `io(url, options)`. Inject a fake in tests. */

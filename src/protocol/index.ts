@@ -47,6 +47,20 @@ export const MAX_ID_LENGTH = 128;
  */
 export const SOCKET_IO_RESERVED_EVENTS: readonly string[] = ['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener'];
 
+// eslint-disable-next-line no-control-regex -- NUL is what it looks for
+const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Text every store keeps exactly: no NUL character (PostgreSQL's `text`
+ * refuses it) and no lone surrogate (UTF-8 cannot encode one: PostgreSQL and
+ * the embedded store would keep U+FFFD instead, so an id would stop matching
+ * itself). Every other string, emoji and control characters included, is
+ * kept as sent. The server refuses the rest with `BAD_REQUEST`.
+ */
+export function isStorableText(text: string): boolean {
+  return !UNSTORABLE_TEXT.test(text);
+}
+
 /** Limits shared by client and server. The server enforces them; the client checks early. */
 export const LIMITS = {
   /** Longest message `content`, in UTF-16 code units (`string.length`). */

@@ -2,10 +2,12 @@
 /**
  * `socketkit-server`: the production server (docs/deploy.md, "Every flag").
  * Flags win over environment variables. Exit codes: 0 after SIGTERM/SIGINT,
- * 1 when it cannot start (no secret, an optional package missing, database
- * unreachable, port taken),
+ * 1 when it cannot start for another reason (no secret, an optional package missing),
  * 2 for a usage error (unknown flag, two storages, `--redis-url` without
- * PostgreSQL). Log lines are JSON, one object per line (pino).
+ * PostgreSQL), and 3–9 for the start-up failures of `STARTUP_EXIT_CODES`
+ * (data directory not writable, disk full, data directory in use, cannot
+ * listen, PostgreSQL or Redis unreachable, schema broken). Log lines are
+ * JSON, one object per line (pino).
  *
  * pino, like the storage and Redis packages, is an optional peer dependency
  * (an app that only uses the hooks installs none of them): the command loads
@@ -16,6 +18,7 @@ import { parseArgs } from 'node:util';
 import type { Logger, LevelWithSilent } from 'pino';
 import type { SocketkitLogger } from './logger.js';
 import { redactUrl, startStandaloneServer, type StandaloneServer, type StorageConfig } from './standalone.js';
+import { describeCause, STARTUP_EXIT_CODES, StartupError } from './startup-error.js';
 
 const USAGE = `Usage: socketkit-server [options]
 
@@ -268,8 +271,10 @@ async function main(): Promise<void> {
   try {
     server = await starting;
   } catch (error) {
-    log.fatal({ err: error, storage }, `cannot start: ${error instanceof Error ? error.message : String(error)}`);
-    if (!stopping) process.exit(1);
+    const code = error instanceof StartupError ? STARTUP_EXIT_CODES[error.reason] : 1;
+    const reason = error instanceof StartupError ? error.reason : undefined;
+    log.fatal({ err: error, storage, reason, exitCode: code }, `cannot start: ${describeCause(error)}`);
+    if (!stopping) process.exit(code);
     return;
   }
   if (stopping) return;

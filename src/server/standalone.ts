@@ -15,6 +15,17 @@ import { createMemoryStore } from './store/memory-store.js';
 import { createServerApiHandler } from './http/server-api.js';
 import type { SocketkitStore } from './store/store.js';
 import type { SocketkitServer } from './types.js';
+import { describeCause, StartupError } from './startup-error.js';
+
+/** Errors of node-postgres or the network that mean "no usable connection", not a failed statement. */
+const CONNECTION_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', '28P01', '28000', '3D000', '57P03']);
+
+function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && CONNECTION_FAILURES.has(code)) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /timeout|Connection terminated|connect/i.test(message) || (error instanceof AggregateError && error.errors.some(isConnectionFailure));
+}
 
 /** Where the data lives: exactly one of these. */
 export type StorageConfig =
@@ -78,16 +89,38 @@ async function openStore(storage: StorageConfig, logger: SocketkitLogger): Promi
       const { createPostgresPool } = await import('./sql/postgres-pool.js');
       const { createPostgresStore } = await import('./sql/postgres.js');
       const pool = await createPostgresPool(storage.databaseUrl, logger);
+      // Readiness asks on its own connection: a pool busy with one conversation is no database down.
+      const probe = await createPostgresPool(storage.databaseUrl, logger, { max: 1, query_timeout: READY_PROBE_TIMEOUT_MS });
+      const end = () => Promise.all([pool.end(), probe.end()]).then(() => undefined);
       try {
         const store = await createPostgresStore({ pool });
         logger.info(`storage: PostgreSQL ${redactUrl(storage.databaseUrl)}`);
-        return { store, ping: () => store.ping(), close: () => pool.end() };
+        return { store, ping: () => probe.query('SELECT 1').then(() => undefined), close: end };
       } catch (error) {
-        await pool.end().catch(() => undefined);
-        throw error;
+        await end().catch(() => undefined);
+        if (!isConnectionFailure(error)) throw error;
+        throw new StartupError(
+          'DATABASE_UNREACHABLE',
+          `Cannot reach PostgreSQL at ${redactUrl(storage.databaseUrl)}: ${describeCause(error)}. ` +
+            'Check --database-url / DATABASE_URL (host, port, database, user, password) and that the database accepts connections from this host.',
+          { cause: error },
+        );
       }
     }
   }
+}
+
+const LISTEN_CAUSES: Record<string, string> = {
+  EADDRINUSE: 'another process listens there: stop it, or choose another --port / PORT',
+  EACCES: 'this user may not listen on it (ports below 1024 need privileges): choose a port from 1024 up',
+  EADDRNOTAVAIL: 'no interface of this machine has that address: choose another --host / HOST (0.0.0.0 = every interface)',
+  ENOTFOUND: 'the host name does not resolve: choose another --host / HOST',
+};
+
+function listenFailure(config: StandaloneConfig, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === undefined || !(code in LISTEN_CAUSES)) return error;
+  return new StartupError('CANNOT_LISTEN', `Cannot listen on ${config.host}:${config.port} (${code}): ${LISTEN_CAUSES[code]}`, { cause: error });
 }
 
 /** The URL without its password, for log lines. */
@@ -119,7 +152,11 @@ export async function startStandaloneServer(config: StandaloneConfig): Promise<S
       logger.info(`cluster: Redis ${redactUrl(config.redisUrl)}, node ${redis.cluster.nodeId}`);
     } catch (error) {
       await opened.close().catch(() => undefined);
-      throw error;
+      throw new StartupError(
+        'REDIS_UNREACHABLE',
+        `Cannot reach Redis at ${redactUrl(config.redisUrl)}: ${describeCause(error)}. Check --redis-url / REDIS_URL and that Redis accepts connections from this host.`,
+        { cause: error },
+      );
     }
   }
 
@@ -184,7 +221,7 @@ export async function startStandaloneServer(config: StandaloneConfig): Promise<S
     await socketkit.close().catch(() => undefined);
     await redis?.close().catch(() => undefined);
     await opened.close().catch(() => undefined);
-    throw error;
+    throw listenFailure(config, error);
   }
   let closing: Promise<void> | null = null;
   return {

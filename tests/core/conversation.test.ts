@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MAX_CATCH_UP, TYPING_EXPIRY_MS, type Message, type RealtimeClient } from 'socketkit';
+import { MAX_CATCH_UP, MAX_SEND_ATTEMPTS, TYPING_EXPIRY_MS, type Message, type RealtimeClient } from 'socketkit';
 import { LIMITS } from 'socketkit/protocol';
 import { fakeClient, flush, type FakeSocket } from './fake-socket.js';
 
@@ -286,6 +286,68 @@ describe('sending and the outbox', () => {
     await expect(sending).resolves.toMatchObject({ status: 'sent', seq: 1 });
   });
 
+  it(`fails a message after ${MAX_SEND_ATTEMPTS} retryable failures with the last reason, and the outbox moves on (issue 19, kind 7)`, async () => {
+    vi.useFakeTimers();
+    const { client, socket } = await setup();
+    const room = client.conversation('c1');
+    const stuck = room.send('refused every time');
+    const next = room.send('next');
+    for (let attempt = 1; attempt <= MAX_SEND_ATTEMPTS; attempt++) {
+      await flush();
+      expect(socket.of('message:send')).toHaveLength(attempt);
+      socket.reply('message:send', { ok: false, error: { code: 'INTERNAL', message: `attempt ${attempt}` } });
+      await vi.advanceTimersByTimeAsync(1000);
+    }
+    await expect(stuck).rejects.toMatchObject({ code: 'INTERNAL', message: `attempt ${MAX_SEND_ATTEMPTS}` });
+    expect(room.getSnapshot().messages[0]).toMatchObject({ status: 'failed', error: { code: 'INTERNAL' } });
+    // The next message goes out now, not after the first.
+    const sent = socket.of('message:send');
+    expect(sent).toHaveLength(MAX_SEND_ATTEMPTS + 1);
+    const nextId = (sent.at(-1)!.payload as { clientMessageId: string }).clientMessageId;
+    socket.reply('message:send', { ok: true, message: { ...msg(1, 'me'), clientMessageId: nextId, content: 'next' } });
+    await expect(next).resolves.toMatchObject({ status: 'sent' });
+    // retry() starts the count over.
+    const failed = room.getSnapshot().messages.find((m) => m.status === 'failed')!;
+    void room.retry(failed.clientMessageId).catch(() => undefined);
+    await flush();
+    socket.reply('message:send', { ok: false, error: { code: 'INTERNAL', message: 'again' } });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(room.getSnapshot().messages.find((m) => m.clientMessageId === failed.clientMessageId)).toMatchObject({ status: 'sending' });
+  });
+
+  it('a send() made while the previous one waits out retryAfterMs queues behind it, not sooner', async () => {
+    vi.useFakeTimers();
+    const { client, socket } = await setup();
+    const room = client.conversation('c1');
+    void room.send('one').catch(() => undefined);
+    await flush();
+    socket.reply('message:send', { ok: false, error: { code: 'RATE_LIMITED', message: 'wait', retryAfterMs: 3000 } });
+    await vi.advanceTimersByTimeAsync(100);
+    void room.send('two').catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(2899);
+    expect(socket.of('message:send')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(socket.of('message:send').map((p) => (p.payload as { content: string }).content)).toEqual(['one', 'one']);
+    client.destroy();
+  });
+
+  it('sends a send() made while the previous send settles, whatever the microtask it lands in (no lost wake-up)', async () => {
+    for (let hops = 0; hops < 16; hops++) {
+      const { client, socket } = await setup();
+      const room = client.conversation('c1');
+      void room.send('first');
+      await flush();
+      const firstId = (socket.of('message:send')[0]!.payload as { clientMessageId: string }).clientMessageId;
+      let chain = Promise.resolve();
+      for (let i = 0; i < hops; i++) chain = chain.then(() => undefined);
+      void chain.then(() => room.send('second').catch(() => undefined));
+      socket.reply('message:send', { ok: true, message: { ...msg(1, 'me'), clientMessageId: firstId, content: 'first' } });
+      for (let i = 0; i < 4; i++) await flush(); // past the longest chain
+      expect({ hops, sent: socket.of('message:send').length }).toEqual({ hops, sent: 2 });
+      client.destroy();
+    }
+  });
+
   it('rejects with OUTBOX_FULL past outbox.maxSize', async () => {
     const { client } = fakeClient({ outbox: { maxSize: 2 } });
     const room = client.conversation('c1');
@@ -356,6 +418,18 @@ describe('typing', () => {
     room.stopTyping();
     expect(socket.of('typing:start')).toHaveLength(3);
     expect(socket.of('typing:stop')).toHaveLength(2);
+  });
+
+  it('keeps throttling by elapsed time when the wall clock steps back an hour (issue 19, kind 5)', async () => {
+    vi.useFakeTimers();
+    const { client, socket } = await setup();
+    const { room } = await joined(socket, client);
+    room.startTyping();
+    await vi.advanceTimersByTimeAsync(2000);
+    // NTP or a VM resume: Date.now() jumps back, performance.now() goes on.
+    vi.setSystemTime(Date.now() - 3_600_000);
+    room.startTyping();
+    expect(socket.of('typing:start')).toHaveLength(2);
   });
 
   it("shows others typing, ignores our own, expires by itself, and clears on the typist's message", async () => {

@@ -101,9 +101,9 @@ describe('socketkit-server: refusing to start', () => {
     expect(help.out()).toMatch(/--database-url/);
   }, 30_000);
 
-  it('exits 1 when PostgreSQL cannot be reached, saying so', async () => {
+  it('exits 7 when PostgreSQL cannot be reached, saying so (issue 19: its own exit code)', async () => {
     const cli = runServerCli(['--secret', 's', '--port', '0', '--database-url', 'postgres://nobody@127.0.0.1:1/none']);
-    expect(await cli.exited).toBe(1);
+    expect(await cli.exited).toBe(7);
     expect(cli.lines().find((l) => l.msg.startsWith('cannot start'))).toBeDefined();
   }, 30_000);
 });
@@ -192,12 +192,12 @@ describe('socketkit-server: running', () => {
     expect(await cli.exited).toBe(0);
   }, 90_000);
 
-  it('refuses a data directory another live server has open (exit 1), and takes it over once that server stopped', async () => {
+  it('refuses a data directory another live server has open (exit 5), and takes it over once that server stopped', async () => {
     const dataDir = tempDir();
     const first = runServerCli(['--port', '0', '--secret', 's', '--data-dir', dataDir]);
     await first.listening();
     const second = runServerCli(['--port', '0', '--secret', 's', '--data-dir', dataDir]);
-    expect(await second.exited).toBe(1);
+    expect(await second.exited).toBe(5);
     expect(second.lines().find((l) => l.msg.startsWith('cannot start'))?.msg).toMatch(/in use by process \d+/);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);

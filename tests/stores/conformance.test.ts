@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStore, type SocketkitStore } from 'socketkit/server';
 import { createEmbeddedStore, openEmbeddedDatabase } from 'socketkit/server/embedded';
 import { createPostgresStore, postgresDatabase } from 'socketkit/server/postgres';
+import { isStorableText } from 'socketkit/protocol';
 import type { SqlDatabase } from '../../src/server/sql/database.js';
 import { MIGRATIONS } from '../../src/server/sql/schema.js';
 import { createSqlStore } from '../../src/server/sql/sql-store.js';
@@ -139,6 +140,21 @@ const KINDS: StoreKind[] = [
 /** Calls `appendMessage` for each input in the same turn (so a batching store gets them in one batch); settles each. */
 const appendAtOnce = (store: SocketkitStore, inputs: Parameters<SocketkitStore['appendMessage']>[0][]) =>
   Promise.allSettled(inputs.map((input) => Promise.resolve().then(() => store.appendMessage(input))));
+/** Text every store must keep exactly (issue 19, kind 7). */
+const STORABLE_TEXTS = [
+  { name: 'control characters', text: 'a\u0001b\u001f\u007f' },
+  { name: 'tabs and line breaks', text: 'tab\tline\r\nbreak' },
+  { name: 'emoji and astral characters', text: '😀👩‍👩‍👧 𝄞' },
+  { name: 'combining marks and right-to-left text', text: 'e\u0301 \u202eשלום' },
+  { name: 'noncharacters and a BOM', text: '\ufeff\ufffe\uffff' },
+  { name: 'SQL and escape characters', text: `\\ % _ ' " $1 --` },
+];
+/** Text validation refuses: at least one store cannot keep it. */
+const UNSTORABLE_TEXTS = [
+  { name: 'a NUL character', text: 'a\u0000b' },
+  { name: 'a lone high surrogate', text: 'a\ud83d' },
+  { name: 'a lone low surrogate', text: '\ude00b' },
+];
 
 const newConversation = (store: SocketkitStore, participantIds = ['alice', 'bob'], title: string | null = null) =>
   Promise.resolve(store.createConversation({ participantIds, title, createdBy: participantIds[0] as string }));
@@ -262,6 +278,30 @@ describe.each(KINDS)('$name store', (kind) => {
     const users = await store.listUsers();
     expect(users.filter((u) => u.id.startsWith('u-')).map((u) => u.id).sort()).toEqual(['u-ivy', 'u-jo']);
     expect(await store.getUser('u-nobody')).toBeUndefined();
+  });
+
+  // issue 19, kind 7: what `isStorableText` (the server's validation) accepts, every store keeps exactly…
+  it.each(STORABLE_TEXTS)('keeps $name exactly, in content, ids and titles', async ({ text }) => {
+    expect(isStorableText(text)).toBe(true);
+    const sender = `u${text}`;
+    const c = await newConversation(store, [sender, `v${text}`], `t${text}`);
+    expect(await store.getConversation(c.id)).toMatchObject({ title: `t${text}`, participantIds: [sender, `v${text}`] });
+    const { message } = await store.appendMessage({ conversationId: c.id, senderId: sender, content: `c${text}`, clientMessageId: `m${text}` });
+    expect(message).toMatchObject({ senderId: sender, content: `c${text}`, clientMessageId: `m${text}` });
+    const again = await store.appendMessage({ conversationId: c.id, senderId: sender, content: 'ignored', clientMessageId: `m${text}` });
+    expect(again).toEqual({ created: false, message });
+    expect((await store.history({ conversationId: c.id, limit: 10 })).messages).toEqual([message]);
+    expect(await store.isParticipant(c.id, sender)).toBe(true);
+  });
+
+  // …and what it refuses, some store cannot keep: a durable store refuses it or keeps something else.
+  if (kind.durable) it.each(UNSTORABLE_TEXTS)('cannot keep $name, which validation refuses', async ({ text }) => {
+    expect(isStorableText(text)).toBe(false);
+    const c = await newConversation(store);
+    const kept = await Promise.resolve()
+      .then(() => store.appendMessage({ conversationId: c.id, senderId: 'alice', content: `c${text}`, clientMessageId: `m${text}` }))
+      .then(({ message }) => message.content === `c${text}` && message.clientMessageId === `m${text}`, () => false);
+    expect(kept).toBe(false);
   });
 
   it('has a store id', async () => {

@@ -1,8 +1,9 @@
 /**
  * A TCP proxy in front of the test server, for real network faults in client
  * tests: `cut()` drops open connections, `block()` refuses (or holds) new
- * ones, `stall()` swallows what the server sends (a lost ack), `restore()`
- * heals everything.
+ * ones, `stall()` swallows what the server sends (a lost ack), `blackhole()`
+ * leaves the open connections hanging for good (a server that vanished without
+ * a reset, as after a failover) while new ones pass, `restore()` heals the rest.
  *
  * @example
  * const proxy = await startProxy(server.port);
@@ -25,6 +26,8 @@ export interface TcpProxy {
   block(mode?: 'refuse' | 'hold'): void;
   /** Keep connections open but drop everything the server sends; `restore()` then cuts them. */
   stall(): void;
+  /** The open connections stay open and carry nothing more, either way, ever; new ones are forwarded (unless blocked). */
+  blackhole(): void;
   /** Forward new connections again (held ones are dropped) and stop stalling. */
   restore(): void;
   /** Cut everything and stop listening. */
@@ -34,7 +37,7 @@ export interface TcpProxy {
 /** Starts a proxy on 127.0.0.1, port 0, forwarding to `targetPort` on 127.0.0.1. */
 export async function startProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
-  const pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
+  const pairs = new Set<{ client: net.Socket; upstream: net.Socket; dead: boolean }>();
   const held = new Set<net.Socket>();
   let mode: 'open' | 'refuse' | 'hold' = 'open';
   let stalled = false;
@@ -55,7 +58,7 @@ export async function startProxy(targetPort: number, targetHost = '127.0.0.1'): 
     }
     const upstream = net.connect(targetPort, targetHost);
     track(upstream);
-    const pair = { client, upstream };
+    const pair = { client, upstream, dead: false };
     pairs.add(pair);
     client.on('close', () => {
       pairs.delete(pair);
@@ -64,7 +67,7 @@ export async function startProxy(targetPort: number, targetHost = '127.0.0.1'): 
     upstream.on('close', () => client.destroy());
     client.pipe(upstream);
     upstream.on('data', (chunk: Buffer) => {
-      if (!stalled) client.write(chunk);
+      if (!stalled && !pair.dead) client.write(chunk);
     });
   });
 
@@ -87,6 +90,12 @@ export async function startProxy(targetPort: number, targetHost = '127.0.0.1'): 
     },
     stall() {
       stalled = true;
+    },
+    blackhole() {
+      for (const pair of pairs) {
+        pair.dead = true;
+        pair.client.unpipe(pair.upstream);
+      }
     },
     restore() {
       // A stream that lost bytes cannot carry on: its connections go.

@@ -1,7 +1,7 @@
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Algorithm, JwtPayload, VerifyOptions } from 'jsonwebtoken';
-import { AUTH_ERROR_PREFIX, LIMITS } from '../../protocol/index.js';
+import { AUTH_ERROR_PREFIX, isStorableText, LIMITS } from '../../protocol/index.js';
 import type { AuthErrorCode, UserProfile } from '../../protocol/index.js';
 
 /** JWT verification settings. */
@@ -65,7 +65,7 @@ export function verificationKey(secret: string | KeyObject, options: JwtOptions 
 }
 
 const optionalString = (value: unknown, max: number): string | undefined =>
-  typeof value === 'string' && value.length > 0 && value.length <= max ? value : undefined;
+  typeof value === 'string' && value.length > 0 && value.length <= max && isStorableText(value) ? value : undefined;
 
 /**
  * Verifies a token and maps it to an identity. Throws `AuthError` with
@@ -103,7 +103,7 @@ export function verifyToken(token: unknown, secret: string | KeyObject, options:
 export function identityFromClaims(claims: JwtPayload): AuthIdentity {
   const raw: unknown = claims.userId ?? claims.sub;
   const userId = typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw;
-  if (typeof userId !== 'string' || userId.length === 0 || userId.length > LIMITS.maxIdLength) {
+  if (typeof userId !== 'string' || userId.length === 0 || userId.length > LIMITS.maxIdLength || !isStorableText(userId)) {
     throw new AuthError('TOKEN_INVALID', 'token has no usable userId or sub claim');
   }
   const profile: ProfileClaims = { id: userId };

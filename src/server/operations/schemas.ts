@@ -6,7 +6,7 @@
  * browser bundle.
  */
 import { z } from 'zod';
-import { LIMITS } from '../../protocol/index.js';
+import { isStorableText, LIMITS } from '../../protocol/index.js';
 import type {
   ConversationCreatePayload,
   ConversationId,
@@ -16,7 +16,10 @@ import type {
   TypingPayload,
 } from '../../protocol/index.js';
 
-const id = z.string().min(1).max(LIMITS.maxIdLength);
+/** A string every store keeps exactly (`isStorableText`: no NUL, no lone surrogate). */
+const storable = () => z.string().refine(isStorableText, 'contains a NUL character or a lone surrogate, which cannot be stored');
+
+const id = storable().min(1).max(LIMITS.maxIdLength);
 
 /**
  * `presence:subscribe` / `presence:unsubscribe`: `{ userIds }`, at most 1,000
@@ -45,7 +48,7 @@ export function splitUserIds(elements: readonly unknown[]): { valid: string[]; i
   const invalid: { userId: unknown; message: string }[] = [];
   for (const element of elements) {
     // The common case, what `id` accepts, without a schema run per element.
-    if (typeof element === 'string' && element.length >= 1 && element.length <= LIMITS.maxIdLength) {
+    if (typeof element === 'string' && element.length >= 1 && element.length <= LIMITS.maxIdLength && isStorableText(element)) {
       valid.push(element);
       continue;
     }
@@ -67,8 +70,7 @@ export const presenceListSchema = z
 /** `conversation:create`: `{ participantIds, title? }` (a `null` title is read as none, as clients send it). */
 export const conversationCreateSchema = z.object({
   participantIds: z.array(id).max(LIMITS.maxParticipants),
-  title: z
-    .string()
+  title: storable()
     .max(LIMITS.maxTitleLength)
     .nullish()
     .transform((title) => title ?? undefined),
@@ -83,8 +85,8 @@ export const conversationIdSchema = z.union([
 /** `message:send`: `{ conversationId, content, clientMessageId }`. */
 export const messageSendSchema = z.object({
   conversationId: id,
-  content: z.string().min(1).max(LIMITS.maxContentLength),
-  clientMessageId: z.string().min(1).max(LIMITS.maxClientMessageIdLength),
+  content: storable().min(1).max(LIMITS.maxContentLength),
+  clientMessageId: storable().min(1).max(LIMITS.maxClientMessageIdLength),
 }) satisfies z.ZodType<MessageSendPayload>;
 
 const seqCursor = z.int().min(0);

@@ -5,7 +5,7 @@ import type { SocketkitLogger } from '../logger.js';
 import { TimeoutError, withTimeout } from '../timeout.js';
 import type { SocketkitStore } from '../store/store.js';
 import { PresenceAnnouncer, PresenceView, type PresenceBackend } from '../presence/presence.js';
-import { CONNECT, DISCONNECT, LEAVE, REGISTER, SNAPSHOT, SWEEP } from './scripts.js';
+import { CONNECT, DISCONNECT, LEAVE, RECONCILE, REGISTER, SNAPSHOT, SWEEP } from './scripts.js';
 
 /** Options of `evalSha`/`eval` in node-redis 5. */
 interface EvalOptions {
@@ -243,12 +243,40 @@ export class RedisPresence implements PresenceBackend {
       if (rejoined === 1 || this.needsResync) {
         this.needsResync = false;
         this.options.logger.warn(`presence: node ${nodeId} re-registers its ${this.local.size} users in Redis`);
+        // Who this node's watchers were told is online, before the reload forgets it.
+        const believedOnline = this.view.activeUserIds();
         await this.register();
         await this.loadSnapshot();
+        this.reconcileLater(believedOnline);
       }
     } catch (error) {
       this.failed('heartbeat', error);
     }
+  }
+
+  /**
+   * After one more heartbeat (every live node has re-registered its users by
+   * then) and the grace period, announces offline the users of
+   * `believedOnline` that no node holds: those who left while Redis was away.
+   */
+  private reconcileLater(believedOnline: UserId[]): void {
+    if (believedOnline.length === 0) return;
+    const timer = setTimeout(() => {
+      this.graceTimers.delete(timer);
+      if (this.closed) return;
+      const at = new Date().toISOString();
+      // In slices: a script's arguments are bounded, and a node may have watched many users.
+      const slices: UserId[][] = [];
+      for (let i = 0; i < believedOnline.length; i += 1000) slices.push(believedOnline.slice(i, i + 1000));
+      void (async () => {
+        for (const slice of slices) {
+          const gone = (await this.run(RECONCILE, [at, ...slice])) as (UserId | number)[];
+          for (let i = 0; i + 1 < gone.length; i += 2) this.announceOffline(gone[i] as UserId, at, Number(gone[i + 1]));
+        }
+      })().catch((error: unknown) => this.failed('announcing who left while Redis was away', error));
+    }, this.options.heartbeatMs + this.options.graceMs + GRACE_TOLERANCE_MS);
+    timer.unref?.();
+    this.graceTimers.add(timer);
   }
 
   private armGraceEnd(): void {

@@ -183,3 +183,25 @@ return gone
 export const SNAPSHOT = `${PRELUDE}
 return { tonumber(redis.call('GET', P .. 'version') or '0'), redis.call('HGETALL', P .. 'online'), redis.call('HGETALL', P .. 'lastseen') }
 `;
+
+/**
+ * After Redis lost its data (an empty restart) every node re-registers the
+ * users it holds; then each node names the users its watchers were told are
+ * online (ARGV[3…]). Those that no node holds now (not online, not in grace)
+ * and that nobody has announced since (no last-seen) go offline here, so the
+ * first node to ask announces each one, once. ARGV[2]: the time (ISO).
+ * Returns a flat list: user, version, user, version…
+ */
+export const RECONCILE = `${PRELUDE}
+local at = ARGV[2]
+local gone = {}
+for i = 3, #ARGV do
+  local u = ARGV[i]
+  if redis.call('HEXISTS', P .. 'online', u) == 0 and not redis.call('ZSCORE', P .. 'grace', u)
+     and redis.call('HEXISTS', P .. 'lastseen', u) == 0 then
+    table.insert(gone, u)
+    table.insert(gone, go_offline(u, at))
+  end
+end
+return gone
+`;

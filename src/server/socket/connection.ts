@@ -89,6 +89,8 @@ interface SocketState {
   lastNoticeAt: number;
   /** When the socket's token expires (ms since the epoch), null without `exp` or once expired. */
   expiresAt: number | null;
+  /** The same moment on the monotonic clock (`performance.now()`), the key of `deps.expiries`. */
+  expiryDeadline: number | null;
 }
 
 /**
@@ -138,7 +140,7 @@ function inbound(state: SocketState, packet: unknown[], next: (error?: Error) =>
   if (rateLimit && !state.bucket) state.bucket = new TokenBucket(rateLimit);
   const retryAfterMs = state.bucket ? state.bucket.take() : 0;
   if (retryAfterMs > 0) {
-    const now = Date.now();
+    const now = performance.now();
     if (!ack && now - state.lastNoticeAt < RATE_NOTICE_INTERVAL_MS) return;
     state.lastNoticeAt = now;
     fail(socket, event, ack, { code: 'RATE_LIMITED', message: 'Too many requests', retryAfterMs });
@@ -168,7 +170,7 @@ function onDisconnect(this: Socket, reason: string): void {
   if (!state) return;
   const { ctx, deps } = state;
   deps.connections.delete(ctx);
-  if (state.expiresAt !== null) deps.expiries.remove(this, state.expiresAt);
+  if (state.expiryDeadline !== null) deps.expiries.remove(this, state.expiryDeadline);
   ctx.typing?.stopAll();
   deps.presence.disconnect(ctx.userId);
   deps.logger.info(`disconnect ${ctx.userId} (socket ${this.id}, ${reason})`);
@@ -180,6 +182,7 @@ export function expireSocket(socket: Socket): void {
   if (!state || state.expiresAt === null || !socket.connected) return;
   const at = new Date(state.expiresAt).toISOString();
   state.expiresAt = null;
+  state.expiryDeadline = null;
   state.deps.logger.info(`token expired for ${state.ctx.userId} (socket ${socket.id}); disconnecting`);
   emitThenDisconnect(socket, 'auth:expired', { at });
 }
@@ -206,8 +209,11 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
     deps,
     bucket: null,
     listening: 0,
-    lastNoticeAt: 0,
+    lastNoticeAt: -Infinity,
     expiresAt: identity.expiresAt,
+    // The token's lifetime left, measured once against the wall clock (its `exp` is wall-clock time), then
+    // counted down on the monotonic clock: a step of the wall clock neither cuts nor extends it.
+    expiryDeadline: identity.expiresAt === null ? null : performance.now() + (identity.expiresAt - Date.now()),
   };
   socketStates.set(socket, state);
   socket.use((packet, next) => inbound(state, packet, next));
@@ -222,7 +228,7 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
     logger.error(`store.upsertUser failed for ${userId}`, error),
   );
 
-  if (identity.expiresAt !== null) deps.expiries.add(socket, identity.expiresAt);
+  if (state.expiryDeadline !== null) deps.expiries.add(socket, state.expiryDeadline);
   socket.on('disconnect', onDisconnect);
 
   announceEstablished(ctx, deps, protocol11);

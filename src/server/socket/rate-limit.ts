@@ -10,7 +10,9 @@ export const DEFAULT_RATE_LIMIT: RateLimitOptions = { burst: 30, perSecond: 10 }
 /**
  * A per-socket token bucket. `take()` returns 0 when the request may go
  * ahead, otherwise how many milliseconds until one token is back.
- * Refills lazily on each call, so an idle socket costs no timer.
+ * Refills lazily on each call, so an idle socket costs no timer. Time is
+ * `performance.now()` (monotonic): a step of the wall clock (NTP, a VM
+ * resuming) neither empties nor fills the bucket.
  */
 export class TokenBucket {
   private tokens: number;
@@ -18,7 +20,7 @@ export class TokenBucket {
 
   constructor(
     private readonly options: RateLimitOptions,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.tokens = options.burst;
     this.updatedAt = now();

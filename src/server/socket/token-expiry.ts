@@ -4,7 +4,8 @@
  * seconds), and one timer, armed only while some socket is waiting, wakes at
  * each second boundary and expires that second's bucket. A timer per socket
  * would cost each socket a `Timeout`, its closures and (for a delay of its
- * own) a Node timer list: ≈ 0.3 KB of heap per connection.
+ * own) a Node timer list: ≈ 0.3 KB of heap per connection. Times are on the
+ * monotonic clock (`performance.now()`), so a step of the wall clock moves no expiry.
  */
 export class TokenExpiries<T> {
   /** Second (ms / 1000, rounded up) → the items expiring in it. */
@@ -16,10 +17,10 @@ export class TokenExpiries<T> {
   /** @param expire called once per item, at or after its expiry (never before). */
   constructor(private readonly expire: (item: T) => void) {}
 
-  /** Registers `item` to expire at `expiresAt` (ms since the epoch). */
+  /** Registers `item` to expire at `expiresAt` (ms on the monotonic clock, `performance.now()`). */
   add(item: T, expiresAt: number): void {
     // Idle (no timer): nothing is pending, so every second until now is done.
-    if (this.buckets.size === 0) this.doneUpTo = Math.floor(Date.now() / 1000);
+    if (this.buckets.size === 0) this.doneUpTo = Math.floor(performance.now() / 1000);
     const second = Math.ceil(expiresAt / 1000);
     if (second <= this.doneUpTo) {
       // Already due: after the caller's current work (the socket's set-up), as a timer would.
@@ -54,13 +55,13 @@ export class TokenExpiries<T> {
   private arm(): void {
     if (this.timer) return;
     // Just past the next second boundary.
-    this.timer = setTimeout(() => this.tick(), 1001 - (Date.now() % 1000));
+    this.timer = setTimeout(() => this.tick(), 1001 - (performance.now() % 1000));
     this.timer.unref?.();
   }
 
   private tick(): void {
     this.timer = null;
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(performance.now() / 1000);
     for (let second = this.doneUpTo + 1; second <= now; second++) {
       const bucket = this.buckets.get(second);
       if (!bucket) continue;

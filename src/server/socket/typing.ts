@@ -30,7 +30,7 @@ export class TypingState {
     const state = this.states?.get(conversationId);
     if (state) {
       state.timer.refresh();
-      if (Date.now() - state.announcedAt >= TYPING_REANNOUNCE_MS) this.announce(conversationId, true, state);
+      if (performance.now() - state.announcedAt >= TYPING_REANNOUNCE_MS) this.announce(conversationId, true, state);
       return;
     }
     const timer = setTimeout(() => this.stop(conversationId), this.timeoutMs);
@@ -61,7 +61,8 @@ export class TypingState {
   }
 
   private announce(conversationId: ConversationId, isTyping: boolean, state?: { announcedAt: number }): void {
-    if (state) state.announcedAt = Date.now();
+    // Monotonic: a wall clock stepping back would silence the re-announcements.
+    if (state) state.announcedAt = performance.now();
     // `except(socket.id)` rather than `socket.to()`: it also works after disconnect.
     this.io
       .to(conversationRoom(conversationId))

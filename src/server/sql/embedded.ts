@@ -11,11 +11,14 @@
  * // on shutdown, after socketkit.close():
  * await store.close();
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { SqlDatabase, SqlExecutor } from './database.js';
 import { createSqlStore, type SqlStore } from './sql-store.js';
+import { DataDirLockedError, lockDataDir } from './data-dir-lock.js';
+import { dataDirProblem } from './data-dir-problems.js';
+import { describeCause, StartupError } from '../startup-error.js';
 
 export type { SqlStore } from './sql-store.js';
 
@@ -48,60 +51,42 @@ async function loadPGlite(): Promise<typeof import('@electric-sql/pglite')> {
   }
 }
 
-/** The file that marks a data directory as open, holding the PID of the process that has it. */
-export const LOCK_FILE = 'socketkit.lock';
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Claims `dataDir` for this process. PGlite does not guard its files
- * against a second process, and two writers would corrupt them: a live
- * process in the lock file makes this throw. A lock left by a process that
- * died (SIGKILL, power loss) is taken over.
- */
-function lockDataDir(dataDir: string): () => void {
-  const path = join(dataDir, LOCK_FILE);
-  for (;;) {
-    try {
-      writeFileSync(path, String(process.pid), { flag: 'wx' });
-      return () => rmSync(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const holder = Number(readFileSync(path, 'utf8').trim());
-    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && processAlive(holder)) {
-      throw new Error(`The data directory ${dataDir} is in use by process ${holder} (${path})`);
-    }
-    rmSync(path, { force: true });
-  }
+/** Whatever fails, say what is wrong with the directory when something is (read-only, full disk). */
+function explainFailure(dataDir: string, error: unknown): unknown {
+  if (error instanceof StartupError || error instanceof DataDirLockedError) return error;
+  return dataDirProblem(dataDir, error) ?? (error instanceof Error ? error : new Error(describeCause(error), { cause: error }));
 }
 
 /**
  * The database in `dataDir` as the SQL store sees it (opened, or created,
  * and locked for this process; not migrated). `createEmbeddedStore` is this
  * plus the store; the tests open it alone to put a fault between the store
- * and the database. Rejects when the directory cannot be created or opened,
- * or a live process has it open.
+ * and the database. Rejects with a `StartupError` when the directory cannot
+ * be written (`DATA_DIR_UNWRITABLE`), its disk is full (`DISK_FULL`) or a
+ * live process has it open (`DATA_DIR_LOCKED`; see data-dir-lock.ts).
  */
 export async function openEmbeddedDatabase(options: EmbeddedStoreOptions): Promise<SqlDatabase> {
   const dataDir = resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  const explain = (error: unknown) => explainFailure(dataDir, error);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw explain(error);
+  }
   const { PGlite } = await loadPGlite();
-  const unlock = lockDataDir(dataDir);
+  // PGlite does not guard its files against a second process, and two writers would corrupt them.
+  let unlock: () => Promise<void>;
+  try {
+    unlock = await lockDataDir(dataDir);
+  } catch (error) {
+    throw error instanceof DataDirLockedError ? new StartupError('DATA_DIR_LOCKED', error.message, { cause: error }) : explain(error);
+  }
   let pglite: PGlite;
   try {
     pglite = await PGlite.create(join(dataDir, 'pgdata'));
   } catch (error) {
-    unlock();
-    throw error;
+    await unlock();
+    throw explain(error);
   }
   let closed: Promise<void> | null = null;
   return {
@@ -118,7 +103,7 @@ export async function openEmbeddedDatabase(options: EmbeddedStoreOptions): Promi
 /**
  * Opens (or creates) the database in `dataDir`, migrates the schema and
  * returns the store. `store.close()` closes the database; call it before the
- * process exits. Rejects when the directory cannot be created or opened, or a live process has it open.
+ * process exits. Rejects as `openEmbeddedDatabase` does, and when the schema cannot be migrated.
  */
 export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promise<SqlStore> {
   const db = await openEmbeddedDatabase(options);
@@ -126,6 +111,6 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
     return await createSqlStore(db);
   } catch (error) {
     await db.close().catch(() => undefined);
-    throw error;
+    throw explainFailure(resolve(options.dataDir), error);
   }
 }

@@ -14,6 +14,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { SqlDatabase, SqlExecutor } from './database.js';
 import { createSqlStore, type SqlStore } from './sql-store.js';
+import { limitPerKey } from './limit-per-key.js';
 
 export type { SqlStore } from './sql-store.js';
 
@@ -46,20 +47,30 @@ export function postgresDatabase(pool: PostgresStoreOptions['pool']): SqlDatabas
     async transaction(fn) {
       const client = await pool.connect();
       let broken = false;
+      // A connection terminated while checked out emits 'error' on the client; the pool only
+      // listens while it is idle, so without this a user's pool would crash the process.
+      // The statement in flight fails with its own error, which the caller sees.
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(executor(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        try {
-          await client.query('ROLLBACK');
-        } catch {
-          // The connection itself failed: do not hand it back to the pool.
-          broken = true;
+        if (!broken) {
+          try {
+            await client.query('ROLLBACK');
+          } catch {
+            // The connection itself failed: do not hand it back to the pool.
+            broken = true;
+          }
         }
         throw error;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },
@@ -75,6 +86,14 @@ export function postgresDatabase(pool: PostgresStoreOptions['pool']): SqlDatabas
  * lock, so several processes may start at once) and returns the store.
  * Rejects when the database cannot be reached or a migration fails.
  */
-export function createPostgresStore(options: PostgresStoreOptions): Promise<SqlStore> {
-  return createSqlStore(postgresDatabase(options.pool));
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<SqlStore> {
+  const store = await createSqlStore(postgresDatabase(options.pool));
+  // Senders of one conversation queue on its row lock, each holding a pooled connection while it
+  // waits: without a bound, one busy (or locked) conversation takes the whole pool and every other
+  // conversation waits too. The others queue here, in memory, holding nothing.
+  const appendSlots = limitPerKey(APPENDS_PER_CONVERSATION);
+  return { ...store, appendMessage: (input) => appendSlots(input.conversationId, () => store.appendMessage(input)) };
 }
+
+/** At most this many appends of one conversation hold a pooled connection at once (node-postgres pools hold 10 by default). */
+export const APPENDS_PER_CONVERSATION = 2;

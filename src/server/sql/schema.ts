@@ -3,6 +3,7 @@
  * store share it), as numbered migrations applied once each, in order.
  */
 import type { SqlExecutor } from './database.js';
+import { StartupError } from '../startup-error.js';
 
 /**
  * Key of the session-independent advisory lock every migrating process takes
@@ -229,6 +230,70 @@ export async function migrate(db: { transaction<T>(fn: (tx: SqlExecutor) => Prom
       await tx.query('INSERT INTO socketkit_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
       applied.push(migration.version);
     }
+    await verifySchema(tx);
     return applied;
   });
+}
+
+/** Tables and the indexes behind their keys and constraints: a restore that lost one cannot be repaired from here. */
+const REQUIRED_RELATIONS = [
+  'socketkit_meta', 'socketkit_meta_pkey',
+  'socketkit_users', 'socketkit_users_pkey',
+  'socketkit_conversations', 'socketkit_conversations_pkey', 'socketkit_conversations_ord_key',
+  'socketkit_participants', 'socketkit_participants_pkey',
+  'socketkit_messages', 'socketkit_messages_pkey', 'socketkit_messages_id_key',
+];
+/** The idempotency key, whose generated name PostgreSQL truncates: found by its columns. */
+const IDEMPOTENCY_KEY = 'the unique key (conversation_id, sender_id, client_message_id) of socketkit_messages';
+
+/** What can be made again without data: a function, a plain index. Each `check` is a `to_reg*` argument. */
+const REPAIRABLE: readonly { check: string; kind: 'procedure' | 'class'; sql: string }[] = [
+  {
+    check: 'socketkit_append_message(text, text, text, text, text, timestamptz)',
+    kind: 'procedure',
+    // Migration 2's function, made again (`CREATE FUNCTION` of a missing one).
+    sql: MIGRATIONS.find((migration) => migration.version === 2)!.sql,
+  },
+  { check: 'socketkit_participants_user', kind: 'class', sql: 'CREATE INDEX socketkit_participants_user ON socketkit_participants (user_id)' },
+];
+
+/**
+ * Checks that every table, key, index and function of the schema exists
+ * (a backup of the tables alone, restored, lacks the function); makes again
+ * what holds no data, and refuses with `StartupError('SCHEMA_BROKEN')`
+ * naming what is missing otherwise.
+ */
+export async function verifySchema(tx: SqlExecutor): Promise<{ repaired: string[] }> {
+  const { rows } = await tx.query<{ name: string }>(
+    'SELECT name FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NULL',
+    [REQUIRED_RELATIONS],
+  );
+  const missing = rows.map((row) => row.name);
+  if (!missing.includes('socketkit_messages')) {
+    const { rows: keys } = await tx.query<{ present: boolean }>(
+      `SELECT EXISTS (
+         SELECT 1 FROM pg_constraint
+         WHERE conrelid = 'socketkit_messages'::regclass AND contype = 'u'
+           AND (SELECT array_agg(attname::text ORDER BY attname) FROM pg_attribute
+                WHERE attrelid = conrelid AND attnum = ANY (conkey)) = ARRAY['client_message_id', 'conversation_id', 'sender_id']
+       ) AS present`,
+    );
+    if (!keys[0]?.present) missing.push(IDEMPOTENCY_KEY);
+  }
+  if (missing.length > 0) {
+    throw new StartupError(
+      'SCHEMA_BROKEN',
+      `The database lacks ${missing.join(', ')}: it was restored or changed in part. ` +
+        'Restore the whole backup (docs/deploy.md, "Backups") into an empty database, or start on an empty database to create the schema.',
+    );
+  }
+  const repaired: string[] = [];
+  for (const object of REPAIRABLE) {
+    const lookup = object.kind === 'procedure' ? 'to_regprocedure($1)' : 'to_regclass($1)';
+    const { rows: found } = await tx.query<{ present: boolean }>(`SELECT ${lookup} IS NOT NULL AS present`, [object.check]);
+    if (found[0]?.present) continue;
+    await tx.exec(object.sql);
+    repaired.push(object.check);
+  }
+  return { repaired };
 }
