@@ -27,7 +27,10 @@ export const MessageComposer = forwardRef<HTMLFormElement, MessageComposerProps>
   ref,
 ) {
   const client = useRealtimeClient();
-  const { isConnected } = useSocket();
+  const { isConnected, status } = useSocket();
+  // Queued "for reconnect" only when a connection was lost: not before the first one (or in
+  // server-rendered HTML), and not after a failure for good, where the banner / panel says why.
+  const showQueued = status === 'reconnecting' || status === 'disconnected';
   const { startTyping, stopTyping } = useTyping(conversationId);
   const { strings } = useSocketkitUI();
   const [value, setValue] = useState('');
@@ -81,7 +84,7 @@ export const MessageComposer = forwardRef<HTMLFormElement, MessageComposerProps>
         value={value}
         maxLength={LIMITS.maxContentLength}
         placeholder={placeholder ?? strings.composerPlaceholder}
-        aria-describedby={[isConnected ? null : noteId, refused ? errorId : null].filter((id) => id !== null).join(' ') || undefined}
+        aria-describedby={[showQueued ? noteId : null, refused ? errorId : null].filter((id) => id !== null).join(' ') || undefined}
         autoFocus={autoFocus}
         onChange={(e) => {
           setValue(e.target.value);
@@ -94,7 +97,7 @@ export const MessageComposer = forwardRef<HTMLFormElement, MessageComposerProps>
       <button type="submit" className="sk-button sk-send" disabled={!value.trim()}>
         {strings.send}
       </button>
-      {!isConnected && (
+      {showQueued && (
         <p id={noteId} className="sk-composer-note">
           {strings.composerQueued}
         </p>

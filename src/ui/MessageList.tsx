@@ -27,6 +27,8 @@ export interface MessageListProps extends Omit<HTMLAttributes<HTMLDivElement>, '
   estimateRowHeight?: number;
   /** Pixels rendered beyond the viewport. Default 600. */
   overscanPx?: number;
+  /** Shown when there are no messages. Default `strings.emptyConversation`. */
+  emptyLabel?: ReactNode;
 }
 
 /**
@@ -47,6 +49,7 @@ export const MessageList = forwardRef<HTMLDivElement, MessageListProps>(function
     renderContent,
     estimateRowHeight,
     overscanPx,
+    emptyLabel,
     className,
     onScroll,
     ...rest
@@ -97,7 +100,7 @@ export const MessageList = forwardRef<HTMLDivElement, MessageListProps>(function
         </div>
       )}
       {rows.length === 0 ? (
-        <p className="sk-empty">{strings.emptyConversation}</p>
+        <p className="sk-empty">{emptyLabel ?? strings.emptyConversation}</p>
       ) : (
         <div role="list" className="sk-message-rows" style={{ paddingTop: v.before, paddingBottom: v.after }}>
           {rows.slice(v.start, v.end).map((row, i) => (
