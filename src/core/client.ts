@@ -25,8 +25,10 @@ const PRESENCE_MANAGED = new Set(['presence:subscribe', 'presence:unsubscribe'])
 function createSocket(options: RealtimeClientOptions): SocketLike {
   // socket.io-client's `io` is the default factory.
   const create: NonNullable<RealtimeClientOptions['createSocket']> = options.createSocket ?? io;
-  // forceNew keeps two clients from sharing one socket.
-  return create(options.url, { ...options.socketOptions, autoConnect: false, reconnection: false, forceNew: true });
+  // forceNew keeps two clients from sharing one socket. withCredentials: long-polling behind a
+  // load balancer with cookie affinity (docs/deploy.md) needs the balancer's cookie on every
+  // request, also cross-origin and in Node; socketkit servers allow credentials for their origins.
+  return create(options.url, { withCredentials: true, ...options.socketOptions, autoConnect: false, reconnection: false, forceNew: true });
 }
 
 /** The parts of one client, wired by `createRealtimeClient`. Internal to this file. */

@@ -148,7 +148,11 @@ export interface RealtimeClientOptions {
   /** Default timeout of `request()`. Default 10000. */
   requestTimeoutMs?: number;
   outbox?: OutboxOptions;
-  /** Passed to socket.io-client's `io()` (transports, path, …). `reconnection` is always off: socketkit owns it. */
+  /**
+   * Passed to socket.io-client's `io()` (transports, path, …). `reconnection` is always off: socketkit owns it.
+   * `withCredentials` defaults to true (socket.io-client's default is false), so long-polling behind a
+   * load balancer with cookie affinity sends the balancer's cookie (docs/deploy.md, "Load balancer").
+   */
   socketOptions?: Record<string, unknown>;
   logger?: Logger;
   /** Called when a listener throws (after logging). */
