@@ -57,7 +57,7 @@ function toNotification(payload: Notification | SeedNotification): Notification 
  *   ));
  * }
  */
-export function useNotifications({ max = 5 }: { max?: number } = {}): NotificationsState {
+export function useNotifications({ max = 5 }: { max?: number | undefined } = {}): NotificationsState {
   const [notifications, setNotifications] = useState(EMPTY);
   useRealtimeEvent('notification:new', (payload) => {
     const notification = toNotification(payload);

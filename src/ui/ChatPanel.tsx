@@ -14,12 +14,12 @@ import { cx } from './cx.js';
 export interface ChatPanelProps extends Omit<HTMLAttributes<HTMLElement>, 'title'> {
   conversationId: string;
   /** Heading shown above the messages (also the panel's accessible name). */
-  title?: ReactNode;
+  title?: ReactNode | undefined;
   /** Extra content in the header, e.g. an `<AvatarStack>`. */
-  headerEnd?: ReactNode;
+  headerEnd?: ReactNode | undefined;
   /** Custom message content; pass a stable function. */
-  renderContent?: (message: ClientMessage) => ReactNode;
-  autoFocus?: boolean;
+  renderContent?: ((message: ClientMessage) => ReactNode) | undefined;
+  autoFocus?: boolean | undefined;
 }
 
 /** A failure of an action the panel started (older history, resending), shown until it succeeds or is dismissed. */

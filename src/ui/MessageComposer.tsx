@@ -9,10 +9,10 @@ import { cx } from './cx.js';
 export interface MessageComposerProps extends Omit<FormHTMLAttributes<HTMLFormElement>, 'onSubmit'> {
   conversationId: string;
   /** Placeholder of the text area; defaults to `strings.composerPlaceholder`. */
-  placeholder?: string;
+  placeholder?: string | undefined;
   /** Called with each message handed to the client for sending. */
-  onSend?: (content: string) => void;
-  autoFocus?: boolean;
+  onSend?: ((content: string) => void) | undefined;
+  autoFocus?: boolean | undefined;
 }
 
 /**

@@ -28,11 +28,11 @@ export interface TokenSignerOptions {
    * unset; the loud development fallback otherwise), exactly as the server.
    * For RS256/ES256 pass the private key here and the public key to the server.
    */
-  secret?: string | KeyObject;
+  secret?: string | KeyObject | undefined;
   /** The server's `jwt` option: the first algorithm signs; a string `issuer`/`audience` (or the first of a list) is set. */
-  jwt?: JwtOptions;
+  jwt?: JwtOptions | undefined;
   /** Lifetime in seconds. Default 3600. */
-  expiresInS?: number;
+  expiresInS?: number | undefined;
 }
 
 /** A function that signs claims, with an optional per-token lifetime in seconds. */
