@@ -231,8 +231,14 @@ function assertConnectArguments(args: unknown[], options: RealtimeClientOptions)
  * @example
  * const client = createRealtimeClient({ url: 'http://localhost:3001', getToken: () => fetchToken() });
  * client.connection.subscribe(() => console.log(client.connection.getSnapshot().status));
+ * @throws TypeError when `url` is not a non-empty string (or no options are given).
  */
 export function createRealtimeClient(options: RealtimeClientOptions): RealtimeClient {
+  // A JavaScript caller's wrong configuration says which option, not a raw TypeError from inside.
+  const url = (options as Partial<RealtimeClientOptions> | null | undefined)?.url;
+  if (typeof url !== 'string' || url === '') {
+    throw new TypeError(`createRealtimeClient: url must be the server URL as a string, e.g. { url: 'http://localhost:3001', getToken }; got ${options === undefined || options === null ? 'no options' : typeof url}`);
+  }
   const parts = createParts(options);
   const { connection } = parts;
   const client: RealtimeClient = {
