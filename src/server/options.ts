@@ -34,16 +34,16 @@ const STORE_METHODS = [
 ] as const;
 
 const serverOptionsSchema = z.looseObject({
-  secret: z.union([z.string(), fn('a string or a function returning one')]).optional(),
+  secret: z.union([z.string(), fn('a string or a function returning one')], { message: 'expected a string or a function returning one' }).optional(),
   jwt: z.looseObject({}).optional(),
   store: withMethods('a store', STORE_METHODS).optional(),
   presenceGraceMs: duration,
   presenceBatchMs: duration,
-  rateLimit: z.union([z.literal(false), z.looseObject({})]).optional(),
+  rateLimit: z.union([z.literal(false), z.looseObject({})], { message: 'expected false or { burst, perSecond }' }).optional(),
   typingTimeoutMs: duration,
   logger: withMethods('a logger', ['info', 'warn', 'error']).optional(),
   quiet: z.boolean().optional(),
-  clientUrl: z.union([z.string(), z.array(z.string())]).optional(),
+  clientUrl: z.union([z.string(), z.array(z.string())], { message: 'expected a string or an array of strings' }).optional(),
   allowOrigin: optionalFunction('a function (origin) => boolean'),
   pingIntervalMs: duration,
   pingTimeoutMs: duration,

@@ -13,7 +13,7 @@ const create = (options: unknown) => () => createSocketkitServer(createServer(),
 
 describe('configuration errors name the option', () => {
   it.each([
-    ['clientUrl', { clientUrl: 5 }, /^createSocketkitServer: options\.clientUrl: /],
+    ['clientUrl', { clientUrl: 5 }, /^createSocketkitServer: options\.clientUrl: expected a string or an array of strings \(docs\/server\.md lists the options\)$/],
     ['jwt', { jwt: null }, /^createSocketkitServer: options\.jwt: /],
     ['store', { store: {} }, /^createSocketkitServer: options\.store: expected a store with getUser\(\), /],
     ['cluster', { cluster: {} }, /^createSocketkitServer: options\.cluster: expected a cluster \(socketkit\/server\/redis\) with createPresence\(\)/],
