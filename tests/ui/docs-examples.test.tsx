@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { ComponentType } from 'react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import type { RealtimeClient } from 'socketkit';
 import type { SocketkitServer } from 'socketkit/server';
@@ -46,6 +46,14 @@ describe('README and docs code blocks', () => {
   it('the quick start: the backend block and the App block connect, join "general" and send', async () => {
     process.env.JWT_SECRET = 'docs-example-secret';
     disposers.push(() => void delete process.env.JWT_SECRET);
+    // The block logs to the console as documented (the default logger): captured here, and checked.
+    const logged: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logged.push(String(line)));
+    const warn = vi.spyOn(console, 'warn').mockImplementation((line: unknown) => void logged.push(String(line)));
+    disposers.push(() => {
+      log.mockRestore();
+      warn.mockRestore();
+    });
     const port = await freePort();
     const backend = await runExample<{ httpServer: HttpServer; socketkit: SocketkitServer }>(
       'quickstart/server.ts',
@@ -69,6 +77,8 @@ describe('README and docs code blocks', () => {
     await waitFor(async () => expect((await backend.socketkit.store.history({ conversationId: 'general', limit: 10 })).messages).toHaveLength(1), {
       timeout: 10_000,
     });
+    expect(logged).toContain('[socketkit] join alice → general');
+    expect(logged.filter((line) => !line.startsWith('[socketkit] '))).toEqual([]);
   }, 30_000);
 
   it("the token contract: the quick start's getToken reads what server.md's route answers", () => {
