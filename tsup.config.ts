@@ -1,4 +1,5 @@
-import { defineConfig } from 'tsup';
+import { readFile, writeFile } from 'node:fs/promises';
+import { defineConfig, type Options } from 'tsup';
 
 // Each entry is built on its own; entries import each other by package name
 // (kept external) so an app that uses several entries shares one core.
@@ -25,25 +26,64 @@ const external = [
   '@socket.io/redis-streams-adapter',
 ];
 
+/** The entries that use React, built with a 'use client' directive. */
+const CLIENT_ENTRIES = {
+  'react/index': 'src/react/index.ts',
+  'react-query/index': 'src/react-query/index.ts',
+  'ui/index': 'src/ui/index.ts',
+};
+
+const USE_CLIENT = "'use client';\n";
+
+/**
+ * Makes `file` start with the 'use client' directive. Its source map gets one
+ * empty generated line in front (a leading `;` in `mappings`), so every
+ * mapping still points at the right line.
+ */
+async function prependUseClient(file: string): Promise<void> {
+  const code = await readFile(file, 'utf8');
+  if (code.startsWith(USE_CLIENT)) return;
+  await writeFile(file, USE_CLIENT + code);
+  const map = JSON.parse(await readFile(`${file}.map`, 'utf8')) as { mappings: string };
+  map.mappings = `;${map.mappings}`;
+  await writeFile(`${file}.map`, JSON.stringify(map));
+}
+
+/** Options shared by the two builds of browser-safe entries. */
+const browserBuild = {
+  format: ['esm'],
+  dts: true,
+  sourcemap: true,
+  treeshake: true,
+  splitting: false,
+  target: 'es2020',
+  platform: 'neutral',
+  external,
+} satisfies Options;
+
 export default defineConfig([
+  // Framework-free: usable from React Server Components, Node and any bundler.
   {
+    ...browserBuild,
     entry: {
       'core/index': 'src/core/index.ts',
       'protocol/index': 'src/protocol/index.ts',
-      'react/index': 'src/react/index.ts',
-      'react-query/index': 'src/react-query/index.ts',
-      'ui/index': 'src/ui/index.ts',
       'compat/index': 'src/compat/index.ts',
     },
-    format: ['esm'],
-    dts: true,
-    sourcemap: true,
     clean: true,
-    treeshake: true,
-    splitting: false,
-    target: 'es2020',
-    platform: 'neutral',
-    external,
+  },
+  // React entries: hooks and components run only on the client, so each file
+  // starts with 'use client' and a Server Component can import them (Next.js
+  // App Router). The bundler drops module directives (of the sources and of a
+  // banner alike: "Module level directives cause errors when bundled"), so
+  // the directive is prepended to the finished files.
+  {
+    ...browserBuild,
+    entry: CLIENT_ENTRIES,
+    clean: false,
+    onSuccess: async () => {
+      await Promise.all(Object.keys(CLIENT_ENTRIES).map((name) => prependUseClient(`dist/${name}.js`)));
+    },
   },
   {
     entry: {

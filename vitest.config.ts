@@ -55,7 +55,8 @@ export default defineConfig({
       { extends: true, test: { name: 'browser', environment: 'node', include: ['tests/browser/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 600_000, fileParallelism: false } },
       // Several nodes as real processes on a real Redis and PostgreSQL (started by the tests): one file at a time.
       { extends: true, test: { name: 'cluster', environment: 'node', include: ['tests/cluster/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000, fileParallelism: false } },
-      { extends: true, test: { name: 'package', environment: 'node', include: ['tests/package/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000 } },
+      // The packed tarball as users get it: packed once (tests/package/support/pack.ts), installed by each file.
+      { extends: true, test: { name: 'package', environment: 'node', include: ['tests/package/**/*.test.ts'], globalSetup: ['tests/package/support/pack.ts'], testTimeout: 120_000, hookTimeout: 300_000 } },
     ],
   },
 });

@@ -1,26 +1,22 @@
 /**
- * The published package, as a user gets it: a clean clone (no dist/, so
- * `npm pack` must build through `prepack`), packed, installed into an empty
- * project from the local npm cache, every entry point imported by name and
+ * The published package, as a user gets it: packed from a clean clone
+ * (tests/package/support/pack.ts), installed into an empty project from the
+ * local npm cache, every entry point imported by name and
  * `require()`d from CommonJS, and the `socketkit-mock-server` command started
  * and stopped. The optional peer dependencies of the server (pino, the
  * database drivers, the Redis packages) are not installed, as in an app that
  * only uses the hooks: every entry still loads, and `socketkit-server` says
  * which of them its configuration needs.
- *
- * The clone is of HEAD with the working tree's uncommitted changes applied,
- * so the test checks what is about to be committed.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync, existsSync, rmSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, existsSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../support/net.js';
 
 const root = resolve(__dirname, '../..');
 let app: string;
-let clone: string;
 
 /** Every entry of the exports map that is code (not the stylesheet, not package.json). */
 const CODE_ENTRIES = [
@@ -40,32 +36,8 @@ const CODE_ENTRIES = [
 /** The optional peer dependencies of the server side, none of which the test app installs. */
 const OPTIONAL_SERVER_PEERS = ['pino', '@electric-sql/pglite', 'pg', 'redis', '@socket.io/redis-streams-adapter'];
 
-/** A clean clone of the repository plus the working tree's uncommitted changes; node_modules linked, nothing built. */
-function cleanClone(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'socketkit-clone-'));
-  execFileSync('git', ['clone', '--quiet', '--no-hardlinks', root, dir], { stdio: 'pipe' });
-  const diff = execFileSync('git', ['diff', 'HEAD', '--binary'], { cwd: root });
-  if (diff.length > 0) execFileSync('git', ['apply', '--whitespace=nowarn', '-'], { cwd: dir, input: diff });
-  const untracked = execFileSync('git', ['ls-files', '--others', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' })
-    .split('\0')
-    .filter((f) => f.length > 0);
-  for (const file of untracked) cpSync(join(root, file), join(dir, file), { recursive: true });
-  // The build tools come from this checkout; dist/ and storybook-static/ do not exist in the clone.
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  return dir;
-}
-
 beforeAll(() => {
-  clone = cleanClone();
-  expect(existsSync(join(clone, 'dist'))).toBe(false);
   app = mkdtempSync(join(tmpdir(), 'socketkit-app-'));
-  // `npm pack` runs `prepack` (the build) in the clone; the build's log comes first, the JSON last.
-  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', app], {
-    cwd: clone,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const packed = JSON.parse(out.slice(out.lastIndexOf('\n[\n') + 1)) as { filename: string }[];
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
   // Dependencies (and the React peers the UI entries need) come from the cache `npm ci` filled; nothing is downloaded.
   const peers = ['react', 'react-dom', '@tanstack/react-query'].map((name) => {
@@ -74,14 +46,13 @@ beforeAll(() => {
   });
   execFileSync(
     'npm',
-    ['install', '--prefer-offline', '--no-audit', '--no-fund', join(app, packed[0]!.filename), ...peers],
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', inject('socketkitTarball'), ...peers],
     { cwd: app, stdio: 'pipe' },
   );
 });
 
 afterAll(() => {
   if (app) rmSync(app, { recursive: true, force: true });
-  if (clone) rmSync(clone, { recursive: true, force: true });
 });
 
 const importIn = (code: string) =>

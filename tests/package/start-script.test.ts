@@ -4,12 +4,11 @@
  * does not fail with EADDRINUSE. Linux: descendants are read from /proc.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../support/net.js';
-import { isProcessAlive } from '../support/process.js';
+import { descendants, isProcessAlive } from '../support/process.js';
 
 const root = resolve(__dirname, '../..');
 
@@ -24,35 +23,6 @@ function listening(port: number): Promise<boolean> {
     socket.once('error', () => res(false));
   });
 }
-
-/** Every process whose ancestry includes `pid` (from /proc/<pid>/stat). */
-function descendants(pid: number): number[] {
-  const parentOf = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    const child = Number(entry);
-    if (!Number.isInteger(child)) continue;
-    try {
-      const stat = readFileSync(`/proc/${child}/stat`, 'utf8');
-      // Field 4 (ppid) follows the ")" that closes the command name.
-      parentOf.set(child, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // exited while we looked
-    }
-  }
-  const found: number[] = [];
-  const frontier = [pid];
-  while (frontier.length > 0) {
-    const current = frontier.pop()!;
-    for (const [child, parent] of parentOf) {
-      if (parent === current) {
-        found.push(child);
-        frontier.push(child);
-      }
-    }
-  }
-  return found;
-}
-
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
