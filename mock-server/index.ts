@@ -36,26 +36,26 @@ export type { SeedData } from 'socketkit/server/internal';
  */
 export interface MockServerOptions extends Omit<SocketkitServerOptions, 'store' | 'secret'> {
   /** Default 0: an ephemeral port (read it from `server.port`). */
-  port?: number;
+  port?: number | undefined;
   /** Default `127.0.0.1`. */
-  host?: string;
+  host?: string | undefined;
   /** JWT secret. Default: env `JWT_SECRET` via `resolveJwtSecret()`. */
-  secret?: string;
+  secret?: string | undefined;
   /** `'default'` (named users and conversations), `'none'`, seed data, or a JSON file path. */
-  seed?: SeedOption;
+  seed?: SeedOption | undefined;
   /** Simulated delay before each inbound socket event is handled. Default 0. */
-  latencyMs?: number;
+  latencyMs?: number | undefined;
   /** `listen()` backlog of pending connections (Node's default 511; the kernel caps it at somaxconn). Raise it for connect storms. */
-  backlog?: number;
+  backlog?: number | undefined;
   /**
    * Allow loopback origins (`localhost`, `127.0.0.1`, `[::1]`) on any port
    * besides `clientUrl` (default env `CLIENT_URL`, else the Vite and Storybook
    * dev origins). Default: on unless `NODE_ENV=production`. Each refused
    * origin is logged once.
    */
-  allowLoopbackOrigins?: boolean;
+  allowLoopbackOrigins?: boolean | undefined;
   /** `POST /auth/token` and `/dev/*`. Default: on unless `NODE_ENV=production`. */
-  devEndpoints?: boolean;
+  devEndpoints?: boolean | undefined;
 }
 
 /** Claims `signToken` accepts: `userId` (or `sub`) and optional profile claims; the server's `TokenClaims`. */
@@ -64,11 +64,11 @@ export type MockTokenClaims = TokenClaims;
 /** Options of `signToken`. */
 export interface SignTokenOptions {
   /** Lifetime; default 3600. Negative values make an already expired token (for tests). */
-  expiresInS?: number;
+  expiresInS?: number | undefined;
   /** Sign with another secret (for tests of a bad signature). */
-  secret?: string;
+  secret?: string | undefined;
   /** Default: the first configured algorithm (HS256). */
-  algorithm?: string;
+  algorithm?: string | undefined;
 }
 
 /** A running mock server. */

@@ -21,7 +21,7 @@ export interface ChatClientOptions extends Omit<RealtimeClientOptions, 'url' | '
    * Server URL. Default: the page's origin in a browser (the seed's Vite proxy
    * forwards `/socket.io` to the server), else `http://localhost:3001`.
    */
-  url?: string;
+  url?: string | undefined;
 }
 
 /** What the seed's `sendMessage` took. Ids may be numbers, as in the seed; socketkit uses their string form. */

@@ -25,8 +25,10 @@ const PRESENCE_MANAGED = new Set(['presence:subscribe', 'presence:unsubscribe'])
 function createSocket(options: RealtimeClientOptions): SocketLike {
   // socket.io-client's `io` is the default factory.
   const create: NonNullable<RealtimeClientOptions['createSocket']> = options.createSocket ?? io;
-  // forceNew keeps two clients from sharing one socket.
-  return create(options.url, { ...options.socketOptions, autoConnect: false, reconnection: false, forceNew: true });
+  // forceNew keeps two clients from sharing one socket. withCredentials: long-polling behind a
+  // load balancer with cookie affinity (docs/deploy.md) needs the balancer's cookie on every
+  // request, also cross-origin and in Node; socketkit servers allow credentials for their origins.
+  return create(options.url, { withCredentials: true, ...options.socketOptions, autoConnect: false, reconnection: false, forceNew: true });
 }
 
 /** The parts of one client, wired by `createRealtimeClient`. Internal to this file. */
@@ -229,8 +231,14 @@ function assertConnectArguments(args: unknown[], options: RealtimeClientOptions)
  * @example
  * const client = createRealtimeClient({ url: 'http://localhost:3001', getToken: () => fetchToken() });
  * client.connection.subscribe(() => console.log(client.connection.getSnapshot().status));
+ * @throws TypeError when `url` is not a non-empty string (or no options are given).
  */
 export function createRealtimeClient(options: RealtimeClientOptions): RealtimeClient {
+  // A JavaScript caller's wrong configuration says which option, not a raw TypeError from inside.
+  const url = (options as Partial<RealtimeClientOptions> | null | undefined)?.url;
+  if (typeof url !== 'string' || url === '') {
+    throw new TypeError(`createRealtimeClient: url must be the server URL as a string, e.g. { url: 'http://localhost:3001', getToken }; got ${options === undefined || options === null ? 'no options' : typeof url}`);
+  }
   const parts = createParts(options);
   const { connection } = parts;
   const client: RealtimeClient = {

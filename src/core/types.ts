@@ -92,13 +92,13 @@ export interface RealtimeErrorLike {
 /** The backoff schedule of reconnection attempts (all times in ms); see `computeBackoffDelay`. */
 export interface ReconnectionOptions {
   /** First delay. Default 1000. */
-  initialDelayMs?: number;
+  initialDelayMs?: number | undefined;
   /** Largest delay. Default 16000. */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
   /** Attempts before `failed`. Default 5. `Infinity` never gives up. */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /** 0..1: each delay is multiplied by a random factor in [1 - jitter, 1 + jitter]. Default 0.2. */
-  jitter?: number;
+  jitter?: number | undefined;
 }
 
 /** Storage for the offline outbox (e.g. `localStorage`). Sync or async. */
@@ -111,11 +111,11 @@ export interface OutboxStorage {
 /** Options of the offline outbox (messages sent while offline). */
 export interface OutboxOptions {
   /** Most queued sends. Default 500; past it `send` rejects with `OUTBOX_FULL`. */
-  maxSize?: number;
+  maxSize?: number | undefined;
   /** Persist queued messages so a reload does not lose them. */
-  storage?: OutboxStorage;
+  storage?: OutboxStorage | undefined;
   /** Storage key. Default `socketkit:outbox`. */
-  storageKey?: string;
+  storageKey?: string | undefined;
 }
 
 /** Where the client logs: `console` by default. `warn`/`error` receive a `[socketkit]` prefix first. */
@@ -131,36 +131,40 @@ export interface RealtimeClientOptions {
   /** Server URL, e.g. `http://localhost:3001`. */
   url: string;
   /** A fixed token. Prefer `getToken` for tokens that expire. */
-  token?: string;
+  token?: string | undefined;
   /** Called before every connection attempt; may be async. */
-  getToken?: () => string | null | undefined | Promise<string | null | undefined>;
+  getToken?: (() => string | null | undefined | Promise<string | null | undefined>) | undefined;
   /** Connect at creation. Default true in browsers and Node alike. */
-  autoConnect?: boolean;
-  reconnection?: ReconnectionOptions;
+  autoConnect?: boolean | undefined;
+  reconnection?: ReconnectionOptions | undefined;
   /** How long (ms) a problem lasts before the snapshot says `lost` and `lost` fires. Default 1000. */
-  lostAfterMs?: number;
+  lostAfterMs?: number | undefined;
   /**
    * How long (ms) one attempt may take from entering `connecting` (`getToken`,
    * handshake) to `connection:established`; past it the attempt counts as a
    * failed network attempt (backoff, `CONNECT_FAILED`). Default 20000, socket.io-client's `timeout`.
    */
-  connectTimeoutMs?: number;
+  connectTimeoutMs?: number | undefined;
   /** Default timeout of `request()`. Default 10000. */
-  requestTimeoutMs?: number;
-  outbox?: OutboxOptions;
-  /** Passed to socket.io-client's `io()` (transports, path, …). `reconnection` is always off: socketkit owns it. */
-  socketOptions?: Record<string, unknown>;
-  logger?: Logger;
+  requestTimeoutMs?: number | undefined;
+  outbox?: OutboxOptions | undefined;
+  /**
+   * Passed to socket.io-client's `io()` (transports, path, …). `reconnection` is always off: socketkit owns it.
+   * `withCredentials` defaults to true (socket.io-client's default is false), so long-polling behind a
+   * load balancer with cookie affinity sends the balancer's cookie (docs/deploy.md, "Load balancer").
+   */
+  socketOptions?: Record<string, unknown> | undefined;
+  logger?: Logger | undefined;
   /** Called when a listener throws (after logging). */
-  onError?: (error: unknown, context: { event?: string }) => void;
+  onError?: ((error: unknown, context: { event?: string }) => void) | undefined;
   /**
    * Injectable for tests: the wall clock (ms since the epoch) of timestamps people read (`createdAt`, `nextRetryAt`),
    * and randomness. Durations (throttles, timers) use the monotonic `performance.now()`.
    */
-  now?: () => number;
-  random?: () => number;
+  now?: (() => number) | undefined;
+  random?: (() => number) | undefined;
   /** Makes the socket. Default: socket.io-client's `io(url, options)`. Inject a fake in tests. */
-  createSocket?: (url: string, options: Record<string, unknown>) => SocketLike;
+  createSocket?: ((url: string, options: Record<string, unknown>) => SocketLike) | undefined;
 }
 
 /** The part of a socket.io-client `Socket` that socketkit uses. */
@@ -232,9 +236,9 @@ export interface OnlineUsersSnapshot {
 /** Options of `client.onlineUsers.watch`. */
 export interface OnlineUsersWatchOptions {
   /** Page size asked of `presence:list` (the server caps it). */
-  limit?: number;
+  limit?: number | undefined;
   /** Poll every this many ms while watched (default 15000; 0 turns polling off for this watcher). */
-  refreshMs?: number;
+  refreshMs?: number | undefined;
 }
 
 /**
@@ -399,10 +403,10 @@ export type ClientEventMap = ServerEventMap & {
 
 /** Options of `client.request`. `timeoutMs` in milliseconds. */
 export interface RequestOptions {
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Keep the request queued while offline and send it after reconnect (default false: reject with DISCONNECTED). */
-  queueWhileOffline?: boolean;
-  signal?: AbortSignal;
+  queueWhileOffline?: boolean | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /** The realtime client made by `createRealtimeClient`. */

@@ -20,11 +20,11 @@ export type ConversationListData<T extends LiveConversationItem = LiveConversati
 /** Options of `applyMessageToConversationList`. */
 export interface ApplyMessageOptions {
   /** The conversation on screen: its messages are read, not unread. */
-  activeConversationId?: ConversationId | null;
+  activeConversationId?: ConversationId | null | undefined;
   /** This user: own messages (from other tabs) are not unread. */
-  currentUserId?: UserId | null;
+  currentUserId?: UserId | null | undefined;
   /** Move the conversation to the top, for lists sorted by activity. Default true. */
-  moveToTop?: boolean;
+  moveToTop?: boolean | undefined;
 }
 
 /**
@@ -67,8 +67,8 @@ export interface LiveConversationListOptions extends Omit<ApplyMessageOptions, '
    * `useConversation`) so `message:new` reaches this client: the server sends
    * it to a conversation's room only. Default true.
    */
-  join?: boolean;
-  queryClient?: QueryClient;
+  join?: boolean | undefined;
+  queryClient?: QueryClient | undefined;
 }
 
 /**

@@ -16,18 +16,18 @@ export interface RealtimeQueryBridgeOptions<E extends string, TData> {
    * `data` itself to change nothing. Queries without data are left alone.
    * Without `update`, matching queries are invalidated (refetched if used).
    */
-  update?: (data: TData, payload: EventPayload<E>) => TData;
+  update?: ((data: TData, payload: EventPayload<E>) => TData) | undefined;
   /** Only payloads this accepts are applied. */
-  filter?: (payload: EventPayload<E>) => boolean;
+  filter?: ((payload: EventPayload<E>) => boolean) | undefined;
   /** Default true. */
-  enabled?: boolean;
+  enabled?: boolean | undefined;
   /**
    * Invalidate a static `queryKey` after a reconnect, because events sent
    * during the outage were missed. Default true.
    */
-  invalidateOnReconnect?: boolean;
+  invalidateOnReconnect?: boolean | undefined;
   /** Defaults to the nearest `QueryClientProvider`'s. */
-  queryClient?: QueryClient;
+  queryClient?: QueryClient | undefined;
 }
 
 /**

@@ -5,7 +5,7 @@ import { RealtimeContext } from './useRealtimeClient.js';
 /** Provide a client you created and own (you connect and destroy it). */
 export interface RealtimeProviderClientProps {
   client: RealtimeClient;
-  children?: ReactNode;
+  children?: ReactNode | undefined;
 }
 
 /** Let the provider create, connect and destroy a client for this subtree. */
@@ -13,12 +13,12 @@ export interface RealtimeProviderUrlProps {
   client?: undefined;
   url: string;
   /** A fixed token; read again before every connection attempt, so a new prop value is used on reconnect. */
-  token?: string;
+  token?: string | undefined;
   /** Called before every connection attempt; the latest prop is always used. */
-  getToken?: RealtimeClientOptions['getToken'];
+  getToken?: RealtimeClientOptions['getToken'] | undefined;
   /** Other client options, read once at creation. */
-  options?: Omit<RealtimeClientOptions, 'url' | 'token' | 'getToken' | 'autoConnect'>;
-  children?: ReactNode;
+  options?: Omit<RealtimeClientOptions, 'url' | 'token' | 'getToken' | 'autoConnect'> | undefined;
+  children?: ReactNode | undefined;
 }
 
 export type RealtimeProviderProps = RealtimeProviderClientProps | RealtimeProviderUrlProps;

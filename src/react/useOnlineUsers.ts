@@ -26,7 +26,7 @@ export interface OnlineUsersState extends OnlineUsersSnapshot {
  *   return <ul>{users.map((u) => <li key={u.userId}>{u.userId}</li>)}</ul>;
  * }
  */
-export function useOnlineUsers({ limit, refreshMs, enabled = true }: { limit?: number; refreshMs?: number; enabled?: boolean } = {}): OnlineUsersState {
+export function useOnlineUsers({ limit, refreshMs, enabled = true }: { limit?: number | undefined; refreshMs?: number | undefined; enabled?: boolean | undefined } = {}): OnlineUsersState {
   const { onlineUsers } = useRealtimeClient();
   useEffect(() => {
     if (enabled) return onlineUsers.watch({ limit, refreshMs });

@@ -15,6 +15,7 @@ import { createMemoryStore } from './store/memory-store.js';
 import { PresenceAnnouncer, PresenceTracker, type PresenceBackend } from './presence/presence.js';
 import { DEFAULT_RATE_LIMIT } from './socket/rate-limit.js';
 import { resolveJwtSecret } from './auth/secret.js';
+import { checkServerOptions } from './options.js';
 import type { OnlineUsersPage, SocketkitServer, SocketkitServerOptions } from './types.js';
 import { RequestError, parseInput } from './operations/errors.js';
 import { appendMessageSchema, newConversationSchema } from './operations/schemas.js';
@@ -37,8 +38,11 @@ export const DEFAULT_PRESENCE_BATCH_MS = 50;
  * const socketkit = createSocketkitServer(httpServer, { clientUrl: 'https://app.example.com' });
  * httpServer.listen(3001);
  * socketkit.sendToUser('alice', 'notification:new', { id: 'n1', title: 'Hi', body: '…', createdAt: new Date().toISOString() });
+ * @throws TypeError naming the option when an option has the wrong type (`options.clientUrl: …`).
  */
 export function createSocketkitServer(target: HttpServer | Server, options: SocketkitServerOptions = {}): SocketkitServer {
+  // A wrong option is a TypeError naming it, before anything starts (JavaScript callers, config files).
+  checkServerOptions('createSocketkitServer', target, options);
   // Read the secret now (not at import), and fail before accepting anyone.
   const secret = typeof options.secret === 'function' ? options.secret() : (options.secret ?? resolveJwtSecret());
   const key = verificationKey(secret, options.jwt);

@@ -31,7 +31,7 @@ export type {
   HistoryPage,
   CreateConversationInput,
 } from './store/store.js';
-export type { SeedData, SeedConversation, SeedMessage } from './store/seed-data.js';
+export type { SeedData, SeedConversation, SeedMessage, SeedUser, SeedId } from './store/seed-data.js';
 export { DEFAULT_RATE_LIMIT } from './socket/rate-limit.js';
 export type { RateLimitOptions } from './socket/rate-limit.js';
 export { consoleLogger, silentLogger } from './logger.js';
@@ -45,7 +45,7 @@ export { startStandaloneServer } from './standalone.js';
 export type { StandaloneConfig, StandaloneServer, StorageConfig } from './standalone.js';
 export { DEFAULT_CLIENT_URLS, resolveClientUrls, createOriginPolicy } from './http/cors.js';
 export type { OriginPolicy, OriginPolicyOptions } from './http/cors.js';
-export { sendToUser, broadcastToConversation } from './seed-compat.js';
+export { sendToUser, broadcastToConversation, getActiveUserIds, isUserOnline } from './seed-compat.js';
 export type { IoLike, BroadcastExclusion, ChatSocketServer } from './seed-compat.js';
 
 /**

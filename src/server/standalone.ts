@@ -40,13 +40,13 @@ export interface StandaloneConfig {
   secret: string;
   storage: StorageConfig;
   /** Turns on the server API (`/server/*`); without it those paths answer 404. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   presenceGraceMs: number;
   /** Several nodes: Redis (`--redis-url`; the storage must be PostgreSQL) and this node's id (`--node-id`). */
-  redisUrl?: string;
-  nodeId?: string;
+  redisUrl?: string | undefined;
+  nodeId?: string | undefined;
   /** Allowed browser origins (env `CLIENT_URL`); default the Vite and Storybook dev origins. */
-  clientUrl?: string | string[];
+  clientUrl?: string | string[] | undefined;
   logger: SocketkitLogger;
 }
 

@@ -10,42 +10,42 @@ import type { AppendMessageInput, AppendMessageResult, SocketkitStore } from './
 /** Options of `createSocketkitServer`. Every field has a default. */
 export interface SocketkitServerOptions {
   /** JWT secret, or a function read once at start. Default `resolveJwtSecret()` (env `JWT_SECRET`). */
-  secret?: string | (() => string);
+  secret?: (string | (() => string)) | undefined;
   /** Algorithms (default HS256, `none` never), issuer, audience, handshake clock tolerance (default 5 s). */
-  jwt?: JwtOptions;
+  jwt?: JwtOptions | undefined;
   /** Storage. Default: an empty `createMemoryStore()`. */
-  store?: SocketkitStore;
+  store?: SocketkitStore | undefined;
   /** How long a user whose last socket left still counts as online (absorbs reloads). Default 2000 ms. */
-  presenceGraceMs?: number;
+  presenceGraceMs?: number | undefined;
   /**
    * Window (ms) over which the presence changes owed to one socket of
    * protocol v1.1 are coalesced into one `presence:changes` packet. Default
    * 50; 0 sends v1.1 sockets `user:online`/`user:offline` like v1 ones.
    * Single node only: a cluster sends v1 events to every socket.
    */
-  presenceBatchMs?: number;
+  presenceBatchMs?: number | undefined;
   /** Per-socket token bucket. Default `{ burst: 30, perSecond: 10 }`; `false` turns it off. */
-  rateLimit?: RateLimitOptions | false;
+  rateLimit?: RateLimitOptions | false | undefined;
   /** Typing expiry. Default 5000 ms (`LIMITS.typingTimeoutMs`). */
-  typingTimeoutMs?: number;
+  typingTimeoutMs?: number | undefined;
   /** Operator log lines. Default `console`; `quiet: true` silences them. */
-  logger?: SocketkitLogger;
-  quiet?: boolean;
+  logger?: SocketkitLogger | undefined;
+  quiet?: boolean | undefined;
   /**
    * Only when socketkit creates the Socket.IO server (target is an `http.Server`):
    * allowed CORS origins. Default env `CLIENT_URL` (comma separated), else the
    * Vite (5173) and Storybook (6006) dev origins.
    */
-  clientUrl?: string | string[];
+  clientUrl?: string | string[] | undefined;
   /**
    * Only when socketkit creates the Socket.IO server: decides CORS instead of
    * `clientUrl` (see `createOriginPolicy`). Default: the `clientUrl` list,
    * strict, each refused origin logged once.
    */
-  allowOrigin?: (origin: string) => boolean;
+  allowOrigin?: ((origin: string) => boolean) | undefined;
   /** Socket.IO heartbeat. Defaults 25000 / 60000 (only when socketkit creates the server). */
-  pingIntervalMs?: number;
-  pingTimeoutMs?: number;
+  pingIntervalMs?: number | undefined;
+  pingTimeoutMs?: number | undefined;
   /**
    * Socket.IO connection state recovery (only when socketkit creates the
    * server, with `skipMiddlewares: false`). Default off, on with a `cluster`:
@@ -54,30 +54,30 @@ export interface SocketkitServerOptions {
    * authenticated again either way (in the connection handler when a
    * `Server` of yours skips middlewares).
    */
-  connectionStateRecovery?: boolean;
+  connectionStateRecovery?: boolean | undefined;
   /**
    * Several nodes: the adapter and shared presence from `createRedisCluster()`
    * (`socketkit/server/redis`). Turns connection state recovery on unless
    * `connectionStateRecovery: false`. Needs a store every node shares.
    */
-  cluster?: SocketkitCluster;
+  cluster?: SocketkitCluster | undefined;
   /** Socket.IO path. Default `/socket.io`. */
-  path?: string;
+  path?: string | undefined;
   /**
    * Bound of each socket's outbound buffer, bytes (default 1 MiB,
    * `DEFAULT_MAX_OUTBOUND_BUFFER_BYTES`): a client that stops reading is
    * disconnected past it instead of growing the server's memory; it
    * reconnects and catches up by `seq`. `Infinity` turns it off.
    */
-  maxOutboundBufferBytes?: number;
+  maxOutboundBufferBytes?: number | undefined;
 }
 
 /** Options of `broadcastToConversation`. */
 export interface BroadcastOptions {
   /** A socket that should not receive it (usually the sender's). */
-  exceptSocketId?: string;
+  exceptSocketId?: string | undefined;
   /** A user none of whose sockets (tabs, devices) should receive it: the seed's "exclude this user". */
-  exceptUserId?: UserId | number;
+  exceptUserId?: UserId | number | undefined;
 }
 
 /** A page of `listOnlineUsers`: in `userId` order; `nextCursor` (the last id) is set when `hasMore`. */
@@ -90,7 +90,7 @@ export interface OnlineUsersPage {
 /** Options of `emitToConversation`. */
 export interface ConversationEmitOptions {
   /** Every socket of this user is left out (usually the user who caused the event). */
-  exceptUserId?: UserId;
+  exceptUserId?: UserId | undefined;
 }
 
 /** A running socketkit server: the Socket.IO server plus the helpers the app needs. */

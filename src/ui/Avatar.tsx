@@ -7,7 +7,7 @@ import { cx } from './cx.js';
 export interface AvatarProps extends HTMLAttributes<HTMLSpanElement> {
   userId: string;
   /** Hide from assistive technology when the name is already next to it. */
-  decorative?: boolean;
+  decorative?: boolean | undefined;
 }
 
 /** How many avatar colours the stylesheet defines (`--sk-avatar-0` … `--sk-avatar-7`, light and dark). */

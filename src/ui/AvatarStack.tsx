@@ -7,9 +7,9 @@ import { cx } from './cx.js';
 /** Props of `<AvatarStack>`: a `div`'s, plus which users and how many avatars. */
 export interface AvatarStackProps extends HTMLAttributes<HTMLDivElement> {
   /** Show those of these users who are online. Default: everyone online (`presence:list`). */
-  userIds?: readonly string[];
+  userIds?: readonly string[] | undefined;
   /** Avatars shown before the "+N" overflow. Default 5. */
-  max?: number;
+  max?: number | undefined;
 }
 
 /** Overlapping avatars of the users online now, with a "+N" overflow chip. */

@@ -14,12 +14,12 @@ import { cx } from './cx.js';
 export interface ChatPanelProps extends Omit<HTMLAttributes<HTMLElement>, 'title'> {
   conversationId: string;
   /** Heading shown above the messages (also the panel's accessible name). */
-  title?: ReactNode;
+  title?: ReactNode | undefined;
   /** Extra content in the header, e.g. an `<AvatarStack>`. */
-  headerEnd?: ReactNode;
+  headerEnd?: ReactNode | undefined;
   /** Custom message content; pass a stable function. */
-  renderContent?: (message: ClientMessage) => ReactNode;
-  autoFocus?: boolean;
+  renderContent?: ((message: ClientMessage) => ReactNode) | undefined;
+  autoFocus?: boolean | undefined;
 }
 
 /** A failure of an action the panel started (older history, resending), shown until it succeeds or is dismissed. */
@@ -44,7 +44,10 @@ function joinFailure(status: string, error: RealtimeErrorLike | null, strings: S
  * server refuses (`NOT_FOUND`, `FORBIDDEN`, …) replaces the list and composer
  * with an alert (`data-status="error"`, `data-error-code`); a failed
  * older-history load shows an alert with Retry; a refused resend shows an
- * alert with Dismiss; a failed message says why in its row.
+ * alert with Dismiss; a failed message says why in its row. A connection that
+ * failed for good (a refused token, `status: 'failed'`) replaces the list and
+ * composer with the reason and Retry (`data-connection="failed"`); before the
+ * first connection (and in server-rendered HTML) the list says "Connecting…".
  *
  * @example
  * <RealtimeProvider url="http://localhost:3001" getToken={getToken}>
@@ -56,7 +59,8 @@ export const ChatPanel = forwardRef<HTMLElement, ChatPanelProps>(function ChatPa
   ref,
 ) {
   const conversation = useConversation(conversationId);
-  const { userId } = useSocket();
+  const connection = useSocket();
+  const { userId } = connection;
   const { strings } = useSocketkitUI();
   const titleId = useId();
   const [failure, setFailure] = useState<ActionFailure | null>(null);
@@ -82,6 +86,11 @@ export const ChatPanel = forwardRef<HTMLElement, ChatPanelProps>(function ChatPa
   });
 
   const refused = joinFailure(conversation.status, conversation.error, strings);
+  // A connection that failed for good (refused token, server unreachable after the last attempt)
+  // is the panel's state: no "say hello", no "queued", but why and a Retry.
+  const notConnected = connection.status === 'failed' ? strings.chatNotConnected(strings.errorReason(connection.error?.code ?? 'CONNECT_FAILED')) : null;
+  // Before the first connection (and in server-rendered HTML) nothing is known about the history yet.
+  const firstConnect = conversation.status !== 'joined' && (connection.status === 'idle' || connection.status === 'connecting');
   return (
     <section
       ref={ref}
@@ -89,7 +98,8 @@ export const ChatPanel = forwardRef<HTMLElement, ChatPanelProps>(function ChatPa
       {...rest}
       className={cx('sk-chat', className)}
       data-status={conversation.status}
-      data-error-code={conversation.status === 'error' ? conversation.error?.code : undefined}
+      data-connection={connection.status}
+      data-error-code={conversation.status === 'error' ? conversation.error?.code : notConnected ? connection.error?.code : undefined}
     >
       {(title || headerEnd) && (
         <header className="sk-chat-header">
@@ -101,7 +111,14 @@ export const ChatPanel = forwardRef<HTMLElement, ChatPanelProps>(function ChatPa
           {headerEnd}
         </header>
       )}
-      {refused ? (
+      {notConnected ? (
+        <p className="sk-chat-error" role="alert">
+          <span>{notConnected}</span>{' '}
+          <button type="button" className="sk-link" onClick={connection.reconnect}>
+            {strings.retry}
+          </button>
+        </p>
+      ) : refused ? (
         <p className="sk-chat-error" role="alert">
           {refused}
         </p>
@@ -133,6 +150,7 @@ export const ChatPanel = forwardRef<HTMLElement, ChatPanelProps>(function ChatPa
             onRetry={retry}
             onDiscard={conversation.discard}
             renderContent={renderContent}
+            emptyLabel={firstConnect ? strings.chatConnecting : undefined}
           />
           <TypingIndicator conversationId={conversationId} />
           <MessageComposer conversationId={conversationId} autoFocus={autoFocus} />

@@ -9,7 +9,7 @@ export interface ConnectionBannerProps extends HTMLAttributes<HTMLDivElement> {
    * @deprecated Ignored: a problem shows once it lasted the client's
    * `lostAfterMs` (default 1000 ms), decided in the core.
    */
-  thresholdMs?: number;
+  thresholdMs?: number | undefined;
 }
 
 /**

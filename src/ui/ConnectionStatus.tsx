@@ -17,7 +17,7 @@ const LABEL: Record<Status, keyof SocketkitStrings> = {
 /** Props of `<ConnectionStatus>`: a `span`'s, plus whether to show the text. */
 export interface ConnectionStatusProps extends HTMLAttributes<HTMLSpanElement> {
   /** Show the label next to the dot (otherwise it is only the accessible name). Default true. */
-  showLabel?: boolean;
+  showLabel?: boolean | undefined;
 }
 
 /** A small dot and label for the connection status; `data-status` carries the status for styling. */

@@ -9,10 +9,10 @@ import { cx } from './cx.js';
 export interface MessageComposerProps extends Omit<FormHTMLAttributes<HTMLFormElement>, 'onSubmit'> {
   conversationId: string;
   /** Placeholder of the text area; defaults to `strings.composerPlaceholder`. */
-  placeholder?: string;
+  placeholder?: string | undefined;
   /** Called with each message handed to the client for sending. */
-  onSend?: (content: string) => void;
-  autoFocus?: boolean;
+  onSend?: ((content: string) => void) | undefined;
+  autoFocus?: boolean | undefined;
 }
 
 /**
@@ -27,7 +27,10 @@ export const MessageComposer = forwardRef<HTMLFormElement, MessageComposerProps>
   ref,
 ) {
   const client = useRealtimeClient();
-  const { isConnected } = useSocket();
+  const { isConnected, status } = useSocket();
+  // Queued "for reconnect" only when a connection was lost: not before the first one (or in
+  // server-rendered HTML), and not after a failure for good, where the banner / panel says why.
+  const showQueued = status === 'reconnecting' || status === 'disconnected';
   const { startTyping, stopTyping } = useTyping(conversationId);
   const { strings } = useSocketkitUI();
   const [value, setValue] = useState('');
@@ -81,7 +84,7 @@ export const MessageComposer = forwardRef<HTMLFormElement, MessageComposerProps>
         value={value}
         maxLength={LIMITS.maxContentLength}
         placeholder={placeholder ?? strings.composerPlaceholder}
-        aria-describedby={[isConnected ? null : noteId, refused ? errorId : null].filter((id) => id !== null).join(' ') || undefined}
+        aria-describedby={[showQueued ? noteId : null, refused ? errorId : null].filter((id) => id !== null).join(' ') || undefined}
         autoFocus={autoFocus}
         onChange={(e) => {
           setValue(e.target.value);
@@ -94,7 +97,7 @@ export const MessageComposer = forwardRef<HTMLFormElement, MessageComposerProps>
       <button type="submit" className="sk-button sk-send" disabled={!value.trim()}>
         {strings.send}
       </button>
-      {!isConnected && (
+      {showQueued && (
         <p id={noteId} className="sk-composer-note">
           {strings.composerQueued}
         </p>

@@ -14,19 +14,21 @@ export interface MessageListProps extends Omit<HTMLAttributes<HTMLDivElement>, '
   /** Messages in display order (as `useConversation().messages`). */
   messages: readonly ClientMessage[];
   /** The signed-in user: their messages are marked `data-mine` and sending one scrolls to the bottom. */
-  currentUserId?: string | null;
+  currentUserId?: string | null | undefined;
   /** Older history exists: scrolling near the top calls `onLoadOlder`. */
-  hasMore?: boolean;
-  loadingOlder?: boolean;
-  onLoadOlder?: () => void;
-  onRetry?: (clientMessageId: string) => void;
-  onDiscard?: (clientMessageId: string) => void;
+  hasMore?: boolean | undefined;
+  loadingOlder?: boolean | undefined;
+  onLoadOlder?: (() => void) | undefined;
+  onRetry?: ((clientMessageId: string) => void) | undefined;
+  onDiscard?: ((clientMessageId: string) => void) | undefined;
   /** Custom message content (e.g. markdown). Pass a stable function: rows re-render when it changes. */
-  renderContent?: (message: ClientMessage) => ReactNode;
+  renderContent?: ((message: ClientMessage) => ReactNode) | undefined;
   /** Assumed row height before measuring. Default 56. */
-  estimateRowHeight?: number;
+  estimateRowHeight?: number | undefined;
   /** Pixels rendered beyond the viewport. Default 600. */
-  overscanPx?: number;
+  overscanPx?: number | undefined;
+  /** Shown when there are no messages. Default `strings.emptyConversation`. */
+  emptyLabel?: ReactNode | undefined;
 }
 
 /**
@@ -47,6 +49,7 @@ export const MessageList = forwardRef<HTMLDivElement, MessageListProps>(function
     renderContent,
     estimateRowHeight,
     overscanPx,
+    emptyLabel,
     className,
     onScroll,
     ...rest
@@ -97,7 +100,7 @@ export const MessageList = forwardRef<HTMLDivElement, MessageListProps>(function
         </div>
       )}
       {rows.length === 0 ? (
-        <p className="sk-empty">{strings.emptyConversation}</p>
+        <p className="sk-empty">{emptyLabel ?? strings.emptyConversation}</p>
       ) : (
         <div role="list" className="sk-message-rows" style={{ paddingTop: v.before, paddingBottom: v.after }}>
           {rows.slice(v.start, v.end).map((row, i) => (

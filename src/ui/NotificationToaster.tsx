@@ -8,9 +8,9 @@ import { cx } from './cx.js';
 /** Props of `<NotificationToaster>`: a `section`'s, plus limits. */
 export interface NotificationToasterProps extends HTMLAttributes<HTMLElement> {
   /** Most toasts kept. Default 5. */
-  max?: number;
+  max?: number | undefined;
   /** Auto-dismiss after this long; 0 keeps toasts until dismissed. Default 6000 ms. */
-  durationMs?: number;
+  durationMs?: number | undefined;
 }
 
 const Toast = memo(function Toast({

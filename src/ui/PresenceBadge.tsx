@@ -6,7 +6,7 @@ import { cx } from './cx.js';
 export interface PresenceBadgeProps extends HTMLAttributes<HTMLSpanElement> {
   userId: string;
   /** Show "Online" / "Last seen …" next to the dot. Default false (the label is the accessible name). */
-  showLabel?: boolean;
+  showLabel?: boolean | undefined;
 }
 
 /**

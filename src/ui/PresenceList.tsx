@@ -8,7 +8,7 @@ import { cx } from './cx.js';
 /** Props of `<PresenceList>`: a `ul`'s, plus the users to list. */
 export interface PresenceListProps extends HTMLAttributes<HTMLUListElement> {
   /** Users to list. Default: every user known to `<SocketkitUIProvider users>`. */
-  userIds?: readonly string[];
+  userIds?: readonly string[] | undefined;
 }
 
 const Row = memo(function Row({ userId }: { userId: string }) {

@@ -19,12 +19,12 @@ const Context = createContext<SocketkitUIContextValue>({ users: {}, strings: def
 /** Props of `<SocketkitUIProvider>`. */
 export interface SocketkitUIProviderProps {
   /** Display names and avatars by user id; unknown ids are shown as the id itself. */
-  users?: Readonly<Record<string, UserInfo>>;
+  users?: Readonly<Record<string, UserInfo>> | undefined;
   /** Overrides of any visible string (i18n). */
-  strings?: Partial<SocketkitStrings>;
+  strings?: Partial<SocketkitStrings> | undefined;
   /** BCP 47 locale for dates and relative times; defaults to the runtime's. */
-  locale?: string;
-  children?: ReactNode;
+  locale?: string | undefined;
+  children?: ReactNode | undefined;
 }
 
 /**

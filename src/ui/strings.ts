@@ -39,6 +39,10 @@ export interface SocketkitStrings {
   conversationForbidden: string;
   /** ChatPanel: joining failed for another reason; `reason` is `errorReason(code)`. */
   conversationFailed: (reason: string) => string;
+  /** ChatPanel: the connection failed for good (e.g. a refused token); `reason` is `errorReason(code)`. */
+  chatNotConnected: (reason: string) => string;
+  /** ChatPanel: shown instead of the empty state before the first connection (also in server-rendered HTML). */
+  chatConnecting: string;
   /** ChatPanel: loading older history failed. */
   loadOlderFailed: (reason: string) => string;
   /** ChatPanel: retrying a failed message was refused. */
@@ -51,6 +55,7 @@ export interface SocketkitStrings {
   composerLabel: string;
   composerPlaceholder: string;
   send: string;
+  /** MessageComposer: shown while the connection is lost (reconnecting or disconnected), not before the first connection. */
   composerQueued: string;
   /** MessageComposer: the client refused the message before queueing it (e.g. too many waiting); the text is kept. */
   sendRefused: (reason: string) => string;
@@ -90,6 +95,8 @@ export const defaultStrings: SocketkitStrings = {
   conversationNotFound: 'This conversation does not exist.',
   conversationForbidden: 'You are not a member of this conversation.',
   conversationFailed: (reason) => `Could not open this conversation: ${reason}`,
+  chatNotConnected: (reason) => `Not connected: ${reason}.`,
+  chatConnecting: 'Connecting…',
   loadOlderFailed: (reason) => `Could not load older messages: ${reason}`,
   retryFailed: (reason) => `Could not send again: ${reason}`,
   errorReason: (code) => ERROR_REASONS[code] ?? code,

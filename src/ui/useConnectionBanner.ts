@@ -25,7 +25,7 @@ export interface ConnectionBannerOptions {
    * `lostAfterMs` option (default 1000 ms), decided once in the core for every
    * banner and the `lost` lifecycle event.
    */
-  thresholdMs?: number;
+  thresholdMs?: number | undefined;
 }
 
 /**

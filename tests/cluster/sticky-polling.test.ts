@@ -5,16 +5,29 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
+import { createRealtimeClient, type RealtimeClient } from 'socketkit';
 import type { Ack, ConversationCreateResult, Message } from 'socketkit/protocol';
 import { startHaproxy, type TestHaproxy } from '../support/haproxy.js';
 import { collect, emitAck, once, waitFor } from '../support/wait.js';
-import { closeClients, connectTo, killAllNodes, signToken, startNode, startServices, localConnections, type Services, type TestNode } from './support/cluster.js';
+import {
+  closeClients,
+  connectTo,
+  killAllNodes,
+  localConnections,
+  onlineUsers,
+  signToken,
+  startNode,
+  startServices,
+  type Services,
+  type TestNode,
+} from './support/cluster.js';
 
 let services: Services;
 let a: TestNode;
 let b: TestNode;
 let proxy: TestHaproxy;
 const raw = new Set<Socket>();
+const clients = new Set<RealtimeClient>();
 
 beforeAll(async () => {
   services = await startServices();
@@ -25,6 +38,8 @@ afterEach(() => {
   closeClients();
   for (const socket of raw) socket.disconnect();
   raw.clear();
+  for (const client of clients) client.destroy();
+  clients.clear();
 });
 afterAll(async () => {
   await proxy?.stop();
@@ -73,5 +88,48 @@ describe('long-polling through the documented HAProxy configuration', () => {
       once(socket, 'disconnect', 15_000).then(() => true),
     ]);
     expect(failed).toBe(true);
+  });
+
+  it("issue 20: socketkit's client with only the documented options connects over polling (it sends the balancer's cookie)", async () => {
+    const users = ['sk0', 'sk1', 'sk2', 'sk3'];
+    for (const userId of users) {
+      clients.add(createRealtimeClient({ url: proxy.url, token: signToken(userId), socketOptions: { transports: ['polling'] } }));
+    }
+    await waitFor(() => [...clients].every((c) => c.connection.getSnapshot().status === 'connected'), {
+      timeoutMs: 15_000,
+      message: 'every polling client connected',
+    });
+    // Several requests each: every one lands on the session's node.
+    for (const client of clients) await client.request('presence:list', {});
+    expect([...clients].map((c) => c.connection.getSnapshot().status)).toEqual(users.map(() => 'connected'));
+    expect((await onlineUsers(a)).filter((id) => users.includes(id)).sort()).toEqual(users);
+  });
+
+  it('issue 20: polling sessions broken by a missing cookie never count their user online', async () => {
+    const users = ['broken0', 'broken1', 'broken2', 'broken3', 'broken4', 'broken5'];
+    const sockets = users.map((userId) => {
+      const socket = io(proxy.url, { forceNew: true, reconnection: false, transports: ['polling'], auth: { token: signToken(userId) } });
+      raw.add(socket);
+      return socket;
+    });
+    // Each session breaks (its requests split between the nodes), or, when round robin happened
+    // to keep its first requests together, connects and breaks later: only the broken ones count.
+    const outcomes = await Promise.all(
+      sockets.map((socket) =>
+        Promise.race([
+          once(socket, 'connect_error', 15_000).then(() => 'broken' as const),
+          once(socket, 'disconnect', 15_000).then(() => 'broken' as const),
+          once(socket, 'connect', 15_000).then(() => 'connected' as const),
+        ]),
+      ),
+    );
+    const broken = users.filter((_, i) => outcomes[i] === 'broken');
+    expect(broken.length).toBeGreaterThan(0);
+    // A CONNECT that reached a node before the session broke left an Engine.IO session there
+    // until the ping timeout (85 s); it must not make its user online, on either node. Asked
+    // several times: a CONNECT still in flight when the client gave up lands in the meantime.
+    for (let round = 0; round < 5; round++) {
+      for (const node of [a, b]) expect((await onlineUsers(node)).filter((id) => broken.includes(id))).toEqual([]);
+    }
   });
 });

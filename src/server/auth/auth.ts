@@ -7,13 +7,13 @@ import type { AuthErrorCode, UserProfile } from '../../protocol/index.js';
 /** JWT verification settings. */
 export interface JwtOptions {
   /** Accepted algorithms. Default `['HS256']`. `none` is always removed. */
-  algorithms?: Algorithm[];
+  algorithms?: Algorithm[] | undefined;
   /** Required `iss`, when set. */
-  issuer?: string | string[];
+  issuer?: string | string[] | undefined;
   /** Required `aud`, when set. */
-  audience?: string | string[];
+  audience?: string | string[] | undefined;
   /** Clock tolerance at the handshake, in seconds. Default 5. */
-  clockToleranceS?: number;
+  clockToleranceS?: number | undefined;
 }
 
 /** Profile fields carried by a token; absent fields leave the stored profile as it is. */

@@ -28,11 +28,11 @@ export interface TokenSignerOptions {
    * unset; the loud development fallback otherwise), exactly as the server.
    * For RS256/ES256 pass the private key here and the public key to the server.
    */
-  secret?: string | KeyObject;
+  secret?: string | KeyObject | undefined;
   /** The server's `jwt` option: the first algorithm signs; a string `issuer`/`audience` (or the first of a list) is set. */
-  jwt?: JwtOptions;
+  jwt?: JwtOptions | undefined;
   /** Lifetime in seconds. Default 3600. */
-  expiresInS?: number;
+  expiresInS?: number | undefined;
 }
 
 /** A function that signs claims, with an optional per-token lifetime in seconds. */
@@ -49,11 +49,17 @@ const first = (value: string | string[] | undefined): string | undefined => (Arr
  * app.post('/login', (req, res) => res.json({ token: signToken({ userId: user.id, name: user.name }) }));
  */
 export function createTokenSigner(options: TokenSignerOptions = {}): TokenSigner {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`createTokenSigner: options must be an object ({ secret?, jwt?, expiresInS? }), got ${options === null ? 'null' : typeof options}`);
+  }
   const secret = options.secret ?? resolveJwtSecret();
   const algorithm: Algorithm = pinnedAlgorithms(options.jwt)[0]!;
   const issuer = first(options.jwt?.issuer);
   const audience = first(options.jwt?.audience);
   return (claims, perToken = {}) => {
+    if (typeof claims !== 'object' || claims === null) {
+      throw new TypeError(`signToken: claims must be an object with userId (or sub), e.g. signToken({ userId: 'alice' }); got ${claims === null ? 'null' : typeof claims}`);
+    }
     const id = claims.userId ?? claims.sub;
     const valid = (typeof id === 'string' && id.length > 0 && id.length <= LIMITS.maxIdLength) || (typeof id === 'number' && Number.isFinite(id));
     if (!valid) throw new TypeError('[socketkit] signToken: claims need a userId (string or number) or sub; the server refuses a token without one.');

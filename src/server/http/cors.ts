@@ -48,9 +48,9 @@ export interface OriginPolicyOptions {
    * on :4173). The mock server turns this on unless `NODE_ENV=production`.
    * Default false: the strict list.
    */
-  allowLoopback?: boolean;
+  allowLoopback?: boolean | undefined;
   /** Where refused origins are reported, once each. */
-  logger?: { warn(message: string): void };
+  logger?: { warn(message: string): void } | undefined;
 }
 
 /** Distinct refused origins reported; past it they are still refused, not logged (a hostile client cannot grow the set). */

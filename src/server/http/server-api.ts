@@ -110,7 +110,7 @@ export interface ServerApiOptions {
   socketkit: SocketkitServer;
   /** The key backends send as `Authorization: Bearer <key>`. Without one the API is off: every path answers `false` (404 by the caller). */
   apiKey: string | undefined;
-  logger?: SocketkitLogger;
+  logger?: SocketkitLogger | undefined;
 }
 
 /**

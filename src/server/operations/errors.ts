@@ -18,9 +18,9 @@ export const HTTP_STATUS: Readonly<Record<RequestErrorCode, number>> = {
 /** Options of `RequestError`. */
 export interface RequestErrorOptions {
   /** Set for `RATE_LIMITED`. */
-  retryAfterMs?: number;
+  retryAfterMs?: number | undefined;
   /** An HTTP status other than the code's (e.g. 405 for a known path with another method). */
-  status?: number;
+  status?: number | undefined;
 }
 
 /**

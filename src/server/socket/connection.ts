@@ -91,6 +91,35 @@ interface SocketState {
   expiresAt: number | null;
   /** The same moment on the monotonic clock (`performance.now()`), the key of `deps.expiries`. */
   expiryDeadline: number | null;
+  /** Counted in presence: set once the Socket.IO CONNECT answer left for the client (`onHandshakeDelivered`). */
+  online: boolean;
+}
+
+/** The part of an engine.io connection read here: its write buffer and its `drain` event. */
+interface EngineWrites {
+  writeBuffer: unknown[];
+  once(event: 'drain', listener: () => void): unknown;
+  off(event: 'drain', listener: () => void): unknown;
+}
+
+/**
+ * Runs `delivered` once the Socket.IO CONNECT answer (written before the
+ * `connection` event) has left for the client: at once over WebSocket or a
+ * waiting long-poll, or at the session's next poll. A polling session whose
+ * next request went to another node (a load balancer without affinity) never
+ * gets there, so it never counts as online (before, it kept its user online
+ * until the ping timeout, ~85 s). Not run when the socket disconnects first.
+ */
+function onHandshakeDelivered(socket: Socket, delivered: () => void): void {
+  const engine = socket.conn as unknown as EngineWrites;
+  if (engine.writeBuffer.length === 0) return delivered();
+  const onDrain = (): void => {
+    socket.off('disconnect', onGone);
+    if (socket.connected) delivered();
+  };
+  const onGone = (): void => void engine.off('drain', onDrain);
+  engine.once('drain', onDrain);
+  socket.once('disconnect', onGone);
 }
 
 /**
@@ -172,7 +201,7 @@ function onDisconnect(this: Socket, reason: string): void {
   deps.connections.delete(ctx);
   if (state.expiryDeadline !== null) deps.expiries.remove(this, state.expiryDeadline);
   ctx.typing?.stopAll();
-  deps.presence.disconnect(ctx.userId);
+  if (state.online) deps.presence.disconnect(ctx.userId);
   deps.logger.info(`disconnect ${ctx.userId} (socket ${this.id}, ${reason})`);
 }
 
@@ -214,6 +243,7 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
     // The token's lifetime left, measured once against the wall clock (its `exp` is wall-clock time), then
     // counted down on the monotonic clock: a step of the wall clock neither cuts nor extends it.
     expiryDeadline: identity.expiresAt === null ? null : performance.now() + (identity.expiresAt - Date.now()),
+    online: false,
   };
   socketStates.set(socket, state);
   socket.use((packet, next) => inbound(state, packet, next));
@@ -223,7 +253,10 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
   // batches, and the handshake may name users to watch (subscribed by `announceEstablished`).
   const protocol11 = speaksProtocol11(socket.handshake.auth);
   void socket.join(protocol11 ? [userRoom(userId), PRESENCE_BATCH_ROOM] : userRoom(userId));
-  presence.connect(userId);
+  onHandshakeDelivered(socket, () => {
+    state.online = true;
+    presence.connect(userId);
+  });
   Promise.resolve(deps.store.upsertUser(identity.profile)).catch((error: unknown) =>
     logger.error(`store.upsertUser failed for ${userId}`, error),
   );

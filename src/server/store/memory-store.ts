@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Conversation, Message, UserProfile } from '../../protocol/index.js';
 import type { ProfileClaims } from '../auth/auth.js';
-import type { SeedConversation, SeedData } from './seed-data.js';
+import { parseSeedData, type ParsedSeedData, type SeedData } from './seed-data.js';
 import type {
   AppendMessageInput,
   AppendMessageResult,
@@ -51,8 +51,12 @@ export interface MemoryStore extends SocketkitStore {
 /**
  * The default store: everything in memory, synchronous, O(1) membership and
  * idempotency checks and O(page) history. `reset()` restores the seed.
+ * Numeric ids in `data` (the seed design's `{ id: 6 }`) become strings; a
+ * wrong shape throws a `TypeError` naming the field (`users[0].id: …`).
  */
-export function createMemoryStore(seed?: SeedData): MemoryStore {
+export function createMemoryStore(data?: SeedData): MemoryStore {
+  // Checked once, here: numeric ids (the seed design's `{ id: 6 }`) become strings, anything else throws.
+  const seed = data === undefined ? undefined : parseSeedData(data);
   let users = new Map<string, UserProfile>();
   let conversations = new Map<string, ConversationRecord>();
   let byUser = new Map<string, Set<string>>();
@@ -92,7 +96,7 @@ export function createMemoryStore(seed?: SeedData): MemoryStore {
     for (const c of seed.conversations) loadConversation(c);
   };
 
-  const loadConversation = (c: SeedConversation) => {
+  const loadConversation = (c: ParsedSeedData['conversations'][number]) => {
     const seeded = c.messages ?? [];
     const total = seeded.length + (c.generatedMessages ?? 0);
     const now = Date.now();
