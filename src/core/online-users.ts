@@ -31,7 +31,7 @@ interface Runtime {
 }
 
 /** The largest page any watcher asked for (undefined: the server's default). */
-const pageSize = (rt: Runtime) => Math.max(0, ...[...rt.watchers].map((watcher) => watcher.limit ?? 0)) || undefined;
+const pageSize = (rt: Runtime) => [...rt.watchers].reduce((largest, watcher) => Math.max(largest, watcher.limit ?? 0), 0) || undefined;
 
 function refresh(rt: Runtime): void {
   if (!rt.ctx.connected()) return;
@@ -48,8 +48,11 @@ function refresh(rt: Runtime): void {
 
 /** One interval for all watchers, at the shortest `refreshMs` asked for (0 = no polling). */
 function schedulePolling(rt: Runtime): void {
-  const periods = [...rt.watchers].map((watcher) => watcher.refreshMs ?? ONLINE_USERS_REFRESH_MS).filter((ms) => ms > 0);
-  const wanted = periods.length > 0 ? Math.min(...periods) : 0;
+  // A reduce, not Math.min(...periods): the watchers are not bounded.
+  const wanted = [...rt.watchers].reduce((shortest, watcher) => {
+    const ms = watcher.refreshMs ?? ONLINE_USERS_REFRESH_MS;
+    return ms > 0 && (shortest === 0 || ms < shortest) ? ms : shortest;
+  }, 0);
   if (wanted === rt.pollEveryMs) return;
   clearInterval(rt.pollTimer);
   rt.pollTimer = undefined;
