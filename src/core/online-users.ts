@@ -1,5 +1,5 @@
 import type { OnlineUser, UserId } from '../protocol/index.js';
-import type { Context } from './context.js';
+import { once, type Context } from './context.js';
 import { toRealtimeError } from './errors.js';
 import { createStore, type Store } from './store.js';
 import type { OnlineUsersApi, OnlineUsersSnapshot, OnlineUsersWatchOptions } from './types.js';
@@ -31,7 +31,7 @@ interface Runtime {
 }
 
 /** The largest page any watcher asked for (undefined: the server's default). */
-const pageSize = (rt: Runtime) => [...rt.watchers].reduce((size, watcher) => Math.max(size, watcher.limit ?? 0), 0) || undefined;
+const pageSize = (rt: Runtime) => [...rt.watchers].reduce((largest, watcher) => Math.max(largest, watcher.limit ?? 0), 0) || undefined;
 
 function refresh(rt: Runtime): void {
   if (!rt.ctx.connected()) return;
@@ -48,8 +48,11 @@ function refresh(rt: Runtime): void {
 
 /** One interval for all watchers, at the shortest `refreshMs` asked for (0 = no polling). */
 function schedulePolling(rt: Runtime): void {
-  const periods = [...rt.watchers].map((watcher) => watcher.refreshMs ?? ONLINE_USERS_REFRESH_MS).filter((ms) => ms > 0);
-  const wanted = periods.length > 0 ? periods.reduce((a, b) => Math.min(a, b)) : 0;
+  // A reduce, not Math.min(...periods): the watchers are not bounded.
+  const wanted = [...rt.watchers].reduce((shortest, watcher) => {
+    const ms = watcher.refreshMs ?? ONLINE_USERS_REFRESH_MS;
+    return ms > 0 && (shortest === 0 || ms < shortest) ? ms : shortest;
+  }, 0);
   if (wanted === rt.pollEveryMs) return;
   clearInterval(rt.pollTimer);
   rt.pollTimer = undefined;
@@ -70,13 +73,10 @@ function watch(rt: Runtime, options: OnlineUsersWatchOptions): () => void {
   schedulePolling(rt);
   // The first watcher fetches; a later one only when it asks for a bigger page.
   if (rt.watchers.size === 1 || pageSize(rt) !== pageBefore) refresh(rt);
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
+  return once(() => {
     rt.watchers.delete(watcher);
     schedulePolling(rt);
-  };
+  });
 }
 
 /**

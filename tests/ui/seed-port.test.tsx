@@ -30,7 +30,12 @@ import { ChatClient } from 'socketkit/compat';
 
 const warnings: string[] = [];
 /** Expected refusals are logged here, not on the console (the test's output stays quiet). */
-const logger: SocketkitLogger = { info() {}, warn: (m) => void warnings.push(m), error: (m) => void warnings.push(m) };
+const line = (first: unknown, message?: unknown) => (typeof first === 'string' ? first : String(message));
+const logger: SocketkitLogger = {
+  info() {},
+  warn: (first: unknown, message?: unknown) => void warnings.push(line(first, message)),
+  error: (first: unknown, message?: unknown) => void warnings.push(line(first, message)),
+};
 
 let server: http.Server;
 let chatIO: ChatSocketServer;
