@@ -14,6 +14,7 @@ import {
   createMemoryStore,
   createOriginPolicy,
   createSocketkitServer,
+  everyoneSeesPresence,
   closeHttpListener,
   createHttpListener,
   pinnedAlgorithms,
@@ -56,6 +57,17 @@ export interface MockServerOptions extends Omit<SocketkitServerOptions, 'store' 
   allowLoopbackOrigins?: boolean;
   /** `POST /auth/token` and `/dev/*`. Default: on unless `NODE_ENV=production`. */
   devEndpoints?: boolean;
+}
+
+/**
+ * What the mock server changes in `createSocketkitServer`'s defaults outside
+ * production, for a development playground: everyone sees everyone's
+ * presence, and creating conversations is not rate limited. With
+ * `NODE_ENV=production` the library's defaults apply (docs/security.md).
+ */
+function developmentDefaults(): Partial<SocketkitServerOptions> {
+  if (process.env.NODE_ENV === 'production') return {};
+  return { canSeePresence: everyoneSeesPresence, conversationCreateLimit: false };
 }
 
 /** Claims `signToken` accepts: `userId` (or `sub`) and optional profile claims; the server's `TokenClaims`. */
@@ -132,7 +144,15 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     allowLoopbackOrigins: _loopback,
     ...serverOptions
   } = options;
-  const socketkit = createSocketkitServer(httpServer, { ...serverOptions, secret, store, logger, clientUrl: clientUrls, allowOrigin });
+  const socketkit = createSocketkitServer(httpServer, {
+    ...developmentDefaults(),
+    ...serverOptions,
+    secret,
+    store,
+    logger,
+    clientUrl: clientUrls,
+    allowOrigin,
+  });
   const { io } = socketkit;
 
   // Simulated latency: each inbound event waits before its handler runs.

@@ -9,7 +9,7 @@ import jwt from 'jsonwebtoken';
 import type { Algorithm, SignOptions } from 'jsonwebtoken';
 import { LIMITS } from '../../protocol/index.js';
 import { pinnedAlgorithms, type JwtOptions } from './auth.js';
-import { resolveJwtSecret } from './secret.js';
+import { requireJwtSecret } from './secret.js';
 
 /** What a token carries: `userId` (or `sub`) and optional profile claims (`identityFromClaims` reads them). */
 export interface TokenClaims {
@@ -49,7 +49,7 @@ const first = (value: string | string[] | undefined): string | undefined => (Arr
  * app.post('/login', (req, res) => res.json({ token: signToken({ userId: user.id, name: user.name }) }));
  */
 export function createTokenSigner(options: TokenSignerOptions = {}): TokenSigner {
-  const secret = options.secret ?? resolveJwtSecret();
+  const secret = options.secret ?? requireJwtSecret();
   const algorithm: Algorithm = pinnedAlgorithms(options.jwt)[0]!;
   const issuer = first(options.jwt?.issuer);
   const audience = first(options.jwt?.audience);
