@@ -67,7 +67,8 @@ export interface MockServerOptions extends Omit<SocketkitServerOptions, 'store' 
  */
 function developmentDefaults(): Partial<SocketkitServerOptions> {
   if (process.env.NODE_ENV === 'production') return {};
-  return { canSeePresence: everyoneSeesPresence, conversationCreateLimit: false };
+  // Tokens of POST /auth/token live up to 30 days.
+  return { canSeePresence: everyoneSeesPresence, conversationCreateLimit: false, maxTokenLifetimeS: 30 * 24 * 3600 };
 }
 
 /** Claims `signToken` accepts: `userId` (or `sub`) and optional profile claims; the server's `TokenClaims`. */
@@ -187,6 +188,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     secret,
     jwt: options.jwt,
     allowOrigin,
+    tokenOrigins: clientUrls,
     devEndpoints,
     startedAt: performance.now(),
     logger,
