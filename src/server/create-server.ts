@@ -246,20 +246,29 @@ function tooManySockets(max: number): Error & { data: { code: 'RATE_LIMITED' } }
 }
 
 function createIo(httpServer: HttpServer, options: SocketkitServerOptions, logger: SocketkitLogger, pending: PendingSessions): Server {
-  const allowOrigin = options.allowOrigin ?? createOriginPolicy({ clientUrls: resolveClientUrls(options.clientUrl), logger });
+  const clientUrls = resolveClientUrls(options.clientUrl);
+  const allowOrigin = options.allowOrigin ?? createOriginPolicy({ clientUrls, logger });
+  // `*` reflects any origin: never with credentials (cookies) then. socketkit's token travels in `auth`, not a cookie.
+  const anyOrigin = options.allowOrigin === undefined && clientUrls.includes('*');
+  if (anyOrigin) logger.warn('CLIENT_URL=*: any web page may open sockets here (with its user\'s token); CORS credentials are off');
   return new Server(httpServer, {
     path: options.path ?? '/socket.io',
     serveClient: false,
     maxHttpBufferSize: LIMITS.maxPayloadBytes,
     // A session that shows no token within this long is closed; at most `maxPendingSessions` wait at once (issue 24 #7).
     connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-    allowRequest: pending.allowRequest,
+    // WebSocket handshakes skip CORS: the Origin a browser sends is checked here for every transport.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      if (origin !== undefined && !allowOrigin(origin)) callback('Origin not allowed', false);
+      else pending.allowRequest(req, callback);
+    },
     pingInterval: options.pingIntervalMs ?? 25_000,
     pingTimeout: options.pingTimeoutMs ?? 60_000,
     cors: {
       origin: (origin, callback) => callback(null, origin === undefined || allowOrigin(origin)),
       methods: ['GET', 'POST'],
-      credentials: true,
+      credentials: !anyOrigin,
     },
     ...(options.cluster ? { adapter: options.cluster.adapter } : {}),
     ...((options.connectionStateRecovery ?? options.cluster !== undefined)

@@ -12,10 +12,22 @@ export const silentLogger: SocketkitLogger = {
   error() {},
 };
 
-/** Concise `[socketkit] …` lines on the console. */
+/**
+ * Control characters as visible escapes (`\n`, `\u001b`): a message carries
+ * client-chosen text (user ids, event names), and a newline in one would
+ * forge a line of its own in the log (issue 24 #8).
+ */
+export function escapeControlCharacters(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+/** Concise `[socketkit] …` lines on the console, one line per message. */
 export const consoleLogger: SocketkitLogger = {
-  info: (message) => console.log(`[socketkit] ${message}`),
-  warn: (message) => console.warn(`[socketkit] ${message}`),
+  info: (message) => console.log(`[socketkit] ${escapeControlCharacters(message)}`),
+  warn: (message) => console.warn(`[socketkit] ${escapeControlCharacters(message)}`),
   error: (message, error) =>
-    error === undefined ? console.error(`[socketkit] ${message}`) : console.error(`[socketkit] ${message}`, error),
+    error === undefined
+      ? console.error(`[socketkit] ${escapeControlCharacters(message)}`)
+      : console.error(`[socketkit] ${escapeControlCharacters(message)}`, error),
 };

@@ -195,7 +195,8 @@ export async function startStandaloneServer(config: StandaloneConfig): Promise<S
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           logger.warn(`not ready: database: ${message}`);
-          return { status: 503, body: { ok: false, error: { code: 'UNAVAILABLE', message: `database: ${message}` } } };
+          // The why stays in the log: anyone may ask /ready (issue 24 #8).
+          return { status: 503, body: { ok: false, error: { code: 'UNAVAILABLE', message: 'database: unavailable' } } };
         }
       },
     },

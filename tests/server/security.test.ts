@@ -252,3 +252,113 @@ describe('issue 24 #7: unauthenticated transport sessions are bounded', () => {
     );
   }, 180_000);
 });
+
+describe('issue 24 #6: the library does not fail open', () => {
+  it('createSocketkitServer without a secret refuses to start whatever NODE_ENV says; nothing listens to accept a token forged with the development secret', async () => {
+    const { spawn } = await import('node:child_process');
+    const script = `
+      import http from 'node:http';
+      import { createSocketkitServer } from './src/server/index.ts';
+      const server = http.createServer();
+      createSocketkitServer(server, { quiet: true });
+      server.listen(0, '127.0.0.1', () => console.log('listening ' + server.address().port));
+    `;
+    for (const NODE_ENV of [undefined, 'development', 'test']) {
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      delete env.JWT_SECRET;
+      delete env.NODE_ENV;
+      if (NODE_ENV) env.NODE_ENV = NODE_ENV;
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '../..'), env });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code).not.toBe(0);
+      expect(out).toMatch(/JWT_SECRET is not set/);
+      expect(out).not.toMatch(/listening/);
+    }
+  }, 120_000);
+});
+
+describe('issue 24 #8: tokens, revocation, refusals, secrets', () => {
+  it('a token without exp, or living longer than --max-token-lifetime-s, is refused; the server API disconnects a user', async () => {
+    const apiKey = 'security-test-api-key';
+    const { url } = await start(['--memory', '--api-key', apiKey, '--max-token-lifetime-s', '3600']);
+    const refusal = (auth: Record<string, unknown>) =>
+      new Promise<string>((resolve) => {
+        const socket = client(url, auth);
+        socket.once('connect_error', (error: Error & { data?: { code?: string } }) => resolve(`${error.data?.code}: ${error.message}`));
+        socket.once('connection:established', () => resolve('connected'));
+      });
+    expect(await refusal({ token: jwt.sign({ userId: 'mallory' }, SECRET) })).toMatch(/^TOKEN_INVALID: .*no exp/);
+    expect(await refusal({ token: jwt.sign({ userId: 'mallory' }, SECRET, { expiresIn: 7200 }) })).toMatch(/^TOKEN_INVALID: .*lifetime/);
+    expect(await refusal({ token: jwt.sign({ userId: 'mallory' }, SECRET, { expiresIn: 3600 }) })).toBe('connected');
+
+    const victim = client(url, { token: token('victim') });
+    const other = client(url, { token: token('victim') });
+    await waitFor(() => victim.connected && other.connected, { timeoutMs: 20_000 });
+    const res = await fetch(`${url}/server/users/victim/disconnect`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, disconnected: 2 });
+    await waitFor(() => !victim.connected && !other.connected, { timeoutMs: 20_000 });
+  }, 120_000);
+
+  it('the CLI refuses a JWT secret shorter than 32 bytes', async () => {
+    const cli = runServerCli(['--port', '0', '--memory', '--secret', 'x'.repeat(31)]);
+    expect(await cli.exited).toBe(1);
+    expect(cli.err()).toMatch(/31 bytes: HS256 needs at least 32/);
+  }, 60_000);
+
+  it('a refusal does not reveal the expected issuer or audience', async () => {
+    const { createMockServer } = await import('socketkit/mock-server');
+    const server = await createMockServer({ port: 0, secret: SECRET, quiet: true, jwt: { issuer: 'internal-issuer-name', audience: 'internal-audience' } });
+    try {
+      const message = await new Promise<string>((resolve) => {
+        const socket = client(server.url, { token: jwt.sign({ userId: 'mallory', iss: 'guess', aud: 'guess' }, SECRET, { expiresIn: 60 }) });
+        socket.once('connect_error', (error: Error) => resolve(error.message));
+      });
+      expect(message).toMatch(/invalid/);
+      expect(message).not.toMatch(/internal-issuer-name|internal-audience/);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it("the mock server refuses cross-site writes (a text/plain POST needs no preflight) and lets only clientUrl origins read /auth/token", async () => {
+    const { createMockServer } = await import('socketkit/mock-server');
+    const server = await createMockServer({ port: 0, secret: SECRET, quiet: true, clientUrl: 'http://localhost:5173', allowLoopbackOrigins: true, devEndpoints: true });
+    try {
+      const crossSite = await fetch(`${server.url}/dev/latency`, {
+        method: 'POST',
+        headers: { origin: 'https://evil.example', 'content-type': 'text/plain' },
+        body: JSON.stringify({ ms: 60_000 }),
+      });
+      expect(crossSite.status).toBe(403);
+      const plain = await fetch(`${server.url}/dev/latency`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ ms: 60_000 }) });
+      expect(plain.status).toBe(415);
+      const tokenFor = (origin: string) =>
+        fetch(`${server.url}/auth/token`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'alice' }) });
+      const otherLocalPage = await tokenFor('http://localhost:8080');
+      expect(otherLocalPage.headers.get('access-control-allow-origin')).toBeNull();
+      const app = await tokenFor('http://localhost:5173');
+      expect(app.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it('a newline in a user id cannot forge a console log line', async () => {
+    const { consoleLogger } = await import('socketkit/server');
+    const lines: string[] = [];
+    const original = console.log;
+    console.log = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
+    try {
+      consoleLogger.info('connect alice\n[socketkit] connect admin (socket x, websocket)');
+    } finally {
+      console.log = original;
+    }
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.split('\n')).toHaveLength(1);
+    expect(lines[0]).toContain('alice\\n[socketkit]');
+  });
+});
