@@ -54,18 +54,24 @@ function announceEstablished(ctx: ConnectionContext, deps: ConnectionDeps, proto
           (error: unknown) => handshakeWatchFailed(ctx, error),
         )
       : undefined;
+  const send = (id: string | undefined, prepared: Ack<PreparedWatch> | undefined) => {
+    if (!socket.connected) return;
+    const payload: ConnectionEstablishedPayload = { userId, socketId: socket.id, serverTime: new Date().toISOString() };
+    if (id !== undefined) payload.storeId = id;
+    if (prepared) payload.presence = prepared.ok ? applyHandshakeWatch(ctx, prepared) : prepared;
+    socket.emit('connection:established', payload);
+  };
+  // Nothing to wait for: sent now, in the same write as the CONNECT answer (socket/write-coalescing.ts).
+  if (typeof storeId === 'string' && !watch) {
+    send(storeId, undefined);
+    return;
+  }
   const storeIdKnown = Promise.resolve(storeId).catch((error: unknown) => {
     deps.logger.error('store id unavailable, connection:established sent without it', error);
     return undefined;
   });
   Promise.all([storeIdKnown, watch])
-    .then(([id, prepared]) => {
-      if (!socket.connected) return;
-      const payload: ConnectionEstablishedPayload = { userId, socketId: socket.id, serverTime: new Date().toISOString() };
-      if (id !== undefined) payload.storeId = id;
-      if (prepared) payload.presence = prepared.ok ? applyHandshakeWatch(ctx, prepared) : prepared;
-      socket.emit('connection:established', payload);
-    })
+    .then(([id, prepared]) => send(id, prepared))
     .catch((error: unknown) => {
       deps.logger.error(`connection:established for ${userId} (socket ${socket.id}) failed; closing the socket`, error);
       socket.disconnect(true);
