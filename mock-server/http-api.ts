@@ -35,6 +35,12 @@ export interface HttpApiDeps {
   jwt: JwtOptions | undefined;
   /** CORS decision shared with Socket.IO (`createOriginPolicy`). */
   allowOrigin: (origin: string) => boolean;
+  /**
+   * Origins that may read `POST /auth/token`'s answer: the configured
+   * `clientUrl` list only, not every loopback origin `allowOrigin` admits in
+   * development (issue 24 #8: any local page could mint itself a token).
+   */
+  tokenOrigins: readonly string[];
   devEndpoints: boolean;
   /** `performance.now()` when the server started (uptime is a duration, on the monotonic clock). */
   startedAt: number;
@@ -59,11 +65,19 @@ const disconnectSchema = z.object({ userId: userIdSchema.optional() }).optional(
 const createConversationSchema = conversationCreateSchema.extend({
   participantIds: z.array(userIdSchema).max(LIMITS.maxParticipants),
 });
+/** A link a notification may carry: http(s) or relative (issue 24 #5: `javascript:` was rendered as is on React 18). */
+const isSafeLink = (link: string): boolean => {
+  try {
+    return ['http:', 'https:'].includes(new URL(link, 'https://relative.invalid').protocol);
+  } catch {
+    return false;
+  }
+};
 const notificationSchema = z.object({
   userId: userIdSchema,
   title: z.string().min(1).max(200),
   body: z.string().max(LIMITS.maxContentLength),
-  link: z.string().max(2048).optional(),
+  link: z.string().max(2048).refine(isSafeLink, 'an http(s) or relative URL').optional(),
 });
 
 /** The mock server's request listener: the spec's REST endpoints, dev endpoints and CORS. */
@@ -166,8 +180,10 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
       method: 'POST',
       path: '/api/notifications',
       async handle({ req }) {
-        authenticate(req);
+        const { userId } = authenticate(req);
         const body = parseBody(notificationSchema, await readJsonBody(req));
+        // Without the development endpoints (NODE_ENV=production) a user notifies only themselves.
+        if (!deps.devEndpoints && body.userId !== userId) throw new HttpError(403, 'FORBIDDEN', 'You may only notify yourself');
         const notification: Notification = {
           id: randomUUID(),
           title: body.title,
@@ -192,7 +208,20 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
 
   return (req, res) => {
     const origin = req.headers.origin;
-    if (origin && deps.allowOrigin(origin)) {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    // A browser names the page's origin on every cross-origin write: one from a page we do not
+    // trust is refused before it runs (a text/plain POST needs no preflight; issue 24 #8).
+    const isWrite = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
+    if (isWrite && origin !== undefined && !deps.allowOrigin(origin)) {
+      return sendError(res, new HttpError(403, 'FORBIDDEN', 'Origin not allowed'));
+    }
+    const isDev = path === '/auth/token' || path.startsWith('/dev/');
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (isDev && isWrite && hasBody && !/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+      return sendError(res, new HttpError(415, 'BAD_REQUEST', 'Send application/json'));
+    }
+    const readable = origin !== undefined && (path === '/auth/token' ? deps.tokenOrigins.includes(origin) : deps.allowOrigin(origin));
+    if (origin && readable) {
       res.setHeader('access-control-allow-origin', origin);
       res.setHeader('access-control-allow-credentials', 'true');
       res.setHeader('vary', 'Origin');

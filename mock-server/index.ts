@@ -14,6 +14,7 @@ import {
   createMemoryStore,
   createOriginPolicy,
   createSocketkitServer,
+  everyoneSeesPresence,
   closeHttpListener,
   createHttpListener,
   pinnedAlgorithms,
@@ -56,6 +57,18 @@ export interface MockServerOptions extends Omit<SocketkitServerOptions, 'store' 
   allowLoopbackOrigins?: boolean | undefined;
   /** `POST /auth/token` and `/dev/*`. Default: on unless `NODE_ENV=production`. */
   devEndpoints?: boolean | undefined;
+}
+
+/**
+ * What the mock server changes in `createSocketkitServer`'s defaults outside
+ * production, for a development playground: everyone sees everyone's
+ * presence, and creating conversations is not rate limited. With
+ * `NODE_ENV=production` the library's defaults apply (docs/security.md).
+ */
+function developmentDefaults(): Partial<SocketkitServerOptions> {
+  if (process.env.NODE_ENV === 'production') return {};
+  // Tokens of POST /auth/token live up to 30 days.
+  return { canSeePresence: everyoneSeesPresence, conversationCreateLimit: false, maxTokenLifetimeS: 30 * 24 * 3600 };
 }
 
 /** Claims `signToken` accepts: `userId` (or `sub`) and optional profile claims; the server's `TokenClaims`. */
@@ -132,7 +145,15 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     allowLoopbackOrigins: _loopback,
     ...serverOptions
   } = options;
-  const socketkit = createSocketkitServer(httpServer, { ...serverOptions, secret, store, logger, clientUrl: clientUrls, allowOrigin });
+  const socketkit = createSocketkitServer(httpServer, {
+    ...developmentDefaults(),
+    ...serverOptions,
+    secret,
+    store,
+    logger,
+    clientUrl: clientUrls,
+    allowOrigin,
+  });
   const { io } = socketkit;
 
   // Simulated latency: each inbound event waits before its handler runs.
@@ -167,6 +188,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     secret,
     jwt: options.jwt,
     allowOrigin,
+    tokenOrigins: clientUrls,
     devEndpoints,
     startedAt: performance.now(),
     logger,

@@ -228,8 +228,16 @@ export interface PresenceSubscribeResult {
 }
 /** An element of a request's id list that was skipped. */
 export interface InvalidUserId {
-  /** The element as received. */
-  userId: unknown;
+  /** Its position in the list sent. */
+  index: number;
+  /** Its JSON type: `string`, `number`, `boolean`, `null`, `array` or `object`. */
+  type: string;
+  /**
+   * The element when it is a scalar (a string cut to 128 characters); absent
+   * for an array or object, which is never echoed back (its size and depth
+   * are the sender's choice).
+   */
+  userId?: string | number | boolean | null;
   message: string;
 }
 export type PresenceUnsubscribePayload = PresenceSubscribePayload;

@@ -17,7 +17,7 @@
 import { parseArgs } from 'node:util';
 import type { Logger, LevelWithSilent } from 'pino';
 import type { LogFields, SocketkitLogger } from './logger.js';
-import { redactUrl, startStandaloneServer, type StandaloneServer, type StorageConfig } from './standalone.js';
+import { redactUrl, startStandaloneServer, type SecurityLimits, type StandaloneServer, type StorageConfig } from './standalone.js';
 import { describeCause, STARTUP_EXIT_CODES, StartupError } from './startup-error.js';
 
 const USAGE = `Usage: socketkit-server [options]
@@ -33,6 +33,17 @@ const USAGE = `Usage: socketkit-server [options]
   --api-key K             turns on the server API /server/* (env SOCKETKIT_API_KEY)
   --node-id ID            this node's id in a cluster (default: host name and PID)
   --presence-grace-ms N   how long a user whose last socket left stays online (default 2000)
+  --presence-visibility V conversations (default: a user sees those they share a
+                          conversation with) | everyone (env SOCKETKIT_PRESENCE_VISIBILITY)
+Limits (docs/security.md; each also an env variable SOCKETKIT_<NAME>, e.g. SOCKETKIT_MAX_SOCKETS_PER_USER):
+  --max-sockets-per-user N          default 32
+  --max-watches-per-user N          presence watches over a user's sockets, default 20000
+  --max-pending-requests-per-user N requests being answered at once, default 64
+  --conversations-per-hour N        conversation:create per user (burst and hourly refill), default 60; 0 = unlimited
+  --max-token-lifetime-s N          tokens need exp, at most this long; default 86400; 0 = no exp needed
+  --connect-timeout-ms N            time to send a token on a new session, default 10000
+  --max-pending-sessions N          sessions without a token at once, default 5000
+  --max-pending-sessions-per-address N  of those from one address, default 256
   --log-level L           fatal | error | warn | info | debug | trace | silent (default info)
   -h, --help              this help
 
@@ -44,6 +55,39 @@ Packages to install next to socketkit (optional peer dependencies): pino, plus
 redis and @socket.io/redis-streams-adapter with --redis-url.`;
 
 const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Shortest JWT secret accepted: HS256's key should be as long as its hash, 256 bits (RFC 7518 §3.2). */
+export const MIN_SECRET_BYTES = 32;
+
+
+const LIMIT_FLAGS: readonly { name: string; key: Exclude<keyof SecurityLimits, 'presenceVisibility'>; max: number }[] = [
+  { name: 'max-sockets-per-user', key: 'maxSocketsPerUser', max: 1_000_000 },
+  { name: 'max-watches-per-user', key: 'maxWatchesPerUser', max: 10_000_000 },
+  { name: 'max-pending-requests-per-user', key: 'maxPendingRequestsPerUser', max: 1_000_000 },
+  { name: 'conversations-per-hour', key: 'conversationsPerHour', max: 1_000_000 },
+  { name: 'max-token-lifetime-s', key: 'maxTokenLifetimeS', max: 10 * 365 * 86_400 },
+  { name: 'connect-timeout-ms', key: 'connectTimeoutMs', max: 600_000 },
+  { name: 'max-pending-sessions', key: 'maxPendingSessions', max: 10_000_000 },
+  { name: 'max-pending-sessions-per-address', key: 'maxPendingSessionsPerAddress', max: 10_000_000 },
+];
+
+/** The limit flags, else their `SOCKETKIT_*` variables. */
+function parseLimits(values: Record<string, string | undefined>, env: NodeJS.ProcessEnv): SecurityLimits {
+  const limits: SecurityLimits = {};
+  for (const flag of LIMIT_FLAGS) {
+    const variable = `SOCKETKIT_${flag.name.toUpperCase().replaceAll('-', '_')}`;
+    const raw = values[flag.name] ?? nonEmpty(env[variable]);
+    if (raw !== undefined) limits[flag.key] = integer(`--${flag.name}`, raw, 0, flag.max);
+  }
+  const visibility = values['presence-visibility'] ?? nonEmpty(env.SOCKETKIT_PRESENCE_VISIBILITY);
+  if (visibility !== undefined) {
+    if (visibility !== 'conversations' && visibility !== 'everyone') {
+      throw new UsageError('--presence-visibility must be conversations or everyone');
+    }
+    limits.presenceVisibility = visibility;
+  }
+  return limits;
+}
 
 /** A usage error: the command exits 2 saying why. */
 class UsageError extends Error {}
@@ -61,6 +105,8 @@ export interface CliConfig {
   nodeId?: string;
   presenceGraceMs: number;
   logLevel: LevelWithSilent;
+  /** The security limits of the flags (docs/security.md), each absent for the library's default. */
+  limits: SecurityLimits;
 }
 
 const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
@@ -115,6 +161,8 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): CliCon
         'api-key': { type: 'string' },
         'node-id': { type: 'string' },
         'presence-grace-ms': { type: 'string' },
+        'presence-visibility': { type: 'string' },
+        ...Object.fromEntries(LIMIT_FLAGS.map((flag) => [flag.name, { type: 'string' as const }])),
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -151,7 +199,13 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): CliCon
     storage,
     presenceGraceMs: integer('--presence-grace-ms', values['presence-grace-ms'], 2000, 3_600_000),
     logLevel,
+    limits: parseLimits(values as Record<string, string | undefined>, env),
   };
+  if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
+    throw new StartError(
+      `the JWT secret is ${Buffer.byteLength(secret, 'utf8')} bytes: HS256 needs at least ${MIN_SECRET_BYTES} (e.g. openssl rand -base64 48)`,
+    );
+  }
   const apiKey = values['api-key'] ?? nonEmpty(env.SOCKETKIT_API_KEY);
   if (apiKey !== undefined) config.apiKey = apiKey;
   if (redisUrl !== undefined) config.redisUrl = redisUrl;
@@ -257,6 +311,8 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
+  // A rejection nobody handled is a bug to log, not a reason to drop every user's connection (issue 24 #1).
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 
@@ -269,6 +325,7 @@ async function main(): Promise<void> {
     storage: config.storage,
     apiKey: config.apiKey,
     presenceGraceMs: config.presenceGraceMs,
+    limits: config.limits,
     redisUrl: config.redisUrl,
     nodeId: config.nodeId,
     logger,

@@ -3,6 +3,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Socket } from 'socket.io';
 import { LIMITS, conversationRoom, userRoom } from '../protocol/index.js';
+import type { UserId } from '../protocol/index.js';
 import { AuthError, tokenFromHandshake, verificationKey, verifyToken, type AuthIdentity } from './auth/auth.js';
 import { emitThenDisconnect, expireSocket, setupConnection, type ConnectionDeps } from './socket/connection.js';
 import { TokenExpiries } from './socket/token-expiry.js';
@@ -14,8 +15,18 @@ import { consoleLogger, silentLogger, withDebug, type SocketkitLogger } from './
 import { createMemoryStore } from './store/memory-store.js';
 import { PresenceAnnouncer, PresenceTracker, type PresenceBackend } from './presence/presence.js';
 import { DEFAULT_RATE_LIMIT } from './socket/rate-limit.js';
-import { resolveJwtSecret } from './auth/secret.js';
+import { requireJwtSecret } from './auth/secret.js';
 import { checkServerOptions } from './options.js';
+import { checkHandshakeAuth, HandshakeError } from './socket/handshake-auth.js';
+import { DEFAULT_CONVERSATION_CREATE_LIMIT, DEFAULT_USER_LIMITS, PerUserRateLimit, UserBudgets } from './socket/user-budget.js';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_MAX_PENDING_SESSIONS,
+  DEFAULT_MAX_PENDING_SESSIONS_PER_ADDRESS,
+  PendingSessions,
+} from './socket/pending-sessions.js';
+import { PresenceVisibility } from './presence/visibility.js';
+import { ListenedConversations } from './presence/listened-conversations.js';
 import type { OnlineUsersPage, SocketkitServer, SocketkitServerOptions } from './types.js';
 import { RequestError, parseInput } from './operations/errors.js';
 import { appendMessageSchema, newConversationSchema } from './operations/schemas.js';
@@ -44,21 +55,40 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
   // A wrong option is a TypeError naming it, before anything starts (JavaScript callers, config files).
   checkServerOptions('createSocketkitServer', target, options);
   // Read the secret now (not at import), and fail before accepting anyone.
-  const secret = typeof options.secret === 'function' ? options.secret() : (options.secret ?? resolveJwtSecret());
+  // No secret, no server: a library default secret would be public (issue 24 #6).
+  const secret = typeof options.secret === 'function' ? options.secret() : (options.secret ?? requireJwtSecret());
   const key = verificationKey(secret, options.jwt);
   const logger = options.quiet ? silentLogger : withDebug(options.logger ?? consoleLogger, options.debug === true);
   const store = options.store ?? createMemoryStore();
   const ownsIo = !(target instanceof Server);
-  const io = ownsIo ? createIo(target, options, logger) : target;
+  const pendingSessions = new PendingSessions(
+    options.maxPendingSessions ?? DEFAULT_MAX_PENDING_SESSIONS,
+    options.maxPendingSessionsPerAddress ?? DEFAULT_MAX_PENDING_SESSIONS_PER_ADDRESS,
+  );
+  const io = ownsIo ? createIo(target, options, logger, pendingSessions) : target;
+  if (io.engine) pendingSessions.track(io);
   const graceMs = options.presenceGraceMs ?? DEFAULT_PRESENCE_GRACE_MS;
   // Your own Server joins the cluster too (before any socket connects).
   if (options.cluster && !ownsIo && options.cluster.adapter) io.adapter(options.cluster.adapter);
+  const listened = options.cluster ? null : new ListenedConversations(io);
   const presence: PresenceBackend = options.cluster
     ? options.cluster.createPresence(io, { graceMs, logger, store })
     : new PresenceTracker(
-        new PresenceAnnouncer(io, { store, logger, local: true, batchMs: options.presenceBatchMs ?? DEFAULT_PRESENCE_BATCH_MS }),
+        new PresenceAnnouncer(io, {
+          store,
+          logger,
+          local: true,
+          batchMs: options.presenceBatchMs ?? DEFAULT_PRESENCE_BATCH_MS,
+          ...(listened ? { listened } : {}),
+        }),
         graceMs,
       );
+  const budgets = new UserBudgets({
+    maxSocketsPerUser: options.maxSocketsPerUser ?? DEFAULT_USER_LIMITS.maxSocketsPerUser,
+    maxWatchesPerUser: options.maxWatchesPerUser ?? DEFAULT_USER_LIMITS.maxWatchesPerUser,
+    maxPendingRequestsPerUser: options.maxPendingRequestsPerUser ?? DEFAULT_USER_LIMITS.maxPendingRequestsPerUser,
+  });
+  const createLimit = options.conversationCreateLimit ?? DEFAULT_CONVERSATION_CREATE_LIMIT;
   const connections = new Set<ConnectionContext>();
   const deps: ConnectionDeps = {
     io,
@@ -70,24 +100,40 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
     connections,
     fallbackStoreId: randomUUID(),
     expiries: new TokenExpiries<Socket>(expireSocket),
+    budgets,
+    visibility: new PresenceVisibility(store, options.canSeePresence),
+    listened,
+    creations: createLimit === false ? null : new PerUserRateLimit(createLimit),
   };
   const identities = new WeakMap<Socket, AuthIdentity>();
   boundOutboundBuffers(io, options.maxOutboundBufferBytes ?? DEFAULT_MAX_OUTBOUND_BUFFER_BYTES, logger);
   // A Server of your own may not be attached to an HTTP server yet (no engine).
   if (ownsIo) coalesceWrites(io);
 
-  const authenticate = (socket: Socket): AuthIdentity =>
-    verifyToken(tokenFromHandshake(socket.handshake), key, options.jwt);
+  const authenticate = (socket: Socket): AuthIdentity => {
+    // Shape, depth and size first: nothing else reads `auth` before this (issue 24 #1).
+    checkHandshakeAuth(socket.handshake.auth);
+    return verifyToken(tokenFromHandshake(socket.handshake), key, tokenPolicy);
+  };
+  const tokenPolicy = { ...options.jwt, maxTokenLifetimeS: options.maxTokenLifetimeS };
 
   io.use((socket, next) => {
+    let identity: AuthIdentity;
     try {
-      identities.set(socket, authenticate(socket));
-      next();
+      identity = authenticate(socket);
     } catch (error) {
-      const authError = error instanceof AuthError ? error : new AuthError('TOKEN_INVALID', 'verification failed');
-      logger.warn({ code: authError.code, address: socket.handshake.address, reason: authError.message }, 'reject');
-      next(authError);
+      const refusal =
+        error instanceof AuthError || error instanceof HandshakeError ? error : new AuthError('TOKEN_INVALID', 'verification failed');
+      logger.warn({ code: refusal.data.code, address: socket.handshake.address, reason: refusal.message }, 'reject');
+      next(refusal);
+      return;
     }
+    if (!budgets.canOpenSocket(identity.userId)) {
+      next(tooManySockets(budgets.limits.maxSocketsPerUser));
+      return;
+    }
+    identities.set(socket, identity);
+    next();
   });
 
   io.on('connection', (socket) => {
@@ -107,6 +153,16 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
     }
     // Plain JSON only in socket.data: a cluster adapter saves it in Redis (msgpack) on every
     // recoverable disconnect, and a Map, timer or socket there throws in its encoder.
+    pendingSessions.connected(socket.conn);
+    if (!budgets.openSocket(identity.userId)) {
+      logger.warn(`reject socket ${socket.id} of ${identity.userId}: over ${budgets.limits.maxSocketsPerUser} sockets`);
+      emitThenDisconnect(socket, 'connection:error', {
+        code: 'RATE_LIMITED',
+        message: `At most ${budgets.limits.maxSocketsPerUser} sockets per user`,
+        event: 'connect',
+      });
+      return;
+    }
     socket.data.userId = identity.userId;
     socket.data.user = identity.profile;
     try {
@@ -116,6 +172,13 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
       socket.disconnect(true);
     }
   });
+
+  const disconnectUser = async (userId: UserId): Promise<number> => {
+    const sockets = await io.in(userRoom(userId)).fetchSockets();
+    for (const socket of sockets) socket.disconnect(true);
+    if (sockets.length > 0) logger.info(`disconnected ${sockets.length} socket(s) of ${userId} on request`);
+    return sockets.length;
+  };
 
   // `createConversation` and `postMessage` are an edge (an app's or the server API's unchecked input): parsed here, once.
   const postMessage = async (unchecked: AppendMessageInput): Promise<AppendMessageResult> => {
@@ -152,6 +215,7 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
       const operator = io.to(conversationRoom(conversationId));
       (emit.exceptUserId === undefined ? operator : operator.except(userRoom(emit.exceptUserId))).emit(event, data);
     },
+    disconnectUser,
     getActiveUserIds: () => presence.activeUserIds(),
     isUserOnline: (userId) => presence.isOnline(String(userId)),
     // The seed passed `io` first: accepted (seed-compat.ts), as is a bare user id to exclude.
@@ -180,18 +244,35 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
   };
 }
 
-function createIo(httpServer: HttpServer, options: SocketkitServerOptions, logger: SocketkitLogger): Server {
-  const allowOrigin = options.allowOrigin ?? createOriginPolicy({ clientUrls: resolveClientUrls(options.clientUrl), logger });
+/** The handshake refusal of a user at `maxSocketsPerUser` (a client retries with its backoff). */
+function tooManySockets(max: number): Error & { data: { code: 'RATE_LIMITED' } } {
+  return Object.assign(new Error(`Too many connections: at most ${max} sockets per user`), { data: { code: 'RATE_LIMITED' as const } });
+}
+
+function createIo(httpServer: HttpServer, options: SocketkitServerOptions, logger: SocketkitLogger, pending: PendingSessions): Server {
+  const clientUrls = resolveClientUrls(options.clientUrl);
+  const allowOrigin = options.allowOrigin ?? createOriginPolicy({ clientUrls, logger });
+  // `*` reflects any origin: never with credentials (cookies) then. socketkit's token travels in `auth`, not a cookie.
+  const anyOrigin = options.allowOrigin === undefined && clientUrls.includes('*');
+  if (anyOrigin) logger.warn('CLIENT_URL=*: any web page may open sockets here (with its user\'s token); CORS credentials are off');
   return new Server(httpServer, {
     path: options.path ?? '/socket.io',
     serveClient: false,
     maxHttpBufferSize: LIMITS.maxPayloadBytes,
+    // A session that shows no token within this long is closed; at most `maxPendingSessions` wait at once (issue 24 #7).
+    connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    // WebSocket handshakes skip CORS: the Origin a browser sends is checked here for every transport.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      if (origin !== undefined && !allowOrigin(origin)) callback('Origin not allowed', false);
+      else pending.allowRequest(req, callback);
+    },
     pingInterval: options.pingIntervalMs ?? 25_000,
     pingTimeout: options.pingTimeoutMs ?? 60_000,
     cors: {
       origin: (origin, callback) => callback(null, origin === undefined || allowOrigin(origin)),
       methods: ['GET', 'POST'],
-      credentials: true,
+      credentials: !anyOrigin,
     },
     ...(options.cluster ? { adapter: options.cluster.adapter } : {}),
     ...((options.connectionStateRecovery ?? options.cluster !== undefined)

@@ -15,8 +15,14 @@ export type {
   OnlineUsersPage,
   ConversationEmitOptions,
 } from './types.js';
-export { resolveJwtSecret, DEV_FALLBACK_SECRET } from './auth/secret.js';
-export { verifyToken, AuthError } from './auth/auth.js';
+export { resolveJwtSecret, requireJwtSecret, DEV_FALLBACK_SECRET } from './auth/secret.js';
+export { verifyToken, AuthError, DEFAULT_MAX_TOKEN_LIFETIME_S } from './auth/auth.js';
+export type { TokenPolicy } from './auth/auth.js';
+export { everyoneSeesPresence } from './presence/visibility.js';
+export type { CanSeePresence } from './presence/visibility.js';
+export { DEFAULT_USER_LIMITS, DEFAULT_CONVERSATION_CREATE_LIMIT } from './socket/user-budget.js';
+export type { UserLimits } from './socket/user-budget.js';
+export { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_PENDING_SESSIONS } from './socket/pending-sessions.js';
 export type { JwtOptions, AuthIdentity, ProfileClaims } from './auth/auth.js';
 export { signToken, createTokenSigner } from './auth/tokens.js';
 export type { TokenClaims, TokenSigner, TokenSignerOptions } from './auth/tokens.js';

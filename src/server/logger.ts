@@ -52,12 +52,22 @@ export const silentLogger: SocketkitLogger = {
   error() {},
 };
 
+/**
+ * Control characters as visible escapes (`\n`, `\u001b`): a message carries
+ * client-chosen text (user ids, event names), and a newline in one would
+ * forge a line of its own in the log (issue 24 #8).
+ */
+export function escapeControlCharacters(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
 /** The fields as `key=value` after the message (strings as they are, the rest as JSON); `err` is printed by console itself. */
 function fieldsText(fields: LogFields): string {
   let text = '';
   for (const [key, value] of Object.entries(fields)) {
     if (key === 'err' || value === undefined) continue;
-    text += ` ${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`;
+    text += ` ${key}=${escapeControlCharacters(typeof value === 'string' ? value : JSON.stringify(value))}`;
   }
   return text;
 }
@@ -66,7 +76,7 @@ function fieldsText(fields: LogFields): string {
 function consoleLine(write: (...data: unknown[]) => void, first: string | LogFields, second?: unknown): void {
   const [message, fields, error] =
     typeof first === 'string' ? [first, {}, second] : [String(second), first, (first as LogFields).err];
-  const line = `[socketkit] ${message}${fieldsText(fields)}`;
+  const line = `[socketkit] ${escapeControlCharacters(message)}${fieldsText(fields)}`;
   if (error === undefined) write(line);
   else write(line, error);
 }

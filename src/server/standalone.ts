@@ -14,7 +14,8 @@ import type { OpenedRedis } from './redis/connect.js';
 import { createMemoryStore } from './store/memory-store.js';
 import { createServerApiHandler } from './http/server-api.js';
 import type { SocketkitStore } from './store/store.js';
-import type { SocketkitServer } from './types.js';
+import type { SocketkitServer, SocketkitServerOptions } from './types.js';
+import { everyoneSeesPresence } from './presence/visibility.js';
 import { describeCause, StartupError } from './startup-error.js';
 
 /** Errors of node-postgres or the network that mean "no usable connection", not a failed statement. */
@@ -33,6 +34,19 @@ export type StorageConfig =
   | { kind: 'postgres'; databaseUrl: string }
   | { kind: 'memory' };
 
+/** The limits `socketkit-server` flags (or `SOCKETKIT_<FLAG>` variables) set; absent = the library's default (docs/security.md). */
+export interface SecurityLimits {
+  maxSocketsPerUser?: number;
+  maxWatchesPerUser?: number;
+  maxPendingRequestsPerUser?: number;
+  conversationsPerHour?: number;
+  maxTokenLifetimeS?: number;
+  connectTimeoutMs?: number;
+  maxPendingSessions?: number;
+  maxPendingSessionsPerAddress?: number;
+  presenceVisibility?: 'conversations' | 'everyone';
+}
+
 /** Everything `startStandaloneServer` needs, already validated (the CLI's job). */
 export interface StandaloneConfig {
   port: number;
@@ -42,6 +56,8 @@ export interface StandaloneConfig {
   /** Turns on the server API (`/server/*`); without it those paths answer 404. */
   apiKey?: string | undefined;
   presenceGraceMs: number;
+  /** Security limits (docs/security.md); each absent one keeps the library's default. */
+  limits?: SecurityLimits;
   /** Several nodes: Redis (`--redis-url`; the storage must be PostgreSQL) and this node's id (`--node-id`). */
   redisUrl?: string | undefined;
   nodeId?: string | undefined;
@@ -123,6 +139,24 @@ function listenFailure(config: StandaloneConfig, error: unknown): unknown {
   return new StartupError('CANNOT_LISTEN', `Cannot listen on ${config.host}:${config.port} (${code}): ${LISTEN_CAUSES[code]}`, { cause: error });
 }
 
+/** The security limits of the command line as `createSocketkitServer` options (0 turns a rate or the lifetime cap off). */
+function limitOptions(limits: SecurityLimits): Partial<SocketkitServerOptions> {
+  const options: Partial<SocketkitServerOptions> = {};
+  if (limits.maxSocketsPerUser !== undefined) options.maxSocketsPerUser = limits.maxSocketsPerUser;
+  if (limits.maxWatchesPerUser !== undefined) options.maxWatchesPerUser = limits.maxWatchesPerUser;
+  if (limits.maxPendingRequestsPerUser !== undefined) options.maxPendingRequestsPerUser = limits.maxPendingRequestsPerUser;
+  if (limits.conversationsPerHour !== undefined) {
+    const perHour = limits.conversationsPerHour;
+    options.conversationCreateLimit = perHour === 0 ? false : { burst: perHour, perSecond: perHour / 3600 };
+  }
+  if (limits.maxTokenLifetimeS !== undefined) options.maxTokenLifetimeS = limits.maxTokenLifetimeS === 0 ? Infinity : limits.maxTokenLifetimeS;
+  if (limits.connectTimeoutMs !== undefined) options.connectTimeoutMs = limits.connectTimeoutMs;
+  if (limits.maxPendingSessions !== undefined) options.maxPendingSessions = limits.maxPendingSessions;
+  if (limits.maxPendingSessionsPerAddress !== undefined) options.maxPendingSessionsPerAddress = limits.maxPendingSessionsPerAddress;
+  if (limits.presenceVisibility === 'everyone') options.canSeePresence = everyoneSeesPresence;
+  return options;
+}
+
 /** The URL without its password, for log lines. */
 export function redactUrl(raw: string): string {
   try {
@@ -172,6 +206,7 @@ export async function startStandaloneServer(config: StandaloneConfig): Promise<S
       debug: logger.debug !== undefined,
       presenceGraceMs: config.presenceGraceMs,
       clientUrl: config.clientUrl,
+      ...limitOptions(config.limits ?? {}),
       ...(redis ? { cluster: redis.cluster } : {}),
     });
     // Registered in Redis (what a dead node of this id left is cleared) before accepting anyone.
@@ -199,7 +234,8 @@ export async function startStandaloneServer(config: StandaloneConfig): Promise<S
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           logger.warn(`not ready: database: ${message}`);
-          return { status: 503, body: { ok: false, error: { code: 'UNAVAILABLE', message: `database: ${message}` } } };
+          // The why stays in the log: anyone may ask /ready (issue 24 #8).
+          return { status: 503, body: { ok: false, error: { code: 'UNAVAILABLE', message: 'database: unavailable' } } };
         }
       },
     },

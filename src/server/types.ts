@@ -6,10 +6,15 @@ import type { SocketkitLogger } from './logger.js';
 import type { RateLimitOptions } from './socket/rate-limit.js';
 import type { NewConversation } from './operations/operations.js';
 import type { AppendMessageInput, AppendMessageResult, SocketkitStore } from './store/store.js';
+import type { CanSeePresence } from './presence/visibility.js';
 
 /** Options of `createSocketkitServer`. Every field has a default. */
 export interface SocketkitServerOptions {
-  /** JWT secret, or a function read once at start. Default `resolveJwtSecret()` (env `JWT_SECRET`). */
+  /**
+   * JWT secret, or a function read once at start. Default env `JWT_SECRET`;
+   * without either, `createSocketkitServer` throws, whatever `NODE_ENV` says
+   * (a development secret only when asked for: `secret: resolveJwtSecret()`).
+   */
   secret?: (string | (() => string)) | undefined;
   /** Algorithms (default HS256, `none` never), issuer, audience, handshake clock tolerance (default 5 s). */
   jwt?: JwtOptions | undefined;
@@ -77,6 +82,33 @@ export interface SocketkitServerOptions {
    * reconnects and catches up by `seq`. `Infinity` turns it off.
    */
   maxOutboundBufferBytes?: number | undefined;
+  /** Sockets one user may hold at once on this node (docs/security.md). Default 32; more are refused in the handshake (`RATE_LIMITED`). */
+  maxSocketsPerUser?: number | undefined;
+  /** Users one user may watch through `presence:subscribe`, over all their sockets. Default 20,000 (a socket: 10,000). */
+  maxWatchesPerUser?: number | undefined;
+  /** Requests of one user being answered at once. Default 64; more are answered `RATE_LIMITED`. */
+  maxPendingRequestsPerUser?: number | undefined;
+  /** `conversation:create` per user: token bucket. Default `{ burst: 20, perSecond: 60 / 3600 }` (60 an hour); `false` unlimited. */
+  conversationCreateLimit?: (RateLimitOptions | false) | undefined;
+  /**
+   * Whose presence a user may see (presence:subscribe, handshake watches,
+   * presence:list). Default: themselves and the users they share a
+   * conversation with. Conversation rooms carry `user:online`/`user:offline`
+   * to their participants whatever this says.
+   */
+  canSeePresence?: CanSeePresence | undefined;
+  /**
+   * Longest token lifetime accepted, seconds: a token must carry `exp`, at
+   * most this long after its `iat` (or after now without `iat`). Default
+   * 86,400 (24 h); `Infinity` also accepts tokens without `exp`.
+   */
+  maxTokenLifetimeS?: number | undefined;
+  /** Only when socketkit creates the Socket.IO server: how long a new session may take to send its token (Socket.IO `connectTimeout`). Default 10,000 ms. */
+  connectTimeoutMs?: number | undefined;
+  /** Only when socketkit creates the Socket.IO server: transport sessions without a connected socket at once; more are refused. Default 5,000. */
+  maxPendingSessions?: number | undefined;
+  /** Only when socketkit creates the Socket.IO server: of those, from one remote address. Default 256 (behind a proxy every client has its address: raise it). */
+  maxPendingSessionsPerAddress?: number | undefined;
 }
 
 /** Options of `broadcastToConversation`. */
@@ -158,6 +190,13 @@ export interface SocketkitServer {
   emitToUser(userId: UserId, event: string, data: unknown): Promise<void>;
   /** Emits to the conversation's room. `NOT_FOUND` unknown conversation, `BAD_REQUEST` reserved or malformed event name. */
   emitToConversation(conversationId: ConversationId, event: string, data: unknown, options?: ConversationEmitOptions): Promise<void>;
+  /**
+   * Disconnects every socket of `userId` (every node of a cluster); resolves
+   * how many. A client may come back with a token it still holds: stop
+   * issuing tokens to the user too, and keep lifetimes short
+   * (`maxTokenLifetimeS`). Server API: `POST /server/users/:userId/disconnect`.
+   */
+  disconnectUser(userId: UserId): Promise<number>;
   /** Stops timers and disconnects sockets; closes Socket.IO (and its http server) when socketkit created it. */
   close(): Promise<void>;
 }

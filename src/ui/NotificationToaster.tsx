@@ -4,6 +4,7 @@ import { useNotifications } from 'socketkit/react';
 import { useSocketkitUI } from './SocketkitUIProvider.js';
 import { useLatestCallback } from './useLatestCallback.js';
 import { cx } from './cx.js';
+import { safeHref } from './safe-url.js';
 
 /** Props of `<NotificationToaster>`: a `section`'s, plus limits. */
 export interface NotificationToasterProps extends HTMLAttributes<HTMLElement> {
@@ -24,6 +25,8 @@ const Toast = memo(function Toast({
 }) {
   const { strings } = useSocketkitUI();
   const { id } = notification;
+  // Another user may have written the link: only http(s) and relative ones become one.
+  const href = safeHref(notification.link);
   useEffect(() => {
     if (!durationMs) return;
     const timer = setTimeout(() => onDismiss(id), durationMs);
@@ -33,7 +36,7 @@ const Toast = memo(function Toast({
     <li className="sk-toast">
       <div className="sk-toast-body">
         <strong className="sk-toast-title">
-          {notification.link ? <a href={notification.link}>{notification.title}</a> : notification.title}
+          {href ? <a href={href}>{notification.title}</a> : notification.title}
         </strong>
         <p>{notification.body}</p>
       </div>

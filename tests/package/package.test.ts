@@ -202,14 +202,14 @@ describe('the packed socketkit package', () => {
   });
 
   it('socketkit-server --memory without pino exits 1 naming pino, before listening', async () => {
-    const { code, stdout, stderr } = await runServerBin(['--memory', '--secret', 's', '--port', '0']);
+    const { code, stdout, stderr } = await runServerBin(['--memory', '--secret', 'a-test-secret-of-at-least-32-bytes', '--port', '0']);
     expect(code).toBe(1);
     expect(stderr).toContain('npm install pino');
     expect(stdout).not.toContain('listening');
   });
 
   it('socketkit-server with the default (embedded) storage and no pglite exits 1 naming @electric-sql/pglite, creating nothing', async () => {
-    const { code, stderr } = await runServerBin(['--secret', 's', '--port', '0']);
+    const { code, stderr } = await runServerBin(['--secret', 'a-test-secret-of-at-least-32-bytes', '--port', '0']);
     expect(code).toBe(1);
     // pino is missing too: one message names both.
     expect(stderr).toContain('npm install pino @electric-sql/pglite');

@@ -15,7 +15,7 @@ import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { killServerClis, runServerCli } from '../support/server-cli.js';
 import { emitAck, once } from '../support/wait.js';
 
-const SECRET = 'durability-secret';
+const SECRET = 'durability-secret-of-at-least-32-bytes';
 const API_KEY = 'durability-api-key';
 let postgres: TestPostgres;
 const dirs: string[] = [];

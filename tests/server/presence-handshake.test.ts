@@ -131,6 +131,8 @@ describe('protocol v1.1: watches named in the handshake (auth.presence)', () => 
     let release = (): void => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
     const store: SocketkitStore = { ...memory, getStoreId: () => gate.then(() => 'late-store') };
+    // They share a conversation: the default presence policy lets alice see bob.
+    await memory.createConversation({ participantIds: ['alice', 'bob'], title: null, createdBy: 'alice' });
     const http = createServer();
     const socketkit = createSocketkitServer(http, { secret: TEST_SECRET, store, presenceBatchMs: 0, quiet: true });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));

@@ -37,13 +37,13 @@ describe('socketkit-server: refusing to start', () => {
   }, 30_000);
 
   it('exits 2 for two storage flags, saying why', async () => {
-    const cli = runServerCli(['--secret', 's', '--data-dir', tempDir(), '--memory']);
+    const cli = runServerCli(['--secret', 'a-test-secret-of-at-least-32-bytes', '--data-dir', tempDir(), '--memory']);
     expect(await cli.exited).toBe(2);
     expect(cli.err()).toMatch(/choose one storage/);
   }, 30_000);
 
   it('exits 2 for two storage variables without a storage flag; a storage flag overrides them', async () => {
-    const env = { SOCKETKIT_DATA_DIR: tempDir(), DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', JWT_SECRET: 's' };
+    const env = { SOCKETKIT_DATA_DIR: tempDir(), DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', JWT_SECRET: 'a-test-secret-of-at-least-32-bytes' };
     const both = runServerCli(['--port', '0'], { env });
     expect(await both.exited).toBe(2);
     expect(both.err()).toMatch(/SOCKETKIT_DATA_DIR and DATABASE_URL/);
@@ -54,16 +54,16 @@ describe('socketkit-server: refusing to start', () => {
   }, 60_000);
 
   it('exits 2 for --redis-url without PostgreSQL, the default storage included', async () => {
-    const flag = runServerCli(['--secret', 's', '--redis-url', 'redis://127.0.0.1:1']);
+    const flag = runServerCli(['--secret', 'a-test-secret-of-at-least-32-bytes', '--redis-url', 'redis://127.0.0.1:1']);
     expect(await flag.exited).toBe(2);
     expect(flag.err()).toMatch(/needs PostgreSQL/);
-    const variable = runServerCli(['--secret', 's', '--memory'], { env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+    const variable = runServerCli(['--secret', 'a-test-secret-of-at-least-32-bytes', '--memory'], { env: { REDIS_URL: 'redis://127.0.0.1:1' } });
     expect(await variable.exited).toBe(2);
   }, 30_000);
 
   it('exits 2 for an empty value of any string flag (--host "" would bind every interface)', async () => {
     const flags = ['--host', '--port', '--presence-grace-ms', '--log-level', '--secret', '--node-id'];
-    const clis = flags.map((flag) => runServerCli(['--port', '0', '--secret', 's', '--memory', flag, '']));
+    const clis = flags.map((flag) => runServerCli(['--port', '0', '--secret', 'a-test-secret-of-at-least-32-bytes', '--memory', flag, '']));
     const codes = await Promise.all(
       clis.map((cli) => Promise.race([cli.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 15_000))])),
     );
@@ -78,7 +78,7 @@ describe('socketkit-server: refusing to start', () => {
     await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
     const { port } = blackhole.address() as { port: number };
     try {
-      const cli = runServerCli(['--secret', 's', '--port', '0', '--database-url', `postgres://nobody@127.0.0.1:${port}/none`]);
+      const cli = runServerCli(['--secret', 'a-test-secret-of-at-least-32-bytes', '--port', '0', '--database-url', `postgres://nobody@127.0.0.1:${port}/none`]);
       await waitFor(() => held.length > 0, { timeoutMs: 20_000, message: 'the server connects to the database' });
       cli.child.kill('SIGTERM');
       await waitFor(() => cli.lines().some((l) => l.msg.startsWith('stopping')), { timeoutMs: 5000 });
@@ -102,7 +102,7 @@ describe('socketkit-server: refusing to start', () => {
   }, 30_000);
 
   it('exits 7 when PostgreSQL cannot be reached, saying so (issue 19: its own exit code)', async () => {
-    const cli = runServerCli(['--secret', 's', '--port', '0', '--database-url', 'postgres://nobody@127.0.0.1:1/none']);
+    const cli = runServerCli(['--secret', 'a-test-secret-of-at-least-32-bytes', '--port', '0', '--database-url', 'postgres://nobody@127.0.0.1:1/none']);
     expect(await cli.exited).toBe(7);
     expect(cli.lines().find((l) => l.msg.startsWith('cannot start'))).toBeDefined();
   }, 30_000);
@@ -110,7 +110,7 @@ describe('socketkit-server: refusing to start', () => {
 
 describe('socketkit-server: running', () => {
   it('--memory warns that nothing survives; /health, /ready answer; no development endpoints; no server API without --api-key', async () => {
-    const cli = runServerCli(['--port', '0', '--host', '127.0.0.1', '--memory'], { env: { JWT_SECRET: 'env-secret' } });
+    const cli = runServerCli(['--port', '0', '--host', '127.0.0.1', '--memory'], { env: { JWT_SECRET: 'env-secret-of-at-least-32-bytes-long' } });
     const url = await cli.listening();
     expect(cli.lines().find((l) => l.level === 40 && /nothing survives a restart/.test(l.msg))).toBeDefined();
 
@@ -134,15 +134,15 @@ describe('socketkit-server: running', () => {
   }, 60_000);
 
   it('reads PORT, HOST and JWT_SECRET; a flag wins over its variable', async () => {
-    const cli = runServerCli(['--port', '0', '--memory', '--secret', 'flag-secret'], {
-      env: { PORT: '1', HOST: '127.0.0.1', JWT_SECRET: 'env-secret' },
+    const cli = runServerCli(['--port', '0', '--memory', '--secret', 'flag-secret-of-at-least-32-bytes-long'], {
+      env: { PORT: '1', HOST: '127.0.0.1', JWT_SECRET: 'env-secret-of-at-least-32-bytes-long' },
     });
     const url = await cli.listening();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const connect = (secret: string) =>
       io(url, { auth: { token: jwt.sign({ userId: 'alice' }, secret, { expiresIn: 60 }) }, transports: ['websocket'], reconnection: false });
-    const good = connect('flag-secret');
-    const bad = connect('env-secret');
+    const good = connect('flag-secret-of-at-least-32-bytes-long');
+    const bad = connect('env-secret-of-at-least-32-bytes-long');
     try {
       expect(await once(good, 'connection:established', 10_000)).toMatchObject({ userId: 'alice' });
       expect(await once<Error>(bad, 'connect_error', 10_000)).toBeInstanceOf(Error);
@@ -154,7 +154,7 @@ describe('socketkit-server: running', () => {
 
   it('SOCKETKIT_API_KEY turns the server API on; --node-id names every line; --log-level filters; --presence-grace-ms applies', async () => {
     const cli = runServerCli(['--port', '0', '--memory', '--node-id', 'node-a', '--log-level', 'warn', '--presence-grace-ms', '0'], {
-      env: { JWT_SECRET: 's', SOCKETKIT_API_KEY: 'env-key' },
+      env: { JWT_SECRET: 'a-test-secret-of-at-least-32-bytes', SOCKETKIT_API_KEY: 'env-key' },
     });
     // At warn level the "listening" line (info) is not written: wait for the --memory warning instead.
     await waitFor(() => cli.lines().some((l) => /nothing survives/.test(l.msg)), { timeoutMs: 60_000 });
@@ -164,12 +164,12 @@ describe('socketkit-server: running', () => {
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
 
-    const on = runServerCli(['--port', '0', '--memory', '--presence-grace-ms', '0'], { env: { JWT_SECRET: 's', SOCKETKIT_API_KEY: 'env-key' } });
+    const on = runServerCli(['--port', '0', '--memory', '--presence-grace-ms', '0'], { env: { JWT_SECRET: 'a-test-secret-of-at-least-32-bytes', SOCKETKIT_API_KEY: 'env-key' } });
     const url = await on.listening();
     expect(on.lines().find((l) => l.msg === 'listening')).toMatchObject({ serverApi: true });
     const authorized = await fetch(`${url}/server/users/alice/presence`, { headers: { authorization: 'Bearer env-key' } });
     expect(await authorized.json()).toEqual({ userId: 'alice', online: false });
-    const socket = io(url, { auth: { token: jwt.sign({ userId: 'alice' }, 's', { expiresIn: 60 }) }, transports: ['websocket'], reconnection: false });
+    const socket = io(url, { auth: { token: jwt.sign({ userId: 'alice' }, 'a-test-secret-of-at-least-32-bytes', { expiresIn: 60 }) }, transports: ['websocket'], reconnection: false });
     await once(socket, 'connection:established', 10_000);
     socket.disconnect();
     // Grace 0: offline as soon as the last socket left (the default grace would keep alice online for 2 s).
@@ -184,7 +184,7 @@ describe('socketkit-server: running', () => {
 
   it('keeps its data in ./socketkit-data of the working directory by default', async () => {
     const cwd = tempDir();
-    const cli = runServerCli(['--port', '0', '--secret', 's'], { cwd });
+    const cli = runServerCli(['--port', '0', '--secret', 'a-test-secret-of-at-least-32-bytes'], { cwd });
     await cli.listening();
     expect(existsSync(join(cwd, 'socketkit-data'))).toBe(true);
     expect(cli.lines().find((l) => l.msg === 'listening')).toMatchObject({ storage: { kind: 'embedded', dataDir: './socketkit-data' } });
@@ -194,14 +194,14 @@ describe('socketkit-server: running', () => {
 
   it('refuses a data directory another live server has open (exit 5), and takes it over once that server stopped', async () => {
     const dataDir = tempDir();
-    const first = runServerCli(['--port', '0', '--secret', 's', '--data-dir', dataDir]);
+    const first = runServerCli(['--port', '0', '--secret', 'a-test-secret-of-at-least-32-bytes', '--data-dir', dataDir]);
     await first.listening();
-    const second = runServerCli(['--port', '0', '--secret', 's', '--data-dir', dataDir]);
+    const second = runServerCli(['--port', '0', '--secret', 'a-test-secret-of-at-least-32-bytes', '--data-dir', dataDir]);
     expect(await second.exited).toBe(5);
     expect(second.lines().find((l) => l.msg.startsWith('cannot start'))?.msg).toMatch(/in use by process \d+/);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
-    const third = runServerCli(['--port', '0', '--secret', 's', '--data-dir', dataDir]);
+    const third = runServerCli(['--port', '0', '--secret', 'a-test-secret-of-at-least-32-bytes', '--data-dir', dataDir]);
     await third.listening();
     third.child.kill('SIGTERM');
     expect(await third.exited).toBe(0);
@@ -209,10 +209,10 @@ describe('socketkit-server: running', () => {
 
   it('on SIGTERM closes every socket and the database and exits 0 within 10 s; SIGINT too', async () => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      const cli = runServerCli(['--port', '0', '--secret', 's', '--data-dir', tempDir()]);
+      const cli = runServerCli(['--port', '0', '--secret', 'a-test-secret-of-at-least-32-bytes', '--data-dir', tempDir()]);
       const url = await cli.listening();
       const socket = io(url, {
-        auth: { token: jwt.sign({ userId: 'alice' }, 's', { expiresIn: 60 }) },
+        auth: { token: jwt.sign({ userId: 'alice' }, 'a-test-secret-of-at-least-32-bytes', { expiresIn: 60 }) },
         transports: ['websocket'],
         reconnection: false,
       });
@@ -243,7 +243,7 @@ describe('socketkit-server on PostgreSQL', () => {
 
   it('/ready answers 503 within 3 s once the database is down (and /health still 200)', async () => {
     const url = await postgres.createDatabase();
-    const cli = runServerCli(['--port', '0', '--secret', 's', '--database-url', url]);
+    const cli = runServerCli(['--port', '0', '--secret', 'a-test-secret-of-at-least-32-bytes', '--database-url', url]);
     const base = await cli.listening();
     expect((await fetch(`${base}/ready`)).status).toBe(200);
     await postgres.stop();

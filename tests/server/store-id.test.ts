@@ -45,7 +45,7 @@ describe('storeId', () => {
       return { socketkit, url: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}` };
     };
     const connect = async (url: string) => {
-      const socket = io(url, { auth: { token: jwt.sign({ userId: 'alice' }, 's') }, transports: ['websocket'], reconnection: false, forceNew: true });
+      const socket = io(url, { auth: { token: jwt.sign({ userId: 'alice' }, 's', { expiresIn: 60 }) }, transports: ['websocket'], reconnection: false, forceNew: true });
       try {
         return await once<ConnectionEstablishedPayload>(socket, 'connection:established', 5000);
       } finally {

@@ -4,7 +4,7 @@
  * reads its JSON log lines.
  *
  * @example
- * const cli = runServerCli(['--port', '0', '--secret', 's', '--memory']);
+ * const cli = runServerCli(['--port', '0', '--secret', 'a-test-secret-of-at-least-32-bytes', '--memory']);
  * const url = await cli.listening();
  * cli.child.kill('SIGTERM');
  * expect(await cli.exited).toBe(0);

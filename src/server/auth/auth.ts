@@ -16,6 +16,15 @@ export interface JwtOptions {
   clockToleranceS?: number | undefined;
 }
 
+/** Default longest token lifetime, seconds (24 h): `maxTokenLifetimeS`. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_S = 86_400;
+
+/** `verifyToken`'s settings: the JWT ones and the lifetime cap. */
+export interface TokenPolicy extends JwtOptions {
+  /** A token must have `exp`, at most this many seconds after `iat` (or now). Default 24 h; `Infinity` accepts no `exp`. */
+  maxTokenLifetimeS?: number | undefined;
+}
+
 /** Profile fields carried by a token; absent fields leave the stored profile as it is. */
 export type ProfileClaims = Pick<UserProfile, 'id'> & Partial<Omit<UserProfile, 'id'>>;
 
@@ -71,7 +80,7 @@ const optionalString = (value: unknown, max: number): string | undefined =>
  * Verifies a token and maps it to an identity. Throws `AuthError` with
  * `TOKEN_MISSING`, `TOKEN_INVALID` or `TOKEN_EXPIRED`.
  */
-export function verifyToken(token: unknown, secret: string | KeyObject, options: JwtOptions = {}): AuthIdentity {
+export function verifyToken(token: unknown, secret: string | KeyObject, options: TokenPolicy = {}): AuthIdentity {
   if (typeof token !== 'string' || token.length === 0) throw new AuthError('TOKEN_MISSING', 'no token');
   // A token is a few hundred bytes; refuse to spend work on a huge one.
   if (token.length > 8192) throw new AuthError('TOKEN_INVALID', 'token too long');
@@ -89,14 +98,24 @@ export function verifyToken(token: unknown, secret: string | KeyObject, options:
   } catch (error) {
     if (error instanceof AuthError) throw error;
     if (error instanceof jwt.TokenExpiredError) throw new AuthError('TOKEN_EXPIRED', 'token expired');
-    const reason = error instanceof Error ? error.message : 'invalid token';
+    // jsonwebtoken's messages name what it expected ("jwt issuer invalid. expected: …"): keep only the part before.
+    const reason = error instanceof Error ? error.message.split('. expected')[0]!.slice(0, 100) : 'invalid token';
     throw new AuthError('TOKEN_INVALID', reason);
   }
   // The clock tolerance lets a token through that expired a moment ago by our clock; the
   // connection's expiry timer would then fire at once and the client reconnect in a loop.
   // A token already past `exp` by our clock is refused instead (socketkit issue 9 #3).
   if (typeof claims.exp === 'number' && claims.exp * 1000 <= Date.now()) throw new AuthError('TOKEN_EXPIRED', 'token expired');
+  checkLifetime(claims, options.maxTokenLifetimeS ?? DEFAULT_MAX_TOKEN_LIFETIME_S);
   return identityFromClaims(claims);
+}
+
+/** A token valid for ever, or for longer than `maxS`, is refused (issue 24 #8): a leaked one would work that long. */
+function checkLifetime(claims: JwtPayload, maxS: number): void {
+  if (maxS === Infinity) return;
+  if (typeof claims.exp !== 'number') throw new AuthError('TOKEN_INVALID', 'token has no exp claim');
+  const from = typeof claims.iat === 'number' ? claims.iat : Date.now() / 1000;
+  if (claims.exp - from > maxS) throw new AuthError('TOKEN_INVALID', 'token lifetime too long');
 }
 
 /** `userId` claim, else `sub`; numbers become strings. */

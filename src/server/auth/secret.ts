@@ -6,7 +6,7 @@
  * when the first server starts makes that ordering bug impossible.
  */
 
-/** Development-only fallback. Never used when `NODE_ENV=production`. */
+/** Development-only fallback of `resolveJwtSecret()` (mock server, tests). Never used when `NODE_ENV=production`, nor by default. */
 export const DEV_FALLBACK_SECRET = 'socketkit-dev-only-secret-DO-NOT-USE-IN-PRODUCTION';
 
 let warned = false;
@@ -34,4 +34,17 @@ export function resolveJwtSecret(env: NodeJS.ProcessEnv = process.env): string {
     );
   }
   return DEV_FALLBACK_SECRET;
+}
+
+/**
+ * `JWT_SECRET` from the environment, or a thrown Error: the default of
+ * `createSocketkitServer` and `createTokenSigner`, which never fall back to a
+ * development secret, whatever `NODE_ENV` says (issue 24 #6: with `NODE_ENV`
+ * unset, a forged token was accepted). The mock server and tests ask for the
+ * fallback explicitly with `resolveJwtSecret()`.
+ */
+export function requireJwtSecret(env: NodeJS.ProcessEnv = process.env): string {
+  const secret = env.JWT_SECRET;
+  if (secret) return secret;
+  throw new Error('JWT_SECRET is not set: pass `secret` or set JWT_SECRET (socketkit has no default secret; a development one only through resolveJwtSecret()).');
 }

@@ -9,7 +9,7 @@ import jwt from 'jsonwebtoken';
 import type { Algorithm, SignOptions } from 'jsonwebtoken';
 import { LIMITS } from '../../protocol/index.js';
 import { pinnedAlgorithms, type JwtOptions } from './auth.js';
-import { resolveJwtSecret } from './secret.js';
+import { requireJwtSecret } from './secret.js';
 
 /** What a token carries: `userId` (or `sub`) and optional profile claims (`identityFromClaims` reads them). */
 export interface TokenClaims {
@@ -52,7 +52,7 @@ export function createTokenSigner(options: TokenSignerOptions = {}): TokenSigner
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`createTokenSigner: options must be an object ({ secret?, jwt?, expiresInS? }), got ${options === null ? 'null' : typeof options}`);
   }
-  const secret = options.secret ?? resolveJwtSecret();
+  const secret = options.secret ?? requireJwtSecret();
   const algorithm: Algorithm = pinnedAlgorithms(options.jwt)[0]!;
   const issuer = first(options.jwt?.issuer);
   const audience = first(options.jwt?.audience);

@@ -58,6 +58,14 @@ export function serverApiRoutes(socketkit: SocketkitServer): Route[] {
       },
     },
     {
+      // Revocation (issue 24 #8): every socket of the user is told `auth:revoked` and closed.
+      method: 'POST',
+      path: '/server/users/:userId/disconnect',
+      async handle({ params }) {
+        return { status: 200, body: { ok: true, disconnected: await socketkit.disconnectUser(params.userId as string) } };
+      },
+    },
+    {
       method: 'GET',
       path: '/server/users/:userId/presence',
       async handle({ params }) {

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { isStorableText, LIMITS } from '../../protocol/index.js';
 import type {
+  InvalidUserId,
   ConversationCreatePayload,
   ConversationId,
   HistoryPayload,
@@ -43,10 +44,10 @@ export const presenceIdsSchema = z.object({
 const userIdElement = z.union([id, z.number().finite().transform(String)]).pipe(id);
 
 /** The valid ids of a list (normalised) and the invalid elements with why. */
-export function splitUserIds(elements: readonly unknown[]): { valid: string[]; invalid: { userId: unknown; message: string }[] } {
+export function splitUserIds(elements: readonly unknown[]): { valid: string[]; invalid: InvalidUserId[] } {
   const valid: string[] = [];
-  const invalid: { userId: unknown; message: string }[] = [];
-  for (const element of elements) {
+  const invalid: InvalidUserId[] = [];
+  for (const [index, element] of elements.entries()) {
     // The common case, what `id` accepts, without a schema run per element.
     if (typeof element === 'string' && element.length >= 1 && element.length <= LIMITS.maxIdLength && isStorableText(element)) {
       valid.push(element);
@@ -54,9 +55,29 @@ export function splitUserIds(elements: readonly unknown[]): { valid: string[]; i
     }
     const result = userIdElement.safeParse(element);
     if (result.success) valid.push(result.data);
-    else invalid.push({ userId: element, message: 'not a user id (a non-empty string, or a number)' });
+    else invalid.push(describeInvalid(index, element, 'not a user id (a non-empty string, or a number)'));
   }
   return { valid, invalid };
+}
+
+/**
+ * How a refused element is reported back: its index and type, and its value
+ * only when it is a scalar (a string cut to `LIMITS.maxIdLength`). An array
+ * or object is never echoed: a deeply nested one overflowed socket.io-parser's
+ * recursive `hasBinary` on the way out and killed the process (issue 24 #1).
+ */
+export function describeInvalid(index: number, element: unknown, message: string): InvalidUserId {
+  if (element === null) return { index, type: 'null', userId: null, message };
+  if (Array.isArray(element)) return { index, type: 'array', message };
+  switch (typeof element) {
+    case 'string':
+      return { index, type: 'string', userId: element.slice(0, LIMITS.maxIdLength), message };
+    case 'number':
+    case 'boolean':
+      return { index, type: typeof element, userId: element, message };
+    default:
+      return { index, type: typeof element === 'object' ? 'object' : typeof element, message };
+  }
 }
 
 /** `presence:list`: optional `{ cursor?, limit? }` (limit capped by the handler). */

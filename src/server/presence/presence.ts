@@ -3,6 +3,7 @@ import { conversationRoom } from '../../protocol/index.js';
 import type { OnlineUser, PresenceChange, PresenceState, UserId } from '../../protocol/index.js';
 import type { SocketkitLogger } from '../logger.js';
 import type { SocketkitStore } from '../store/store.js';
+import type { ListenedConversations } from './listened-conversations.js';
 
 /**
  * Room of the sockets watching one user. Watching is a room, so a presence
@@ -132,6 +133,12 @@ export interface PresenceAnnouncerOptions {
   local: boolean;
   /** Window over which a v1.1 socket's changes are coalesced, ms (0: no batching). */
   batchMs: number;
+  /**
+   * One node: the conversations joined here, by participant. When given, a
+   * change goes to the rooms found there, without a store lookup (its cost
+   * no longer grows with the conversations others put the user in).
+   */
+  listened?: ListenedConversations;
 }
 
 /**
@@ -196,6 +203,11 @@ export class PresenceAnnouncer {
 
   /** Delivers now when the store answers synchronously (the memory store); returns the promise otherwise. */
   private lookUpThenDeliver(change: PresenceChange): Promise<void> | undefined {
+    const { listened } = this.options;
+    if (listened) {
+      this.deliver(change, listened.conversationsOf(change.userId));
+      return undefined;
+    }
     let conversationIds;
     try {
       conversationIds = conversationIdsOf(this.options.store, change.userId);

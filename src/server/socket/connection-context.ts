@@ -4,6 +4,10 @@ import type { SocketkitLogger } from '../logger.js';
 import type { PresenceBackend } from '../presence/presence.js';
 import type { SocketkitStore } from '../store/store.js';
 import type { TypingState } from './typing.js';
+import type { UserBudgets } from './user-budget.js';
+import type { PresenceVisibility } from '../presence/visibility.js';
+import type { ListenedConversations } from '../presence/listened-conversations.js';
+import type { PerUserRateLimit } from './user-budget.js';
 
 /** Everything a request handler needs about one connected socket. */
 export interface ConnectionContext {
@@ -29,4 +33,12 @@ export interface ConnectionContext {
   typing: TypingState | null;
   /** Per-socket typing timeout, ms (for creating `typing`). */
   typingTimeoutMs: number;
+  /** What each user holds across their sockets (sockets, watches, requests in flight). */
+  budgets: UserBudgets;
+  /** Whose presence this user may see. */
+  visibility: PresenceVisibility;
+  /** One node: conversations joined here, for presence delivery (null in a cluster). */
+  listened: ListenedConversations | null;
+  /** `conversation:create` per user (over all their sockets and reconnects), or null when unlimited. */
+  creations: PerUserRateLimit | null;
 }

@@ -6,7 +6,10 @@ import { RequestError, toProtocolError } from '../operations/errors.js';
 import type { SocketkitLogger } from '../logger.js';
 import { PRESENCE_BATCH_ROOM, presenceRoom, speaksProtocol11, type PresenceBackend } from '../presence/presence.js';
 import { TokenBucket, type RateLimitOptions } from './rate-limit.js';
-import { isRequestEvent, requestHandlers, subscribePresence } from './requests.js';
+import { applyPresenceWatch, isRequestEvent, preparePresenceWatch, requestHandlers, type PreparedWatch } from './requests.js';
+import type { UserBudgets, PerUserRateLimit } from './user-budget.js';
+import type { PresenceVisibility } from '../presence/visibility.js';
+import type { ListenedConversations } from '../presence/listened-conversations.js';
 import type { SocketkitStore } from '../store/store.js';
 import type { TokenExpiries } from './token-expiry.js';
 import type { AuthIdentity } from '../auth/auth.js';
@@ -25,34 +28,59 @@ export interface ConnectionDeps {
   fallbackStoreId: string;
   /** Token expiries of every socket, on one timer (call `expireSocket` for each). */
   expiries: TokenExpiries<Socket>;
+  budgets: UserBudgets;
+  visibility: PresenceVisibility;
+  listened: ListenedConversations | null;
+  creations: PerUserRateLimit | null;
 }
 
 /**
  * Emits `connection:established`, with the store's identity (docs/protocol.md,
  * `storeId`; docs/deploy.md) and, for a v1.1 handshake that named users to
- * watch, the answer to that subscription (`presence`). The subscription is
- * made in the same synchronous run as the emit (after an asynchronous
- * `getStoreId`, too), so no change of a watched user can reach the socket
- * before the snapshot it follows.
+ * watch, the answer to that subscription (`presence`). The store id and the
+ * presence policy are asked first; the watches are then joined in the same
+ * synchronous run as the emit, so no change of a watched user can reach the
+ * socket before the snapshot it follows. Whatever fails is logged and the
+ * socket closed: no rejection of this chain goes unhandled (issue 24 #1).
  */
 function announceEstablished(ctx: ConnectionContext, deps: ConnectionDeps, protocol11: boolean): void {
   const { socket, userId } = ctx;
-  const established = (storeId: string | undefined) => {
+  const storeId = deps.store.getStoreId ? deps.store.getStoreId() : deps.fallbackStoreId;
+  const auth = socket.handshake.auth as { presence?: unknown };
+  const watch: Promise<Ack<PreparedWatch>> | undefined =
+    protocol11 && auth.presence !== undefined
+      ? preparePresenceWatch(ctx, { userIds: auth.presence }).then(
+          (prepared) => ({ ok: true as const, ...prepared }),
+          (error: unknown) => handshakeWatchFailed(ctx, error),
+        )
+      : undefined;
+  const send = (id: string | undefined, prepared: Ack<PreparedWatch> | undefined) => {
+    if (!socket.connected) return;
     const payload: ConnectionEstablishedPayload = { userId, socketId: socket.id, serverTime: new Date().toISOString() };
-    if (storeId !== undefined) payload.storeId = storeId;
-    const handshakePresence = protocol11 ? subscribeFromHandshake(ctx, socket.handshake.auth) : undefined;
-    if (handshakePresence) payload.presence = handshakePresence;
+    if (id !== undefined) payload.storeId = id;
+    if (prepared) payload.presence = prepared.ok ? applyHandshakeWatch(ctx, prepared) : prepared;
     socket.emit('connection:established', payload);
   };
-  const storeId = deps.store.getStoreId ? deps.store.getStoreId() : deps.fallbackStoreId;
-  if (typeof storeId === 'string') {
-    established(storeId);
+  // Nothing to wait for: sent now, in the same write as the CONNECT answer (socket/write-coalescing.ts).
+  if (typeof storeId === 'string' && !watch) {
+    send(storeId, undefined);
     return;
   }
-  storeId.then(established, (error: unknown) => {
+  const storeIdKnown = Promise.resolve(storeId).catch((error: unknown) => {
     deps.logger.error('store id unavailable, connection:established sent without it', error);
-    established(undefined);
+    return undefined;
   });
+  Promise.all([storeIdKnown, watch])
+    .then(([id, prepared]) => send(id, prepared))
+    .catch((error: unknown) => {
+      deps.logger.error(`connection:established for ${userId} (socket ${socket.id}) failed; closing the socket`, error);
+      socket.disconnect(true);
+    });
+}
+
+function handshakeWatchFailed(ctx: ConnectionContext, error: unknown): Ack<PreparedWatch> {
+  if (!(error instanceof RequestError)) ctx.logger.error({ userId: ctx.userId, socketId: ctx.socket.id, err: error }, 'presence in the handshake failed');
+  return { ok: false, error: toProtocolError(error) };
 }
 
 /**
@@ -61,13 +89,11 @@ function announceEstablished(ctx: ConnectionContext, deps: ConnectionDeps, proto
  * which carries the ack that `presence:subscribe` would have had. Saves every
  * (re)connect a round trip, and the client's views are right from the start.
  */
-function subscribeFromHandshake(ctx: ConnectionContext, auth: { presence?: unknown }): Ack<PresenceSubscribeResult> | undefined {
-  if (auth.presence === undefined) return undefined;
+function applyHandshakeWatch(ctx: ConnectionContext, prepared: PreparedWatch): Ack<PresenceSubscribeResult> {
   try {
-    return { ok: true, ...subscribePresence(ctx, { userIds: auth.presence }) };
+    return { ok: true, ...applyPresenceWatch(ctx, prepared) };
   } catch (error) {
-    if (!(error instanceof RequestError)) ctx.logger.error({ userId: ctx.userId, socketId: ctx.socket.id, err: error }, 'presence in the handshake failed');
-    return { ok: false, error: toProtocolError(error) };
+    return handshakeWatchFailed(ctx, error) as Ack<PresenceSubscribeResult>;
   }
 }
 
@@ -200,6 +226,7 @@ function onDisconnect(this: Socket, reason: string): void {
   const { ctx, deps } = state;
   deps.connections.delete(ctx);
   if (state.expiryDeadline !== null) deps.expiries.remove(this, state.expiryDeadline);
+  deps.budgets.closeSocket(ctx.userId, ctx.explicitWatches?.size ?? 0);
   ctx.typing?.stopAll();
   if (state.online) deps.presence.disconnect(ctx.userId);
   deps.logger.info({ userId: ctx.userId, socketId: this.id, reason }, 'disconnect');
@@ -231,6 +258,10 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
     joined: null,
     typing: null,
     typingTimeoutMs: deps.typingTimeoutMs,
+    budgets: deps.budgets,
+    visibility: deps.visibility,
+    listened: deps.listened,
+    creations: deps.creations,
   };
   deps.connections.add(ctx);
   const state: SocketState = {
@@ -287,6 +318,7 @@ function restoreRecoveredState(ctx: ConnectionContext): void {
           return;
         }
         (ctx.joined ??= new Set()).add(conversationId);
+        if (ctx.io.sockets.adapter.rooms.has(room)) ctx.listened?.listen(conversationId, conversation.participantIds);
       })
       .catch((error: unknown) => ctx.logger.error({ userId: ctx.userId, socketId: ctx.socket.id, conversationId, err: error }, 'restoring a joined conversation failed'));
   }
@@ -299,6 +331,11 @@ async function handleRequest(ctx: ConnectionContext, event: RequestEvent, args: 
   // Trace lines (the server's `debug` option): only when the logger has `debug`.
   const startedAt = ctx.logger.debug ? performance.now() : 0;
   const fields = () => ({ userId: ctx.userId, socketId: ctx.socket.id, event, ms: Math.round(performance.now() - startedAt) });
+  if (!ctx.budgets.startRequest(ctx.userId)) {
+    const limit = ctx.budgets.limits.maxPendingRequestsPerUser;
+    fail(ctx.socket, event, ack, { code: 'RATE_LIMITED', message: `At most ${limit} requests in flight per user`, retryAfterMs: 100 });
+    return;
+  }
   try {
     if (payloadCount > 1) throw new RequestError('BAD_REQUEST', `${event} takes one payload argument and an ack`);
     const result = await requestHandlers[event](ctx, payloadCount > 0 ? args[0] : undefined);
@@ -308,7 +345,13 @@ async function handleRequest(ctx: ConnectionContext, event: RequestEvent, args: 
     if (!(error instanceof RequestError)) ctx.logger.error({ userId: ctx.userId, socketId: ctx.socket.id, event, err: error }, 'request failed');
     const refusal = toProtocolError(error);
     ctx.logger.debug?.({ ...fields(), code: refusal.code }, 'refused');
-    fail(ctx.socket, event, ack, refusal);
+    try {
+      fail(ctx.socket, event, ack, refusal);
+    } catch (failure) {
+      ctx.logger.error({ userId: ctx.userId, socketId: ctx.socket.id, event, err: failure }, 'answering failed');
+    }
+  } finally {
+    ctx.budgets.endRequest(ctx.userId);
   }
 }
 

@@ -1,5 +1,5 @@
 import { LIMITS, conversationRoom } from '../../protocol/index.js';
-import type { ConversationId, PresenceSubscribeResult, RequestEvent, RequestResult, UserId } from '../../protocol/index.js';
+import type { ConversationId, InvalidUserId, PresenceSubscribeResult, RequestEvent, RequestResult, UserId } from '../../protocol/index.js';
 import { RequestError, parseInput } from '../operations/errors.js';
 import { presenceRoom } from '../presence/presence.js';
 import { TypingState } from './typing.js';
@@ -36,29 +36,58 @@ const requireParticipant = (ctx: ConnectionContext, conversationId: Conversation
 
 const unique = (ids: readonly UserId[]): UserId[] => (ids.length < 2 ? [...ids] : [...new Set(ids)]);
 
+/** A `presence:subscribe` parsed and checked against the presence policy, not applied yet. */
+export interface PreparedWatch {
+  ids: UserId[];
+  /** The ids the socket's user may see (the others read as offline and are not watched). */
+  visible: Set<UserId>;
+  invalid: InvalidUserId[];
+}
+
 /**
- * `presence:subscribe`, also run for the ids a v1.1 client names in its
- * handshake (`auth.presence`): joins the watched users' presence rooms and
- * answers their current state. Throws RequestError BAD_REQUEST (not an id
- * list) or PAYLOAD_TOO_LARGE (over 1,000 ids, or over 10,000 watches).
+ * The asynchronous half of `presence:subscribe` (also run for the ids a v1.1
+ * client names in its handshake, `auth.presence`): parses the list and asks
+ * the presence policy which ids the user may see. Throws RequestError
+ * BAD_REQUEST (not an id list) or PAYLOAD_TOO_LARGE (over 1,000 ids).
  */
-export function subscribePresence(ctx: ConnectionContext, payload: unknown): PresenceSubscribeResult {
+export async function preparePresenceWatch(ctx: ConnectionContext, payload: unknown): Promise<PreparedWatch> {
   const { valid, invalid } = splitUserIds(parseInput(presenceIdsSchema, payload).userIds);
   const ids = unique(valid);
+  return { ids, visible: await ctx.visibility.visible(ctx.userId, ids), invalid };
+}
+
+/**
+ * The synchronous half: joins the presence rooms of the visible ids and
+ * answers the current state of every id (a hidden one as offline, never
+ * seen). Throws PAYLOAD_TOO_LARGE past 10,000 watches on the socket or
+ * `maxWatchesPerUser` over the user's sockets.
+ */
+export function applyPresenceWatch(ctx: ConnectionContext, { ids, visible, invalid }: PreparedWatch): PresenceSubscribeResult {
   const watches = ctx.explicitWatches ?? new Set<UserId>();
   const added: UserId[] = [];
-  for (const id of ids) if (!watches.has(id)) added.push(id);
+  for (const id of ids) if (visible.has(id) && !watches.has(id)) added.push(id);
   if (watches.size + added.length > MAX_EXPLICIT_WATCHES) {
     throw new RequestError('PAYLOAD_TOO_LARGE', `A socket may watch at most ${MAX_EXPLICIT_WATCHES} users`);
   }
   // A request that finished after its socket left must not re-add rooms.
   if (added.length > 0 && ctx.socket.connected) {
+    if (!ctx.budgets.addWatches(ctx.userId, added.length)) {
+      throw new RequestError(
+        'PAYLOAD_TOO_LARGE',
+        `A user may watch at most ${ctx.budgets.limits.maxWatchesPerUser} users over all their sockets`,
+      );
+    }
     for (const id of added) watches.add(id);
     ctx.explicitWatches = watches;
     void ctx.socket.join(added.map(presenceRoom));
   }
-  const users = ids.map((id) => ctx.presence.state(id));
+  const users = ids.map((id) => (visible.has(id) ? ctx.presence.state(id) : { userId: id, online: false }));
   return invalid.length > 0 ? { users, invalid } : { users };
+}
+
+/** `presence:subscribe`: both halves. */
+export async function subscribePresence(ctx: ConnectionContext, payload: unknown): Promise<PresenceSubscribeResult> {
+  return applyPresenceWatch(ctx, await preparePresenceWatch(ctx, payload));
 }
 
 /** Every request a client may send, by event name. */
@@ -67,20 +96,29 @@ export const requestHandlers: RequestHandlers = {
 
   'presence:unsubscribe'(ctx, payload) {
     const userIds = splitUserIds(parseInput(presenceIdsSchema, payload).userIds).valid;
+    let removed = 0;
     for (const id of userIds) {
-      if (ctx.explicitWatches?.delete(id)) void ctx.socket.leave(presenceRoom(id));
+      if (ctx.explicitWatches?.delete(id)) {
+        removed += 1;
+        void ctx.socket.leave(presenceRoom(id));
+      }
     }
+    ctx.budgets.removeWatches(ctx.userId, removed);
     return EMPTY;
   },
 
-  'presence:list'(ctx, payload) {
+  async 'presence:list'(ctx, payload) {
     const query = parseInput(presenceListSchema, payload ?? undefined);
     const limit = Math.min(query?.limit ?? LIMITS.maxPresenceIds, LIMITS.maxPresenceIds);
-    return ctx.presence.list(query?.cursor, limit);
+    return ctx.visibility.list(ctx.userId, ctx.presence, query?.cursor, limit);
   },
 
   async 'conversation:create'(ctx, payload) {
     const input = parseInput(conversationCreateSchema, payload);
+    const retryAfterMs = ctx.creations?.take(ctx.userId) ?? 0;
+    if (retryAfterMs > 0) {
+      throw new RequestError('RATE_LIMITED', 'Too many conversations created; try again later', { retryAfterMs });
+    }
     const conversation = await operations.createConversation(ctx.store, { ...input, createdBy: ctx.userId });
     ctx.logger.info({ userId: ctx.userId, conversationId: conversation.id, participants: conversation.participantIds.length }, 'create conversation');
     return { conversation };
@@ -101,6 +139,8 @@ export const requestHandlers: RequestHandlers = {
       // Joining watches the other participants' presence: their changes go to this room.
       (ctx.joined ??= new Set()).add(conversationId);
       await ctx.socket.join(room);
+      // Only while the room exists: its deletion is what forgets the entry.
+      if (ctx.io.sockets.adapter.rooms.has(room)) ctx.listened?.listen(conversationId, conversation.participantIds);
       ctx.logger.info({ userId: ctx.userId, socketId: ctx.socket.id, conversationId }, 'join');
     }
     return { conversationId, room, participantIds: conversation.participantIds, lastSeq };

@@ -17,7 +17,7 @@ import { startPostgres, type TestPostgres } from '../../support/postgres.js';
 import { startRedis, type TestRedis } from '../../support/redis.js';
 import { whenEstablished } from '../../support/wait.js';
 
-export const CLUSTER_SECRET = 'cluster-test-secret';
+export const CLUSTER_SECRET = 'cluster-test-secret-of-at-least-32-bytes';
 const NODE_MAIN = fileURLToPath(new URL('./node-main.ts', import.meta.url));
 const CLI = fileURLToPath(new URL('../../../src/server/cli.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -88,6 +88,8 @@ function spawnNode(services: Services, options: NodeOptions): ChildProcess {
         '--port', '0', '--host', '127.0.0.1', '--secret', CLUSTER_SECRET,
         '--database-url', services.databaseUrl, '--redis-url', services.redis.url,
         '--node-id', options.nodeId, '--presence-grace-ms', graceMs, '--api-key', API_KEY,
+        // These tests watch users they share no conversation with.
+        '--presence-visibility', 'everyone',
       ],
       { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
     );

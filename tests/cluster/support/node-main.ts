@@ -10,7 +10,7 @@
 import http from 'node:http';
 import pg from 'pg';
 import { createClient } from 'redis';
-import { createSocketkitServer } from '../../../src/server/index.js';
+import { createSocketkitServer, everyoneSeesPresence } from '../../../src/server/index.js';
 import { createPostgresStore } from '../../../src/server/sql/postgres.js';
 import { createRedisCluster } from '../../../src/server/redis/index.js';
 
@@ -63,6 +63,8 @@ const socketkit = createSocketkitServer(httpServer, {
   quiet: process.env.QUIET !== '0',
   presenceGraceMs: optionalInt('PRESENCE_GRACE_MS') ?? 0,
   clientUrl: 'http://localhost',
+  // These tests watch users they share no conversation with.
+  canSeePresence: everyoneSeesPresence,
 });
 await cluster.whenStarted();
 
