@@ -10,6 +10,7 @@ const external = [
   'socketkit/ui',
   'socketkit/server',
   'socketkit/server/internal',
+  'socketkit/server/portable',
   'socketkit/protocol',
   'react',
   'react-dom',
@@ -17,6 +18,9 @@ const external = [
   '@tanstack/react-query',
   'socket.io',
   'socket.io-client',
+  'engine.io-parser',
+  'socket.io-parser',
+  'msw',
   'jsonwebtoken',
   'zod',
   'pg',
@@ -84,6 +88,15 @@ export default defineConfig([
     onSuccess: async () => {
       await Promise.all(Object.keys(CLIENT_ENTRIES).map((name) => prependUseClient(`dist/${name}.js`)));
     },
+  },
+  // The in-page server and the server parts it shares: browser-safe (no Node APIs).
+  {
+    ...browserBuild,
+    entry: {
+      'server/portable': 'src/server/portable.ts',
+      'mock-server/browser': 'mock-server/browser/index.ts',
+    },
+    clean: false,
   },
   {
     entry: {

@@ -12,6 +12,8 @@ const alias = [
   { find: /^socketkit\/ui$/, replacement: r('../src/ui/index.ts') },
   { find: /^socketkit\/server$/, replacement: r('../src/server/index.ts') },
   { find: /^socketkit\/mock-server$/, replacement: r('../mock-server/index.ts') },
+  { find: /^socketkit\/server\/portable$/, replacement: r('../src/server/portable.ts') },
+  { find: /^socketkit\/mock-server\/browser$/, replacement: r('../mock-server/browser/index.ts') },
   { find: /^socketkit\/protocol$/, replacement: r('../src/protocol/index.ts') },
   { find: /^socketkit$/, replacement: r('../src/core/index.ts') },
 ];
