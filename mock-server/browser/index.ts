@@ -38,7 +38,11 @@ export { InPageWebSocketTransport } from './transport.js';
 
 /** Options of `createInPageServer`. */
 export interface InPageServerOptions {
-  /** The origin clients connect to. Default: the page's origin (`location.origin`), else `http://socketkit.test`. */
+  /**
+   * The origin clients connect to (and fetch `/auth/token` from). Default `https://socketkit.invalid`,
+   * never the page's own origin: the WebSocket link takes the origin's root path, where a dev
+   * server's hot-reload socket (Vite's) lives.
+   */
   url?: string;
   /** `'default'` (the bundled server's seed), `'none'`, or seed data. */
   seed?: 'default' | 'none' | SeedData;
@@ -91,7 +95,8 @@ export interface InPageServer {
   close(): void;
 }
 
-const DEFAULT_URL = 'http://socketkit.test';
+/** `.invalid` never resolves (RFC 6761): a request the in-page server misses fails instead of reaching some host. */
+const DEFAULT_URL = 'https://socketkit.invalid';
 
 /**
  * Starts an in-page socketkit server. Nothing is intercepted until its
@@ -110,7 +115,7 @@ const DEFAULT_URL = 'http://socketkit.test';
  * });
  */
 export function createInPageServer(options: InPageServerOptions = {}): InPageServer {
-  const url = (options.url ?? globalThis.location?.origin ?? DEFAULT_URL).replace(/\/+$/, '');
+  const url = (options.url ?? DEFAULT_URL).replace(/\/+$/, '');
   const seed = options.seed ?? 'default';
   const store = createMemoryStore(seed === 'default' ? defaultSeed() : seed === 'none' ? undefined : seed);
   const logger = options.quiet === false ? (options.logger ?? consoleLogger) : (options.logger ?? silentLogger);
