@@ -29,7 +29,7 @@ const react = ['react', 'react-dom', 'react/jsx-runtime', '@tanstack/react-query
 const BUDGET_OVER_TRANSPORT = 9_500;
 const CONVERSATION_MARKERS = ['conversation:join', 'message:send', 'conversation:history'];
 // Texts of the development-only help in src/core (guarded by process.env.NODE_ENV).
-const DEVELOPMENT_MARKERS = ['takes no token', 'needs getToken', 'and cannot be emitted', 'and its release'];
+const DEVELOPMENT_MARKERS = ['takes no token', 'needs getToken', 'and cannot be emitted', 'and its release', 'retrying cannot help', 'Released before the conversation'];
 
 for (const file of Object.values(entries)) {
   if (!existsSync(file)) {

@@ -8,7 +8,6 @@ const meta = {
   component: ConnectionBanner,
   decorators: [withLive],
   play: untilReady,
-  args: { thresholdMs: 1000 },
   parameters: { docs: { description: { component: 'Shows connection problems after a short threshold, so blips do not flash.' } } },
 } satisfies Meta<typeof ConnectionBanner>;
 

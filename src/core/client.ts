@@ -1,6 +1,6 @@
 import { io } from 'socket.io-client';
 import type { ConversationId, PresenceChangesPayload } from '../protocol/index.js';
-import type { HandshakeAnswer } from './connection-machine.js';
+import { isStopped, type HandshakeAnswer } from './connection-machine.js';
 import { createConnection, type Connection } from './connection.js';
 import type { Context, Outbox, Presence } from './context.js';
 import { createConversationRegistry, type ConversationRegistry } from './conversation-registry.js';
@@ -11,6 +11,7 @@ import { createOnlineUsers, type OnlineUsers } from './online-users.js';
 import { createOutbox } from './outbox.js';
 import { createPresence } from './presence.js';
 import { createRequestTable, REQUEST_TIMEOUT_MS, type RequestTable } from './request-table.js';
+import { createTracer, logTrace, SILENT_TRACE, type Tracer } from './trace.js';
 import type { ClientEventMap, Logger, RealtimeClient, RealtimeClientOptions, RequestOptions, SocketLike } from './types.js';
 
 /**
@@ -33,6 +34,7 @@ function createSocket(options: RealtimeClientOptions): SocketLike {
 interface Parts {
   socket: SocketLike;
   report: ListenerErrorReporter;
+  trace: Tracer;
   serverEvents: EventBus<ClientEventMap>;
   storeTracker: ServerStoreTracker;
   connection: Connection;
@@ -131,6 +133,7 @@ function destroy(parts: Parts): void {
   parts.socket.offAny();
   parts.socket.removeAllListeners();
   parts.serverEvents.clear();
+  parts.trace.clear();
 }
 
 /** What presence, the outbox and conversations share. */
@@ -153,6 +156,7 @@ function createContext(options: RealtimeClientOptions, transport: Transport, con
 
 interface Transport {
   log: Logger;
+  trace: Tracer;
   report: ListenerErrorReporter;
   socket: SocketLike;
   serverEvents: EventBus<ClientEventMap>;
@@ -162,6 +166,9 @@ interface Transport {
 function createTransport(options: RealtimeClientOptions): Transport {
   const log = options.logger ?? console;
   const report = createErrorReporter(log, options.onError);
+  // Production builds make no records: their trace is a source that never speaks (no bus to carry).
+  const trace = process.env.NODE_ENV !== 'production' ? createTracer(report) : SILENT_TRACE;
+  if (process.env.NODE_ENV !== 'production' && options.debug) logTrace(trace, log);
   const socket = createSocket(options);
   const serverEvents = createEventBus<ClientEventMap>(report);
   socket.onAny((event: string, payload: unknown) => {
@@ -169,7 +176,7 @@ function createTransport(options: RealtimeClientOptions): Transport {
     if (event !== 'presence:changes') return serverEvents.emit(event, payload);
     for (const c of (payload as PresenceChangesPayload).changes) serverEvents.emit(c.online ? 'user:online' : 'user:offline', c);
   });
-  return { log, report, socket, serverEvents };
+  return { log, trace, report, socket, serverEvents };
 }
 
 /** Wires every part; the link callbacks reach `parts` only once connected, when it is complete. */
@@ -181,14 +188,15 @@ function createParts(options: RealtimeClientOptions): Parts {
     changed: () => onStateChanged(parts),
     handshakeFields: () => ({ presence: parts.presence.handshakeWatches() }),
   };
-  const connection = createConnection(transport.socket, options, transport.serverEvents, link, transport.report);
+  const connection = createConnection(transport.socket, options, transport.serverEvents, link, transport.report, transport.trace);
   const requests = createRequestTable({
     socket: transport.socket,
     defaultTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
     isConnected: () => isConnected({ connection }),
-    isStopped: () => isStoppedStatus(connection.connection.getSnapshot().status),
+    isStopped: () => isStopped(connection.connection.getSnapshot().status),
     isDestroyed: () => destroyed.value,
     unavailable: () => new RealtimeError(destroyed.value ? 'DESTROYED' : 'DISCONNECTED'),
+    trace: transport.trace,
   });
   const context = createContext(options, transport, connection, requests);
   const presence = createPresence(context, connection);
@@ -202,7 +210,7 @@ function createParts(options: RealtimeClientOptions): Parts {
 
 /** Waiting requests give up when no connection is coming. */
 function onStateChanged(parts: Parts): void {
-  if (isStoppedStatus(parts.connection.connection.getSnapshot().status)) parts.requests.failWaiting();
+  if (isStopped(parts.connection.connection.getSnapshot().status)) parts.requests.failWaiting();
 }
 
 /**
@@ -252,13 +260,12 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     emit: (event, payload) => emit(parts, event, payload),
     request: (event: string, payload?: unknown, requestOptions?: RequestOptions) => request(parts, event, payload, requestOptions),
     conversation: parts.conversations.get,
+    trace: { subscribe: parts.trace.subscribe },
   };
   if (options.autoConnect !== false) client.connect();
   return client;
 }
 
-/** No connection is coming: `request` refuses at once instead of waiting. */
-const isStoppedStatus = (status: string): boolean => status === 'idle' || status === 'failed' || status === 'disconnected';
 
 function assertNotPresenceManaged(event: string): void {
   if (PRESENCE_MANAGED.has(event)) {

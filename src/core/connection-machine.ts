@@ -56,7 +56,15 @@ export interface TransitionFacts {
   firstAuthRefresh: boolean;
 }
 
-const CONNECTABLE: ReadonlySet<ConnectionState> = new Set<ConnectionState>(['idle', 'disconnected', 'failed']);
+/**
+ * The stopped states: no connection is coming until `connect()` (or
+ * `reconnect()`). Their public statuses have the same names, so the client
+ * also asks it of a status (`request` then refuses at once instead of waiting).
+ */
+const STOPPED: ReadonlySet<string> = new Set<ConnectionState>(['idle', 'disconnected', 'failed']);
+
+/** True for `idle`, `disconnected` and `failed`, as a state or as a status: no connection is coming. */
+export const isStopped = (stateOrStatus: ConnectionState | ConnectionStatus): boolean => STOPPED.has(stateOrStatus);
 
 /** A refused token is refused again: no retry. (`TOKEN_EXPIRED` is handled by `afterTokenExpired`.) */
 const afterFailedAttempt = (facts: TransitionFacts): ConnectionState => (facts.attemptsLeft ? 'backoff' : 'failed');
@@ -82,7 +90,7 @@ export function transition(state: ConnectionState, event: ConnectionEvent, facts
     case 'disconnect':
       return state === 'disconnected' ? null : 'disconnected';
     case 'connect':
-      return CONNECTABLE.has(state) ? 'connecting' : null;
+      return isStopped(state) ? 'connecting' : null;
     case 'reconnect':
       return 'connecting';
     case 'retryTimer':
@@ -107,7 +115,7 @@ export function transition(state: ConnectionState, event: ConnectionEvent, facts
 
 /** Compile-time exhaustiveness: a new state or event that is not handled fails to type-check here. */
 export function assertNever(value: never): never {
-  throw new Error(`Unhandled value: ${JSON.stringify(value)}`);
+  throw new Error(process.env.NODE_ENV !== 'production' ? `Unhandled value: ${JSON.stringify(value)}` : 'Unhandled value');
 }
 
 /**
@@ -144,7 +152,8 @@ export function errorOf(event: ConnectionEvent): RealtimeError | null | undefine
     case 'socketClosed':
       return new RealtimeError('DISCONNECTED', event.reason);
     case 'authExpired':
-      return new RealtimeError('TOKEN_EXPIRED', 'The server expired the token');
+      // The explanation is development help; production builds keep the code as the message.
+      return new RealtimeError('TOKEN_EXPIRED', process.env.NODE_ENV !== 'production' ? 'The server expired the token' : undefined);
     default:
       return undefined;
   }

@@ -16,6 +16,7 @@ import {
   type TransitionFacts,
 } from './connection-machine.js';
 import { createEventBus, type EventBus, type ListenerErrorReporter } from './event-bus.js';
+import { reasonOf, reconnectDecision, type Tracer } from './trace.js';
 import { batch, createStore, type Store } from './store.js';
 import type { ConnectionSnapshot, ConnectionStatus, RealtimeClientOptions, SocketLike } from './types.js';
 
@@ -55,6 +56,9 @@ interface Runtime {
    */
   stateTimer?: Timer;
   lostTimer?: Timer;
+  /** The delay (ms) the last `backoff` waits; kept for the trace (development builds). */
+  retryDelayMs?: number;
+  trace: Tracer;
   windowListening: boolean;
   onWindowSignal(): void;
   onVisibilityChange(): void;
@@ -71,12 +75,21 @@ function dispatch(rt: Runtime, event: ConnectionEvent): void {
   };
   const next = transition(rt.state, event, facts);
   if (next === null) return;
+  const from = rt.state;
   batch(() => {
     leave(rt, next, event);
     rt.state = next;
     enter(rt, next, event);
   });
+  if (process.env.NODE_ENV !== 'production') traceTransition(rt, from, next, event);
   rt.link.changed(next);
+}
+
+/** The transition, then the reconnect decision it made (development builds: the call is guarded). */
+function traceTransition(rt: Runtime, from: ConnectionState, next: ConnectionState, event: ConnectionEvent): void {
+  rt.trace.emit({ type: 'transition', from, state: next, event: event.type, reason: reasonOf(event) });
+  const decision = reconnectDecision(event, next, rt.attempt, next === 'backoff' ? (rt.retryDelayMs ?? null) : null);
+  if (decision) rt.trace.emit(decision);
 }
 
 /** Effects of leaving a state: its timer goes; leaving `connected` tells the link. */
@@ -170,6 +183,7 @@ function clearLostTimer(rt: Runtime): void {
 /** Arms the backoff timer of attempt `rt.attempt`; returns when it fires (epoch ms). */
 function scheduleRetry(rt: Runtime): number {
   const delay = computeBackoffDelay(rt.attempt, rt.options.reconnection, rt.options.random);
+  if (process.env.NODE_ENV !== 'production') rt.retryDelayMs = delay;
   rt.stateTimer = setTimeout(() => dispatch(rt, { type: 'retryTimer' }), delay);
   return now(rt) + delay;
 }
@@ -229,6 +243,7 @@ export function createConnection(
   serverEvents: ServerEvents,
   link: LinkCallbacks,
   report: ListenerErrorReporter,
+  trace: Tracer,
 ): Connection {
   const rt: Runtime = {
     socket,
@@ -243,6 +258,7 @@ export function createConnection(
     authRefreshes: 0,
     connectedAt: 0,
     attemptId: 0,
+    trace,
     windowListening: false,
     onWindowSignal: () => dispatch(rt, { type: 'reconnect' }),
     onVisibilityChange: () => {

@@ -103,6 +103,16 @@ export function serial(task: () => Promise<unknown>): () => Promise<void> {
   };
 }
 
+/** `release` callable any number of times, run the first time only: a release called twice releases once. */
+export function once(release: () => void): () => void {
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    release();
+  };
+}
+
 /** Marks `p` handled so an ignored rejection is not reported as unhandled; awaiting it still throws. */
 export function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(noop);

@@ -16,10 +16,6 @@ import { createConversation } from './conversation.js';
 export interface ConversationRegistry {
   /** The handle of `id`, made if there is none. */
   get(id: ConversationId): ManagedConversation;
-  /** The handle of `id` if one exists. */
-  find(id: ConversationId): ManagedConversation | undefined;
-  /** How many handles exist (tests and debugging). */
-  readonly size: number;
   /** Connected: every handle rejoins; `storeChanged`: the server's history is not the one we hold. */
   resyncAll(storeChanged: boolean): Promise<void>[];
   /** The link dropped. */
@@ -60,10 +56,6 @@ export function createConversationRegistry(ctx: Omit<ConversationContext, 'maybe
         handles.set(id, handle);
       }
       return handle;
-    },
-    find: (id) => handles.get(id),
-    get size() {
-      return handles.size;
     },
     resyncAll: (storeChanged) => [...handles.values()].map((handle) => handle.resync(storeChanged)),
     linkDown: () => handles.forEach((handle) => handle.linkDown()),

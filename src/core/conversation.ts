@@ -1,6 +1,6 @@
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, MAX_CONTENT_LENGTH, TYPING_TIMEOUT_MS, type ConversationId, type Message, type UserId } from '../protocol/index.js';
 import type { ManagedConversation, ConversationContext } from './context.js';
-import { handled, noop, serial } from './context.js';
+import { handled, noop, once, serial } from './context.js';
 import { RealtimeError, toRealtimeError } from './errors.js';
 import { refusedSend } from './send-result.js';
 import { batch, createStore, type Store } from './store.js';
@@ -267,15 +267,13 @@ function join(rt: Runtime, handle: ManagedConversation): ConversationJoin {
     void sync(rt);
   }
   const waiter = waitForJoin(rt);
-  let released = false;
-  const release = () => {
-    if (released) return;
-    released = true;
+  const release = once(() => {
     rt.joinWaiters.delete(waiter);
-    waiter.settle(new RealtimeError('DISCONNECTED', 'Released before the conversation was joined'));
+    // The explanation is development help; production builds keep the code as the message.
+    waiter.settle(new RealtimeError('DISCONNECTED', process.env.NODE_ENV !== 'production' ? 'Released before the conversation was joined' : undefined));
     rt.joins--;
     if (rt.joins === 0) leave(rt);
-  };
+  });
   return Object.assign(release, { release, joined: waiter.promise });
 }
 
@@ -319,14 +317,11 @@ function send(rt: Runtime, content: string): SendResult {
 function subscribe(rt: Runtime, listener: () => void): () => void {
   rt.subscribers++;
   const unsubscribe = rt.store.subscribe(listener);
-  let done = false;
-  return () => {
-    if (done) return;
-    done = true;
+  return once(() => {
     unsubscribe();
     rt.subscribers--;
     rt.ctx.maybeUnused(rt.id);
-  };
+  });
 }
 
 /** `message:new` for this conversation, routed here by the registry. */

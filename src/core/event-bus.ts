@@ -28,6 +28,8 @@ export function createEventBus<Payloads extends object>(report: ListenerErrorRep
       set.add(listener);
       return () => {
         set.delete(listener);
+        // Keyed by ids (the outbox's conversations), the map must not keep an entry per id ever heard.
+        if (set.size === 0 && listeners.get(event) === set) listeners.delete(event);
       };
     },
     emit(event, payload) {

@@ -1,5 +1,5 @@
 import type { OnlineUser, UserId } from '../protocol/index.js';
-import type { Context } from './context.js';
+import { once, type Context } from './context.js';
 import { toRealtimeError } from './errors.js';
 import { createStore, type Store } from './store.js';
 import type { OnlineUsersApi, OnlineUsersSnapshot, OnlineUsersWatchOptions } from './types.js';
@@ -70,13 +70,10 @@ function watch(rt: Runtime, options: OnlineUsersWatchOptions): () => void {
   schedulePolling(rt);
   // The first watcher fetches; a later one only when it asks for a bigger page.
   if (rt.watchers.size === 1 || pageSize(rt) !== pageBefore) refresh(rt);
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
+  return once(() => {
     rt.watchers.delete(watcher);
     schedulePolling(rt);
-  };
+  });
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { ConversationId, Message } from '../protocol/index.js';
-import type { Context, Outbox, OutboxListener } from './context.js';
+import type { Context, Outbox } from './context.js';
 import { handled, serial } from './context.js';
 import { RealtimeError, toRealtimeError } from './errors.js';
+import { createEventBus, type EventBus } from './event-bus.js';
 import { batch } from './store.js';
 import { refusedSend, sendResult } from './send-result.js';
 import type { ClientMessage, OutboxStorage, SendResult } from './types.js';
@@ -16,8 +17,8 @@ type Settle = (message: ClientMessage | null, error?: RealtimeError) => void;
 /** Everything the outbox knows. Internal to this file. */
 interface Runtime {
   ctx: Context;
-  /** Per conversation: who hears its pending messages change (its conversation handle). */
-  listeners: Map<ConversationId, Set<OutboxListener>>;
+  /** Per conversation id: who hears its pending messages change (its conversation handle); the payload is the ack's stored message, if that was the change. */
+  listeners: EventBus<Record<ConversationId, Message | undefined>>;
   maxSize: number;
   storage: OutboxStorage | undefined;
   storageKey: string;
@@ -41,35 +42,11 @@ async function persist(rt: Runtime): Promise<void> {
   else await rt.storage.setItem(rt.storageKey, JSON.stringify(rt.items.map(({ error: _, ...message }) => message)));
 }
 
-/** Tell the listeners of `conversationId` that its pending messages changed (`confirmed`: because this one was stored). */
-function notify(rt: Runtime, conversationId: ConversationId, confirmed?: Message): void {
-  const listeners = rt.listeners.get(conversationId);
-  if (!listeners) return;
-  for (const listener of [...listeners]) {
-    try {
-      listener(confirmed);
-    } catch (error) {
-      rt.ctx.report(error, 'outbox');
-    }
-  }
-}
-
 /** Replace the items, tell the conversations concerned, persist. */
 function write(rt: Runtime, next: ClientMessage[], conversationIds: readonly ConversationId[], confirmed?: Message): void {
   rt.items = next;
-  batch(() => new Set(conversationIds).forEach((conversationId) => notify(rt, conversationId, confirmed)));
+  batch(() => new Set(conversationIds).forEach((conversationId) => rt.listeners.emit(conversationId, confirmed)));
   if (rt.storage) Promise.resolve().then(() => persist(rt)).catch((error: unknown) => warn(rt, error));
-}
-
-function listen(rt: Runtime, conversationId: ConversationId, listener: OutboxListener): () => void {
-  let listeners = rt.listeners.get(conversationId);
-  if (!listeners) rt.listeners.set(conversationId, (listeners = new Set()));
-  const own = listeners;
-  own.add(listener);
-  return () => {
-    own.delete(listener);
-    if (own.size === 0 && rt.listeners.get(conversationId) === own) rt.listeners.delete(conversationId);
-  };
 }
 
 /** A promise settled when `clientMessageId` is stored (resolve) or fails for good (reject). */
@@ -101,7 +78,8 @@ async function sendAll(rt: Runtime): Promise<void> {
     if (item === undefined) return;
     const { conversationId, content, clientMessageId } = item;
     try {
-      confirm(rt, (await rt.ctx.request('message:send', { conversationId, content, clientMessageId })).message);
+      const { message } = await rt.ctx.request('message:send', { conversationId, content, clientMessageId });
+      settle(rt, [message], message);
     } catch (caught) {
       const error = toRealtimeError(caught);
       if (!rt.items.includes(item)) continue; // discarded or confirmed meanwhile
@@ -156,7 +134,8 @@ function discard(rt: Runtime, clientMessageId: string): void {
   const item = find(rt, clientMessageId);
   if (!item) return;
   write(rt, rt.items.filter((other) => other !== item), [item.conversationId]);
-  finish(rt, clientMessageId, null, new RealtimeError('DESTROYED', 'Message discarded'));
+  // The explanation is development help; production builds keep the code as the message.
+  finish(rt, clientMessageId, null, new RealtimeError('DESTROYED', process.env.NODE_ENV !== 'production' ? 'Message discarded' : undefined));
 }
 
 /** The pending twin of a stored message, if this client still holds it. */
@@ -166,24 +145,19 @@ function twinOf(rt: Runtime, message: Message): ClientMessage | undefined {
 }
 
 /**
- * The ack of our own `message:send`: the twin goes and the listeners hear the
- * stored message with that change, so its conversation shows it once, in one
- * snapshot. Heard even when the twin went meanwhile (discarded): the server stored it.
+ * Stored messages (history, `message:new`, or `confirmed`: the ack of our own
+ * `message:send`): their pending twins go, their `send()`s resolve, and the
+ * conversations concerned hear it in one change, so each shows a message once,
+ * in one snapshot. The ack is heard even when its twin went meanwhile
+ * (discarded): the server stored it. Returns whether any twin went.
  */
-function confirm(rt: Runtime, message: Message): void {
-  const item = twinOf(rt, message);
-  write(rt, item ? rt.items.filter((other) => other !== item) : rt.items, [message.conversationId], message);
-  if (item) finish(rt, message.clientMessageId, { ...message, status: 'sent' });
-}
-
-/** Stored messages heard elsewhere (history, `message:new`): their twins go, their `send()`s resolve. Returns whether any twin went. */
-function settle(rt: Runtime, messages: readonly Message[]): boolean {
+function settle(rt: Runtime, messages: readonly Message[], confirmed?: Message): boolean {
   const settled = messages.filter((message) => twinOf(rt, message) !== undefined);
-  if (settled.length === 0) return false;
+  if (settled.length === 0 && !confirmed) return false;
   const twins = new Set(settled.map((message) => message.clientMessageId));
-  write(rt, rt.items.filter((other) => !twins.has(other.clientMessageId)), settled.map((message) => message.conversationId));
+  write(rt, rt.items.filter((other) => !twins.has(other.clientMessageId)), (confirmed ? messages : settled).map((message) => message.conversationId), confirmed);
   for (const message of settled) finish(rt, message.clientMessageId, { ...message, status: 'sent' });
-  return true;
+  return settled.length > 0;
 }
 
 /**
@@ -192,11 +166,11 @@ function settle(rt: Runtime, messages: readonly Message[]): boolean {
  */
 export function createOutbox(ctx: Context): Outbox {
   const { maxSize = OUTBOX_MAX_SIZE, storage, storageKey = OUTBOX_STORAGE_KEY } = ctx.options.outbox ?? {};
-  const rt: Runtime = { ctx, listeners: new Map(), maxSize, storage, storageKey, items: [], waiters: new Map(), retryTimer: undefined, flush: serial(() => sendAll(rt)) };
+  const rt: Runtime = { ctx, listeners: createEventBus(ctx.report), maxSize, storage, storageKey, items: [], waiters: new Map(), retryTimer: undefined, flush: serial(() => sendAll(rt)) };
   if (storage) restore(rt, storage);
   return {
     items: (conversationId) => rt.items.filter((item) => item.conversationId === conversationId),
-    subscribe: (conversationId, listener) => listen(rt, conversationId, listener),
+    subscribe: rt.listeners.on,
     add: (message) => add(rt, message),
     // Closures, handed out as they are by conversation handles.
     retry: (clientMessageId) => retry(rt, clientMessageId),

@@ -1,6 +1,6 @@
 import { MAX_ID_LENGTH, MAX_PRESENCE_IDS, type PresenceState, type PresenceSubscribeResult, type UserId } from '../protocol/index.js';
 import type { Connection, HandshakeAnswer } from './connection-machine.js';
-import { noop, type Context, type Presence } from './context.js';
+import { noop, once, type Context, type Presence } from './context.js';
 import { RealtimeError } from './errors.js';
 import { batch, createListeners, schedule, type Listeners } from './store.js';
 import type { PresenceSnapshot, UserPresence } from './types.js';
@@ -138,12 +138,7 @@ function watch(rt: Runtime, input: UserId | readonly UserId[]): () => void {
     if (count === 0) markCountChanged(rt, id);
     rt.watchCounts.set(id, count + 1);
   }
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    for (const id of ids) unwatchOne(rt, id);
-  };
+  return once(() => ids.forEach((id) => unwatchOne(rt, id)));
 }
 
 function unwatchOne(rt: Runtime, id: UserId): void {

@@ -1,5 +1,6 @@
 import type { Ack } from '../protocol/index.js';
 import { RealtimeError, toRealtimeError } from './errors.js';
+import type { Tracer } from './trace.js';
 import type { RequestOptions, SocketLike } from './types.js';
 
 /** Default `timeoutMs` of a request (ms). */
@@ -26,7 +27,18 @@ export interface RequestTableDeps {
   isDestroyed(): boolean;
   /** The error a refused or abandoned request gets: `DISCONNECTED`, or `DESTROYED` after `destroy()`. */
   unavailable(): RealtimeError;
+  /** Hears each request, ack and refusal (development builds). */
+  trace: Tracer;
 }
+
+/** The last request's number in the trace (development builds). */
+let lastRequestId = 0;
+
+/** A refusal's code as the trace shows it: the `RealtimeError`'s, else the thrown value (an abort reason). */
+const codeOf = (error: unknown): string => (error instanceof RealtimeError ? error.code : String(error));
+
+/** Round trip of a request sent at `sentAt` (`performance.now()`), whole ms; null when it never went out. */
+const elapsedMs = (sentAt: number | undefined): number | null => (sentAt === undefined ? null : Math.round(performance.now() - sentAt));
 
 /**
  * The requests waiting for their ack: sends them (at once or after the next
@@ -67,6 +79,19 @@ function settleFromAck(entry: PendingRequest, ack: Ack): void {
   else entry.settle(undefined, result);
 }
 
+/** Request `id` goes out: traced, and its start (`performance.now()`) returned for the round trip (development builds). */
+function traceSent(deps: RequestTableDeps, id: number, event: string): number {
+  deps.trace.emit({ type: 'request', id, event });
+  return performance.now();
+}
+
+/** Request `id` settled: its ack with the round trip, or its refusal with the code (development builds: the call is guarded). */
+function traceSettled(deps: RequestTableDeps, settled: { id: number; event: string; sentAt: number | undefined; error: unknown }): void {
+  const { id, event, error } = settled;
+  const ms = elapsedMs(settled.sentAt);
+  deps.trace.emit(error === undefined ? { type: 'ack', id, event, ms: ms ?? 0 } : { type: 'refusal', id, event, code: codeOf(error), ms });
+}
+
 /** A pending request: settled once, by its ack, its timeout, its signal or a failure of the link. */
 function createEntry(
   deps: RequestTableDeps,
@@ -76,6 +101,8 @@ function createEntry(
   reject: (error: unknown) => void,
 ): PendingRequest {
   const { event, payload, options } = request;
+  const id = process.env.NODE_ENV !== 'production' ? ++lastRequestId : 0;
+  let sentAt: number | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const onAbort = () => entry.settle(options.signal?.reason);
   const entry: PendingRequest = {
@@ -88,11 +115,13 @@ function createEntry(
       if (!pending.delete(entry)) return;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
+      if (process.env.NODE_ENV !== 'production') traceSettled(deps, { id, event, sentAt, error });
       if (error === undefined) resolve(value);
       else reject(error);
     },
     send() {
       entry.sent = true;
+      if (process.env.NODE_ENV !== 'production') sentAt = traceSent(deps, id, event);
       if (entry.queued) entry.startTimeout();
       try {
         deps.socket.emit(event, payload, (ack: Ack) => settleFromAck(entry, ack));
@@ -111,6 +140,7 @@ function sendRequest<T>(deps: RequestTableDeps, pending: Pending, event: string,
   return new Promise<T>((resolve, reject) => {
     const refused = refusal(deps, options);
     if (refused !== undefined) {
+      if (process.env.NODE_ENV !== 'production') deps.trace.emit({ type: 'refusal', id: ++lastRequestId, event, code: codeOf(refused), ms: null });
       reject(refused);
       return;
     }

@@ -126,6 +126,34 @@ export interface Logger {
   error(...args: unknown[]): void;
 }
 
+// ---------------------------------------------------------------------------
+// Tracing
+// ---------------------------------------------------------------------------
+
+/**
+ * One thing the client did, as `client.trace` reports it (development builds only):
+ * - `transition`: the connection machine moved `from` → `state` on `event`
+ *   (`connect`, `connectError`, `socketClosed`, …), with the `reason` when
+ *   the event has one (the close reason, the refusal's code, the token error).
+ * - `request`: request `#id` (`event`) went out on the socket.
+ * - `ack`: its ack came back `ok` after `ms` (round trip, monotonic clock).
+ * - `refusal`: it failed with `code` (the server's refusal, `TIMEOUT`,
+ *   `DISCONNECTED`, …) after `ms` (null when it was refused before it went out).
+ * - `reconnect`: what the machine decided after a failure: `retry` after
+ *   `delayMs` (0: at once, with a fresh token) or `give up`, and `why`.
+ */
+export type TraceRecord =
+  | { type: 'transition'; from: string; state: string; event: string; reason?: string }
+  | { type: 'request'; id: number; event: string }
+  | { type: 'ack'; id: number; event: string; ms: number }
+  | { type: 'refusal'; id: number; event: string; code: string; ms: number | null }
+  | { type: 'reconnect'; decision: 'retry' | 'give up'; attempt: number; delayMs: number | null; why: string };
+
+/** A source of trace records: `subscribe` returns the unsubscribe. */
+export interface TraceSource {
+  subscribe(listener: (record: TraceRecord) => void): () => void;
+}
+
 /** Options of `createRealtimeClient`. Times are milliseconds. */
 export interface RealtimeClientOptions {
   /** Server URL, e.g. `http://localhost:3001`. */
@@ -151,6 +179,14 @@ export interface RealtimeClientOptions {
   /** Passed to socket.io-client's `io()` (transports, path, …). `reconnection` is always off: socketkit owns it. */
   socketOptions?: Record<string, unknown>;
   logger?: Logger;
+  /**
+   * Log every trace record (`client.trace`: transitions, requests and acks with
+   * their round trip, refusals, reconnect decisions) as a `[socketkit] …` line
+   * on `logger.debug` (else `console.debug`). Default false. Development
+   * builds only: a production build (`process.env.NODE_ENV === 'production'`)
+   * makes no records, so this logs nothing there.
+   */
+  debug?: boolean;
   /** Called when a listener throws (after logging). */
   onError?: (error: unknown, context: { event?: string }) => void;
   /** Injectable for tests: time source and randomness. */
@@ -442,6 +478,15 @@ export interface RealtimeClient {
   request<T = unknown>(event: string, payload?: unknown, options?: RequestOptions): Promise<T>;
   /** Shared, reference-counted handle per conversation id. */
   conversation(conversationId: ConversationId): ConversationHandle;
+  /**
+   * What the client does, record by record (`TraceRecord`), for a devtools
+   * panel or a test; `debug: true` logs the same records. Records are made in
+   * development builds only (nothing is heard in a production build).
+   *
+   * @example
+   * const stop = client.trace.subscribe((record) => console.log(record.type, record));
+   */
+  readonly trace: TraceSource;
 }
 
 export type { ProtocolError };

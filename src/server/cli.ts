@@ -14,7 +14,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { Logger, LevelWithSilent } from 'pino';
-import type { SocketkitLogger } from './logger.js';
+import type { LogFields, SocketkitLogger } from './logger.js';
 import { redactUrl, startStandaloneServer, type StandaloneServer, type StorageConfig } from './standalone.js';
 
 const USAGE = `Usage: socketkit-server [options]
@@ -184,9 +184,15 @@ function missingPackages(packages: string[]): string[] {
 /** socketkit's logger interface over pino: one JSON object per line. */
 export function pinoLogger(logger: Logger): SocketkitLogger {
   return {
-    info: (message) => logger.info(message),
-    warn: (message) => logger.warn(message),
-    error: (message, error) => (error === undefined ? logger.error(message) : logger.error({ err: error }, message)),
+    info: (first: string | LogFields, message?: string) => (typeof first === 'string' ? logger.info(first) : logger.info(first, message)),
+    warn: (first: string | LogFields, message?: string) => (typeof first === 'string' ? logger.warn(first) : logger.warn(first, message)),
+    error: (first: string | LogFields, second?: unknown) => {
+      if (typeof first !== 'string') logger.error(first, second as string);
+      else if (second === undefined) logger.error(first);
+      else logger.error({ err: second }, first);
+    },
+    // Only at `--log-level debug` (or trace): the server's trace lines are made only when the logger has `debug`.
+    ...(logger.isLevelEnabled('debug') ? { debug: (fields: LogFields, message: string) => logger.debug(fields, message) } : {}),
   };
 }
 

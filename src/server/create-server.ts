@@ -10,7 +10,7 @@ import type { ConnectionContext } from './socket/connection-context.js';
 import { createOriginPolicy, resolveClientUrls } from './http/cors.js';
 import { coalesceWrites } from './socket/write-coalescing.js';
 import { boundOutboundBuffers, DEFAULT_MAX_OUTBOUND_BUFFER_BYTES } from './socket/outbound-buffer.js';
-import { consoleLogger, silentLogger, type SocketkitLogger } from './logger.js';
+import { consoleLogger, silentLogger, withDebug, type SocketkitLogger } from './logger.js';
 import { createMemoryStore } from './store/memory-store.js';
 import {
   DEFAULT_PRESENCE_BATCH_MS,
@@ -45,7 +45,7 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
   // Read the secret now (not at import), and fail before accepting anyone.
   const secret = typeof options.secret === 'function' ? options.secret() : (options.secret ?? resolveJwtSecret());
   const key = verificationKey(secret, options.jwt);
-  const logger = options.quiet ? silentLogger : (options.logger ?? consoleLogger);
+  const logger = options.quiet ? silentLogger : withDebug(options.logger ?? consoleLogger, options.debug === true);
   const store = options.store ?? createMemoryStore();
   const ownsIo = !(target instanceof Server);
   const io = ownsIo ? createIo(target, options, logger) : target;
@@ -84,7 +84,7 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
       next();
     } catch (error) {
       const authError = error instanceof AuthError ? error : new AuthError('TOKEN_INVALID', 'verification failed');
-      logger.warn(`reject ${authError.code} from ${socket.handshake.address}: ${authError.message}`);
+      logger.warn({ code: authError.code, address: socket.handshake.address, reason: authError.message }, 'reject');
       next(authError);
     }
   });
@@ -98,7 +98,7 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
         identity = authenticate(socket);
       } catch (error) {
         const code = error instanceof AuthError ? error.code : 'TOKEN_INVALID';
-        logger.warn(`reject recovered socket ${socket.id}: ${code}`);
+        logger.warn({ socketId: socket.id, code }, 'reject recovered socket');
         if (code === 'TOKEN_EXPIRED') emitThenDisconnect(socket, 'auth:expired', { at: new Date().toISOString() });
         else socket.disconnect(true);
         return;
@@ -111,7 +111,7 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
     try {
       setupConnection(socket, identity, deps);
     } catch (error) {
-      logger.error(`setting up socket ${socket.id} failed`, error);
+      logger.error({ socketId: socket.id, err: error }, 'setting up the socket failed');
       socket.disconnect(true);
     }
   });

@@ -35,7 +35,7 @@ export type { SeedData, SeedConversation, SeedMessage } from './store/seed-data.
 export { DEFAULT_RATE_LIMIT } from './socket/rate-limit.js';
 export type { RateLimitOptions } from './socket/rate-limit.js';
 export { consoleLogger, silentLogger } from './logger.js';
-export type { SocketkitLogger } from './logger.js';
+export type { LogFields, SocketkitLogger } from './logger.js';
 export { RequestError, HTTP_STATUS } from './operations/errors.js';
 export type { RequestErrorCode, RequestErrorOptions } from './operations/errors.js';
 export { RESERVED_EVENTS, MAX_EVENT_NAME_LENGTH } from './operations/operations.js';

@@ -131,6 +131,8 @@ export async function startStandaloneServer(config: StandaloneConfig): Promise<S
       secret: config.secret,
       store: opened.store,
       logger,
+      // `--log-level debug`: the pino logger then has `debug`, and the trace lines are made.
+      debug: logger.debug !== undefined,
       presenceGraceMs: config.presenceGraceMs,
       clientUrl: config.clientUrl,
       ...(redis ? { cluster: redis.cluster } : {}),

@@ -32,6 +32,13 @@ export interface SocketkitServerOptions {
   logger?: SocketkitLogger;
   quiet?: boolean;
   /**
+   * Trace lines on `logger.debug` (when the logger has one): each request
+   * with its ack and round trip in ms, or its refusal's code, with `userId`,
+   * `socketId` and `event` as fields. Default false: no line and no cost.
+   * `socketkit-server --log-level debug` turns it on.
+   */
+  debug?: boolean;
+  /**
    * Only when socketkit creates the Socket.IO server (target is an `http.Server`):
    * allowed CORS origins. Default env `CLIENT_URL` (comma separated), else the
    * Vite (5173) and Storybook (6006) dev origins.

@@ -3,14 +3,11 @@ import { useConnectionBanner } from './useConnectionBanner.js';
 import { useSocketkitUI } from './SocketkitUIProvider.js';
 import { cx } from './cx.js';
 
-/** Props of `<ConnectionBanner>`: a `div`'s, plus the threshold. */
-export interface ConnectionBannerProps extends HTMLAttributes<HTMLDivElement> {
-  /**
-   * @deprecated Ignored: a problem shows once it lasted the client's
-   * `lostAfterMs` (default 1000 ms), decided in the core.
-   */
-  thresholdMs?: number;
-}
+/**
+ * Props of `<ConnectionBanner>`: a `div`'s. When a problem shows is the
+ * client's `lostAfterMs` (default 1000 ms), decided in the core.
+ */
+export type ConnectionBannerProps = HTMLAttributes<HTMLDivElement>;
 
 /**
  * A banner for connection problems: reconnecting (with a countdown to the
@@ -19,10 +16,10 @@ export interface ConnectionBannerProps extends HTMLAttributes<HTMLDivElement> {
  * `data-state` is `hidden` or the problem kind.
  */
 export const ConnectionBanner = forwardRef<HTMLDivElement, ConnectionBannerProps>(function ConnectionBanner(
-  { thresholdMs, className, ...rest },
+  { className, ...rest },
   ref,
 ) {
-  const { visible, kind, secondsUntilRetry, retry } = useConnectionBanner({ thresholdMs });
+  const { visible, kind, secondsUntilRetry, retry } = useConnectionBanner();
   const { strings } = useSocketkitUI();
   const shown = visible && kind;
   const text =

@@ -1,6 +1,6 @@
 /**
  * socketkit/ui: accessible, themeable React components for realtime apps,
- * built only on the public hooks of `socketkit/react`. Import the stylesheet
+ * built on the public hooks of `socketkit/react` (types from `socketkit`, `LIMITS` from `socketkit/protocol`). Import the stylesheet
  * once: `import 'socketkit/ui/styles.css'`.
  */
 export { SocketkitUIProvider, useSocketkitUI, useUserInfo } from './SocketkitUIProvider.js';

@@ -18,16 +18,6 @@ export interface ConnectionBannerState {
 
 const AUTH_CODES = new Set(['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_EXPIRED']);
 
-/** Options of `useConnectionBanner`. */
-export interface ConnectionBannerOptions {
-  /**
-   * @deprecated Ignored: the delay before a problem shows is the client's
-   * `lostAfterMs` option (default 1000 ms), decided once in the core for every
-   * banner and the `lost` lifecycle event.
-   */
-  thresholdMs?: number;
-}
-
 /**
  * Headless state of `<ConnectionBanner>`: what to show and when. The core
  * decides both: its status says connecting vs reconnecting, and its `lost`
@@ -37,7 +27,7 @@ export interface ConnectionBannerOptions {
  * @example
  * const { visible, kind, secondsUntilRetry, retry } = useConnectionBanner();
  */
-export function useConnectionBanner(_options: ConnectionBannerOptions = {}): ConnectionBannerState {
+export function useConnectionBanner(): ConnectionBannerState {
   const { status, error, nextRetryAt, reconnect, lost } = useSocket();
   let kind: ConnectionBannerKind | null = null;
   if (status === 'failed') kind = error && AUTH_CODES.has(error.code) ? 'unauthorized' : 'failed';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message, RealtimeClient } from 'socketkit';
+import { createTracer } from '../../src/core/trace.js';
 import { createConnection } from '../../src/core/connection.js';
 import { createEventBus } from '../../src/core/event-bus.js';
 import type { HandshakeAnswer } from '../../src/core/connection-machine.js';
@@ -18,7 +19,7 @@ describe('the handshake answer, handed to each part that reads it', () => {
       const serverEvents = createEventBus<Record<string, unknown>>(report);
       socket.onAny((event, payload) => serverEvents.emit(event, payload));
       const link = { down: () => {}, changed: () => {}, handshakeFields: () => ({}) };
-      const connection = createConnection(socket, { url: 'http://fake', token: 't' }, serverEvents, link, report);
+      const connection = createConnection(socket, { url: 'http://fake', token: 't' }, serverEvents, link, report, createTracer(report));
       const heard: { who: string; status: string; answer: HandshakeAnswer }[] = [];
       const listen = (who: string) => connection.onEstablished((answer) => heard.push({ who, status: connection.connection.getSnapshot().status, answer }));
       if (order === 'first') listen('a');

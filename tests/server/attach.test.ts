@@ -5,7 +5,7 @@ import { Server } from 'socket.io';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Ack } from 'socketkit/protocol';
-import { createMemoryStore, createSocketkitServer, initializeChatSocket, type SocketkitLogger, type SocketkitServer, type SocketkitStore } from 'socketkit/server';
+import { createMemoryStore, createSocketkitServer, initializeChatSocket, type LogFields, type SocketkitLogger, type SocketkitServer, type SocketkitStore } from 'socketkit/server';
 import { emitAck, once } from '../support/wait.js';
 
 const SECRET = 'attach-secret';
@@ -37,9 +37,18 @@ async function client(url: string, userId: string, entry: { clients: Socket[] })
   return socket;
 }
 
-function capture(): SocketkitLogger & { lines: string[] } {
+/** A logger call as one line, laid out as `consoleLogger` does: the message, then the fields as ` key=value`. */
+function line(first: string | LogFields, message?: unknown): string {
+  if (typeof first === 'string') return first;
+  const fields = Object.entries(first).filter(([key, value]) => key !== 'err' && value !== undefined);
+  return `${String(message)}${fields.map(([key, value]) => ` ${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`).join('')}`;
+}
+
+function capture(): SocketkitLogger & { lines: string[]; debugLines: LogFields[] } {
   const lines: string[] = [];
-  return { lines, info: (m) => void lines.push(m), warn: (m) => void lines.push(m), error: (m) => void lines.push(m) };
+  const debugLines: LogFields[] = [];
+  const push = (first: string | LogFields, message?: unknown) => void lines.push(line(first, message));
+  return { lines, debugLines, info: push, warn: push, error: push, debug: (fields, message) => void debugLines.push({ ...fields, message }) };
 }
 
 describe('createSocketkitServer', () => {
@@ -72,7 +81,7 @@ describe('createSocketkitServer', () => {
     const alice = await client(url, 'alice', entry);
     const ack = await emitAck<Ack>(alice, 'message:send', { conversationId: 'c', content: 'x', clientMessageId: 'm' });
     expect(ack).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'Internal server error' } });
-    expect(logger.lines.some((l) => l.includes('message:send from alice failed'))).toBe(true);
+    expect(logger.lines.some((l) => l.startsWith('request failed userId=alice') && l.includes(' event=message:send'))).toBe(true);
     expect(await emitAck(alice, 'conversation:history', { conversationId: 'c' })).toMatchObject({ ok: true, messages: [] });
   });
 
@@ -92,10 +101,13 @@ describe('createSocketkitServer', () => {
     const gone = once(alice, 'disconnect');
     alice.disconnect();
     await gone;
-    await expect.poll(() => logger.lines.some((l) => l.startsWith('disconnect alice'))).toBe(true);
-    expect(logger.lines.find((l) => l.startsWith('connect alice'))).toMatch(/websocket/);
-    expect(logger.lines).toContain('join alice → c');
-    expect(logger.lines.find((l) => l.startsWith('reject'))).toMatch(/TOKEN_INVALID/);
+    // The ids are fields (pino's convention), not words of the message.
+    await expect.poll(() => logger.lines.some((l) => l.startsWith('disconnect userId=alice socketId='))).toBe(true);
+    expect(logger.lines.find((l) => l.startsWith('connect userId=alice socketId='))).toMatch(/ transport=websocket$/);
+    expect(logger.lines).toContainEqual(expect.stringMatching(/^join userId=alice socketId=\S+ conversationId=c$/));
+    expect(logger.lines.find((l) => l.startsWith('reject'))).toMatch(/ code=TOKEN_INVALID /);
+    // Without the `debug` option the logger's `debug` is never called.
+    expect(logger.debugLines).toEqual([]);
 
     const quietHttp = createServer();
     const quiet = createSocketkitServer(quietHttp, { secret: SECRET, quiet: true, logger });
@@ -104,6 +116,23 @@ describe('createSocketkitServer', () => {
     const before = logger.lines.length;
     await client(await listen(quietHttp), 'bob', quietEntry);
     expect(logger.lines.length).toBe(before);
+  });
+
+  it('debug: each request logs its ack with the round trip, a refusal its code, with userId/socketId/event as fields', async () => {
+    const http = createServer();
+    const logger = capture();
+    const store = createMemoryStore({ users: [], conversations: [{ id: 'c', participantIds: ['alice'] }] });
+    const socketkit = createSocketkitServer(http, { secret: SECRET, store, logger, debug: true });
+    const entry = { http, socketkit, clients: [] as Socket[] };
+    opened.push(entry);
+    const alice = await client(await listen(http), 'alice', entry);
+    await emitAck(alice, 'conversation:join', 'c');
+    await emitAck(alice, 'conversation:join', 'nowhere');
+    const [ack, refused] = logger.debugLines;
+    expect(ack).toMatchObject({ message: 'ack', userId: 'alice', socketId: alice.id, event: 'conversation:join' });
+    expect(ack!.ms).toBeGreaterThanOrEqual(0);
+    expect(refused).toMatchObject({ message: 'refused', userId: 'alice', socketId: alice.id, event: 'conversation:join', code: 'NOT_FOUND' });
+    expect(logger.debugLines).toHaveLength(2);
   });
 
   it('sendToUser and isUserOnline accept numeric ids', async () => {

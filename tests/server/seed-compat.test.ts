@@ -17,6 +17,7 @@ import {
   sendToUser,
   signToken,
   verifyToken,
+  type LogFields,
   type SocketkitLogger,
   type SocketkitServer,
 } from 'socketkit/server';
@@ -34,7 +35,7 @@ afterEach(async () => {
 
 function capture(): SocketkitLogger & { warnings: string[] } {
   const warnings: string[] = [];
-  return { warnings, info() {}, warn: (m) => void warnings.push(m), error() {} };
+  return { warnings, info() {}, warn: (m: string | LogFields) => void warnings.push(String(m)), error() {} };
 }
 
 /** Everything the sockets received for `event`, after a request round trip proves delivery is done. */

@@ -40,7 +40,7 @@ describe('ConnectionBanner', () => {
     alice.connection.subscribe(() => statuses.push(alice.connection.getSnapshot().status));
     render(
       <Providers client={alice}>
-        <ConnectionBanner thresholdMs={1000} />
+        <ConnectionBanner />
       </Providers>,
     );
     const states = recordStates(banner());
@@ -58,7 +58,7 @@ describe('ConnectionBanner', () => {
     await connected(alice);
     render(
       <Providers client={alice}>
-        <ConnectionBanner thresholdMs={200} />
+        <ConnectionBanner />
         <ConnectionStatus data-testid="status" />
       </Providers>,
     );
@@ -83,7 +83,7 @@ describe('ConnectionBanner', () => {
     const alice = makeClient({ url, token: probe.token }, 'alice', { reconnection: { maxAttempts: 0 } });
     render(
       <Providers client={alice}>
-        <ConnectionBanner thresholdMs={60_000} />
+        <ConnectionBanner />
       </Providers>,
     );
     await waitFor(() => expect(banner().getAttribute('data-state')).toBe('failed'), { timeout: 5000 });

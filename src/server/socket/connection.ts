@@ -66,7 +66,7 @@ function subscribeFromHandshake(ctx: ConnectionContext, auth: { presence?: unkno
   try {
     return { ok: true, ...subscribePresence(ctx, { userIds: auth.presence }) };
   } catch (error) {
-    if (!(error instanceof RequestError)) ctx.logger.error(`presence in the handshake of ${ctx.userId} failed`, error);
+    if (!(error instanceof RequestError)) ctx.logger.error({ userId: ctx.userId, socketId: ctx.socket.id, err: error }, 'presence in the handshake failed');
     return { ok: false, error: toProtocolError(error) };
   }
 }
@@ -171,7 +171,7 @@ function onDisconnect(this: Socket, reason: string): void {
   if (state.expiresAt !== null) deps.expiries.remove(this, state.expiresAt);
   ctx.typing?.stopAll();
   deps.presence.disconnect(ctx.userId);
-  deps.logger.info(`disconnect ${ctx.userId} (socket ${this.id}, ${reason})`);
+  deps.logger.info({ userId: ctx.userId, socketId: this.id, reason }, 'disconnect');
 }
 
 /** Tells the socket `auth:expired` (its token's `exp` passed), then disconnects it. Given to `TokenExpiries`. */
@@ -180,7 +180,7 @@ export function expireSocket(socket: Socket): void {
   if (!state || state.expiresAt === null || !socket.connected) return;
   const at = new Date(state.expiresAt).toISOString();
   state.expiresAt = null;
-  state.deps.logger.info(`token expired for ${state.ctx.userId} (socket ${socket.id}); disconnecting`);
+  state.deps.logger.info({ userId: state.ctx.userId, socketId: socket.id }, 'token expired; disconnecting');
   emitThenDisconnect(socket, 'auth:expired', { at });
 }
 
@@ -219,14 +219,14 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
   void socket.join(protocol11 ? [userRoom(userId), PRESENCE_BATCH_ROOM] : userRoom(userId));
   presence.connect(userId);
   Promise.resolve(deps.store.upsertUser(identity.profile)).catch((error: unknown) =>
-    logger.error(`store.upsertUser failed for ${userId}`, error),
+    logger.error({ userId, socketId: socket.id, err: error }, 'store.upsertUser failed'),
   );
 
   if (identity.expiresAt !== null) deps.expiries.add(socket, identity.expiresAt);
   socket.on('disconnect', onDisconnect);
 
   announceEstablished(ctx, deps, protocol11);
-  logger.info(`connect ${userId} (socket ${socket.id}, ${socket.conn.transport.name})`);
+  logger.info({ userId, socketId: socket.id, transport: socket.conn.transport.name }, 'connect');
 }
 
 /**
@@ -249,7 +249,7 @@ function restoreRecoveredState(ctx: ConnectionContext): void {
         }
         (ctx.joined ??= new Set()).add(conversationId);
       })
-      .catch((error: unknown) => ctx.logger.error(`restoring ${room} for ${ctx.userId} failed`, error));
+      .catch((error: unknown) => ctx.logger.error({ userId: ctx.userId, socketId: ctx.socket.id, conversationId, err: error }, 'restoring a joined conversation failed'));
   }
 }
 
@@ -257,13 +257,19 @@ async function handleRequest(ctx: ConnectionContext, event: RequestEvent, args: 
   const last = args[args.length - 1];
   const ack = typeof last === 'function' ? (last as AckFn) : undefined;
   const payloadCount = ack ? args.length - 1 : args.length;
+  // Trace lines (the server's `debug` option): only when the logger has `debug`.
+  const startedAt = ctx.logger.debug ? performance.now() : 0;
+  const fields = () => ({ userId: ctx.userId, socketId: ctx.socket.id, event, ms: Math.round(performance.now() - startedAt) });
   try {
     if (payloadCount > 1) throw new RequestError('BAD_REQUEST', `${event} takes one payload argument and an ack`);
     const result = await requestHandlers[event](ctx, payloadCount > 0 ? args[0] : undefined);
     ack?.({ ok: true, ...result });
+    ctx.logger.debug?.(fields(), 'ack');
   } catch (error) {
-    if (!(error instanceof RequestError)) ctx.logger.error(`${event} from ${ctx.userId} failed`, error);
-    fail(ctx.socket, event, ack, toProtocolError(error));
+    if (!(error instanceof RequestError)) ctx.logger.error({ userId: ctx.userId, socketId: ctx.socket.id, event, err: error }, 'request failed');
+    const refusal = toProtocolError(error);
+    ctx.logger.debug?.({ ...fields(), code: refusal.code }, 'refused');
+    fail(ctx.socket, event, ack, refusal);
   }
 }
 

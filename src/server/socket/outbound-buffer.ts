@@ -68,7 +68,7 @@ function onPacketCreate(this: EngineConnection, packet: EnginePacket): void {
   const { socket, maxBytes, logger, queuedBytes } = entry;
   const transportBytes = this.transport?.socket?.bufferedAmount ?? 0;
   if (queuedBytes + transportBytes <= maxBytes || !socket.connected) return;
-  logger.warn(`disconnect ${socket.id} (user ${String(socket.data.userId)}): ${SLOW_CONSUMER_REASON}, ${queuedBytes + transportBytes} bytes`);
+  logger.warn({ userId: socket.data.userId as string | undefined, socketId: socket.id, reason: SLOW_CONSUMER_REASON, bytes: queuedBytes + transportBytes }, 'disconnect');
   cutLater(socket, this);
 }
 

@@ -82,9 +82,7 @@ export const requestHandlers: RequestHandlers = {
   async 'conversation:create'(ctx, payload) {
     const input = parseInput(conversationCreateSchema, payload);
     const conversation = await operations.createConversation(ctx.store, { ...input, createdBy: ctx.userId });
-    ctx.logger.info(
-      `create ${ctx.userId} → conversation ${conversation.id} (${conversation.participantIds.length} participants)`,
-    );
+    ctx.logger.info({ userId: ctx.userId, conversationId: conversation.id, participants: conversation.participantIds.length }, 'create conversation');
     return { conversation };
   },
 
@@ -103,7 +101,7 @@ export const requestHandlers: RequestHandlers = {
       // Joining watches the other participants' presence: their changes go to this room.
       (ctx.joined ??= new Set()).add(conversationId);
       await ctx.socket.join(room);
-      ctx.logger.info(`join ${ctx.userId} → ${conversationId}`);
+      ctx.logger.info({ userId: ctx.userId, socketId: ctx.socket.id, conversationId }, 'join');
     }
     return { conversationId, room, participantIds: conversation.participantIds, lastSeq };
   },

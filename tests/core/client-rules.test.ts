@@ -1,6 +1,5 @@
 /**
- * Issue 11: the rules the redesigned core documents (docs/client.md), each
- * checked: the transition table, lifecycle events and `lost`, handle
+ * The rules the core client documents (docs/client.md), each checked: the transition table, lifecycle events and `lost`, handle
  * retention, routing by id, the online-users poller, server snapshots.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';

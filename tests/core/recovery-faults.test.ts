@@ -1,6 +1,8 @@
 /**
- * Issue 9: faults users of comparable libraries hit, replayed on socketkit.
- * Each test failed before its fix. Real server wherever the fault involves one.
+ * Faults users of comparable libraries hit around reconnects (a server that
+ * lost its store, tokens the server expires, raw joins and presence across a
+ * reconnect, reserved names, a failing reconnect step), replayed on
+ * socketkit. Real server wherever the fault involves one.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RealtimeError } from 'socketkit';
@@ -13,7 +15,7 @@ import { connected, disposeAll, joined, realClient, shown, status, stored } from
 const SEED = ['Hey Alice, do you have a minute?', 'Sure, what is up?', 'Can you review my pull request?'];
 const ROOM = 'alice-bob';
 
-describe('issue 9 against the real server', () => {
+describe('recovering from faults, against the real server', () => {
   let server: TestServer;
   let proxy: TcpProxy | undefined;
   beforeEach(async () => {
@@ -26,7 +28,7 @@ describe('issue 9 against the real server', () => {
     await server.cleanup();
   });
 
-  it('#1 a server restarted with a fresh store (new storeId, same seqs again): the conversation is reloaded and equals the server’s; a pending send goes once', async () => {
+  it('a server restarted with a fresh store (new storeId, same seqs again): the conversation is reloaded and equals the server’s; a pending send goes once', async () => {
     proxy = await startProxy(server.port);
     const alice = realClient(server, 'alice', { url: proxy.url });
     const bob = realClient(server, 'bob');
@@ -56,7 +58,7 @@ describe('issue 9 against the real server', () => {
     expect(shown(alice, ROOM)).toMatchObject({ contents: expected, ordered: true, unique: true });
   }, 20_000);
 
-  it('#3 a token already expired by the server clock: no reconnect loop, a handful of connections, then failed with TOKEN_EXPIRED', async () => {
+  it('a token already expired by the server clock: no reconnect loop, a handful of connections, then failed with TOKEN_EXPIRED', async () => {
     let accepted = 0;
     server.io.on('connection', () => accepted++);
     const getToken = vi.fn(() => server.signToken({ userId: 'alice' }, { expiresInS: -2 }));
@@ -69,7 +71,7 @@ describe('issue 9 against the real server', () => {
     expect(getToken).toHaveBeenCalledTimes(5);
   }, 10_000);
 
-  it('#4 presence: watching a valid id and an invalid one in the same tick; the valid one still works, the invalid one is reported', async () => {
+  it('presence: watching a valid id and an invalid one in the same tick; the valid one still works, the invalid one is reported', async () => {
     const onError = vi.fn();
     const alice = realClient(server, 'alice', { onError, logger: { warn: () => {}, error: () => {} } });
     await connected(alice);
@@ -85,7 +87,7 @@ describe('issue 9 against the real server', () => {
     expect(String(onError.mock.calls[0]![0].message)).toContain('""');
   });
 
-  it('#6 a conversation joined through client.request is rejoined after a reconnect (message:new keeps coming)', async () => {
+  it('a conversation joined through client.request is rejoined after a reconnect (message:new keeps coming)', async () => {
     proxy = await startProxy(server.port);
     const alice = realClient(server, 'alice', { url: proxy.url });
     const bob = realClient(server, 'bob');
@@ -114,14 +116,14 @@ describe('issue 9 against the real server', () => {
     await waitFor(() => alice.conversation(ROOM).getSnapshot().messages.some((m) => m.content === 'after the reconnect 1'), { timeoutMs: 8000 });
   }, 15_000);
 
-  it('#6 raw presence subscriptions are refused with an error naming the API to use', async () => {
+  it('raw presence subscriptions are refused with an error naming the API to use', async () => {
     const alice = realClient(server, 'alice');
     await connected(alice);
     await expect(alice.request('presence:subscribe', { userIds: ['bob'] })).rejects.toThrow(/client\.presence\.watch/);
     expect(() => alice.emit('presence:subscribe', { userIds: ['bob'] })).toThrow(/client\.presence\.watch/);
   });
 
-  it('#6 presence the client cannot vouch for is stale while disconnected, fresh again after the reconnect', async () => {
+  it('presence the client cannot vouch for is stale while disconnected, fresh again after the reconnect', async () => {
     proxy = await startProxy(server.port);
     const alice = realClient(server, 'alice', { url: proxy.url });
     await connected(alice);
@@ -140,7 +142,7 @@ describe('issue 9 against the real server', () => {
   }, 15_000);
 });
 
-describe('issue 9 #6, the same kind: the online-users list', () => {
+describe('the online-users list across a reconnect', () => {
   let server: TestServer;
   let proxy: TcpProxy | undefined;
   beforeEach(async () => {
@@ -167,7 +169,7 @@ describe('issue 9 #6, the same kind: the online-users list', () => {
   }, 15_000);
 });
 
-describe('issue 9 with a fake socket', () => {
+describe('recovering from faults, with a fake socket', () => {
   beforeEach(() => {
     vi.useFakeTimers();
   });
@@ -175,7 +177,7 @@ describe('issue 9 with a fake socket', () => {
     vi.useRealTimers();
   });
 
-  it('#2 a reserved event name is refused at call time with the same error, connected or not, and never queued', async () => {
+  it('a reserved event name is refused at call time with the same error, connected or not, and never queued', async () => {
     const { client, socket } = fakeClient();
     const offline = (() => {
       try {
@@ -202,7 +204,7 @@ describe('issue 9 with a fake socket', () => {
     client.destroy();
   });
 
-  it('#2 one failing step of the reconnect sequence is reported; the other queued emits, rejoins and the outbox still run', async () => {
+  it('one failing step of the reconnect sequence is reported; the other queued emits, rejoins and the outbox still run', async () => {
     class Throwing extends FakeSocket {
       override emit(event: string, ...args: unknown[]) {
         if (event === 'explode') throw new Error('cannot send explode');
@@ -230,7 +232,7 @@ describe('issue 9 with a fake socket', () => {
     client.destroy();
   });
 
-  it('#3 a server that accepts and expires every token at once: auth-driven reconnects go through the backoff and end in failed with TOKEN_EXPIRED', async () => {
+  it('a server that accepts and expires every token at once: auth-driven reconnects go through the backoff and end in failed with TOKEN_EXPIRED', async () => {
     const getToken = vi.fn(() => 'always-expired');
     const { client, socket } = fakeClient({ getToken, reconnection: { initialDelayMs: 100, maxDelayMs: 1000, maxAttempts: 3, jitter: 0 } });
     client.connect();
