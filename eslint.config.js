@@ -84,6 +84,12 @@ export default tseslint.config(
     { group: ['socketkit/ui', 'socketkit/server', 'socketkit/mock-server'], message: 'socketkit/ui builds on the client layers only.' },
     SERVER_ONLY,
   ]),
+  // socketkit/devtools builds on socketkit and socketkit/react's peers only (docs/devtools.md).
+  restrict(['src/devtools/**/*.{ts,tsx}'], [
+    { group: INTERNALS, message: 'Import the public entries (socketkit, socketkit/protocol) instead of internals.' },
+    { group: ['socketkit/react-query', 'socketkit/ui', 'socketkit/server', 'socketkit/server/*', 'socketkit/mock-server', 'socketkit/mock-server/*', '@tanstack/*'], message: 'socketkit/devtools builds on socketkit and socketkit/react only.' },
+    SERVER_ONLY,
+  ]),
   restrict(['src/server/*.ts'], SERVER_LAYER, coreEntry('src/server is the server layer: no client imports.')),
   // The server's wings, one way down (docs/architecture.md, "Server layout"):
   // the composition roots (src/server/*.ts) → socket/, http/ → operations/,

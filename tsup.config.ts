@@ -8,6 +8,7 @@ const external = [
   'socketkit/react',
   'socketkit/react-query',
   'socketkit/ui',
+  'socketkit/devtools',
   'socketkit/server',
   'socketkit/server/internal',
   'socketkit/server/portable',
@@ -35,6 +36,7 @@ const CLIENT_ENTRIES = {
   'react/index': 'src/react/index.ts',
   'react-query/index': 'src/react-query/index.ts',
   'ui/index': 'src/ui/index.ts',
+  'devtools/index': 'src/devtools/index.ts',
 };
 
 const USE_CLIENT = "'use client';\n";

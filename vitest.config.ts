@@ -9,6 +9,7 @@ export const alias = [
   { find: /^socketkit\/react-query$/, replacement: r('./src/react-query/index.ts') },
   { find: /^socketkit\/react$/, replacement: r('./src/react/index.ts') },
   { find: /^socketkit\/ui$/, replacement: r('./src/ui/index.ts') },
+  { find: /^socketkit\/devtools$/, replacement: r('./src/devtools/index.ts') },
   { find: /^socketkit\/server\/postgres$/, replacement: r('./src/server/sql/postgres.ts') },
   { find: /^socketkit\/server\/embedded$/, replacement: r('./src/server/sql/embedded.ts') },
   { find: /^socketkit\/server\/internal$/, replacement: r('./src/server/internal.ts') },
