@@ -23,6 +23,7 @@ const entries = {
   'socketkit/react-query': dist('react-query/index.js'),
   'socketkit/protocol': dist('protocol/index.js'),
   'socketkit/ui': dist('ui/index.js'),
+  'socketkit/devtools': dist('devtools/index.js'),
 };
 
 /** esbuild plugin: `socketkit[/x]` → dist/x/index.js unless the check ignores it. */
@@ -78,6 +79,15 @@ export default [
     modifyEsbuildConfig: withDistAlias,
     gzip: true,
     limit: '10 KB',
+  },
+  {
+    // Only in apps that import it (bench/check-treeshake.mjs proves the others ship none of it).
+    name: 'socketkit/devtools, without react and socketkit',
+    import: { 'dist/devtools/index.js': '*' },
+    ignore: [...react, 'socketkit', 'socketkit/react', 'socketkit/protocol', 'socket.io-client'],
+    modifyEsbuildConfig: withDistAlias,
+    gzip: true,
+    limit: '3 KB',
   },
   {
     name: 'socketkit/ui/styles.css',
