@@ -16,6 +16,10 @@ import {
   PresenceAnnouncer,
   PresenceTracker,
   TokenExpiries,
+  UserBudgets,
+  DEFAULT_USER_LIMITS,
+  PresenceVisibility,
+  everyoneSeesPresence,
   consoleLogger,
   createMemoryStore,
   expireSocket,
@@ -136,6 +140,11 @@ export function createInPageServer(options: InPageServerOptions = {}): InPageSer
     connections: new Set(),
     fallbackStoreId: globalThis.crypto.randomUUID(),
     expiries: new TokenExpiries(expireSocket),
+    // The per-user bounds of the bundled server; presence open to everyone, as on the mock server in development.
+    budgets: new UserBudgets(DEFAULT_USER_LIMITS),
+    visibility: new PresenceVisibility(store, everyoneSeesPresence),
+    listened: null,
+    creations: null,
   };
   const tokens = new Map<string, ProfileClaims>();
   const initialLatency = options.latencyMs ?? 0;

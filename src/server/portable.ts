@@ -12,6 +12,8 @@
  */
 export { setupConnection, expireSocket, type ConnectionDeps } from './socket/connection.js';
 export { TokenExpiries } from './socket/token-expiry.js';
+export { UserBudgets, DEFAULT_USER_LIMITS } from './socket/user-budget.js';
+export { PresenceVisibility, everyoneSeesPresence } from './presence/visibility.js';
 export { DEFAULT_RATE_LIMIT } from './socket/rate-limit.js';
 export {
   DEFAULT_PRESENCE_BATCH_MS,
