@@ -14,18 +14,30 @@
  * one data directory in turn, which also shows each one released it.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../support/net.js';
 import { descendants, isProcessAlive } from '../support/process.js';
+import { lockDataDir } from '../../src/server/sql/data-dir-lock.js';
 
 const root = resolve(__dirname, '../..');
 const deployDoc = readFileSync(join(root, 'docs/deploy.md'), 'utf8');
-/** The data directory's lock (src/server/embedded.ts, LOCK_FILE). */
-const LOCK_FILE = 'socketkit.lock';
+/** A JWT secret long enough for the command (32 bytes or more), for the docs' `JWT_SECRET=…` placeholders. */
+const TEST_SECRET = 'a-test-secret-of-at-least-32-bytes-for-deploy-lines';
+
+/** Whether the data directory's lock (src/server/sql/data-dir-lock.ts, released by the OS) can be taken now. */
+async function dataDirFree(dataDir: string): Promise<boolean> {
+  try {
+    const release = await lockDataDir(dataDir);
+    await release();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The fenced code blocks of a Markdown text, with their language. */
 function codeBlocks(markdown: string): { lang: string; lines: string[] }[] {
@@ -122,7 +134,6 @@ async function expectStopsOnSigterm(child: ChildProcess, port: number, dataDir: 
       30_000,
       () => `/health on port ${port}:\n${output}`,
     );
-    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(true);
     const pid = target();
     process.kill(pid, 'SIGTERM');
     await until(() => !isProcessAlive(pid), 15_000, () => `pid ${pid} to exit after SIGTERM`);
@@ -130,7 +141,7 @@ async function expectStopsOnSigterm(child: ChildProcess, port: number, dataDir: 
     left = descendants(started);
     expect(left, 'processes left running').toEqual([]);
     expect(await portFree(port)).toBe(true);
-    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
+    expect(await dataDirFree(dataDir)).toBe(true);
   } finally {
     for (const pid of [...descendants(started), ...left, started]) {
       if (isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
@@ -146,7 +157,8 @@ describe('docs/deploy.md commands', () => {
 
   it.each(shellLines)('`%s` stops on SIGTERM, releasing its port and data directory', async (line) => {
     const port = await freePort();
-    const command = line.replaceAll('--port 3001', `--port ${port}`);
+    // `JWT_SECRET=…` is the reader's to fill in: a secret of 32 bytes or more.
+    const command = line.replaceAll('--port 3001', `--port ${port}`).replaceAll('JWT_SECRET=…', `JWT_SECRET=${TEST_SECRET}`);
     const shell = spawn('sh', ['-c', command], { cwd: app, env: cleanEnv({ PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
     // The shell waits for the command it started; that command is what a supervisor or `kill` signals.
     // The default data directory, ./socketkit-data, used by each line in turn.
@@ -156,7 +168,12 @@ describe('docs/deploy.md commands', () => {
   it('the systemd unit\'s ExecStart stops on SIGTERM', async () => {
     const port = await freePort();
     const setting = (key: string) => unit.find((line) => line.startsWith(`${key}=`))!.slice(key.length + 1);
-    const env = Object.fromEntries(setting('Environment').split(' ').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+    const env = Object.fromEntries(
+      setting('Environment')
+        .replaceAll('JWT_SECRET=…', `JWT_SECRET=${TEST_SECRET}`)
+        .split(' ')
+        .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+    );
     const [node, ...args] = setting('ExecStart').replaceAll('/srv/socketkit', app).replaceAll('/var/lib/socketkit', dataDir).split(' ');
     expect(node).toBe('/usr/bin/node');
     const child = spawn(process.execPath, args, { cwd: app, env: cleanEnv({ ...env, PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -170,7 +187,7 @@ describe('docs/deploy.md commands', () => {
     // The image's WORKDIR is the app; its data directory a volume, named by SOCKETKIT_DATA_DIR.
     const child = spawn(process.execPath, args, {
       cwd: app,
-      env: cleanEnv({ JWT_SECRET: 'docker', SOCKETKIT_DATA_DIR: dataDir, PORT: String(port) }),
+      env: cleanEnv({ JWT_SECRET: TEST_SECRET, SOCKETKIT_DATA_DIR: dataDir, PORT: String(port) }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     await expectStopsOnSigterm(child, port, dataDir, () => child.pid!);

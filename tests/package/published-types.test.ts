@@ -54,7 +54,13 @@ const INSTALLS: Install[] = [
       { entry: 'socketkit/react', resolution: 'bundler' },
       { entry: 'socketkit/ui', resolution: 'bundler' },
       { entry: 'socketkit/react-query', resolution: 'bundler' },
+      { entry: 'socketkit/devtools', resolution: 'bundler' },
     ],
+  },
+  {
+    name: 'the in-page server (docs/in-page-server.md)',
+    packages: pinned('msw'),
+    entries: [{ entry: 'socketkit/mock-server/browser', resolution: 'bundler' }],
   },
   {
     name: 'one machine (docs/deploy.md)',
@@ -63,6 +69,9 @@ const INSTALLS: Install[] = [
       { entry: 'socketkit/server', resolution: 'node16' },
       { entry: 'socketkit/server/embedded', resolution: 'node16' },
       { entry: 'socketkit/mock-server', resolution: 'node16' },
+      // Not public (for socketkit/mock-server and the in-page server), but published: their types must compile too.
+      { entry: 'socketkit/server/internal', resolution: 'node16' },
+      { entry: 'socketkit/server/portable', resolution: 'node16' },
     ],
   },
   {
