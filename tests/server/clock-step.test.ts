@@ -13,7 +13,7 @@ import type { Ack, Conversation, Message } from 'socketkit/protocol';
 import { killServerClis, runServerCli } from '../support/server-cli.js';
 import { emitAck, once, waitFor } from '../support/wait.js';
 
-const SECRET = 'clock-step-secret';
+const SECRET = 'clock-step-secret-of-at-least-32-bytes';
 const CLOCK_STEP = fileURLToPath(new URL('../support/clock-step.mjs', import.meta.url));
 const sockets: Socket[] = [];
 

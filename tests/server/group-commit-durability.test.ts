@@ -19,7 +19,7 @@ import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { killServerClis, runServerCli } from '../support/server-cli.js';
 import { emitAck, once } from '../support/wait.js';
 
-const SECRET = 'group-commit-secret';
+const SECRET = 'group-commit-secret-of-at-least-32-bytes';
 /** 10 senders × 20 sends in flight: 200 sends, inside each socket's rate-limit burst of 30. */
 const SENDERS = Array.from({ length: 10 }, (_, i) => `sender-${i}`);
 const PER_SENDER = 20;

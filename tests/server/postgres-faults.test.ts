@@ -16,7 +16,7 @@ import { startProxy, type TcpProxy } from '../support/proxy.js';
 import { killServerClis, runServerCli, type ServerCli } from '../support/server-cli.js';
 import { emitAck, once, waitFor } from '../support/wait.js';
 
-const SECRET = 'pg-faults-secret';
+const SECRET = 'pg-faults-secret-of-at-least-32-bytes';
 let postgres: TestPostgres;
 const sockets: Socket[] = [];
 const clients: pg.Client[] = [];

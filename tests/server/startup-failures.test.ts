@@ -57,7 +57,7 @@ const failure = (cli: ServerCli) => cli.lines().find((line) => line.msg.startsWi
 describe('kind 6: start-up failures say what, why and what to do, with their own exit code', () => {
   it('a read-only data directory: exit 3, the path, "read-only", what to do', async () => {
     const dataDir = join(readOnly, 'data');
-    const cli = runServerCli(['--port', '0', '--secret', 's', '--data-dir', dataDir]);
+    const cli = runServerCli(['--port', '0', '--secret', 'a-test-secret-of-at-least-32-bytes', '--data-dir', dataDir]);
     expect(await cli.exited).toBe(STARTUP_EXIT_CODES.DATA_DIR_UNWRITABLE);
     expect(STARTUP_EXIT_CODES.DATA_DIR_UNWRITABLE).toBe(3);
     expect(failure(cli)).toContain(dataDir);
@@ -67,7 +67,7 @@ describe('kind 6: start-up failures say what, why and what to do, with their own
 
   it('a full disk: exit 4, the path, "full", what to do', async () => {
     const dataDir = join(full, 'data');
-    const cli = runServerCli(['--port', '0', '--secret', 's', '--data-dir', dataDir]);
+    const cli = runServerCli(['--port', '0', '--secret', 'a-test-secret-of-at-least-32-bytes', '--data-dir', dataDir]);
     expect(await cli.exited).toBe(4);
     expect(failure(cli)).toContain(dataDir);
     expect(failure(cli)).toMatch(/is full .*free space/);
@@ -79,7 +79,7 @@ describe('kind 6: start-up failures say what, why and what to do, with their own
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const { port } = taken.address() as { port: number };
     try {
-      const cli = runServerCli(['--port', String(port), '--host', '127.0.0.1', '--secret', 's', '--memory']);
+      const cli = runServerCli(['--port', String(port), '--host', '127.0.0.1', '--secret', 'a-test-secret-of-at-least-32-bytes', '--memory']);
       expect(await cli.exited).toBe(6);
       expect(failure(cli)).toContain(`127.0.0.1:${port}`);
       expect(failure(cli)).toMatch(/another process listens there.*--port/);
@@ -89,7 +89,7 @@ describe('kind 6: start-up failures say what, why and what to do, with their own
   }, 60_000);
 
   it('PostgreSQL unreachable: exit 7, the URL without its password, what to check', async () => {
-    const cli = runServerCli(['--port', '0', '--secret', 's', '--database-url', 'postgres://app:hunter2@127.0.0.1:1/chat']);
+    const cli = runServerCli(['--port', '0', '--secret', 'a-test-secret-of-at-least-32-bytes', '--database-url', 'postgres://app:hunter2@127.0.0.1:1/chat']);
     expect(await cli.exited).toBe(7);
     expect(failure(cli)).toContain('postgres://app:***@127.0.0.1:1/chat');
     expect(failure(cli)).toMatch(/ECONNREFUSED|connect/);
@@ -99,9 +99,9 @@ describe('kind 6: start-up failures say what, why and what to do, with their own
 
   it('a data directory another live server has: exit 5, the path, the process', async () => {
     const dataDir = tempDir();
-    const first = runServerCli(['--port', '0', '--secret', 's', '--data-dir', dataDir]);
+    const first = runServerCli(['--port', '0', '--secret', 'a-test-secret-of-at-least-32-bytes', '--data-dir', dataDir]);
     await first.listening();
-    const second = runServerCli(['--port', '0', '--secret', 's', '--data-dir', dataDir]);
+    const second = runServerCli(['--port', '0', '--secret', 'a-test-secret-of-at-least-32-bytes', '--data-dir', dataDir]);
     expect(await second.exited).toBe(5);
     expect(failure(second)).toContain(dataDir);
     expect(failure(second)).toContain(`process ${first.child.pid}`);
@@ -112,7 +112,7 @@ describe('kind 6: the data directory lock is released by the operating system', 
   it('SIGKILL, then start at once, 10 times: every start takes the lock and serves', async () => {
     const dataDir = tempDir();
     for (let round = 0; round < 10; round++) {
-      const cli = runServerCli(['--port', '0', '--secret', 's', '--data-dir', dataDir]);
+      const cli = runServerCli(['--port', '0', '--secret', 'a-test-secret-of-at-least-32-bytes', '--data-dir', dataDir]);
       const url = await cli.listening(60_000);
       expect((await fetch(`${url}/ready`)).status).toBe(200);
       cli.child.kill('SIGKILL');
@@ -124,7 +124,7 @@ describe('kind 6: the data directory lock is released by the operating system', 
     mkdirSync(dataDir, { recursive: true });
     // The PID-file lock of before: a PID reused by an unrelated live process (here: this test runner).
     writeFileSync(join(dataDir, 'socketkit.lock'), String(process.pid));
-    const cli = runServerCli(['--port', '0', '--secret', 's', '--data-dir', dataDir]);
+    const cli = runServerCli(['--port', '0', '--secret', 'a-test-secret-of-at-least-32-bytes', '--data-dir', dataDir]);
     await cli.listening(60_000);
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);

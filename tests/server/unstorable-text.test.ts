@@ -15,7 +15,7 @@ import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { killServerClis, runServerCli } from '../support/server-cli.js';
 import { emitAck, once, waitFor } from '../support/wait.js';
 
-const SECRET = 'unstorable-secret';
+const SECRET = 'unstorable-secret-of-at-least-32-bytes';
 const API_KEY = 'unstorable-api-key';
 const UNSTORABLE = [
   { name: 'NUL', text: 'a\u0000b' },

@@ -64,6 +64,11 @@ export class Batcher<In, Out> {
     return this.queue.length - this.head;
   }
 
+  /** Nothing waiting, in flight or scheduled: the batcher can be dropped. */
+  get idle(): boolean {
+    return this.waiting === 0 && this.inFlight === 0 && !this.scheduled;
+  }
+
   /** Queues `input`; resolves with its value once its batch is done, rejects with its error. */
   submit(input: In): Promise<Out> {
     return new Promise<Out>((resolve, reject) => {

@@ -102,11 +102,28 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
   const storeId = meta[0]?.value;
   if (!storeId) throw new Error('socketkit_meta has no store_id row: the schema was changed by hand');
 
-  const appends = new Batcher<AppendMessageInput, AppendMessageResult>((inputs) => appendMessages(db, inputs), {
-    maxCount: MAX_BATCH_MESSAGES,
-    maxBytes: MAX_BATCH_BYTES,
-    sizeOf: messageBytes,
-  });
+  // One batcher per conversation: sends to one conversation are committed together, in arrival
+  // order, while a conversation whose row is locked (a long transaction, a stuck batch) holds up
+  // only its own sends, never those of other conversations (issue 19, kind 3).
+  const appendBatchers = new Map<string, Batcher<AppendMessageInput, AppendMessageResult>>();
+  const appendInBatch = (input: AppendMessageInput): Promise<AppendMessageResult> => {
+    let batcher = appendBatchers.get(input.conversationId);
+    if (!batcher) {
+      batcher = new Batcher<AppendMessageInput, AppendMessageResult>((inputs) => appendMessages(db, inputs), {
+        maxCount: MAX_BATCH_MESSAGES,
+        maxBytes: MAX_BATCH_BYTES,
+        sizeOf: messageBytes,
+      });
+      appendBatchers.set(input.conversationId, batcher);
+    }
+    const own = batcher;
+    const forget = () => {
+      if (own.idle && appendBatchers.get(input.conversationId) === own) appendBatchers.delete(input.conversationId);
+    };
+    const result = own.submit(input);
+    result.then(forget, forget);
+    return result;
+  };
   const upserts = new Batcher<ProfileClaims, void>((profiles) => upsertUsers(db, profiles), {
     maxCount: MAX_UPSERT_BATCH,
     maxBytes: MAX_BATCH_BYTES,
@@ -196,7 +213,7 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
     },
 
     // Group commit: answered after the commit of its batch (see the header).
-    appendMessage: (input) => appends.submit(input),
+    appendMessage: (input) => appendInBatch(input),
 
     async history(query) {
       const before = query.beforeSeq ?? null;
