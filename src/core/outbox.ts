@@ -27,6 +27,8 @@ interface Runtime {
   retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** Sends the `sending` items one at a time, in order. */
   flush: () => Promise<void>;
+  /** Who hears every confirmed message (`onConfirmed`). */
+  confirmed: Set<(message: Message) => void>;
   /** Set by `destroy()`: `add`/`retry` then reject with `DESTROYED` (nothing would ever send them). */
   destroyed?: true;
 }
@@ -174,6 +176,13 @@ function confirm(rt: Runtime, message: Message): void {
   const item = twinOf(rt, message);
   write(rt, item ? rt.items.filter((other) => other !== item) : rt.items, [message.conversationId], message);
   if (item) finish(rt, message.clientMessageId, { ...message, status: 'sent' });
+  for (const listener of [...rt.confirmed]) {
+    try {
+      listener(message);
+    } catch (error) {
+      rt.ctx.report(error, 'outbox');
+    }
+  }
 }
 
 /** Stored messages heard elsewhere (history, `message:new`): their twins go, their `send()`s resolve. Returns whether any twin went. */
@@ -192,7 +201,7 @@ function settle(rt: Runtime, messages: readonly Message[]): boolean {
  */
 export function createOutbox(ctx: Context): Outbox {
   const { maxSize = OUTBOX_MAX_SIZE, storage, storageKey = OUTBOX_STORAGE_KEY } = ctx.options.outbox ?? {};
-  const rt: Runtime = { ctx, listeners: new Map(), maxSize, storage, storageKey, items: [], waiters: new Map(), retryTimer: undefined, flush: serial(() => sendAll(rt)) };
+  const rt: Runtime = { ctx, listeners: new Map(), maxSize, storage, storageKey, items: [], waiters: new Map(), confirmed: new Set(), retryTimer: undefined, flush: serial(() => sendAll(rt)) };
   if (storage) restore(rt, storage);
   return {
     items: (conversationId) => rt.items.filter((item) => item.conversationId === conversationId),
@@ -202,8 +211,13 @@ export function createOutbox(ctx: Context): Outbox {
     retry: (clientMessageId) => retry(rt, clientMessageId),
     discard: (clientMessageId) => discard(rt, clientMessageId),
     settle: (messages) => settle(rt, messages),
+    onConfirmed(listener) {
+      rt.confirmed.add(listener);
+      return () => void rt.confirmed.delete(listener);
+    },
     flush: () => void rt.flush(),
     destroy() {
+      rt.confirmed.clear();
       rt.destroyed = true;
       clearTimeout(rt.retryTimer);
       rt.items.forEach((item) => finish(rt, item.clientMessageId, null, new RealtimeError('DESTROYED')));
