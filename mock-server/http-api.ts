@@ -4,10 +4,9 @@ import { z } from 'zod';
 import { LIMITS } from 'socketkit/protocol';
 import type {
   ConversationCreateResult,
-  ConversationsResponse,
   DevTokenResponse,
   MessagesResponse,
-  Notification,
+  StoredNotification,
   NotificationResponse,
   UsersResponse,
 } from 'socketkit/protocol';
@@ -135,7 +134,7 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
       path: '/api/conversations',
       async handle({ req }) {
         const { userId } = authenticate(req);
-        return { status: 200, body: { conversations: await store.listConversations(userId) } satisfies ConversationsResponse };
+        return { status: 200, body: { conversations: await store.listConversations(userId) } };
       },
     },
     {
@@ -168,11 +167,12 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
       async handle({ req }) {
         authenticate(req);
         const body = parseBody(notificationSchema, await readJsonBody(req));
-        const notification: Notification = {
+        const notification: StoredNotification = {
           id: randomUUID(),
           title: body.title,
           body: body.body,
           createdAt: new Date().toISOString(),
+          readAt: null,
         };
         if (body.link !== undefined) notification.link = body.link;
         const delivered = socketkit.sendToUser(body.userId, 'notification:new', notification);

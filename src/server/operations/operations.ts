@@ -92,6 +92,10 @@ const PROTOCOL_GUARANTEED_EVENTS: Record<Exclude<ServerEvent, 'notification:new'
   'presence:changes': true,
   'user:typing': true,
   'message:new': true,
+  'conversation:read-state': true,
+  'receipt:read': true,
+  'conversation:updated': true,
+  'notification:read-state': true,
 };
 
 /**

@@ -151,6 +151,20 @@ export const requestHandlers: RequestHandlers = {
     ctx.typing?.stop(conversationId);
     return EMPTY;
   },
+
+  // Protocol 1.2 (inbox): declared here so the request table stays complete; the stores come next.
+  'conversation:list'() {
+    throw new RequestError('BAD_REQUEST', 'conversation:list is not served yet');
+  },
+  'conversation:read'() {
+    throw new RequestError('BAD_REQUEST', 'conversation:read is not served yet');
+  },
+  'notification:list'() {
+    throw new RequestError('BAD_REQUEST', 'notification:list is not served yet');
+  },
+  'notification:read'() {
+    throw new RequestError('BAD_REQUEST', 'notification:read is not served yet');
+  },
 };
 
 /** Whether `event` is one of the protocol's requests. */
