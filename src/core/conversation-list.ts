@@ -7,7 +7,7 @@ import type {
 } from '../protocol/index.js';
 import type { Context, Outbox } from './context.js';
 import { RealtimeError } from './errors.js';
-import { createPageLoader, isUnknownEvent, type PageLoader } from './page-loader.js';
+import { INITIAL_PAGE_STATE, createPageLoader, isUnknownEvent, type PageLoader } from './page-loader.js';
 import { createReadQueue, type ReadQueue } from './read-queue.js';
 import { batch, createStore, type Store } from './store.js';
 import type { ConversationListApi, ConversationListSnapshot } from './types.js';
@@ -16,12 +16,7 @@ import type { ConversationListApi, ConversationListSnapshot } from './types.js';
 export const INITIAL_CONVERSATION_LIST: ConversationListSnapshot = Object.freeze({
   conversations: Object.freeze([]) as readonly ConversationSummary[],
   unreadCount: 0,
-  hasMore: false,
-  loading: true,
-  loadingMore: false,
-  error: null,
-  unsupported: false,
-  stale: false,
+  ...INITIAL_PAGE_STATE,
 });
 
 /** The client's conversation list, plus what the client drives it with. Internal. */
@@ -103,14 +98,17 @@ function applyReadState(rt: Runtime, state: ConversationReadStatePayload): void 
   setList(rt, list.map((other, i) => (i === index ? next : other)));
 }
 
+/** `BAD_REQUEST` for a bad `markRead` call; the reason in development builds only. */
+const badRead = (reason: string) => new RealtimeError('BAD_REQUEST', process.env.NODE_ENV !== 'production' ? `markRead: ${reason}` : undefined);
+
 /** Optimistic: shown read at once, then sent (or queued until connected). */
 function markRead(rt: Runtime, conversationId: ConversationId, seq?: number): void {
-  if (typeof conversationId !== 'string' || conversationId === '') throw new RealtimeError('BAD_REQUEST', 'markRead: conversationId must be a non-empty string');
+  if (typeof conversationId !== 'string' || conversationId === '') throw badRead('conversationId must be a non-empty string');
   const list = rt.store.getSnapshot().conversations;
   const item = list.find((candidate) => candidate.id === conversationId);
   const target = seq ?? item?.lastSeq;
-  if (target === undefined) throw new RealtimeError('BAD_REQUEST', `markRead: no seq given and conversation "${conversationId}" is not in the list`);
-  if (!Number.isInteger(target) || target < 0) throw new RealtimeError('BAD_REQUEST', 'markRead: seq must be a non-negative integer');
+  if (target === undefined) throw badRead('no seq given and the conversation is not in the list');
+  if (!Number.isInteger(target) || target < 0) throw badRead('seq must be a non-negative integer');
   // Already read that far, as the server confirmed, or a server that keeps no read state: nothing to send.
   if (rt.store.getSnapshot().unsupported) return;
   if (item && target <= item.lastReadSeq && rt.reads.waiting(conversationId) === undefined) return;

@@ -1,7 +1,7 @@
 import type { NotificationListResult, NotificationReadStatePayload, StoredNotification } from '../protocol/index.js';
 import type { Context } from './context.js';
 import { RealtimeError, toRealtimeError } from './errors.js';
-import { createPageLoader, type PageLoader } from './page-loader.js';
+import { INITIAL_PAGE_STATE, createPageLoader, type PageLoader } from './page-loader.js';
 import { createStore, type Store } from './store.js';
 import type { NotificationInboxApi, NotificationInboxSnapshot } from './types.js';
 
@@ -12,12 +12,7 @@ export const MAX_INBOX_NOTIFICATIONS = 1000;
 export const INITIAL_NOTIFICATION_INBOX: NotificationInboxSnapshot = Object.freeze({
   notifications: Object.freeze([]) as readonly StoredNotification[],
   unreadCount: 0,
-  hasMore: false,
-  loading: true,
-  loadingMore: false,
-  error: null,
-  unsupported: false,
-  stale: false,
+  ...INITIAL_PAGE_STATE,
 });
 
 /** The client's notification inbox, plus what the client drives it with. Internal. */

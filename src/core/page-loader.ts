@@ -3,6 +3,9 @@ import { toRealtimeError, type RealtimeError } from './errors.js';
 import type { Store } from './store.js';
 import type { InboxPageState } from './types.js';
 
+/** The paging part of an inbox snapshot before the first answer. */
+export const INITIAL_PAGE_STATE: InboxPageState = { hasMore: false, loading: true, loadingMore: false, error: null, unsupported: false, stale: false };
+
 /** A page of a cursor-paged inbox request (`conversation:list`, `notification:list`). */
 export interface Page {
   hasMore: boolean;
