@@ -4,10 +4,16 @@ import { RequestError, parseInput } from '../operations/errors.js';
 import { presenceRoom } from '../presence/presence.js';
 import { TypingState } from './typing.js';
 import * as operations from '../operations/operations.js';
+import * as inbox from '../operations/inbox.js';
+import { emitConversationUpdated, emitNotificationReadState, emitReadState } from './inbox-events.js';
 import {
   conversationCreateSchema,
   conversationIdSchema,
+  conversationListSchema,
+  conversationReadSchema,
   historySchema,
+  notificationListSchema,
+  notificationReadSchema,
   messageSendSchema,
   presenceIdsSchema,
   presenceListSchema,
@@ -129,6 +135,8 @@ export const requestHandlers: RequestHandlers = {
       // A sent message ends the sender's typing state, as users expect.
       ctx.typing?.stop(input.conversationId);
       ctx.socket.to(conversationRoom(input.conversationId)).emit('message:new', message);
+      const conversation = await ctx.store.getConversation(input.conversationId);
+      if (conversation) emitConversationUpdated(ctx.io, message, conversation.participantIds, ctx.socket.id);
     }
     return { message };
   },
@@ -152,18 +160,25 @@ export const requestHandlers: RequestHandlers = {
     return EMPTY;
   },
 
-  // Protocol 1.2 (inbox): declared here so the request table stays complete; the stores come next.
-  'conversation:list'() {
-    throw new RequestError('BAD_REQUEST', 'conversation:list is not served yet');
+  async 'conversation:list'(ctx, payload) {
+    return inbox.listConversations(ctx.store, ctx.userId, parseInput(conversationListSchema, payload ?? undefined));
   },
-  'conversation:read'() {
-    throw new RequestError('BAD_REQUEST', 'conversation:read is not served yet');
+
+  async 'conversation:read'(ctx, payload) {
+    const { result, moved } = await inbox.readConversation(ctx.store, ctx.userId, parseInput(conversationReadSchema, payload));
+    if (moved) emitReadState(ctx.io, ctx.userId, result);
+    return result;
   },
-  'notification:list'() {
-    throw new RequestError('BAD_REQUEST', 'notification:list is not served yet');
+
+  async 'notification:list'(ctx, payload) {
+    return inbox.listNotifications(ctx.store, ctx.userId, parseInput(notificationListSchema, payload ?? undefined));
   },
-  'notification:read'() {
-    throw new RequestError('BAD_REQUEST', 'notification:read is not served yet');
+
+  async 'notification:read'(ctx, payload) {
+    const input = parseInput(notificationReadSchema, payload);
+    const { result, changedIds } = await inbox.readNotifications(ctx.store, ctx.userId, input);
+    emitNotificationReadState(ctx.io, ctx.userId, changedIds, 'all' in input, result.unreadCount);
+    return result;
   },
 };
 

@@ -114,6 +114,39 @@ export const MIGRATIONS: readonly Migration[] = [
       $$;
     `,
   },
+  // Version 3 is the group-commit append (socketkit_append_messages), merged from its own branch;
+  // the inbox does not depend on it, so 4 applies with or without it.
+  {
+    version: 4,
+    name: 'inbox: read cursors per participant, notifications per user',
+    sql: `
+      -- The participant's read cursor: every message up to this seq is read. Only ever raised (GREATEST).
+      -- Not indexed, so raising it (on every send) is a HOT update; conversation:list finds a
+      -- user's rows by socketkit_participants_user (migration 1).
+      ALTER TABLE socketkit_participants ADD COLUMN last_read_seq bigint NOT NULL DEFAULT 0;
+
+      -- What the sender had read before this migration: their own newest message.
+      UPDATE socketkit_participants p SET last_read_seq = m.seq
+      FROM (SELECT conversation_id, sender_id, max(seq) AS seq FROM socketkit_messages GROUP BY conversation_id, sender_id) m
+      WHERE m.conversation_id = p.conversation_id AND m.sender_id = p.user_id;
+
+      CREATE TABLE socketkit_notifications (
+        -- Insertion order: the page position of notification:list (newest first).
+        ord bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id text NOT NULL UNIQUE,
+        user_id text NOT NULL,
+        title text NOT NULL,
+        body text NOT NULL,
+        link text,
+        data jsonb,
+        created_at timestamptz NOT NULL,
+        read_at timestamptz
+      );
+      CREATE INDEX socketkit_notifications_user ON socketkit_notifications (user_id, ord DESC);
+      -- Unread counts and unreadOnly pages read only the unread rows.
+      CREATE INDEX socketkit_notifications_unread ON socketkit_notifications (user_id, ord DESC) WHERE read_at IS NULL;
+    `,
+  },
 ];
 
 /**

@@ -13,18 +13,28 @@
  * unique constraint is the backstop.
  */
 import { randomUUID } from 'node:crypto';
-import type { Conversation, Message, UserProfile } from '../../protocol/index.js';
+import type { Conversation, Message, StoredNotification, UserProfile } from '../../protocol/index.js';
 import type { ProfileClaims } from '../auth/auth.js';
 import type {
   AppendMessageInput,
   AppendMessageResult,
+  ConversationListQuery,
+  ConversationSummaryPage,
   CreateConversationInput,
   HistoryPage,
   HistoryQuery,
+  MarkNotificationsReadInput,
+  MarkReadInput,
+  NewNotification,
+  NotificationListQuery,
+  NotificationPage,
+  NotificationsReadResult,
+  ReadCursor,
   SocketkitStore,
 } from '../store/store.js';
 import type { SqlDatabase } from './database.js';
 import { migrate } from './schema.js';
+import { sqlInboxMethods } from './sql-inbox.js';
 
 /** A durable store: the `SocketkitStore` contract, all answers asynchronous, plus health and shutdown. */
 export interface SqlStore extends SocketkitStore {
@@ -39,6 +49,11 @@ export interface SqlStore extends SocketkitStore {
   lastSeq(conversationId: string): Promise<number>;
   appendMessage(input: AppendMessageInput): Promise<AppendMessageResult>;
   history(query: HistoryQuery): Promise<HistoryPage>;
+  listConversationSummaries(query: ConversationListQuery): Promise<ConversationSummaryPage>;
+  markRead(input: MarkReadInput): Promise<ReadCursor | undefined>;
+  addNotification(input: NewNotification): Promise<StoredNotification>;
+  listNotifications(query: NotificationListQuery): Promise<NotificationPage>;
+  markNotificationsRead(input: MarkNotificationsReadInput): Promise<NotificationsReadResult>;
   /** Resolves while the database answers (`SELECT 1`), rejects otherwise. */
   ping(): Promise<void>;
   /** Closes what the store opened (the embedded database); a pool you passed stays yours to end. */
@@ -237,6 +252,8 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
       );
       return { messages: rows.slice(0, query.limit).reverse().map(toMessage), hasMore: rows.length > query.limit };
     },
+
+    ...sqlInboxMethods(db, toSafeNumber),
 
     ping: () => db.ping(),
     close: () => db.close(),
