@@ -9,7 +9,7 @@ const meta = {
   component: ConversationList,
   decorators: [withLive],
   play: untilReady,
-  parameters: { socketkit: { ready: { selector: '.sk-conversations[data-status="ready"]' } } },
+  parameters: { socketkit: { ready: { selector: '.sk-conversations[data-status="ready"] .sk-conversation' } } },
 } satisfies Meta<typeof ConversationList>;
 
 export default meta;
@@ -46,7 +46,7 @@ function Device({ label }: { label: string }) {
  * lives on the server).
  */
 export const TwoDevicesOfOneUser: Story = {
-  parameters: { socketkit: { ready: { selector: '[aria-label="Laptop"] .sk-conversations[data-status="ready"]' } } },
+  parameters: { socketkit: { ready: { selector: '[aria-label="Laptop"] .sk-conversations[data-status="ready"] .sk-conversation' } } },
   render: function Render() {
     const { userId } = useLive();
     return (

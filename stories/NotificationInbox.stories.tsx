@@ -10,7 +10,7 @@ const meta = {
   decorators: [withLive],
   play: untilReady,
   args: { defaultOpen: true },
-  parameters: { socketkit: { ready: { selector: '.sk-inbox .sk-inbox-popover' } } },
+  parameters: { socketkit: { ready: { selector: '.sk-inbox-item, .sk-inbox .sk-list-note' } } },
 } satisfies Meta<typeof NotificationInbox>;
 
 export default meta;

@@ -55,12 +55,23 @@ function readUpTo(item: ConversationSummary, seq: number): ConversationSummary {
   return { ...item, lastReadSeq, unreadCount: lastReadSeq >= item.lastSeq ? 0 : item.unreadCount };
 }
 
+/**
+ * A page the server computed before it applied a read it has since answered
+ * (requests on one socket may overlap) shows an older cursor: cursors never
+ * move back, so the newer one held for the same last message stays.
+ */
+function keepNewerRead(held: ConversationSummary | undefined, fresh: ConversationSummary): ConversationSummary {
+  if (!held || held.lastSeq !== fresh.lastSeq || held.lastReadSeq <= fresh.lastReadSeq) return fresh;
+  return { ...fresh, lastReadSeq: held.lastReadSeq, unreadCount: held.unreadCount };
+}
+
 /** A page arrived: the first replaces the list, a later one appends what the list lacks. */
 function received(rt: Runtime, page: ConversationListResult, first: boolean): void {
-  const fresh = page.conversations.map((item) => withWaitingRead(rt, item));
+  const list = rt.store.getSnapshot().conversations;
+  const held = new Map(list.map((item) => [item.id, item]));
+  const fresh = page.conversations.map((item) => withWaitingRead(rt, keepNewerRead(held.get(item.id), item)));
   if (first) return setList(rt, fresh);
-  const known = new Set(rt.store.getSnapshot().conversations.map((item) => item.id));
-  setList(rt, [...rt.store.getSnapshot().conversations, ...fresh.filter((item) => !known.has(item.id))]);
+  setList(rt, [...list, ...fresh.filter((item) => !held.has(item.id))]);
 }
 
 /**

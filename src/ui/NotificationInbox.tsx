@@ -100,11 +100,13 @@ function InboxPopover({ id, hidden, inbox, onRead }: { id: string; hidden: boole
         )}
       </div>
       {!inbox.loading && inbox.notifications.length === 0 && <p className="sk-list-note">{strings.noNotifications}</p>}
-      <ul className="sk-inbox-list">
-        {inbox.notifications.map((n) => (
-          <NotificationItem key={n.id} notification={n} onRead={onRead} />
-        ))}
-      </ul>
+      {inbox.notifications.length > 0 && (
+        <ul className="sk-inbox-list">
+          {inbox.notifications.map((n) => (
+            <NotificationItem key={n.id} notification={n} onRead={onRead} />
+          ))}
+        </ul>
+      )}
       {inbox.hasMore && (
         <button type="button" className="sk-link" disabled={inbox.loadingMore} onClick={() => void inbox.loadMore()}>
           {strings.loadMore}
