@@ -87,14 +87,25 @@ export const NotificationInbox = forwardRef<HTMLDivElement, NotificationInboxPro
 function InboxPopover({ id, hidden, inbox, onRead }: { id: string; hidden: boolean; inbox: ReturnType<typeof useNotificationInbox>; onRead: (id: string) => void }) {
   const { strings } = useSocketkitUI();
   const headingId = useId();
+  const popover = useRef<HTMLDivElement>(null);
+  // The button pressed goes away once read: focus stays in the popover (Escape still closes it).
+  const keepFocus = () => popover.current?.focus();
+  const readOne = (notificationId: string) => {
+    keepFocus();
+    onRead(notificationId);
+  };
+  const readAll = () => {
+    keepFocus();
+    void inbox.markAllRead().catch(() => {});
+  };
   return (
-    <div id={id} role="dialog" aria-labelledby={headingId} className="sk-inbox-popover" hidden={hidden}>
+    <div ref={popover} id={id} role="dialog" aria-labelledby={headingId} tabIndex={-1} className="sk-inbox-popover" hidden={hidden}>
       <div className="sk-inbox-header">
         <h2 id={headingId} className="sk-inbox-heading">
           {strings.notificationsLabel}
         </h2>
         {inbox.unreadCount > 0 && (
-          <button type="button" className="sk-link" onClick={() => void inbox.markAllRead().catch(() => {})}>
+          <button type="button" className="sk-link" onClick={readAll}>
             {strings.markAllRead}
           </button>
         )}
@@ -103,7 +114,7 @@ function InboxPopover({ id, hidden, inbox, onRead }: { id: string; hidden: boole
       {inbox.notifications.length > 0 && (
         <ul className="sk-inbox-list">
           {inbox.notifications.map((n) => (
-            <NotificationItem key={n.id} notification={n} onRead={onRead} />
+            <NotificationItem key={n.id} notification={n} onRead={readOne} />
           ))}
         </ul>
       )}
