@@ -213,3 +213,19 @@ describe('notifications (stored)', () => {
     expect(await ok<NotificationListResult>(emitAck(ann, 'notification:list'))).toMatchObject({ notifications: [], unreadCount: 0 });
   });
 });
+
+describe('seed (default)', () => {
+  it('starts the inbox with unread messages and stored notifications', async () => {
+    server = await startServer();
+    const alice = await server.connect('alice');
+    const list = await ok<ConversationListResult>(emitAck(alice, 'conversation:list'));
+    const unread = Object.fromEntries(list.conversations.map((c) => [c.id, c.unreadCount]));
+    expect(unread).toMatchObject({ general: 4, design: 2, 'alice-bob': 1, empty: 0 });
+    const notifications = await ok<NotificationListResult>(emitAck(alice, 'notification:list'));
+    expect(notifications.unreadCount).toBe(2);
+    expect(notifications.notifications.map((n) => n.title)).toEqual(['Deploy finished', 'Review requested', 'Welcome to socketkit']);
+    expect(notifications.notifications[1]).toMatchObject({ link: '/prs/42', data: { pr: 42 }, readAt: null });
+    const bob = await server.connect('bob');
+    expect(await emitAck(bob, 'notification:list')).toMatchObject({ ok: true, unreadCount: 1 });
+  });
+});

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStore, type SocketkitStore } from 'socketkit/server';
-import { LIMITS } from 'socketkit/protocol';
+import { LIMITS, type StoredNotification } from 'socketkit/protocol';
 import { createEmbeddedStore } from 'socketkit/server/embedded';
 import { createPostgresStore } from 'socketkit/server/postgres';
 import { MIGRATIONS } from '../../src/server/sql/schema.js';
@@ -307,7 +307,7 @@ describe.each(KINDS)('$name store', (kind) => {
 
     it('stores notifications per user, newest first, pages them, and sets readAt once', async () => {
       const user = 'nt-alice';
-      const added = [];
+      const added: StoredNotification[] = [];
       for (let i = 1; i <= 5; i++) {
         added.push(await store.addNotification({ userId: user, title: `t${i}`, body: `b${i}`, ...(i === 2 ? { link: '/x', data: { pr: 42, tags: ['a'] } } : {}) }));
       }
