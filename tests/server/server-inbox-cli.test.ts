@@ -23,7 +23,8 @@ import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { killServerClis, runServerCli } from '../support/server-cli.js';
 import { emitAck, once } from '../support/wait.js';
 
-const SECRET = 'inbox-secret';
+// The CLI wants a secret of at least 32 bytes (issue 24); tokens carry an exp (expiresIn).
+const SECRET = 'inbox-secret-of-at-least-32-bytes-long';
 const API_KEY = 'inbox-api-key';
 const dirs: string[] = [];
 const sockets: Socket[] = [];
