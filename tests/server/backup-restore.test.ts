@@ -79,7 +79,7 @@ async function expectWhole(url: string, conversationId: string): Promise<void> {
   expect(((await repeat.json()) as { message: Message }).message.seq).toBe(1);
 }
 
-const flags = ['--port', '0', '--host', '127.0.0.1', '--secret', 's', '--api-key', API_KEY];
+const flags = ['--port', '0', '--host', '127.0.0.1', '--secret', 'backup-restore-secret-of-32-bytes-or-more', '--api-key', API_KEY];
 
 describe('kind 8: the documented backup and restore, end to end', () => {
   it('PostgreSQL: pg_dump while running, pg_restore into an empty database, the restored server works', async () => {
