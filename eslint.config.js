@@ -101,6 +101,12 @@ export default tseslint.config(
     { group: ['socketkit/ui', 'socketkit/server', 'socketkit/mock-server'], message: 'socketkit/ui builds on the client layers only.' },
     SERVER_ONLY,
   ]),
+  // socketkit/devtools builds on socketkit and socketkit/react's peers only (docs/devtools.md).
+  restrict(['src/devtools/**/*.{ts,tsx}'], [
+    { group: INTERNALS, message: 'Import the public entries (socketkit, socketkit/protocol) instead of internals.' },
+    { group: ['socketkit/react-query', 'socketkit/ui', 'socketkit/server', 'socketkit/server/*', 'socketkit/mock-server', 'socketkit/mock-server/*', '@tanstack/*'], message: 'socketkit/devtools builds on socketkit and socketkit/react only.' },
+    SERVER_ONLY,
+  ]),
   restrict(['src/server/*.ts'], SERVER_LAYER, coreEntry('src/server is the server layer: no client imports.')),
   // The server's wings, one way down (docs/architecture.md, "Server layout"):
   // the composition roots (src/server/*.ts) → socket/, http/ → operations/,
@@ -135,4 +141,26 @@ export default tseslint.config(
     { group: ['../src/*', '../src/**'], message: 'mock-server uses the public entries (socketkit/server, socketkit/protocol) like any app.' },
     { group: ['socketkit/react', 'socketkit/react-query', 'socketkit/ui', 'socket.io-client', 'react', 'react-dom', 'react/*', 'react-dom/*', '@tanstack/*'], message: 'mock-server is a server: no client or React imports.' },
   ], coreEntry('mock-server is a server: no client imports.')),
+  // The in-page server (socketkit/mock-server/browser) runs in a page: the
+  // server's portable parts only, no Node APIs; socket.io-client for its transport class.
+  restrict(['mock-server/browser/**/*.ts'], [
+    { group: ['../src/*', '../src/**', '../../src/*', '../../src/**'], message: 'The in-page server uses the entries (socketkit/server/portable, socketkit/protocol).' },
+    { group: ['node:*', 'socket.io', 'jsonwebtoken', '../index.js', '../seed.js', '../http-api.js', '../cli.js'], message: 'The in-page server runs in browsers: no Node APIs, socket.io server or JWT; only socketkit/server/portable.' },
+    { group: ['socketkit/react', 'socketkit/react-query', 'socketkit/ui', 'react', 'react-dom', 'react/*', '@tanstack/*'], message: 'The in-page server is a server: no React.' },
+  ], [
+    ...coreEntry('The in-page server is a server: no client imports.'),
+    ...['socketkit/server', 'socketkit/server/internal', 'socketkit/mock-server'].map((name) => ({ name, message: 'The in-page server runs in browsers: these entries need Node; use socketkit/server/portable.' })),
+  ]),
+  // What socketkit/server/portable exports must run in a browser: no Node APIs, no socket.io or JWT at run time.
+  restrict(
+    ['src/server/portable.ts', 'src/server/operations/**/*.ts', 'src/server/store/memory-store.ts', 'src/server/store/store.ts', 'src/server/store/seed-data.ts', 'src/server/presence/presence.ts', 'src/server/socket/connection.ts', 'src/server/socket/connection-context.ts', 'src/server/socket/requests.ts', 'src/server/socket/typing.ts', 'src/server/socket/rate-limit.ts', 'src/server/socket/token-expiry.ts', 'src/server/auth/auth-error.ts', 'src/server/logger.ts'],
+    [
+      ...SERVER_LAYER,
+      { group: ['node:*', 'jsonwebtoken'], message: 'Part of socketkit/server/portable (the in-page server runs it in browsers): no Node APIs or JWT.' },
+      { group: ['socket.io'], importNames: ['Server', 'Socket'], allowTypeImports: true, message: 'socketkit/server/portable uses socket.io for types only.' },
+      { group: ['../auth/auth.js', './auth/auth.js'], allowTypeImports: true, message: 'auth.ts needs Node (jsonwebtoken); import its types only, AuthError from auth-error.ts.' },
+      { group: ['../index.js', '../internal.js', '../create-server.js', '../standalone.js', '../cli.js', '../seed-compat.js', './index.js', './internal.js', './create-server.js'], message: 'socketkit/server/portable imports no composition root.' },
+    ],
+    coreEntry('src/server is the server layer: no client imports.'),
+  ),
 );

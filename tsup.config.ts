@@ -8,8 +8,10 @@ const external = [
   'socketkit/react',
   'socketkit/react-query',
   'socketkit/ui',
+  'socketkit/devtools',
   'socketkit/server',
   'socketkit/server/internal',
+  'socketkit/server/portable',
   'socketkit/protocol',
   'react',
   'react-dom',
@@ -17,6 +19,9 @@ const external = [
   '@tanstack/react-query',
   'socket.io',
   'socket.io-client',
+  'engine.io-parser',
+  'socket.io-parser',
+  'msw',
   'jsonwebtoken',
   'zod',
   'pg',
@@ -31,6 +36,7 @@ const CLIENT_ENTRIES = {
   'react/index': 'src/react/index.ts',
   'react-query/index': 'src/react-query/index.ts',
   'ui/index': 'src/ui/index.ts',
+  'devtools/index': 'src/devtools/index.ts',
 };
 
 const USE_CLIENT = "'use client';\n";
@@ -84,6 +90,15 @@ export default defineConfig([
     onSuccess: async () => {
       await Promise.all(Object.keys(CLIENT_ENTRIES).map((name) => prependUseClient(`dist/${name}.js`)));
     },
+  },
+  // The in-page server and the server parts it shares: browser-safe (no Node APIs).
+  {
+    ...browserBuild,
+    entry: {
+      'server/portable': 'src/server/portable.ts',
+      'mock-server/browser': 'mock-server/browser/index.ts',
+    },
+    clean: false,
   },
   {
     entry: {

@@ -10,9 +10,12 @@ export const alias = [
   { find: /^socketkit\/react$/, replacement: r('./src/react/index.ts') },
   { find: /^socketkit\/ui$/, replacement: r('./src/ui/index.ts') },
   { find: /^socketkit\/ui\/styles\.css$/, replacement: r('./src/ui/styles.css') },
+  { find: /^socketkit\/devtools$/, replacement: r('./src/devtools/index.ts') },
   { find: /^socketkit\/server\/postgres$/, replacement: r('./src/server/sql/postgres.ts') },
   { find: /^socketkit\/server\/embedded$/, replacement: r('./src/server/sql/embedded.ts') },
   { find: /^socketkit\/server\/internal$/, replacement: r('./src/server/internal.ts') },
+  { find: /^socketkit\/server\/portable$/, replacement: r('./src/server/portable.ts') },
+  { find: /^socketkit\/mock-server\/browser$/, replacement: r('./mock-server/browser/index.ts') },
   { find: /^socketkit\/server\/redis$/, replacement: r('./src/server/redis/index.ts') },
   { find: /^socketkit\/server$/, replacement: r('./src/server/index.ts') },
   { find: /^socketkit\/mock-server$/, replacement: r('./mock-server/index.ts') },
@@ -29,6 +32,8 @@ export default defineConfig({
       // Every store against one contract; starts its own PostgreSQL (tests/support/postgres.ts).
       { extends: true, test: { name: 'stores', environment: 'node', include: ['tests/stores/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 120_000 } },
       { extends: true, test: { name: 'core', environment: 'node', include: ['tests/core/**/*.test.ts'] } },
+      // The in-page server (socketkit/mock-server/browser) under jsdom: MSW intercepts the client's WebSocket, no port.
+      { extends: true, test: { name: 'in-page', environment: 'jsdom', include: ['tests/in-page/**/*.test.ts'] } },
       { extends: true, plugins: [react()], test: { name: 'react', environment: 'jsdom', include: ['tests/react/**/*.test.{ts,tsx}'], env: { EXPECT_REACT_MAJOR: '19' } } },
       { extends: true, plugins: [react()], test: { name: 'ui', environment: 'jsdom', include: ['tests/ui/**/*.test.{ts,tsx}'] } },
       // The hook suites again on React 18.3, installed in tests/react18 (React 18 and 19 cannot share one node_modules).

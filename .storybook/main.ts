@@ -10,8 +10,11 @@ const alias = [
   { find: /^socketkit\/react$/, replacement: r('../src/react/index.ts') },
   { find: /^socketkit\/ui\/styles\.css$/, replacement: r('../src/ui/styles.css') },
   { find: /^socketkit\/ui$/, replacement: r('../src/ui/index.ts') },
+  { find: /^socketkit\/devtools$/, replacement: r('../src/devtools/index.ts') },
   { find: /^socketkit\/server$/, replacement: r('../src/server/index.ts') },
   { find: /^socketkit\/mock-server$/, replacement: r('../mock-server/index.ts') },
+  { find: /^socketkit\/server\/portable$/, replacement: r('../src/server/portable.ts') },
+  { find: /^socketkit\/mock-server\/browser$/, replacement: r('../mock-server/browser/index.ts') },
   { find: /^socketkit\/protocol$/, replacement: r('../src/protocol/index.ts') },
   { find: /^socketkit$/, replacement: r('../src/core/index.ts') },
 ];

@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { AvatarStack, ChatPanel, ConnectionBanner } from 'socketkit/ui';
 import { untilReady } from './support/ready';
 import { withLive } from './support/live';
-import { useOtherUsers } from './support/others';
+import { useOtherUsers, useReplyingUser } from './support/others';
 
 const PARTICIPANTS: Record<string, string[]> = {
   general: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'],
@@ -38,6 +38,20 @@ export const General: Story = {};
 
 /** A two-person conversation (the browser tests chat here as alice and bob). */
 export const AliceAndBob: Story = { args: { conversationId: 'alice-bob', title: 'Alice & Bob' } };
+
+/** Bob is online and answers every message: chat with a second person with nothing else running. */
+export const BobReplies: Story = {
+  args: { conversationId: 'alice-bob', title: 'Alice & Bob' },
+  parameters: { socketkit: { as: 'alice', ready: { selector: '.sb-chat-box[data-bob-joined="true"] .sk-chat[data-status="joined"] .sk-message' } } },
+  render: function Render(args) {
+    const bobHere = useReplyingUser('bob', args.conversationId);
+    return (
+      <div className="sb-chat-box" data-bob-joined={bobHere}>
+        <ChatPanel {...args} headerEnd={<AvatarStack userIds={PARTICIPANTS[args.conversationId]} max={4} />} />
+      </div>
+    );
+  },
+};
 
 /** No messages yet. */
 export const EmptyConversation: Story = {

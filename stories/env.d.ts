@@ -1,7 +1,7 @@
 /// <reference types="vite/client" />
 
 interface ImportMetaEnv {
-  /** Where stories find the bundled server. Default http://localhost:3001. */
+  /** A live bundled server for the stories (e.g. http://localhost:3001). Default: none, the in-page server. */
   readonly STORYBOOK_SERVER_URL?: string;
 }
 

@@ -13,7 +13,13 @@ import { coalesceWrites } from './socket/write-coalescing.js';
 import { boundOutboundBuffers, DEFAULT_MAX_OUTBOUND_BUFFER_BYTES } from './socket/outbound-buffer.js';
 import { consoleLogger, silentLogger, withDebug, type SocketkitLogger } from './logger.js';
 import { createMemoryStore } from './store/memory-store.js';
-import { PresenceAnnouncer, PresenceTracker, type PresenceBackend } from './presence/presence.js';
+import {
+  DEFAULT_PRESENCE_BATCH_MS,
+  DEFAULT_PRESENCE_GRACE_MS,
+  PresenceAnnouncer,
+  PresenceTracker,
+  type PresenceBackend,
+} from './presence/presence.js';
 import { DEFAULT_RATE_LIMIT } from './socket/rate-limit.js';
 import { requireJwtSecret } from './auth/secret.js';
 import { checkServerOptions } from './options.js';
@@ -36,10 +42,7 @@ import { createInboxMethods } from './inbox-methods.js';
 import { emitConversationUpdated } from './socket/inbox-events.js';
 import { broadcastToConversation, isIoArgument, sendToUser, type BroadcastExclusion } from './seed-compat.js';
 
-/** Default grace before `user:offline`: long enough for a page reload, well under the protocol's 5 s. */
-export const DEFAULT_PRESENCE_GRACE_MS = 2000;
-/** Default `presenceBatchMs`: presence changes owed to a v1.1 socket are coalesced over this window. */
-export const DEFAULT_PRESENCE_BATCH_MS = 50;
+export { DEFAULT_PRESENCE_BATCH_MS, DEFAULT_PRESENCE_GRACE_MS };
 
 /**
  * Attaches socketkit to an `http.Server` (socketkit creates the Socket.IO

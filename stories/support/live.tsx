@@ -1,13 +1,14 @@
 /**
  * Stories run live: each gets a real socketkit client for the toolbar's user,
- * connected to the bundled server, plus the user directory from /api/users.
+ * connected to the in-page server (or a configured live one, ./msw.ts), plus
+ * the user directory from /api/users.
  */
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { Decorator } from '@storybook/react-vite';
 import { createRealtimeClient, type RealtimeClient, type RealtimeClientOptions } from 'socketkit';
 import { RealtimeProvider } from 'socketkit/react';
 import { SocketkitUIProvider, type UserInfo } from 'socketkit/ui';
-import { CLOSED_SERVER_URL, fetchToken, fetchUsers, serverUrl } from './server';
+import { CLOSED_SERVER_URL, fetchToken, fetchUsers, serverUrl, socketTransports } from './server';
 import { DevPanel } from './DevPanel';
 import type { ReadyState } from './ready';
 
@@ -46,15 +47,16 @@ export function useLive(): LiveContextValue {
 
 function clientOptions(mode: LiveMode, userId: string): RealtimeClientOptions {
   const getToken = () => fetchToken(userId);
+  const socketOptions = { transports: socketTransports() };
   switch (mode) {
     case 'bad-token':
-      return { url: serverUrl(), token: 'not-a-valid-token' };
+      return { url: serverUrl(), token: 'not-a-valid-token', socketOptions };
     case 'dead-server':
       return { url: CLOSED_SERVER_URL, getToken, reconnection: { maxAttempts: Infinity, initialDelayMs: 4000, maxDelayMs: 8000 } };
     case 'dead-server-fail':
       return { url: CLOSED_SERVER_URL, getToken, reconnection: { maxAttempts: 0 } };
     default:
-      return { url: serverUrl(), getToken };
+      return { url: serverUrl(), getToken, socketOptions };
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import { fetchToken, serverUrl } from './server';
+import { fetchToken, serverUrl, socketTransports } from './server';
 
 /**
  * Keeps `userIds` online while mounted; with `typingIn`, they keep typing there.
@@ -22,7 +22,7 @@ export function useOtherUsers(userIds: readonly string[], typingIn?: string): bo
     for (const userId of key ? key.split(',') : []) {
       void fetchToken(userId).then((token) => {
         if (closed) return;
-        const socket = io(serverUrl(), { auth: { token }, transports: ['websocket'] });
+        const socket = io(serverUrl(), { auth: { token }, transports: socketTransports() });
         sockets.push(socket);
         socket.once('connection:established', () => setConnected((n) => n + 1));
         if (!typingIn) return;
@@ -41,4 +41,34 @@ export function useOtherUsers(userIds: readonly string[], typingIn?: string): bo
     };
   }, [key, typingIn]);
   return connected >= userIds.length;
+}
+
+/**
+ * Keeps `userId` online in `conversationId`, answering every message someone
+ * else sends there: a second person to chat with in a static Storybook.
+ * Returns true once connected and joined.
+ */
+export function useReplyingUser(userId: string, conversationId: string): boolean {
+  const [joined, setJoined] = useState(false);
+  useEffect(() => {
+    setJoined(false);
+    let socket: Socket | null = null;
+    let closed = false;
+    void fetchToken(userId).then((token) => {
+      if (closed) return;
+      socket = io(serverUrl(), { auth: { token }, transports: socketTransports() });
+      const s = socket;
+      s.on('connect', () => s.emit('conversation:join', conversationId, () => setJoined(true)));
+      s.on('message:new', (message: { conversationId: string; senderId: string; content: string }) => {
+        if (message.conversationId !== conversationId || message.senderId === userId) return;
+        const content = `Got it: “${message.content.slice(0, 80)}”`;
+        s.emit('message:send', { conversationId, content, clientMessageId: crypto.randomUUID() }, () => undefined);
+      });
+    });
+    return () => {
+      closed = true;
+      socket?.disconnect();
+    };
+  }, [userId, conversationId]);
+  return joined;
 }

@@ -1,8 +1,15 @@
 /**
- * The bundled server as stories see it: its URL (chosen at run time so the
- * browser tests can use an ephemeral port) and its development endpoints.
+ * The server as stories see it: the in-page server by default (a static
+ * Storybook needs nothing else running), or a live bundled server when one
+ * is configured (`?serverUrl=`, `STORYBOOK_SERVER_URL`); its URL and its
+ * development endpoints.
  */
+import type { ManagerOptions, SocketOptions as ClientSocketOptions } from 'socket.io-client';
+import type { InPageServer } from 'socketkit/mock-server/browser';
 import type { DevTokenResponse } from 'socketkit/protocol';
+import { configuredServerUrl, inPage, serverReady } from './msw';
+
+type SocketOptions = Partial<ManagerOptions & ClientSocketOptions>;
 
 /** Seed users of the bundled server (`--seed default`). */
 export const SEED_USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'] as const;
@@ -10,21 +17,18 @@ export const SEED_USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'] as 
 /** Nothing listens here: stories that need a dead server point their client at it. */
 export const CLOSED_SERVER_URL = 'http://127.0.0.1:45999';
 
-/**
- * The server URL: `window.__SOCKETKIT_SERVER_URL__` (tests), then `?serverUrl=`
- * on the preview URL, then `STORYBOOK_SERVER_URL` at build time, then localhost:3001.
- */
+/** The stories' server: the configured live server, else the in-page one (`stories/support/msw.ts`). */
 export function serverUrl(): string {
-  const fromQuery = typeof location === 'undefined' ? null : new URLSearchParams(location.search).get('serverUrl');
-  return (
-    (typeof window === 'undefined' ? undefined : window.__SOCKETKIT_SERVER_URL__) ??
-    fromQuery ??
-    import.meta.env.STORYBOOK_SERVER_URL ??
-    'http://localhost:3001'
-  ).replace(/\/+$/, '');
+  return configuredServerUrl() ?? (inPage as InPageServer).url;
+}
+
+/** socket.io-client `transports` for the stories' server: the in-page server's transport, or plain WebSocket. */
+export function socketTransports(): SocketOptions['transports'] {
+  return inPage ? inPage.socketOptions.transports : ['websocket'];
 }
 
 async function post<T>(path: string, body: unknown, token?: string): Promise<T> {
+  await serverReady();
   const res = await fetch(`${serverUrl()}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -49,6 +53,7 @@ export interface DirectoryUser {
 
 /** `GET /api/users` (Bearer). Throws with the status on failure (e.g. a mocked 500). */
 export async function fetchUsers(token: string): Promise<DirectoryUser[]> {
+  await serverReady();
   const res = await fetch(`${serverUrl()}/api/users`, { headers: { authorization: `Bearer ${token}` } });
   if (!res.ok) throw new Error(`GET /api/users → ${res.status}`);
   return ((await res.json()) as { users: DirectoryUser[] }).users;

@@ -1,6 +1,7 @@
 /**
  * Every story of the built Storybook (served on a random port) in real
- * Chromium, live against the bundled server started with its default CORS:
+ * Chromium, with no socketkit server running: stories run on the in-page
+ * server (socketkit/mock-server/browser), as on any static host.
  * when Storybook reports it rendered, it already shows its real state (live
  * stories wait in their play function), it logs no console errors (no CORS
  * refusal), and axe-core finds no serious or critical violations (contrast
@@ -12,15 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { axeViolations, newStoryContext, openStory } from './support/pages.js';
 import { ensureStorybookBuilt, storyIndex } from './support/storybook.js';
-import { SCREENSHOTS, setupBrowserFixture, type BrowserFixture } from './support/setup.js';
+import { SCREENSHOTS, setupStaticFixture, type StaticFixture } from './support/setup.js';
 
-let fx: BrowserFixture;
+let fx: StaticFixture;
 // One context for the stories (its HTTP cache keeps the 1 MB preview bundle); stories that
 // register MSW's service worker get their own, so the worker does not outlive them.
 let shared: BrowserContext;
 beforeAll(async () => {
-  fx = await setupBrowserFixture();
-  shared = await newStoryContext(fx.browser, fx.server.url);
+  fx = await setupStaticFixture();
+  shared = await newStoryContext(fx.browser, null);
 });
 afterAll(async () => {
   await shared?.close();
@@ -88,7 +89,7 @@ describe('every story in Chromium', () => {
 
   it.each(cases)('$title / $name ($theme)', async ({ id, tags, theme }) => {
     const narrow = id.endsWith('--mobile');
-    const p = await openStory(fx.browser, fx.storybookUrl, fx.server.url, id, {
+    const p = await openStory(fx.browser, fx.storybookUrl, null, id, {
       user: 'alice',
       globals: { theme },
       viewport: narrow ? { width: 390, height: 844 } : undefined,
@@ -125,7 +126,7 @@ describe('every story in Chromium', () => {
 
 describe('AvatarStack in Chromium', () => {
   it('keeps every avatar\'s initials whole in the stack, each user in their own palette colour', async () => {
-    const p = await openStory(fx.browser, fx.storybookUrl, fx.server.url, 'presence-avatarstack--many-online', { user: 'alice', context: shared });
+    const p = await openStory(fx.browser, fx.storybookUrl, null, 'presence-avatarstack--many-online', { user: 'alice', context: shared });
     try {
       await p.rendered();
       const layout = await p.page.evaluate(() =>
@@ -144,6 +145,27 @@ describe('AvatarStack in Chromium', () => {
       }
       const userColours = new Set(layout.slice(0, -1).map((a) => a.colour));
       expect(userColours.size).toBeGreaterThan(1);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe('chat with nobody else running', () => {
+  it('shows a message a second user sent in the live chat story', async () => {
+    const p = await openStory(fx.browser, fx.storybookUrl, null, 'chat-chatpanel--bob-replies', { user: 'alice', context: shared });
+    try {
+      await p.rendered();
+      const box = p.page.getByRole('textbox', { name: 'Message' });
+      await box.click();
+      await p.page.keyboard.type('Hello from a static Storybook');
+      await p.page.keyboard.press('Enter');
+      await p.page.locator('.sk-message[data-status="sent"][data-mine="true"]', { hasText: 'Hello from a static Storybook' }).waitFor({ timeout: 20_000 });
+      const reply = p.page.locator('.sk-message:not([data-mine="true"])', { hasText: 'Got it: “Hello from a static Storybook”' });
+      await reply.waitFor({ timeout: 20_000 });
+      expect(await reply.count()).toBe(1);
+      await p.page.screenshot({ path: join(SCREENSHOTS, 'chat-chatpanel--bob-replies.png'), animations: 'disabled' });
+      expect(p.errors).toEqual([]);
     } finally {
       await p.close();
     }

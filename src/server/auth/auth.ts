@@ -1,8 +1,8 @@
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Algorithm, JwtPayload, VerifyOptions } from 'jsonwebtoken';
-import { AUTH_ERROR_PREFIX, isStorableText, LIMITS } from '../../protocol/index.js';
-import type { AuthErrorCode, UserProfile } from '../../protocol/index.js';
+import { isStorableText, LIMITS } from '../../protocol/index.js';
+import type { UserProfile } from '../../protocol/index.js';
 
 /** JWT verification settings. */
 export interface JwtOptions {
@@ -36,18 +36,8 @@ export interface AuthIdentity {
   expiresAt: number | null;
 }
 
-/** A refused token, with the code the client sees in `connect_error.data`. */
-export class AuthError extends Error {
-  readonly data: { code: AuthErrorCode };
-  constructor(
-    readonly code: AuthErrorCode,
-    reason: string,
-  ) {
-    super(`${AUTH_ERROR_PREFIX}: ${reason}`);
-    this.name = 'AuthError';
-    this.data = { code };
-  }
-}
+export { AuthError } from './auth-error.js';
+import { AuthError } from './auth-error.js';
 
 /** Keeps `none` out whatever the caller configured. */
 export function pinnedAlgorithms(options: JwtOptions = {}): Algorithm[] {

@@ -5,6 +5,11 @@ import type { SocketkitLogger } from '../logger.js';
 import type { SocketkitStore } from '../store/store.js';
 import type { ListenedConversations } from './listened-conversations.js';
 
+/** Default grace before `user:offline`: long enough for a page reload, well under the protocol's 5 s. */
+export const DEFAULT_PRESENCE_GRACE_MS = 2000;
+/** Default `presenceBatchMs`: presence changes owed to a v1.1 socket are coalesced over this window. */
+export const DEFAULT_PRESENCE_BATCH_MS = 50;
+
 /**
  * Room of the sockets watching one user. Watching is a room, so a presence
  * change is one `io.to(room).emit`: encoded once, delivered only to

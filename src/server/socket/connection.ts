@@ -137,14 +137,16 @@ interface EngineWrites {
  * until the ping timeout, ~85 s). Not run when the socket disconnects first.
  */
 function onHandshakeDelivered(socket: Socket, delivered: () => void): void {
-  const engine = socket.conn as unknown as EngineWrites;
-  if (engine.writeBuffer.length === 0) return delivered();
+  const engine = socket.conn as unknown as Partial<EngineWrites>;
+  // No write buffer (a transport that writes at once, like the in-page server's) or nothing waiting in it: delivered.
+  if (!Array.isArray(engine.writeBuffer) || engine.writeBuffer.length === 0 || !engine.once || !engine.off) return delivered();
+  const { once, off } = { once: engine.once.bind(engine), off: engine.off.bind(engine) };
   const onDrain = (): void => {
     socket.off('disconnect', onGone);
     if (socket.connected) delivered();
   };
-  const onGone = (): void => void engine.off('drain', onDrain);
-  engine.once('drain', onDrain);
+  const onGone = (): void => void off('drain', onDrain);
+  once('drain', onDrain);
   socket.once('disconnect', onGone);
 }
 

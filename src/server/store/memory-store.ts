@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Conversation, ConversationSummary, Message, StoredNotification, UserProfile } from '../../protocol/index.js';
 import type { ProfileClaims } from '../auth/auth.js';
 import { MemoryNotifications } from './memory-notifications.js';
@@ -93,7 +92,7 @@ export function createMemoryStore(data?: SeedData): MemoryStore {
     }
   };
 
-  const append = (record: ConversationRecord, input: AppendMessageInput, createdAt: string, id: string = randomUUID()): Message => {
+  const append = (record: ConversationRecord, input: AppendMessageInput, createdAt: string, id: string = globalThis.crypto.randomUUID()): Message => {
     const message: Message = {
       id,
       seq: record.messages.length + 1,
@@ -108,9 +107,9 @@ export function createMemoryStore(data?: SeedData): MemoryStore {
     return message;
   };
 
-  let storeId = randomUUID();
+  let storeId = globalThis.crypto.randomUUID();
   const load = () => {
-    storeId = randomUUID();
+    storeId = globalThis.crypto.randomUUID();
     users = new Map();
     conversations = new Map();
     byUser = new Map();
@@ -231,7 +230,7 @@ export function createMemoryStore(data?: SeedData): MemoryStore {
     },
     createConversation(input: CreateConversationInput) {
       const conversation: Conversation = {
-        id: randomUUID(),
+        id: globalThis.crypto.randomUUID(),
         title: input.title,
         participantIds: input.participantIds,
         createdAt: new Date().toISOString(),

@@ -1,6 +1,7 @@
 /**
- * Opening stories in Chromium: the bundled server's URL is injected before
- * any script runs, console errors are collected, axe-core can be injected.
+ * Opening stories in Chromium: a live server's URL is injected before any
+ * script runs (or none: the in-page server), console errors are collected,
+ * axe-core can be injected.
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -19,11 +20,14 @@ export interface StoryPage {
   close(): Promise<void>;
 }
 
-/** A context (own storage, cache and service workers) whose pages reach the server at `serverUrl`. */
-export async function newStoryContext(browser: Browser, serverUrl: string): Promise<BrowserContext> {
+/**
+ * A context (own storage, cache and service workers) whose pages reach the
+ * live server at `serverUrl`, or (null) run on Storybook's in-page server.
+ */
+export async function newStoryContext(browser: Browser, serverUrl: string | null): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1000, height: 760 }, reducedMotion: 'reduce' });
   await context.addInitScript((url) => {
-    (window as unknown as { __SOCKETKIT_SERVER_URL__: string }).__SOCKETKIT_SERVER_URL__ = url;
+    if (url !== null) (window as unknown as { __SOCKETKIT_SERVER_URL__: string }).__SOCKETKIT_SERVER_URL__ = url;
     // Record Storybook's `storyRendered` (emitted after the play function): the preview
     // sets its channel on this global, so a setter sees it before any story renders.
     const w = window as unknown as { __SK_RENDERED__: string[]; __STORYBOOK_ADDONS_CHANNEL__?: unknown };
@@ -48,7 +52,7 @@ export async function newStoryContext(browser: Browser, serverUrl: string): Prom
 export async function openStory(
   browser: Browser,
   storybookUrl: string,
-  serverUrl: string,
+  serverUrl: string | null,
   id: string,
   {
     user,

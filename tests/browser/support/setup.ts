@@ -60,3 +60,25 @@ export async function setupBrowserFixture(options: MockServerOptions = {}): Prom
   };
   return fixture;
 }
+
+/** Chromium and the static Storybook on an ephemeral port, and no socketkit server anywhere: stories run on the in-page server. */
+export interface StaticFixture {
+  browser: Browser;
+  storybookUrl: string;
+  close(): Promise<void>;
+}
+
+export async function setupStaticFixture(): Promise<StaticFixture> {
+  ensureStorybookBuilt();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const storybook = await serveStatic();
+  const chromium = await launchChromium();
+  return {
+    browser: chromium.browser,
+    storybookUrl: storybook.url,
+    async close() {
+      await chromium.close();
+      await storybook.close();
+    },
+  };
+}
