@@ -3,7 +3,6 @@
  * at most `LIMITS.notificationsKeptPerUser` newest kept, with an unread count
  * kept alongside so no request counts a list.
  */
-import { randomUUID } from 'node:crypto';
 import { LIMITS, type StoredNotification } from '../../protocol/index.js';
 import type { SeedNotification } from './seed-data.js';
 import type { MarkNotificationsReadInput, NewNotification, NotificationListQuery, NotificationPage, NotificationsReadResult } from './store.js';
@@ -82,7 +81,7 @@ export class MemoryNotifications {
   }
 
   private build(input: Omit<NewNotification, 'userId'>, createdAt: string, readAt: string | null): StoredNotification {
-    const notification: StoredNotification = { id: randomUUID(), title: input.title, body: input.body, createdAt, readAt };
+    const notification: StoredNotification = { id: globalThis.crypto.randomUUID(), title: input.title, body: input.body, createdAt, readAt };
     if (input.link !== undefined) notification.link = input.link;
     if (input.data !== undefined) notification.data = input.data;
     return notification;
