@@ -21,7 +21,7 @@ export type ConversationListData<T extends LiveConversationItem = LiveConversati
 export interface ApplyMessageOptions {
   /** The conversation on screen: its messages are read, not unread. */
   activeConversationId?: ConversationId | null | undefined;
-  /** This user: own messages (from other tabs) are not unread. */
+  /** This user: an own message (from another tab) leaves the conversation read (`unreadCount` 0). */
   currentUserId?: UserId | null | undefined;
   /** Move the conversation to the top, for lists sorted by activity. Default true. */
   moveToTop?: boolean | undefined;
