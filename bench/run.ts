@@ -5,6 +5,7 @@
  *   npm run bench -- --quick            smoke run, small N
  *   npm run bench -- --scenario storm   one scenario (a prefix: `connections` runs all three)
  *   npm run bench -- --scenario store   the acked-send path (embedded, PostgreSQL) and the connect storm on PostgreSQL, each vs the memory store
+ *   npm run bench -- --scenario inbox   conversation:list with 500 conversations; read receipts in the 200-member room
  *   npm run bench -- --rounds 3         A/B rounds per scenario (default 2)
  *   npm run bench -- --profile          V8 CPU profiles of the server children in bench/results/profiles.tmp
  *   npm run bench -- --heap-snapshot    heap snapshots of the servers after connecting (connections-*)
@@ -25,9 +26,10 @@ import { fanoutLight, fanoutSaturate } from './scenarios/fanout.js';
 import { rooms } from './scenarios/rooms.js';
 import { storm, stormWithoutPresence } from './scenarios/storm.js';
 import { stopBenchPostgres, storeEmbedded, storePostgres, storePostgresStorm } from './scenarios/stores.js';
+import { inboxList, inboxReceipts, stopInboxPostgres } from './scenarios/inbox.js';
 import { runBrowserBench, type BrowserResult } from './browser/run-browser.js';
 
-const scenarios: Scenario[] = [fanoutLight, fanoutSaturate, rooms, connections2k, connections5k, connections10k, members200, storm, stormWithoutPresence, storeEmbedded, storePostgres, storePostgresStorm];
+const scenarios: Scenario[] = [fanoutLight, fanoutSaturate, rooms, connections2k, connections5k, connections10k, members200, storm, stormWithoutPresence, storeEmbedded, storePostgres, storePostgresStorm, inboxList, inboxReceipts];
 
 interface Args {
   quick: boolean;
@@ -178,6 +180,7 @@ async function main(): Promise<void> {
   for (const s of chosen) results.push(await runScenario(s, args));
   await stopWorkers();
   await stopBenchPostgres();
+  await stopInboxPostgres();
   const table = results.length > 0 ? printTable(results) : '';
   let browser: BrowserResult | { error: string } | undefined;
   if (runBrowser) {

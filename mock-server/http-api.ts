@@ -1,31 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { LIMITS } from 'socketkit/protocol';
-import type {
-  ConversationCreateResult,
-  ConversationsResponse,
-  DevTokenResponse,
-  MessagesResponse,
-  Notification,
-  NotificationResponse,
-  UsersResponse,
-} from 'socketkit/protocol';
+import type { ConversationCreateResult, DevTokenResponse, NotificationResponse } from 'socketkit/protocol';
 import {
-  AuthError,
+  bearerAuthenticator,
   conversationCreateSchema,
-  bearerToken,
   createConversation,
   dispatch,
   healthRoute,
-  historyPage,
-  intParam,
+  notifySchema,
   parseBody,
   readJsonBody,
-  verificationKey,
-  verifyToken,
+  userApiRoutes,
 } from 'socketkit/server/internal';
-import type { AuthIdentity, JwtOptions, Route, SocketkitLogger, SocketkitServer } from 'socketkit/server/internal';
+import type { JwtOptions, Route, SocketkitLogger, SocketkitServer } from 'socketkit/server/internal';
 import { HttpError, sendError } from './http-util.js';
 
 /** What the HTTP API needs from the mock server. */
@@ -73,27 +61,16 @@ const isSafeLink = (link: string): boolean => {
     return false;
   }
 };
-const notificationSchema = z.object({
-  userId: userIdSchema,
-  title: z.string().min(1).max(200),
-  body: z.string().max(LIMITS.maxContentLength),
-  link: z.string().max(2048).refine(isSafeLink, 'an http(s) or relative URL').optional(),
-});
+/** The protocol's notification (`notifySchema`) and whom it is for; its `link` http(s) or relative. */
+const notificationSchema = notifySchema
+  .extend({ userId: userIdSchema })
+  .refine((body) => body.link === undefined || isSafeLink(body.link), { path: ['link'], message: 'an http(s) or relative URL' });
 
 /** The mock server's request listener: the spec's REST endpoints, dev endpoints and CORS. */
 export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { socketkit } = deps;
   const store = socketkit.store;
-  const key = verificationKey(deps.secret, deps.jwt);
-
-  const authenticate = (req: IncomingMessage): AuthIdentity => {
-    try {
-      return verifyToken(bearerToken(req.headers.authorization), key, deps.jwt);
-    } catch (error) {
-      const code = error instanceof AuthError ? error.code : 'TOKEN_INVALID';
-      throw new HttpError(401, 'UNAUTHORIZED', `Bearer token required (${code})`);
-    }
-  };
+  const authenticate = bearerAuthenticator(deps.secret, deps.jwt);
 
   const devRoutes: Route[] = [
     {
@@ -135,23 +112,8 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
 
   const apiRoutes: Route[] = [
     healthRoute(socketkit, deps.startedAt),
-    {
-      method: 'GET',
-      path: '/api/users',
-      async handle({ req }) {
-        authenticate(req);
-        const users = (await store.listUsers()).map((u) => ({ ...u, online: socketkit.isUserOnline(u.id) }));
-        return { status: 200, body: { users } satisfies UsersResponse };
-      },
-    },
-    {
-      method: 'GET',
-      path: '/api/conversations',
-      async handle({ req }) {
-        const { userId } = authenticate(req);
-        return { status: 200, body: { conversations: await store.listConversations(userId) } satisfies ConversationsResponse };
-      },
-    },
+    // The user REST reads, shared with socketkit-server.
+    ...userApiRoutes(socketkit, authenticate),
     {
       method: 'POST',
       path: '/api/conversations',
@@ -163,36 +125,15 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
       },
     },
     {
-      method: 'GET',
-      path: '/api/conversations/:id/messages',
-      async handle({ req, url, params }) {
-        const { userId } = authenticate(req);
-        const page: MessagesResponse = await historyPage(store, userId, {
-          conversationId: params.id as string,
-          afterSeq: intParam(url.searchParams, 'afterSeq', 0),
-          beforeSeq: intParam(url.searchParams, 'beforeSeq', 0),
-          limit: intParam(url.searchParams, 'limit', 1),
-        });
-        return { status: 200, body: page };
-      },
-    },
-    {
       method: 'POST',
       path: '/api/notifications',
       async handle({ req }) {
         const { userId } = authenticate(req);
-        const body = parseBody(notificationSchema, await readJsonBody(req));
+        const { userId: to, ...notification } = parseBody(notificationSchema, await readJsonBody(req));
         // Without the development endpoints (NODE_ENV=production) a user notifies only themselves.
-        if (!deps.devEndpoints && body.userId !== userId) throw new HttpError(403, 'FORBIDDEN', 'You may only notify yourself');
-        const notification: Notification = {
-          id: randomUUID(),
-          title: body.title,
-          body: body.body,
-          createdAt: new Date().toISOString(),
-        };
-        if (body.link !== undefined) notification.link = body.link;
-        const delivered = socketkit.sendToUser(body.userId, 'notification:new', notification);
-        return { status: 201, body: { notification, delivered } satisfies NotificationResponse };
+        if (!deps.devEndpoints && to !== userId) throw new HttpError(403, 'FORBIDDEN', 'You may only notify yourself');
+        const sent = await socketkit.notify(to, notification);
+        return { status: 201, body: sent satisfies NotificationResponse };
       },
     },
   ];

@@ -6,8 +6,9 @@
 import type { SeedData } from 'socketkit/server/internal';
 
 /**
- * The default seed: six named users and five conversations, enough for a UI
- * to show something real (see docs/architecture.md).
+ * The default seed: six named users, five conversations with unread messages
+ * and a few stored notifications, enough for a UI (and the inbox) to show
+ * something real (see docs/architecture.md).
  */
 export function defaultSeed(): SeedData {
   return {
@@ -53,6 +54,15 @@ export function defaultSeed(): SeedData {
       },
       { id: 'long-history', title: 'Long history', participantIds: ['alice', 'bob'], generatedMessages: 10_000 },
       { id: 'empty', title: 'Empty', participantIds: ['alice', 'bob', 'carol'] },
+    ],
+    // The inbox (protocol 1.2): each sender has read up to their own newest message, so alice
+    // starts with unread messages in general (4), design (2) and alice-bob (1); a few
+    // notifications wait, some unread.
+    notifications: [
+      { userId: 'alice', title: 'Welcome to socketkit', body: 'Your inbox keeps notifications across devices.', readAt: '2026-01-01T00:00:00.000Z' },
+      { userId: 'bob', title: 'Review requested', body: 'Alice asked you to review PR #41.', link: '/prs/41' },
+      { userId: 'alice', title: 'Review requested', body: 'Bob asked you to review PR #42.', link: '/prs/42', data: { pr: 42 } },
+      { userId: 'alice', title: 'Deploy finished', body: 'v1.4.0 is live.', link: '/deploys/140' },
     ],
   };
 }

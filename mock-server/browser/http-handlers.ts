@@ -7,7 +7,7 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { z } from 'zod';
 import { LIMITS } from 'socketkit/protocol';
-import type { DevTokenResponse, Notification, NotificationResponse, UsersResponse } from 'socketkit/protocol';
+import type { DevTokenResponse, NotificationResponse, StoredNotification, UsersResponse } from 'socketkit/protocol';
 import type { ProfileClaims } from 'socketkit/server/portable';
 
 /** What the HTTP handlers need from the in-page server. */
@@ -16,6 +16,8 @@ export interface InPageHttpDeps {
   /** The user of a Bearer token, or null when it is not one of this server's tokens. */
   userOfToken(token: string): string | null;
   listUsers(): Promise<UsersResponse['users']>;
+  /** Stores a notification for `userId` (protocol 1.2: unread, listed by `notification:list`). */
+  storeNotification(input: { userId: string; title: string; body: string; link?: string }): StoredNotification;
   /** Emits to a user's sockets; how many got it. */
   sendToUser(userId: string, event: string, payload: unknown): number;
   setLatency(ms: number): void;
@@ -94,8 +96,8 @@ export function createHttpHandlers(url: string, deps: InPageHttpDeps): HttpHandl
       const parsed = await body(request, notificationSchema);
       if (!parsed.ok) return parsed.response;
       const { userId, title, body: text, link } = parsed.value;
-      const notification: Notification = { id: globalThis.crypto.randomUUID(), title, body: text, createdAt: new Date().toISOString() };
-      if (link !== undefined) notification.link = link;
+      // Stored first (protocol 1.2), then sent as the server's notify() does.
+      const notification = deps.storeNotification(link === undefined ? { userId, title, body: text } : { userId, title, body: text, link });
       const delivered = deps.sendToUser(userId, 'notification:new', notification);
       return HttpResponse.json({ notification, delivered } satisfies NotificationResponse, { status: 201 });
     }),

@@ -214,6 +214,7 @@ export function createInPageServer(options: InPageServerOptions = {}): InPageSer
       signToken,
       userOfToken: (token) => tokens.get(token)?.id ?? null,
       listUsers: async () => (await store.listUsers()).map((user) => ({ ...user, online: presence.isOnline(user.id) })),
+      storeNotification: (input) => store.addNotification(input),
       sendToUser,
       setLatency: (ms) => {
         latencyMs = ms;

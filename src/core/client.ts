@@ -3,13 +3,16 @@ import type { ConversationId, PresenceChangesPayload } from '../protocol/index.j
 import { isStopped, type HandshakeAnswer } from './connection-machine.js';
 import { createConnection, type Connection } from './connection.js';
 import type { Context, Outbox, Presence } from './context.js';
+import { createConversationList, type ConversationList } from './conversation-list.js';
 import { createConversationRegistry, type ConversationRegistry } from './conversation-registry.js';
 import { assertSendableEventName, createEmitQueue, type EmitQueue } from './emit-queue.js';
 import { RealtimeError } from './errors.js';
 import { createErrorReporter, createEventBus, type EventBus, type ListenerErrorReporter } from './event-bus.js';
+import { createNotificationInbox, type NotificationInbox } from './notification-inbox.js';
 import { createOnlineUsers, type OnlineUsers } from './online-users.js';
 import { createOutbox } from './outbox.js';
 import { createPresence } from './presence.js';
+import { createReadReceipts } from './read-receipts.js';
 import { createRequestTable, REQUEST_TIMEOUT_MS, type RequestTable } from './request-table.js';
 import { createTracer, logTrace, SILENT_TRACE, type Tracer } from './trace.js';
 import type { ClientEventMap, Logger, RealtimeClient, RealtimeClientOptions, RequestOptions, SocketLike } from './types.js';
@@ -46,9 +49,21 @@ interface Parts {
   onlineUsers: OnlineUsers;
   outbox: Outbox;
   conversations: ConversationRegistry;
+  inbox: Inbox;
   /** Conversations joined through a raw `client.request('conversation:join')`: their release. */
   rawJoins: Map<ConversationId, () => void>;
   destroyed: { value: boolean };
+}
+
+/** The inbox stores (protocol 1.2). */
+interface Inbox {
+  conversationList: ConversationList;
+  readReceipts: RealtimeClient['readReceipts'];
+  notificationInbox: NotificationInbox;
+}
+
+function createInbox(context: Context, outbox: Outbox): Inbox {
+  return { conversationList: createConversationList(context, outbox), readReceipts: createReadReceipts(context), notificationInbox: createNotificationInbox(context) };
 }
 
 const isConnected = (parts: Pick<Parts, 'connection'>) => parts.connection.connection.getSnapshot().status === 'connected';
@@ -73,6 +88,9 @@ function onLinkUp(parts: Parts, answer: HandshakeAnswer): void {
   step(parts, 'online users', () => parts.onlineUsers.refreshIfWatched());
   const rejoins = step(parts, 'rejoin', () => parts.conversations.resyncAll(storeChanged)) ?? [];
   step(parts, 'queued requests', () => parts.requests.sendWaiting());
+  // Waiting read cursors go before the catch-up fetch, so the fresh list already counts them.
+  step(parts, 'conversation list', () => parts.inbox.conversationList.linkUp());
+  step(parts, 'notification inbox', () => parts.inbox.notificationInbox.linkUp());
   for (const send of parts.emitQueue.takeAll()) step(parts, 'queued emit', send);
   // Queued messages go after the rooms are back, so they land after the catch-up.
   void Promise.allSettled(rejoins).then(() => step(parts, 'outbox', () => parts.outbox.flush()));
@@ -83,6 +101,8 @@ function onLinkDown(parts: Parts): void {
   step(parts, 'presence', () => parts.presence.reset());
   step(parts, 'online users', () => parts.onlineUsers.linkDown());
   step(parts, 'conversations', () => parts.conversations.linkDown());
+  step(parts, 'conversation list', () => parts.inbox.conversationList.linkDown());
+  step(parts, 'notification inbox', () => parts.inbox.notificationInbox.linkDown());
   // The server may or may not have handled these: only the caller can tell whether to retry.
   parts.requests.failInFlight();
 }
@@ -132,6 +152,8 @@ function destroy(parts: Parts): void {
   parts.outbox.destroy();
   parts.conversations.destroy();
   parts.onlineUsers.destroy();
+  parts.inbox.conversationList.destroy();
+  parts.inbox.notificationInbox.destroy();
   parts.socket.offAny();
   parts.socket.removeAllListeners();
   parts.serverEvents.clear();
@@ -205,7 +227,8 @@ function createParts(options: RealtimeClientOptions): Parts {
   const outbox = createOutbox(context);
   const conversations = createConversationRegistry({ ...context, presence, outbox });
   const onlineUsers = createOnlineUsers(context);
-  const parts: Parts = { ...transport, storeTracker: trackServerStore(), connection, requests, emitQueue: createEmitQueue(), presence, onlineUsers, outbox, conversations, rawJoins: new Map(), destroyed };
+  const inbox = createInbox(context, outbox);
+  const parts: Parts = { ...transport, storeTracker: trackServerStore(), connection, requests, emitQueue: createEmitQueue(), presence, onlineUsers, outbox, conversations, inbox, rawJoins: new Map(), destroyed };
   connection.onEstablished((answer) => onLinkUp(parts, answer));
   return parts;
 }
@@ -269,6 +292,9 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     request: (event: string, payload?: unknown, requestOptions?: RequestOptions) => request(parts, event, payload, requestOptions),
     conversation: parts.conversations.get,
     trace: { subscribe: parts.trace.subscribe },
+    conversationList: parts.inbox.conversationList,
+    readReceipts: parts.inbox.readReceipts,
+    notificationInbox: parts.inbox.notificationInbox,
   };
   if (options.autoConnect !== false) client.connect();
   return client;

@@ -57,6 +57,8 @@ export interface Outbox {
   discard(clientMessageId: string): void;
   /** Stored messages heard elsewhere (history, `message:new`): drop their pending twins, resolve their `send()`. Returns whether a twin went (its listeners heard it). */
   settle(messages: readonly Message[]): boolean;
+  /** Hear every ack of this client's own `message:send` (the conversation list does: the sending socket gets no `message:new`). */
+  onConfirmed(listener: (message: Message) => void): () => void;
   flush(): void;
   destroy(): void;
 }

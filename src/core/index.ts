@@ -15,6 +15,9 @@ export { createStore, batch, type Store } from './store.js';
 export { releaseLater } from './release-later.js';
 export { transition, toStatus, type ConnectionState, type ConnectionEvent, type TransitionFacts } from './connection-machine.js';
 export { RESERVED_EVENT_NAMES } from './emit-queue.js';
+export { MAX_WAITING_READS } from './read-queue.js';
+export { MAX_INBOX_NOTIFICATIONS } from './notification-inbox.js';
+export { MAX_RECEIPT_CONVERSATIONS } from './read-receipts.js';
 export { TYPING_THROTTLE_MS, TYPING_IDLE_MS, TYPING_EXPIRY_MS, MAX_CATCH_UP } from './conversation.js';
 export { MAX_SEND_ATTEMPTS } from './outbox.js';
 export type * from './types.js';
@@ -33,4 +36,6 @@ export type {
   RequestMap,
   IsoDate,
   OnlineUser,
+  ConversationSummary,
+  StoredNotification,
 } from '../protocol/index.js';

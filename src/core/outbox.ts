@@ -39,6 +39,8 @@ interface Runtime {
   attempts: Map<string, number>;
   /** Sends the `sending` items one at a time, in order. */
   flush: () => Promise<void>;
+  /** Who hears every message the server confirmed to this client (`onConfirmed`): the ack of its `message:send`. */
+  confirmed: EventBus<{ confirmed: Message }>;
   /** Set by `destroy()`: `add`/`retry` then reject with `DESTROYED` (nothing would ever send them). */
   destroyed?: true;
 }
@@ -177,6 +179,7 @@ function settle(rt: Runtime, messages: readonly Message[], confirmed?: Message):
   const twins = new Set(settled.map((message) => message.clientMessageId));
   write(rt, rt.items.filter((other) => !twins.has(other.clientMessageId)), (confirmed ? messages : settled).map((message) => message.conversationId), confirmed);
   for (const message of settled) finish(rt, message.clientMessageId, { ...message, status: 'sent' });
+  if (confirmed) rt.confirmed.emit('confirmed', confirmed);
   return settled.length > 0;
 }
 
@@ -186,7 +189,7 @@ function settle(rt: Runtime, messages: readonly Message[], confirmed?: Message):
  */
 export function createOutbox(ctx: Context): Outbox {
   const { maxSize = OUTBOX_MAX_SIZE, storage, storageKey = OUTBOX_STORAGE_KEY } = ctx.options.outbox ?? {};
-  const rt: Runtime = { ctx, listeners: createEventBus(ctx.report), maxSize, storage, storageKey, items: [], waiters: new Map(), retryTimer: undefined, attempts: new Map(), flush: serial(() => sendAll(rt)) };
+  const rt: Runtime = { ctx, listeners: createEventBus(ctx.report), confirmed: createEventBus(ctx.report), maxSize, storage, storageKey, items: [], waiters: new Map(), retryTimer: undefined, attempts: new Map(), flush: serial(() => sendAll(rt)) };
   if (storage) restore(rt, storage);
   return {
     items: (conversationId) => rt.items.filter((item) => item.conversationId === conversationId),
@@ -196,6 +199,7 @@ export function createOutbox(ctx: Context): Outbox {
     retry: (clientMessageId) => retry(rt, clientMessageId),
     discard: (clientMessageId) => discard(rt, clientMessageId),
     settle: (messages) => settle(rt, messages),
+    onConfirmed: (listener) => rt.confirmed.on('confirmed', listener),
     // A (re)connection: a new start, sent at once.
     flush() {
       clearTimeout(rt.retryTimer);
@@ -203,6 +207,7 @@ export function createOutbox(ctx: Context): Outbox {
       void rt.flush();
     },
     destroy() {
+      rt.confirmed.clear();
       rt.destroyed = true;
       clearTimeout(rt.retryTimer);
       rt.items.forEach((item) => finish(rt, item.clientMessageId, null, new RealtimeError('DESTROYED')));

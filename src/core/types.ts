@@ -14,6 +14,8 @@ import type {
   ErrorCode,
   AuthErrorCode,
   OnlineUser,
+  ConversationSummary,
+  StoredNotification,
 } from '../protocol/index.js';
 
 /** Anything a framework can read: `useSyncExternalStore(store.subscribe, store.getSnapshot)`. */
@@ -428,6 +430,105 @@ export interface ConversationHandle extends CoreStore<ConversationSnapshot> {
 }
 
 // ---------------------------------------------------------------------------
+// Inbox (protocol 1.2)
+// ---------------------------------------------------------------------------
+
+/** What every paged inbox snapshot says about its loading. */
+export interface InboxPageState {
+  /** More exists on the server: `loadMore()` fetches it. */
+  hasMore: boolean;
+  /** True until the first answer. */
+  loading: boolean;
+  /** `loadMore()` in progress. */
+  loadingMore: boolean;
+  /** The last request failed (the list keeps what it held). */
+  error: RealtimeErrorLike | null;
+  /**
+   * The server does not speak protocol 1.2 (it answered `BAD_REQUEST`
+   * "Unknown event …"): the list stays empty; nothing is retried.
+   */
+  unsupported: boolean;
+  /** True while the client is disconnected: the last list heard, fetched again after the reconnect. */
+  stale: boolean;
+}
+
+/** Snapshot of `client.conversationList`. */
+export interface ConversationListSnapshot extends InboxPageState {
+  /** The loaded pages, most recent activity first, each with `lastMessage`, `lastReadSeq` and `unreadCount`. */
+  conversations: readonly ConversationSummary[];
+  /** Sum of `unreadCount` over the loaded conversations. */
+  unreadCount: number;
+}
+
+/** Options of the inbox stores' `watch`. */
+export interface InboxWatchOptions {
+  /** Page size asked of the server (1–200; the server's default is 50). */
+  limit?: number;
+}
+
+/**
+ * `client.conversationList`: the user's conversations (`conversation:list`),
+ * fetched while watched and after every reconnect, kept live by
+ * `message:new`, `conversation:updated` and `conversation:read-state`.
+ */
+export interface ConversationListApi extends CoreStore<ConversationListSnapshot> {
+  /** Keep the list loaded and fresh while the returned release has not been called. Reference-counted. */
+  watch(options?: InboxWatchOptions): () => void;
+  /** Fetch the first page again now (no-op while not connected). */
+  refresh(): Promise<void>;
+  /** Append the next page. Resolves false when there is none, one is loading, or it failed (see `error`). */
+  loadMore(): Promise<boolean>;
+  /**
+   * Mark the conversation read up to `seq` (default: its `lastSeq` in the
+   * list). Shown at once; sent once (a burst, or any number of calls made
+   * offline, send the highest seq per conversation when connected). Every
+   * device of the user then hears the new read state. Never moves a cursor back.
+   *
+   * @throws RealtimeError `BAD_REQUEST` for an empty id, a seq that is not a
+   *   non-negative integer, or no seq for a conversation the list does not hold.
+   *   A refusal by the server (`NOT_FOUND`, `FORBIDDEN`) is reported through
+   *   `onError` and the list is fetched again.
+   */
+  markRead(conversationId: ConversationId, seq?: number): void;
+  /** The listed conversation `conversationId`, if loaded. */
+  get(conversationId: ConversationId): ConversationSummary | undefined;
+}
+
+/** Snapshot of `client.readReceipts`: per conversation, per other participant, the highest seq they read. */
+export type ReadReceiptsSnapshot = ReadonlyMap<ConversationId, ReadonlyMap<UserId, number>>;
+
+/** `client.readReceipts`: the `receipt:read` events heard (they reach joined sockets). */
+export type ReadReceiptsApi = CoreStore<ReadReceiptsSnapshot>;
+
+/** Snapshot of `client.notificationInbox`. */
+export interface NotificationInboxSnapshot extends InboxPageState {
+  /** The loaded pages, newest first; `readAt` null while unread. */
+  notifications: readonly StoredNotification[];
+  /** All of the user's unread notifications (not just the loaded ones), as the server counts them. */
+  unreadCount: number;
+}
+
+/**
+ * `client.notificationInbox`: the user's stored notifications
+ * (`notification:list`), fetched while watched and after every reconnect,
+ * kept live by `notification:new` and `notification:read-state`.
+ */
+export interface NotificationInboxApi extends CoreStore<NotificationInboxSnapshot> {
+  watch(options?: InboxWatchOptions): () => void;
+  refresh(): Promise<void>;
+  loadMore(): Promise<boolean>;
+  /**
+   * Mark these notifications read: shown at once, sent when connected (queued
+   * while offline). Resolves when the server answered; rejects with a
+   * `RealtimeError` (`BAD_REQUEST` for ids that are not non-empty strings;
+   * the server's code, after which the inbox is fetched again).
+   */
+  markRead(ids: readonly string[]): Promise<void>;
+  /** Mark every notification of the user read (`notification:read { all: true }`). */
+  markAllRead(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------
 // The client
 // ---------------------------------------------------------------------------
 
@@ -494,6 +595,12 @@ export interface RealtimeClient {
    * const stop = client.trace.subscribe((record) => console.log(record.type, record));
    */
   readonly trace: TraceSource;
+  /** The user's conversations with unread counts (protocol 1.2 `conversation:list`), loaded while watched. */
+  readonly conversationList: ConversationListApi;
+  /** Read receipts of other participants heard on this client (`receipt:read`). */
+  readonly readReceipts: ReadReceiptsApi;
+  /** The user's stored notifications with their unread count (protocol 1.2 `notification:list`), loaded while watched. */
+  readonly notificationInbox: NotificationInboxApi;
 }
 
 export type { ProtocolError };

@@ -14,11 +14,14 @@
 export const PROTOCOL_VERSION = 1;
 /**
  * Minor version: what a client announces in the handshake as
- * `auth: { token, protocol: '1.1' }` (`${PROTOCOL_VERSION}.${PROTOCOL_MINOR_VERSION}`).
- * A server that knows v1.1 then batches presence into `presence:changes`;
- * a v1 server ignores the field and sends `user:online` / `user:offline`.
+ * `auth: { token, protocol: '1.2' }` (`${PROTOCOL_VERSION}.${PROTOCOL_MINOR_VERSION}`).
+ * A server that knows v1.1 or newer then batches presence into
+ * `presence:changes`; a v1 server ignores the field and sends `user:online` /
+ * `user:offline`. v1.2 adds the inbox (conversation list, read state,
+ * stored notifications): new requests and new events only, which a server
+ * sends to every socket (a client ignores events it does not know).
  */
-export const PROTOCOL_MINOR_VERSION = 1;
+export const PROTOCOL_MINOR_VERSION = 2;
 
 // ---------------------------------------------------------------------------
 // Limits
@@ -38,6 +41,10 @@ export const MAX_PRESENCE_IDS = 1000;
 export const TYPING_TIMEOUT_MS = 5000;
 /** `LIMITS.maxIdLength`. */
 export const MAX_ID_LENGTH = 128;
+/** `LIMITS.inboxDefaultLimit`: default page of `conversation:list` and `notification:list`. */
+export const INBOX_DEFAULT_LIMIT = 50;
+/** `LIMITS.inboxMaxLimit`: largest page of `conversation:list` and `notification:list`. */
+export const INBOX_MAX_LIMIT = 200;
 
 /**
  * Event names Socket.IO keeps for itself on a socket: the client throws when
@@ -82,6 +89,21 @@ export const LIMITS = {
   typingTimeoutMs: TYPING_TIMEOUT_MS,
   /** Largest Socket.IO packet the server accepts (`maxHttpBufferSize`). */
   maxPayloadBytes: 1_000_000,
+  /** Default and largest page of `conversation:list` / `notification:list` (1.2); a `limit` outside 1–200 is `BAD_REQUEST`. */
+  inboxDefaultLimit: INBOX_DEFAULT_LIMIT,
+  inboxMaxLimit: INBOX_MAX_LIMIT,
+  /** Longest notification `title` (1.2), in characters; over it `PAYLOAD_TOO_LARGE`, empty `BAD_REQUEST`. */
+  maxNotificationTitleLength: 200,
+  /** Longest notification `body` (1.2), in characters. */
+  maxNotificationBodyLength: 2000,
+  /** Largest notification `data` (1.2), in bytes of its JSON. */
+  maxNotificationDataBytes: 8192,
+  /** Longest notification `link` (1.2), in characters. */
+  maxNotificationLinkLength: 2048,
+  /** Most ids in one `notification:read` (1.2). */
+  maxNotificationReadIds: 1000,
+  /** The server keeps at least this many newest notifications per user (1.2). */
+  notificationsKeptPerUser: 1000,
 } as const;
 
 // ---------------------------------------------------------------------------
@@ -193,13 +215,42 @@ export interface OnlineUser {
   since: IsoDate;
 }
 
-/** Payload of `notification:new`. */
+/** A notification as protocol v1 sent it in `notification:new`. */
 export interface Notification {
   id: string;
   title: string;
   body: string;
   link?: string;
   createdAt: IsoDate;
+}
+
+/**
+ * Protocol 1.2: a notification stored per user before it is delivered; the
+ * payload of `notification:new` and an entry of `notification:list`.
+ * A superset of `Notification`, so v1 clients read it unchanged.
+ */
+export interface StoredNotification extends Notification {
+  /** Any JSON the sender attached, at most 8,192 bytes of JSON. */
+  data?: unknown;
+  /** When the user marked it read; `null` while unread. Set once. */
+  readAt: IsoDate | null;
+}
+
+/**
+ * Protocol 1.2: one of the caller's conversations as `conversation:list`
+ * and `GET /api/conversations` answer it, with the caller's read state.
+ */
+export interface ConversationSummary extends Conversation {
+  /** The newest message; absent when there is none. */
+  lastMessage?: Message;
+  /** `seq` of the newest message, 0 when there is none. */
+  lastSeq: number;
+  /** The caller's read cursor: every message up to this `seq` is read (0 before anything was read). */
+  lastReadSeq: number;
+  /** Messages with `seq > lastReadSeq` not sent by the caller. */
+  unreadCount: number;
+  /** `lastMessage.createdAt`, else `createdAt`: the list's sort key (newest first, then `id` ascending). */
+  lastActivityAt: IsoDate;
 }
 
 /** A user's public profile, from token claims or the seed. */
@@ -297,6 +348,55 @@ export interface TypingPayload {
   conversationId: ConversationId;
 }
 
+/** Protocol 1.2: `conversation:list`. `cursor` is opaque (a previous page's `nextCursor`); `limit` an integer 1–200, default 50. */
+export interface ConversationListPayload {
+  cursor?: string;
+  limit?: number;
+}
+export interface ConversationListResult {
+  /** Newest activity first, then `id` ascending. */
+  conversations: ConversationSummary[];
+  hasMore: boolean;
+  /** Continues after the last item of this page; set when `hasMore`. */
+  nextCursor?: string;
+}
+
+/** Protocol 1.2: `conversation:read`: every message up to `seq` is read (monotonic; clamped to the conversation's `lastSeq`). */
+export interface ConversationReadPayload {
+  conversationId: ConversationId;
+  /** A non-negative integer. */
+  seq: number;
+}
+/** The `conversation:read` answer: the caller's read state after the request (also when nothing moved). */
+export interface ConversationReadResult {
+  conversationId: ConversationId;
+  lastReadSeq: number;
+  unreadCount: number;
+}
+
+/** Protocol 1.2: `notification:list`. `limit` an integer 1–200, default 50. */
+export interface NotificationListPayload {
+  cursor?: string;
+  limit?: number;
+  /** Only notifications with `readAt: null`. */
+  unreadOnly?: boolean;
+}
+export interface NotificationListResult {
+  /** Newest first. */
+  notifications: StoredNotification[];
+  /** All of the user's unread notifications, not just this page. */
+  unreadCount: number;
+  hasMore: boolean;
+  nextCursor?: string;
+}
+
+/** Protocol 1.2: `notification:read`: these ids (others' ids are ignored), or all of the user's. */
+export type NotificationReadPayload = { ids: string[] } | { all: true };
+export interface NotificationReadResult {
+  /** The user's unread notifications after the request. */
+  unreadCount: number;
+}
+
 // ---------------------------------------------------------------------------
 // Server → client payloads
 // ---------------------------------------------------------------------------
@@ -352,6 +452,30 @@ export interface AuthExpiredPayload {
   at: IsoDate;
 }
 
+/** Protocol 1.2: `conversation:read-state`, to every socket of the reader when their cursor moved. */
+export type ConversationReadStatePayload = ConversationReadResult;
+/** Protocol 1.2: `receipt:read`, to the conversation's room except the reader's sockets. */
+export interface ReadReceiptPayload {
+  conversationId: ConversationId;
+  userId: UserId;
+  seq: number;
+}
+/**
+ * Protocol 1.2: `conversation:updated`, a new message for every socket of a
+ * participant that is not joined to the conversation (joined sockets get
+ * `message:new`).
+ */
+export interface ConversationUpdatedPayload {
+  conversationId: ConversationId;
+  lastMessage: Message;
+  lastSeq: number;
+}
+/**
+ * Protocol 1.2: `notification:read-state`, to every socket of the user when
+ * `notification:read` changed something: the ids that changed, or `all: true`.
+ */
+export type NotificationReadStatePayload = ({ ids: string[] } | { all: true }) & { unreadCount: number };
+
 // ---------------------------------------------------------------------------
 // Event maps (usable as Socket.IO's typed-event generics)
 // ---------------------------------------------------------------------------
@@ -371,6 +495,10 @@ export interface RequestMap {
   'conversation:history': [HistoryPayload, HistoryResult];
   'typing:start': [TypingPayload, object];
   'typing:stop': [TypingPayload, object];
+  'conversation:list': [ConversationListPayload | undefined, ConversationListResult];
+  'conversation:read': [ConversationReadPayload, ConversationReadResult];
+  'notification:list': [NotificationListPayload | undefined, NotificationListResult];
+  'notification:read': [NotificationReadPayload, NotificationReadResult];
 }
 export type RequestEvent = keyof RequestMap;
 export type RequestPayload<E extends RequestEvent> = RequestMap[E][0];
@@ -387,7 +515,12 @@ export interface ServerEventMap {
   'presence:changes': PresenceChangesPayload;
   'user:typing': UserTypingPayload;
   'message:new': Message;
-  'notification:new': Notification;
+  /** Protocol 1.2: stored first; v1 clients read the `Notification` fields. */
+  'notification:new': StoredNotification;
+  'conversation:read-state': ConversationReadStatePayload;
+  'receipt:read': ReadReceiptPayload;
+  'conversation:updated': ConversationUpdatedPayload;
+  'notification:read-state': NotificationReadStatePayload;
 }
 export type ServerEvent = keyof ServerEventMap;
 
@@ -442,23 +575,47 @@ export interface ApiUser extends UserProfile {
 export interface UsersResponse {
   users: ApiUser[];
 }
-/** `GET /api/conversations`. */
-export interface ConversationsResponse {
-  conversations: Conversation[];
-}
+/**
+ * `GET /api/conversations?cursor&limit` (1.2: paged summaries, as
+ * `conversation:list`; the mock server's earlier unpaged list is its first page).
+ */
+export type ConversationsResponse = ConversationListResult;
 /** `POST /api/conversations` body (answer: 201 `ConversationCreateResult`). */
 export type CreateConversationRequest = ConversationCreatePayload;
 /** `GET /api/conversations/:id/messages` answer. */
 export type MessagesResponse = HistoryResult;
-/** `POST /api/notifications` body. */
+/** `POST /api/notifications` body (mock server only). */
 export interface NotificationRequest {
   userId: UserId;
   title: string;
   body: string;
   link?: string;
+  data?: unknown;
 }
-/** `POST /api/notifications` answer (201): the notification sent and how many sockets it reached. */
+/**
+ * `POST /api/notifications` (mock server) and `POST /server/users/:userId/notifications`
+ * answer (201): the stored notification and how many sockets it reached
+ * (`null` in a cluster, where other nodes deliver too).
+ */
 export interface NotificationResponse {
-  notification: Notification;
-  delivered: number;
+  notification: StoredNotification;
+  delivered: number | null;
 }
+/** `POST /server/users/:userId/notifications` body (1.2). */
+export interface NotifyRequest {
+  title: string;
+  body: string;
+  link?: string;
+  data?: unknown;
+}
+/** `GET /api/notifications?cursor&limit&unreadOnly=true` (1.2). */
+export type NotificationsResponse = NotificationListResult;
+/** `POST /api/conversations/:id/read` body (1.2). */
+export interface ReadConversationRequest {
+  seq: number;
+}
+/** `POST /api/conversations/:id/read` answer (1.2). */
+export type ReadConversationResponse = ConversationReadResult;
+/** `POST /api/notifications/read` body and answer (1.2). */
+export type ReadNotificationsRequest = NotificationReadPayload;
+export type ReadNotificationsResponse = NotificationReadResult;

@@ -21,7 +21,7 @@ export type ConversationListData<T extends LiveConversationItem = LiveConversati
 export interface ApplyMessageOptions {
   /** The conversation on screen: its messages are read, not unread. */
   activeConversationId?: ConversationId | null | undefined;
-  /** This user: own messages (from other tabs) are not unread. */
+  /** This user: an own message (from another tab) leaves the conversation read (`unreadCount` 0). */
   currentUserId?: UserId | null | undefined;
   /** Move the conversation to the top, for lists sorted by activity. Default true. */
   moveToTop?: boolean | undefined;
@@ -41,8 +41,10 @@ export function applyMessageToConversationList<T extends LiveConversationItem>(
   const index = list.findIndex((item) => item.id === message.conversationId);
   const item = list[index];
   if (!item || (item.lastMessage && item.lastMessage.seq >= message.seq)) return list;
-  const read = message.conversationId === activeConversationId || message.senderId === currentUserId;
-  const next: T = { ...item, lastMessage: message, unreadCount: read ? (item.unreadCount ?? 0) : (item.unreadCount ?? 0) + 1 };
+  const unread = item.unreadCount ?? 0;
+  // My own message: protocol 1.2 moves my read cursor to its seq, so everything before it is read too.
+  const unreadCount = message.senderId === currentUserId ? 0 : message.conversationId === activeConversationId ? unread : unread + 1;
+  const next: T = { ...item, lastMessage: message, unreadCount };
   const rest = [...list.slice(0, index), ...list.slice(index + 1)];
   if (moveToTop) return [next, ...rest];
   rest.splice(index, 0, next);

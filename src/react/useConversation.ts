@@ -1,7 +1,8 @@
-import { useMemo } from './react.js';
+import { useEffect, useMemo } from './react.js';
 import type { ConversationHandle, ConversationSnapshot } from 'socketkit';
 import type { ConversationId } from 'socketkit/protocol';
 import { useJoinedConversation } from './useJoinedConversation.js';
+import { useRealtimeClient } from './useRealtimeClient.js';
 import { bound, useStore } from './useStore.js';
 
 /** The conversation's actions, bound and stable for a given conversation and client. */
@@ -10,12 +11,33 @@ export type ConversationActions = Pick<ConversationHandle, 'send' | 'retry' | 'd
 /** What `useConversation()` returns. */
 export type ConversationState = ConversationSnapshot & ConversationActions;
 
+/** Options of `useConversation`. */
+export interface ConversationOptions {
+  /**
+   * Mark what is shown read (`client.conversationList.markRead` up to the
+   * newest stored message) while mounted and joined. Default true; false for
+   * a preview that must not clear the user's unread badge.
+   */
+  markRead?: boolean;
+}
+
+/** The seq of the newest stored message shown, 0 when none. */
+function newestSeq(snapshot: ConversationSnapshot): number {
+  for (let i = snapshot.messages.length - 1; i >= 0; i--) {
+    const seq = snapshot.messages[i]!.seq;
+    if (seq !== null) return seq;
+  }
+  return 0;
+}
+
 /**
  * A conversation: joined on mount, left on unmount (shared: two components
  * on one conversation make one join). Returns the snapshot (`status`,
  * `messages` with pending and failed sends, `typingUserIds`, `hasMore`,
  * `loadingOlder`, `error`) and bound actions. Re-renders once per change of
- * the snapshot, however many listeners the core runs for it.
+ * the snapshot, however many listeners the core runs for it. While joined it
+ * marks read what it shows (protocol 1.2; `{ markRead: false }` opts out),
+ * so the user's unread badges drop on every device.
  *
  * @example
  * function Chat({ id }: { id: string }) {
@@ -29,9 +51,14 @@ export type ConversationState = ConversationSnapshot & ConversationActions;
  *   );
  * }
  */
-export function useConversation(conversationId: ConversationId): ConversationState {
+export function useConversation(conversationId: ConversationId, { markRead = true }: ConversationOptions = {}): ConversationState {
+  const { conversationList } = useRealtimeClient();
   const handle = useJoinedConversation(conversationId);
   const snapshot = useStore(handle);
+  const shownSeq = snapshot.status === 'joined' ? newestSeq(snapshot) : 0;
+  useEffect(() => {
+    if (markRead && shownSeq > 0) conversationList.markRead(conversationId, shownSeq);
+  }, [conversationList, conversationId, shownSeq, markRead]);
   const actions = useMemo(
     () => bound(handle, ['send', 'retry', 'discard', 'loadOlder', 'startTyping', 'stopTyping']),
     [handle],

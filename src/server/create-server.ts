@@ -38,6 +38,8 @@ import { RequestError, parseInput } from './operations/errors.js';
 import { appendMessageSchema, newConversationSchema } from './operations/schemas.js';
 import * as operations from './operations/operations.js';
 import type { AppendMessageInput, AppendMessageResult } from './store/store.js';
+import { createInboxMethods } from './inbox-methods.js';
+import { emitConversationUpdated } from './socket/inbox-events.js';
 import { broadcastToConversation, isIoArgument, sendToUser, type BroadcastExclusion } from './seed-compat.js';
 
 export { DEFAULT_PRESENCE_BATCH_MS, DEFAULT_PRESENCE_GRACE_MS };
@@ -187,7 +189,11 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
   const postMessage = async (unchecked: AppendMessageInput): Promise<AppendMessageResult> => {
     const input = parseInput(appendMessageSchema, unchecked);
     const result = await operations.appendMessage(store, input);
-    if (result.created) io.to(conversationRoom(input.conversationId)).emit('message:new', result.message);
+    if (result.created) {
+      io.to(conversationRoom(input.conversationId)).emit('message:new', result.message);
+      const conversation = await store.getConversation(input.conversationId);
+      if (conversation) emitConversationUpdated(io, result.message, conversation.participantIds);
+    }
     return result;
   };
 
@@ -198,6 +204,7 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
     // async: a parse failure is a rejection, as from every other SocketkitServer operation.
     createConversation: async (unchecked) => operations.createConversation(store, parseInput(newConversationSchema, unchecked)),
     postMessage,
+    ...createInboxMethods(io, store, options.cluster !== undefined),
     getUserPresence: (userId) => Promise.resolve(presence.state(userId)),
     listOnlineUsers(query = {}) {
       const limit = Math.min(query.limit ?? LIMITS.maxPresenceIds, LIMITS.maxPresenceIds);

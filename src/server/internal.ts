@@ -20,6 +20,9 @@ export type { NewConversation, HistoryRequest } from './operations/operations.js
 export { parseInput, validationError } from './operations/errors.js';
 export { conversationCreateSchema } from './operations/schemas.js';
 export { serverApiRoutes, apiKeyMatches } from './http/server-api.js';
+export { userApiRoutes, bearerAuthenticator } from './http/user-api.js';
+export type { BearerAuthenticator } from './http/user-api.js';
+export { notifySchema } from './operations/schemas.js';
 export { dispatch, matchRoute, sendJson, sendError, readJsonBody, intParam, parseBody, requestUrl, MAX_BODY_BYTES } from './http/routing.js';
 export type { Route, RouteRequest, RouteAnswer } from './http/routing.js';
 export { createHttpListener, closeHttpListener, healthRoute } from './http/listener.js';

@@ -13,6 +13,7 @@ import { withTimeout } from './timeout.js';
 import type { OpenedRedis } from './redis/connect.js';
 import { createMemoryStore } from './store/memory-store.js';
 import { createServerApiHandler } from './http/server-api.js';
+import { bearerAuthenticator, userApiRoutes } from './http/user-api.js';
 import type { SocketkitStore } from './store/store.js';
 import type { SocketkitServer, SocketkitServerOptions } from './types.js';
 import { everyoneSeesPresence } from './presence/visibility.js';
@@ -241,12 +242,25 @@ export async function startStandaloneServer(config: StandaloneConfig): Promise<S
     },
   ];
   const serverApi = createServerApiHandler({ socketkit, apiKey: config.apiKey, logger });
+  // The user REST reads (Bearer user JWT); no POST /api/notifications here: a user cannot notify others.
+  const userApi: Route[] = [
+    ...userApiRoutes(socketkit, bearerAuthenticator(config.secret)),
+    {
+      // 404, not 405 for GET's path: sending notifications is not a user's route here at all.
+      method: 'POST',
+      path: '/api/notifications',
+      handle() {
+        throw new RequestError('NOT_FOUND', 'No POST /api/notifications on socketkit-server: your backend sends with POST /server/users/:userId/notifications');
+      },
+    },
+  ];
 
   listener.serve((req, res) => {
     void (async () => {
       const url = requestUrl(req, res);
       if (!url) return;
       if (await dispatch(probes, req, res, url, logger)) return;
+      if (await dispatch(userApi, req, res, url, logger)) return;
       if (await serverApi(req, res)) return;
       sendError(res, new RequestError('NOT_FOUND', `No route ${req.method ?? 'GET'} ${url.pathname}`));
     })();

@@ -1,5 +1,21 @@
 import type { Server } from 'socket.io';
-import type { Conversation, ConversationId, OnlineUser, PresenceState, UserId } from '../protocol/index.js';
+import type {
+  Conversation,
+  ConversationId,
+  ConversationListPayload,
+  ConversationListResult,
+  ConversationReadPayload,
+  ConversationReadResult,
+  NotificationListPayload,
+  NotificationListResult,
+  NotificationReadPayload,
+  NotificationReadResult,
+  NotificationResponse,
+  NotifyRequest,
+  OnlineUser,
+  PresenceState,
+  UserId,
+} from '../protocol/index.js';
 import type { JwtOptions } from './auth/auth.js';
 import type { SocketkitCluster } from './presence/cluster.js';
 import type { SocketkitLogger } from './logger.js';
@@ -197,6 +213,31 @@ export interface SocketkitServer {
    * (`maxTokenLifetimeS`). Server API: `POST /server/users/:userId/disconnect`.
    */
   disconnectUser(userId: UserId): Promise<number>;
+  /**
+   * Protocol 1.2: stores a notification for `userId` (`readAt: null`),
+   * then sends it as `notification:new` to every socket of the user, on
+   * every node. Resolves `{ notification, delivered }` (`delivered`: sockets
+   * reached on this node, `null` with a cluster). Rejects `BAD_REQUEST`
+   * (missing, empty or wrongly typed field) or `PAYLOAD_TOO_LARGE` (`title`
+   * over 200 characters, `body` over 2,000, `link` over 2,048, `data` over
+   * 8,192 bytes of JSON).
+   *
+   * @example
+   * await socketkit.notify('alice', { title: 'Review requested', body: 'PR #42', link: '/prs/42' });
+   */
+  notify(userId: UserId, input: NotifyRequest): Promise<NotificationResponse>;
+  /** Protocol 1.2: a page of `userId`'s conversations with read state, as `conversation:list` answers it (`BAD_REQUEST` for a bad limit or cursor). */
+  listConversations(userId: UserId, query?: ConversationListPayload): Promise<ConversationListResult>;
+  /**
+   * Protocol 1.2: `conversation:read` for `userId`: moves the read cursor
+   * (monotonic, clamped) and, when it moved, sends `conversation:read-state`
+   * and `receipt:read` as the socket request does. `BAD_REQUEST`, `NOT_FOUND`, `FORBIDDEN`.
+   */
+  readConversation(userId: UserId, input: ConversationReadPayload): Promise<ConversationReadResult>;
+  /** Protocol 1.2: a page of `userId`'s notifications, newest first, with the unread count, as `notification:list`. */
+  listNotifications(userId: UserId, query?: NotificationListPayload): Promise<NotificationListResult>;
+  /** Protocol 1.2: `notification:read` for `userId` (ids, or `{ all: true }`), with `notification:read-state` to every socket of the user when something changed. */
+  readNotifications(userId: UserId, input: NotificationReadPayload): Promise<NotificationReadResult>;
   /** Stops timers and disconnects sockets; closes Socket.IO (and its http server) when socketkit created it. */
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { useConversation, useSocket } from 'socketkit/react';
 import { MessageList } from './MessageList.js';
 import { MessageComposer } from './MessageComposer.js';
 import { TypingIndicator } from './TypingIndicator.js';
+import { SeenBy } from './SeenBy.js';
 import { useSocketkitUI } from './SocketkitUIProvider.js';
 import type { SocketkitStrings } from './strings.js';
 import { useLatestCallback } from './useLatestCallback.js';
@@ -152,6 +153,7 @@ export const ChatPanel = forwardRef<HTMLElement, ChatPanelProps>(function ChatPa
             renderContent={renderContent}
             emptyLabel={firstConnect ? strings.chatConnecting : undefined}
           />
+          <SeenBy conversationId={conversationId} messages={conversation.messages} currentUserId={userId} />
           <TypingIndicator conversationId={conversationId} />
           <MessageComposer conversationId={conversationId} autoFocus={autoFocus} />
         </>

@@ -38,5 +38,12 @@ export { TypingIndicator } from './TypingIndicator.js';
 export type { TypingIndicatorProps } from './TypingIndicator.js';
 export { useTypingLabel } from './useTypingLabel.js';
 
+export { SeenBy } from './SeenBy.js';
+export type { SeenByProps } from './SeenBy.js';
+export { ConversationList } from './ConversationList.js';
+export type { ConversationListProps } from './ConversationList.js';
+
+export { NotificationInbox } from './NotificationInbox.js';
+export type { NotificationInboxProps } from './NotificationInbox.js';
 export { NotificationToaster } from './NotificationToaster.js';
 export type { NotificationToasterProps } from './NotificationToaster.js';

@@ -64,6 +64,28 @@ export interface SocketkitStrings {
   presenceListLabel: string;
   notificationsLabel: string;
   dismiss: string;
+  /** ConversationList: its accessible name. */
+  conversationListLabel: string;
+  /** ConversationList: the user has no conversations. */
+  noConversations: string;
+  /** ConversationList: the server is older than protocol 1.2 (no conversation list). */
+  conversationListUnsupported: string;
+  /** ConversationList / NotificationInbox: loading the list failed; `reason` is `errorReason(code)`. */
+  listFailed: (reason: string) => string;
+  /** ConversationList: a conversation with no message yet. */
+  noMessagesYet: string;
+  /** ConversationList: the preview of the user's own last message. */
+  ownMessagePreview: (content: string) => string;
+  /** Unread badges, read by screen readers, e.g. "3 unread". */
+  unreadCount: (count: number) => string;
+  loadMore: string;
+  /** NotificationInbox: the bell button's accessible name. */
+  openNotifications: (unread: number) => string;
+  noNotifications: string;
+  markRead: string;
+  markAllRead: string;
+  /** ChatPanel: who has read the newest message, e.g. "Seen by Bob and Carol". */
+  seenBy: (names: readonly string[]) => string;
 }
 
 /** The English defaults; pass a partial override to `<SocketkitUIProvider strings>`. */
@@ -112,6 +134,19 @@ export const defaultStrings: SocketkitStrings = {
   presenceListLabel: 'People',
   notificationsLabel: 'Notifications',
   dismiss: 'Dismiss',
+  conversationListLabel: 'Conversations',
+  noConversations: 'No conversations yet.',
+  conversationListUnsupported: 'This server does not provide a conversation list.',
+  listFailed: (reason) => `Could not load the list: ${reason}`,
+  noMessagesYet: 'No messages yet',
+  ownMessagePreview: (content) => `You: ${content}`,
+  unreadCount: (n) => `${n} unread`,
+  loadMore: 'Show more',
+  openNotifications: (n) => (n > 0 ? `Notifications, ${n} unread` : 'Notifications'),
+  noNotifications: 'No notifications.',
+  markRead: 'Mark read',
+  markAllRead: 'Mark all read',
+  seenBy: (names) => `Seen by ${names.length <= 2 ? names.join(' and ') : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`}`,
 };
 
 /** English reasons by error code, for `defaultStrings.errorReason`. */

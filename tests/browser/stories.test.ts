@@ -52,6 +52,10 @@ const READY: Record<string, string> = {
   'presence-presencebadge--online': '.sk-presence[data-online="true"]',
   'presence-presencelist--directory-unavailable': '.sb-note',
   'presence-presencelist--team': '.sk-presence[data-online="true"]',
+  'inbox-conversationlist--live': '.sk-conversations[data-status="ready"] .sk-conversation',
+  'inbox-conversationlist--two-devices-of-one-user': '[aria-label="Laptop"] .sk-conversations[data-status="ready"] .sk-conversation',
+  'inbox-notificationinbox--live': '.sk-inbox-item, .sk-inbox .sk-list-note',
+  'inbox-notificationinbox--two-devices-of-one-user': '[aria-label="Laptop"] :is(.sk-inbox-item, .sk-list-note)',
 };
 const CHAT_READY = '.sk-chat[data-status="joined"] .sk-message';
 const CONNECTED = '.sb-dev-panel .sk-status[data-status="connected"], .sk-status[data-status="connected"]';

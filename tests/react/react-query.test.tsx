@@ -63,12 +63,17 @@ describe('useLiveConversationList', () => {
     await waitFor(() => expect(roomSize(env.server, 'conversation:alice-bob')).toBe(1));
     await waitFor(() => expect(roomSize(env.server, 'conversation:design')).toBe(1));
 
+    // The seed (protocol 1.2 read cursors) starts alice with one unread message from bob here.
+    const unreadBefore = result.current.list.find((c) => c.id === 'alice-bob')?.unreadCount ?? 0;
+    expect(unreadBefore).toBe(1);
+    const generalUnreadBefore = result.current.list.find((c) => c.id === 'general')?.unreadCount ?? 0;
+    expect(generalUnreadBefore).toBe(4);
     const bob = await env.server.connect('bob');
     await sendAs(bob, 'alice-bob', 'one');
     await waitFor(() => expect(result.current.list[0]?.lastMessage?.content).toBe('one'));
-    expect(result.current.list[0]).toMatchObject({ id: 'alice-bob', unreadCount: 1 });
+    expect(result.current.list[0]).toMatchObject({ id: 'alice-bob', unreadCount: unreadBefore + 1 });
     await sendAs(bob, 'alice-bob', 'two');
-    await waitFor(() => expect(result.current.list[0]).toMatchObject({ id: 'alice-bob', unreadCount: 2 }));
+    await waitFor(() => expect(result.current.list[0]).toMatchObject({ id: 'alice-bob', unreadCount: unreadBefore + 2 }));
 
     rerender({ active: 'alice-bob' });
     await waitFor(() => expect(result.current.list[0]?.unreadCount).toBe(0));
@@ -77,7 +82,7 @@ describe('useLiveConversationList', () => {
     expect(result.current.list[0]?.unreadCount).toBe(0);
 
     await sendAs(bob, 'general', 'to everyone');
-    await waitFor(() => expect(result.current.list[0]).toMatchObject({ id: 'general', unreadCount: 1 }));
+    await waitFor(() => expect(result.current.list[0]).toMatchObject({ id: 'general', unreadCount: generalUnreadBefore + 1 }));
     expect(result.current.list[1]?.id).toBe('alice-bob');
 
     // alice's other tab: her own message is not unread here.

@@ -79,7 +79,7 @@ async function expectWhole(url: string, conversationId: string): Promise<void> {
   expect(((await repeat.json()) as { message: Message }).message.seq).toBe(1);
 }
 
-const flags = ['--port', '0', '--host', '127.0.0.1', '--secret', 'a-test-secret-of-at-least-32-bytes', '--api-key', API_KEY];
+const flags = ['--port', '0', '--host', '127.0.0.1', '--secret', 'backup-restore-secret-of-32-bytes-or-more', '--api-key', API_KEY];
 
 describe('kind 8: the documented backup and restore, end to end', () => {
   it('PostgreSQL: pg_dump while running, pg_restore into an empty database, the restored server works', async () => {
@@ -134,6 +134,42 @@ describe('kind 8: the schema is checked at start', () => {
       expect(await refused.exited).toBe(9);
       const line = refused.lines().find((l) => l.msg.startsWith('cannot start'));
       expect(line?.msg).toMatch(/lacks socketkit_participants, socketkit_participants_pkey.*Restore the whole backup/);
+    } finally {
+      await client.end();
+    }
+  }, 180_000);
+
+  it("knows migrations 3 and 4: their function and indexes are made again; the inbox's column or table missing is refused", async () => {
+    const url = await postgres.createDatabase();
+    const first = runServerCli([...flags, '--database-url', url]);
+    await first.listening();
+    first.child.kill('SIGTERM');
+    await first.exited;
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const present = async (lookup: string) => (await client.query(`SELECT ${lookup} IS NOT NULL AS present`)).rows[0];
+    try {
+      await client.query('DROP FUNCTION socketkit_append_messages');
+      await client.query('DROP INDEX socketkit_notifications_user');
+      await client.query('DROP INDEX socketkit_notifications_unread');
+      const repaired = runServerCli([...flags, '--database-url', url]);
+      await repaired.listening();
+      repaired.child.kill('SIGTERM');
+      await repaired.exited;
+      expect(await present(`to_regprocedure('socketkit_append_messages(text[], text[], text[], text[], text[], timestamptz[])')`)).toEqual({ present: true });
+      expect(await present(`to_regclass('socketkit_notifications_user')`)).toEqual({ present: true });
+      expect(await present(`to_regclass('socketkit_notifications_unread')`)).toEqual({ present: true });
+
+      await client.query('ALTER TABLE socketkit_participants DROP COLUMN last_read_seq');
+      const noColumn = runServerCli([...flags, '--database-url', url]);
+      expect(await noColumn.exited).toBe(9);
+      expect(noColumn.lines().find((l) => l.msg.startsWith('cannot start'))?.msg).toMatch(/lacks the column socketkit_participants\.last_read_seq.*Restore the whole backup/);
+
+      await client.query('ALTER TABLE socketkit_participants ADD COLUMN last_read_seq bigint NOT NULL DEFAULT 0');
+      await client.query('DROP TABLE socketkit_notifications');
+      const noTable = runServerCli([...flags, '--database-url', url]);
+      expect(await noTable.exited).toBe(9);
+      expect(noTable.lines().find((l) => l.msg.startsWith('cannot start'))?.msg).toMatch(/lacks socketkit_notifications, socketkit_notifications_pkey, socketkit_notifications_id_key.*Restore/);
     } finally {
       await client.end();
     }

@@ -48,7 +48,7 @@ describe('seed data', () => {
   it('none: no users, no conversations', async () => {
     server = await startServer({ seed: 'none' });
     expect(await get(server, '/api/users', 'x')).toEqual({ users: [] });
-    expect(await get(server, '/api/conversations', 'x')).toEqual({ conversations: [] });
+    expect(await get(server, '/api/conversations', 'x')).toEqual({ conversations: [], hasMore: false });
   });
 
   it('reads a JSON seed file', async () => {

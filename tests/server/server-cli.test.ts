@@ -123,14 +123,19 @@ describe('socketkit-server: running', () => {
       ['POST', '/auth/token'],
       ['POST', '/dev/reset'],
       ['POST', '/dev/latency'],
-      ['GET', '/api/users'],
+      ['POST', '/api/notifications'],
       ['GET', '/server/online-users'],
       ['POST', '/server/users/alice/emit'],
+      ['POST', '/server/users/alice/notifications'],
     ]) {
       const res = await fetch(`${url}${path}`, { method, headers: { authorization: 'Bearer anything' } });
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(await res.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
     }
+    // Protocol 1.2: the user REST reads are served (tests/server/server-inbox-cli.test.ts); a token that is not one is 401.
+    const users = await fetch(`${url}/api/users`, { headers: { authorization: 'Bearer anything' } });
+    expect(users.status).toBe(401);
+    expect(await users.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
   }, 60_000);
 
   it('reads PORT, HOST and JWT_SECRET; a flag wins over its variable', async () => {

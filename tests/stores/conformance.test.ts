@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStore, type SocketkitStore } from 'socketkit/server';
 import { createEmbeddedStore, openEmbeddedDatabase } from 'socketkit/server/embedded';
 import { createPostgresStore, postgresDatabase } from 'socketkit/server/postgres';
-import { isStorableText } from 'socketkit/protocol';
+import { isStorableText, LIMITS, type StoredNotification } from 'socketkit/protocol';
 import type { SqlDatabase } from '../../src/server/sql/database.js';
 import { MIGRATIONS } from '../../src/server/sql/schema.js';
 import { createSqlStore } from '../../src/server/sql/sql-store.js';
@@ -406,6 +406,183 @@ describe.each(KINDS)('$name store', (kind) => {
     }
   }, 60_000);
 
+  describe('inbox (protocol 1.2)', () => {
+    it('moves read cursors monotonically under concurrent calls from two devices, clamped to the last seq', async () => {
+      const c = await newConversation(store, ['rc-alice', 'rc-bob']);
+      for (let i = 1; i <= 20; i++) {
+        await store.appendMessage({ conversationId: c.id, senderId: 'rc-bob', content: `m${i}`, clientMessageId: `rc${i}` });
+      }
+      // Two devices of rc-alice mark read at once, in opposite orders.
+      const seqs = [3, 17, 5, 20, 2, 11, 19, 8, 14, 1];
+      const phone = seqs.map((seq) => Promise.resolve(store.markRead({ conversationId: c.id, userId: 'rc-alice', seq })));
+      const laptop = [...seqs].reverse().map((seq) => Promise.resolve(store.markRead({ conversationId: c.id, userId: 'rc-alice', seq })));
+      const results = await Promise.all([...phone, ...laptop]);
+      for (const result of results) expect(result).toMatchObject({ lastSeq: 20 });
+      // Each call that moved the cursor left it at a distinct, higher value; 20 is reached exactly once.
+      const movedTo = results.filter((r) => r!.moved).map((r) => r!.lastReadSeq);
+      expect(new Set(movedTo).size).toBe(movedTo.length);
+      expect(movedTo.filter((seq) => seq === 20)).toHaveLength(1);
+      expect(await store.markRead({ conversationId: c.id, userId: 'rc-alice', seq: 4 })).toEqual({ lastReadSeq: 20, lastSeq: 20, moved: false });
+      // Above the last seq: clamped; the other participant's cursor is its own.
+      expect(await store.markRead({ conversationId: c.id, userId: 'rc-bob', seq: 999 })).toEqual({ lastReadSeq: 20, lastSeq: 20, moved: true });
+      expect(await store.markRead({ conversationId: c.id, userId: 'rc-bob', seq: 999 })).toEqual({ lastReadSeq: 20, lastSeq: 20, moved: false });
+      expect(await store.markRead({ conversationId: c.id, userId: 'rc-carol', seq: 1 })).toBeUndefined();
+      expect(await store.markRead({ conversationId: 'missing', userId: 'rc-alice', seq: 1 })).toBeUndefined();
+    }, 60_000);
+
+    it('lists summaries newest activity first with exact unread counts, pages stable under concurrent new messages', async () => {
+      const user = `ls-${kind.name.length}`;
+      const conversations = [];
+      for (let i = 0; i < 7; i++) conversations.push(await newConversation(store, [user, 'ls-peer'], `L${i}`));
+      // Messages in an order that differs from creation: activity decides the list order.
+      for (const i of [4, 1, 6, 2]) {
+        const c = conversations[i]!;
+        for (let k = 1; k <= i; k++) {
+          await store.appendMessage({ conversationId: c.id, senderId: 'ls-peer', content: `p${k}`, clientMessageId: `p${k}` });
+        }
+      }
+      await store.markRead({ conversationId: conversations[4]!.id, userId: user, seq: 3 });
+
+      const full = await store.listConversationSummaries({ userId: user, limit: 50 });
+      expect(full.hasMore).toBe(false);
+      expect(full.conversations).toHaveLength(7);
+      const order = full.conversations.map((s) => [s.lastActivityAt, s.id] as const);
+      for (let k = 1; k < order.length; k++) {
+        const [prevAt, prevId] = order[k - 1]!;
+        const [at, id] = order[k]!;
+        expect(prevAt > at || (prevAt === at && prevId < id)).toBe(true);
+      }
+      for (const summary of full.conversations) {
+        const i = conversations.findIndex((c) => c.id === summary.id);
+        expect(summary).toMatchObject({ title: `L${i}`, participantIds: [user, 'ls-peer'], lastSeq: i === 4 || i === 1 || i === 6 || i === 2 ? i : 0 });
+        expect(summary.lastReadSeq).toBe(i === 4 ? 3 : 0);
+        expect(summary.unreadCount).toBe(summary.lastSeq - summary.lastReadSeq);
+        if (summary.lastSeq > 0) {
+          expect(summary.lastMessage).toMatchObject({ seq: summary.lastSeq, content: `p${summary.lastSeq}`, senderId: 'ls-peer', conversationId: summary.id });
+          expect(summary.lastActivityAt).toBe(summary.lastMessage!.createdAt);
+        } else {
+          expect(summary.lastMessage).toBeUndefined();
+          expect(summary.lastActivityAt).toBe(summary.createdAt);
+        }
+      }
+
+      // Page by 3 while new messages arrive: one in a conversation already seen, one in a later page.
+      const first = await store.listConversationSummaries({ userId: user, limit: 3 });
+      expect(first.hasMore).toBe(true);
+      const seenMoved = first.conversations[1]!.id;
+      const unseenMoved = full.conversations[5]!.id;
+      const pos = (s: { lastActivityAt: string; id: string }) => ({ lastActivityAt: s.lastActivityAt, id: s.id });
+      const [second] = await Promise.all([
+        Promise.resolve(store.listConversationSummaries({ userId: user, limit: 3, after: pos(first.conversations[2]!) })),
+        Promise.resolve(store.appendMessage({ conversationId: seenMoved, senderId: 'ls-peer', content: 'new', clientMessageId: 'new-a' })),
+        Promise.resolve(store.appendMessage({ conversationId: unseenMoved, senderId: 'ls-peer', content: 'new', clientMessageId: 'new-b' })),
+      ]);
+      const third = await store.listConversationSummaries({ userId: user, limit: 3, after: pos(second.conversations[second.conversations.length - 1]!) });
+      const paged = [...first.conversations, ...second.conversations, ...third.conversations].map((s) => s.id);
+      const unchanged = full.conversations.map((s) => s.id).filter((id) => id !== seenMoved && id !== unseenMoved);
+      // Every unchanged conversation exactly once, in order; nothing appears twice.
+      expect(paged.filter((id) => id !== seenMoved && id !== unseenMoved)).toEqual(unchanged);
+      expect(new Set(paged).size).toBe(paged.length);
+      // A fresh first page shows the conversations that moved on top, with their new counts.
+      const fresh = await store.listConversationSummaries({ userId: user, limit: 2 });
+      expect(new Set(fresh.conversations.map((s) => s.id))).toEqual(new Set([seenMoved, unseenMoved]));
+      for (const s of fresh.conversations) expect(s.unreadCount).toBe(s.lastSeq - s.lastReadSeq);
+      expect(await store.listConversationSummaries({ userId: 'ls-nobody', limit: 5 })).toEqual({ conversations: [], hasMore: false });
+    }, 60_000);
+
+    it('stores notifications per user, newest first, pages them, and sets readAt once', async () => {
+      const user = 'nt-alice';
+      const added: StoredNotification[] = [];
+      for (let i = 1; i <= 5; i++) {
+        added.push(await store.addNotification({ userId: user, title: `t${i}`, body: `b${i}`, ...(i === 2 ? { link: '/x', data: { pr: 42, tags: ['a'] } } : {}) }));
+      }
+      await store.addNotification({ userId: 'nt-bob', title: 'bob', body: '' });
+      expect(added[1]).toMatchObject({ title: 't2', body: 'b2', link: '/x', data: { pr: 42, tags: ['a'] }, readAt: null });
+      expect(added[0]!.link).toBeUndefined();
+      expect(added[0]!.data).toBeUndefined();
+
+      const page1 = await store.listNotifications({ userId: user, limit: 2, unreadOnly: false });
+      expect(page1).toMatchObject({ unreadCount: 5, hasMore: true });
+      expect(page1.notifications.map((n) => n.title)).toEqual(['t5', 't4']);
+      const page2 = await store.listNotifications({ userId: user, limit: 2, unreadOnly: false, before: page1.nextBefore });
+      const page3 = await store.listNotifications({ userId: user, limit: 2, unreadOnly: false, before: page2.nextBefore });
+      expect([...page2.notifications, ...page3.notifications].map((n) => n.title)).toEqual(['t3', 't2', 't1']);
+      expect(page3.hasMore).toBe(false);
+      expect(page2.notifications[1]).toEqual(added[1]);
+
+      // Reading: once; other users' ids and unknown ids are ignored.
+      const bobsId = (await store.listNotifications({ userId: 'nt-bob', limit: 5, unreadOnly: false })).notifications[0]!.id;
+      const read = await store.markNotificationsRead({ userId: user, ids: [added[0]!.id, added[2]!.id, bobsId, 'unknown'] });
+      expect(read.changedIds.sort()).toEqual([added[0]!.id, added[2]!.id].sort());
+      expect(read.unreadCount).toBe(3);
+      expect(await store.markNotificationsRead({ userId: user, ids: [added[0]!.id] })).toEqual({ changedIds: [], unreadCount: 3 });
+      expect((await store.listNotifications({ userId: 'nt-bob', limit: 5, unreadOnly: false })).unreadCount).toBe(1);
+      const unread = await store.listNotifications({ userId: user, limit: 10, unreadOnly: true });
+      expect(unread.notifications.map((n) => n.title)).toEqual(['t5', 't4', 't2']);
+      const all = await store.listNotifications({ userId: user, limit: 10, unreadOnly: false });
+      const firstReadAt = all.notifications.find((n) => n.id === added[0]!.id)!.readAt;
+      expect(Date.parse(firstReadAt!)).not.toBeNaN();
+
+      const everything = await store.markNotificationsRead({ userId: user, all: true });
+      expect(everything.changedIds.sort()).toEqual([added[1]!.id, added[3]!.id, added[4]!.id].sort());
+      expect(everything.unreadCount).toBe(0);
+      const after = await store.listNotifications({ userId: user, limit: 10, unreadOnly: false });
+      // readAt is set once: the first read keeps its time.
+      expect(after.notifications.find((n) => n.id === added[0]!.id)!.readAt).toBe(firstReadAt);
+      expect(after.notifications.every((n) => n.readAt !== null)).toBe(true);
+      expect(await store.listNotifications({ userId: user, limit: 10, unreadOnly: true })).toEqual({ notifications: [], unreadCount: 0, hasMore: false });
+      expect(await store.listNotifications({ userId: 'nt-nobody', limit: 10, unreadOnly: false })).toEqual({ notifications: [], unreadCount: 0, hasMore: false });
+    });
+
+    it('keeps at least the newest 1,000 notifications per user', async () => {
+      const user = 'nt-many';
+      const total = LIMITS.notificationsKeptPerUser + 200;
+      for (let i = 0; i < total; i += 25) {
+        await Promise.all(Array.from({ length: 25 }, (_, k) => Promise.resolve(store.addNotification({ userId: user, title: `n${i + k}`, body: '' }))));
+      }
+      const titles: string[] = [];
+      let before: string | undefined;
+      for (;;) {
+        const page = await store.listNotifications({ userId: user, limit: 200, unreadOnly: false, before });
+        for (const n of page.notifications) titles.push(n.title);
+        if (!page.hasMore) break;
+        before = page.nextBefore;
+      }
+      expect(titles.length).toBeGreaterThanOrEqual(LIMITS.notificationsKeptPerUser);
+      expect(titles.length).toBeLessThan(total);
+      expect(new Set(titles).size).toBe(titles.length);
+      // The kept ones are the newest: the unread count agrees with what is listed.
+      const newest = (await store.listNotifications({ userId: user, limit: 1, unreadOnly: true })).unreadCount;
+      expect(newest).toBe(titles.length);
+      const insertedLast = new Set(Array.from({ length: 25 }, (_, k) => `n${total - 25 + k}`));
+      expect(titles.slice(0, 25).every((t) => insertedLast.has(t))).toBe(true);
+    }, 120_000);
+  });
+
+  if (kind.durable) it('keeps read cursors, unread counts and notifications across a reopen', async () => {
+    const c = await newConversation(store, ['dr-kim', 'dr-lee']);
+    for (let i = 1; i <= 4; i++) {
+      await store.appendMessage({ conversationId: c.id, senderId: 'dr-lee', content: `d${i}`, clientMessageId: `dr${i}` });
+    }
+    await store.markRead({ conversationId: c.id, userId: 'dr-kim', seq: 1 });
+    const kept = await store.addNotification({ userId: 'dr-kim', title: 'kept', body: 'b', data: { n: 1 } });
+    const read = await store.addNotification({ userId: 'dr-kim', title: 'read', body: 'b' });
+    await store.markNotificationsRead({ userId: 'dr-kim', ids: [read.id] });
+    const before = await store.listConversationSummaries({ userId: 'dr-kim', limit: 10 });
+    const notificationsBefore = await store.listNotifications({ userId: 'dr-kim', limit: 10, unreadOnly: false });
+
+    handle = await handle.reopen!();
+    store = handle.store;
+
+    const summaries = await store.listConversationSummaries({ userId: 'dr-kim', limit: 10 });
+    expect(summaries).toEqual(before);
+    expect(summaries.conversations.find((s) => s.id === c.id)).toMatchObject({ lastSeq: 4, lastReadSeq: 1, unreadCount: 3 });
+    const notifications = await store.listNotifications({ userId: 'dr-kim', limit: 10, unreadOnly: false });
+    expect(notifications).toEqual(notificationsBefore);
+    expect(notifications).toMatchObject({ unreadCount: 1, notifications: [{ id: read.id }, kept] });
+    expect(await store.markRead({ conversationId: c.id, userId: 'dr-kim', seq: 0 })).toEqual({ lastReadSeq: 1, lastSeq: 4, moved: false });
+  }, 60_000);
+
   // Only durable stores have a reopen; the memory store's loss on restart is its documented contract.
   if (kind.durable) it('keeps everything across a reopen: history, next seq = last + 1, old clientMessageIds, users, store id', async () => {
     const c = await newConversation(store, ['kim', 'lee'], 'Durable');
@@ -472,6 +649,23 @@ describe('PostgreSQL store start-up', () => {
       }
     } finally {
       await Promise.all(handles.map((h) => h.close()));
+    }
+  }, 60_000);
+
+  it('moves a read cursor monotonically from separate pools (two devices on two nodes)', async () => {
+    const url = await postgres!.createDatabase();
+    const nodes = await Promise.all([openPostgres(url), openPostgres(url)]);
+    try {
+      const c = await newConversation(nodes[0]!.store, ['x', 'y']);
+      for (let i = 1; i <= 30; i++) await nodes[0]!.store.appendMessage({ conversationId: c.id, senderId: 'y', content: `${i}`, clientMessageId: `${i}` });
+      const calls = Array.from({ length: 30 }, (_, i) => ({ node: nodes[i % 2]!, seq: (i * 7) % 31 }));
+      const results = await Promise.all(calls.map(({ node, seq }) => Promise.resolve(node.store.markRead({ conversationId: c.id, userId: 'x', seq }))));
+      const movedTo = results.filter((r) => r!.moved).map((r) => r!.lastReadSeq);
+      expect(new Set(movedTo).size).toBe(movedTo.length);
+      expect(movedTo.reduce((a, b) => Math.max(a, b), 0)).toBe(30);
+      expect(await nodes[1]!.store.markRead({ conversationId: c.id, userId: 'x', seq: 0 })).toEqual({ lastReadSeq: 30, lastSeq: 30, moved: false });
+    } finally {
+      await Promise.all(nodes.map((n) => n.close()));
     }
   }, 60_000);
 

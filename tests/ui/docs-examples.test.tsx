@@ -77,7 +77,8 @@ describe('README and docs code blocks', () => {
     await waitFor(async () => expect((await backend.socketkit.store.history({ conversationId: 'general', limit: 10 })).messages).toHaveLength(1), {
       timeout: 10_000,
     });
-    expect(logged).toContain('[socketkit] join alice → general');
+    // Since tracing (issue 18) a line is the message, then its fields as key=value.
+    expect(logged.some((line) => /^\[socketkit\] join userId=alice socketId=\S+ conversationId=general$/.test(line)), logged.join('\n')).toBe(true);
     expect(logged.filter((line) => !line.startsWith('[socketkit] '))).toEqual([]);
   }, 30_000);
 

@@ -8,7 +8,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { LIMITS } from '../../protocol/index.js';
+import { LIMITS, type NotifyRequest } from '../../protocol/index.js';
 import { bearerToken } from '../auth/auth.js';
 import { RequestError } from '../operations/errors.js';
 import { dispatch, intParam, parseBody, readJsonBody, requestUrl, sendError, type Route } from './routing.js';
@@ -63,6 +63,15 @@ export function serverApiRoutes(socketkit: SocketkitServer): Route[] {
       path: '/server/users/:userId/disconnect',
       async handle({ params }) {
         return { status: 200, body: { ok: true, disconnected: await socketkit.disconnectUser(params.userId as string) } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/server/users/:userId/notifications',
+      async handle({ req, params }) {
+        const body = parseBody(objectBody, await readJsonBody(req));
+        // Unchecked fields: `SocketkitServer.notify` is the edge that parses them, once.
+        return { status: 201, body: await socketkit.notify(params.userId as string, body as unknown as NotifyRequest) };
       },
     },
     {

@@ -68,14 +68,20 @@ export async function historyPage(store: SocketkitStore, userId: UserId, query: 
 /**
  * Stores a message of a participant with the next `seq`, idempotent on
  * `(conversationId, senderId, clientMessageId)` (`created: false` for a
- * repeat). Resolves only after the store has it. The caller broadcasts
+ * repeat), and moves the sender's read cursor to its `seq`. Resolves only
+ * after the store has both. The caller broadcasts
  * `message:new` when `created`. The edge has parsed the input with
  * `messageSendSchema` / `appendMessageSchema`; this throws `NOT_FOUND` /
  * `FORBIDDEN` as `requireParticipant`.
  */
 export async function appendMessage(store: SocketkitStore, input: AppendMessageInput): Promise<AppendMessageResult> {
   await requireParticipant(store, input.conversationId, input.senderId);
-  return store.appendMessage(input);
+  const result = await store.appendMessage(input);
+  // What I wrote, I have read (protocol 1.2): the sender's cursor moves to the seq, never back,
+  // without an event. A separate, monotonic statement after the append, so the append path stays
+  // the store's own; a repeat moves it too (a no-op when it already did).
+  await store.markRead({ conversationId: input.conversationId, userId: input.senderId, seq: result.message.seq });
+  return result;
 }
 
 /**
@@ -92,6 +98,10 @@ const PROTOCOL_GUARANTEED_EVENTS: Record<Exclude<ServerEvent, 'notification:new'
   'presence:changes': true,
   'user:typing': true,
   'message:new': true,
+  'conversation:read-state': true,
+  'receipt:read': true,
+  'conversation:updated': true,
+  'notification:read-state': true,
 };
 
 /**

@@ -11,6 +11,11 @@ import type {
   InvalidUserId,
   ConversationCreatePayload,
   ConversationId,
+  ConversationListPayload,
+  ConversationReadPayload,
+  NotificationListPayload,
+  NotificationReadPayload,
+  NotifyRequest,
   HistoryPayload,
   MessageSendPayload,
   PresenceListPayload,
@@ -133,3 +138,65 @@ export const newConversationSchema = conversationCreateSchema.extend({ createdBy
 
 /** `appendMessage` where the edge does not know the sender (server API, `SocketkitServer.postMessage`): `message:send`'s schema and `senderId`. */
 export const appendMessageSchema = messageSendSchema.extend({ senderId: id });
+
+/** A page size of the inbox lists (protocol 1.2): an integer 1–200, anything else `BAD_REQUEST` (not capped). */
+const inboxLimit = z.int().min(1).max(LIMITS.inboxMaxLimit);
+/** An opaque page cursor as the server made it (`nextCursor`). */
+const pageCursor = z.string().min(1).max(512);
+
+/** `conversation:list`: optional `{ cursor?, limit? }`. */
+export const conversationListSchema = z
+  .object({ cursor: pageCursor.optional(), limit: inboxLimit.optional() })
+  .optional() satisfies z.ZodType<ConversationListPayload | undefined>;
+
+/** `conversation:read`: `{ conversationId, seq }`, `seq` a non-negative integer. */
+export const conversationReadSchema = z.object({ conversationId: id, seq: seqCursor }) satisfies z.ZodType<ConversationReadPayload>;
+
+/** `notification:list`: optional `{ cursor?, limit?, unreadOnly? }`. */
+export const notificationListSchema = z
+  .object({ cursor: pageCursor.optional(), limit: inboxLimit.optional(), unreadOnly: z.boolean().optional() })
+  .optional() satisfies z.ZodType<NotificationListPayload | undefined>;
+
+/**
+ * `notification:read`: `{ ids }` (at most 1,000; too many is
+ * `PAYLOAD_TOO_LARGE`) or `{ all: true }`, exactly one of them.
+ */
+export const notificationReadSchema = z
+  .object({
+    ids: z.array(id).max(LIMITS.maxNotificationReadIds).optional(),
+    all: z.literal(true).optional(),
+  })
+  .refine((value) => (value.ids === undefined) !== (value.all === undefined), 'either ids or all: true')
+  .transform((value): NotificationReadPayload => (value.all ? { all: true } : { ids: value.ids ?? [] }));
+
+/** JSON of at most `LIMITS.maxNotificationDataBytes` bytes (over it: an over-limit issue, so `PAYLOAD_TOO_LARGE`). */
+const notificationData = z.unknown().superRefine((value, ctx) => {
+  if (value === undefined) return;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    json = undefined;
+  }
+  if (json === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'data must be JSON' });
+    return;
+  }
+  if (Buffer.byteLength(json, 'utf8') > LIMITS.maxNotificationDataBytes) {
+    const maximum = LIMITS.maxNotificationDataBytes;
+    ctx.addIssue({ code: 'too_big', origin: 'string', maximum, inclusive: true, input: json, message: `At most ${maximum} bytes of JSON` });
+  }
+});
+
+/**
+ * A notification to store and deliver (`SocketkitServer.notify`, the server
+ * API, the mock server's `POST /api/notifications`): `title` 1–200
+ * characters, `body` at most 2,000 (may be empty), `link` at most 2,048,
+ * `data` at most 8,192 bytes of JSON.
+ */
+export const notifySchema = z.object({
+  title: z.string().min(1).max(LIMITS.maxNotificationTitleLength),
+  body: z.string().max(LIMITS.maxNotificationBodyLength),
+  link: z.string().min(1).max(LIMITS.maxNotificationLinkLength).optional(),
+  data: notificationData.optional(),
+}) satisfies z.ZodType<NotifyRequest>;

@@ -4,10 +4,16 @@ import { RequestError, parseInput } from '../operations/errors.js';
 import { presenceRoom } from '../presence/presence.js';
 import { TypingState } from './typing.js';
 import * as operations from '../operations/operations.js';
+import * as inbox from '../operations/inbox.js';
+import { emitConversationUpdated, emitNotificationReadState, emitReadState } from './inbox-events.js';
 import {
   conversationCreateSchema,
   conversationIdSchema,
+  conversationListSchema,
+  conversationReadSchema,
   historySchema,
+  notificationListSchema,
+  notificationReadSchema,
   messageSendSchema,
   presenceIdsSchema,
   presenceListSchema,
@@ -167,6 +173,8 @@ export const requestHandlers: RequestHandlers = {
       // A sent message ends the sender's typing state, as users expect.
       ctx.typing?.stop(input.conversationId);
       ctx.socket.to(conversationRoom(input.conversationId)).emit('message:new', message);
+      const conversation = await ctx.store.getConversation(input.conversationId);
+      if (conversation) emitConversationUpdated(ctx.io, message, conversation.participantIds, ctx.socket.id);
     }
     return { message };
   },
@@ -188,6 +196,27 @@ export const requestHandlers: RequestHandlers = {
     await requireParticipant(ctx, conversationId);
     ctx.typing?.stop(conversationId);
     return EMPTY;
+  },
+
+  async 'conversation:list'(ctx, payload) {
+    return inbox.listConversations(ctx.store, ctx.userId, parseInput(conversationListSchema, payload ?? undefined));
+  },
+
+  async 'conversation:read'(ctx, payload) {
+    const { result, moved } = await inbox.readConversation(ctx.store, ctx.userId, parseInput(conversationReadSchema, payload));
+    if (moved) emitReadState(ctx.io, ctx.userId, result);
+    return result;
+  },
+
+  async 'notification:list'(ctx, payload) {
+    return inbox.listNotifications(ctx.store, ctx.userId, parseInput(notificationListSchema, payload ?? undefined));
+  },
+
+  async 'notification:read'(ctx, payload) {
+    const input = parseInput(notificationReadSchema, payload);
+    const { result, changedIds } = await inbox.readNotifications(ctx.store, ctx.userId, input);
+    emitNotificationReadState(ctx.io, ctx.userId, changedIds, 'all' in input, result.unreadCount);
+    return result;
   },
 };
 

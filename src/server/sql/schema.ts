@@ -204,6 +204,37 @@ export const MIGRATIONS: readonly Migration[] = [
       $$;
     `,
   },
+  {
+    version: 4,
+    name: 'inbox: read cursors per participant, notifications per user',
+    sql: `
+      -- The participant's read cursor: every message up to this seq is read. Only ever raised (GREATEST).
+      -- Not indexed, so raising it (on every send) is a HOT update; conversation:list finds a
+      -- user's rows by socketkit_participants_user (migration 1).
+      ALTER TABLE socketkit_participants ADD COLUMN last_read_seq bigint NOT NULL DEFAULT 0;
+
+      -- What the sender had read before this migration: their own newest message.
+      UPDATE socketkit_participants p SET last_read_seq = m.seq
+      FROM (SELECT conversation_id, sender_id, max(seq) AS seq FROM socketkit_messages GROUP BY conversation_id, sender_id) m
+      WHERE m.conversation_id = p.conversation_id AND m.sender_id = p.user_id;
+
+      CREATE TABLE socketkit_notifications (
+        -- Insertion order: the page position of notification:list (newest first).
+        ord bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id text NOT NULL UNIQUE,
+        user_id text NOT NULL,
+        title text NOT NULL,
+        body text NOT NULL,
+        link text,
+        data jsonb,
+        created_at timestamptz NOT NULL,
+        read_at timestamptz
+      );
+      CREATE INDEX socketkit_notifications_user ON socketkit_notifications (user_id, ord DESC);
+      -- Unread counts and unreadOnly pages read only the unread rows.
+      CREATE INDEX socketkit_notifications_unread ON socketkit_notifications (user_id, ord DESC) WHERE read_at IS NULL;
+    `,
+  },
 ];
 
 /**
@@ -242,7 +273,11 @@ const REQUIRED_RELATIONS = [
   'socketkit_conversations', 'socketkit_conversations_pkey', 'socketkit_conversations_ord_key',
   'socketkit_participants', 'socketkit_participants_pkey',
   'socketkit_messages', 'socketkit_messages_pkey', 'socketkit_messages_id_key',
+  // Migration 4 (inbox).
+  'socketkit_notifications', 'socketkit_notifications_pkey', 'socketkit_notifications_id_key',
 ];
+/** Columns added to existing tables by later migrations (`table.column`): they hold data, so a lost one is not made again. */
+const REQUIRED_COLUMNS = ['socketkit_participants.last_read_seq'];
 /** The idempotency key, whose generated name PostgreSQL truncates: found by its columns. */
 const IDEMPOTENCY_KEY = 'the unique key (conversation_id, sender_id, client_message_id) of socketkit_messages';
 
@@ -254,11 +289,28 @@ const REPAIRABLE: readonly { check: string; kind: 'procedure' | 'class'; sql: st
     // Migration 2's function, made again (`CREATE FUNCTION` of a missing one).
     sql: MIGRATIONS.find((migration) => migration.version === 2)!.sql,
   },
+  {
+    check: 'socketkit_append_messages(text[], text[], text[], text[], text[], timestamptz[])',
+    kind: 'procedure',
+    // Migration 3's function (group commit), made again.
+    sql: MIGRATIONS.find((migration) => migration.version === 3)!.sql,
+  },
   { check: 'socketkit_participants_user', kind: 'class', sql: 'CREATE INDEX socketkit_participants_user ON socketkit_participants (user_id)' },
+  // Migration 4's indexes (inbox).
+  {
+    check: 'socketkit_notifications_user',
+    kind: 'class',
+    sql: 'CREATE INDEX socketkit_notifications_user ON socketkit_notifications (user_id, ord DESC)',
+  },
+  {
+    check: 'socketkit_notifications_unread',
+    kind: 'class',
+    sql: 'CREATE INDEX socketkit_notifications_unread ON socketkit_notifications (user_id, ord DESC) WHERE read_at IS NULL',
+  },
 ];
 
 /**
- * Checks that every table, key, index and function of the schema exists
+ * Checks that every table, column, key, index and function of the schema exists
  * (a backup of the tables alone, restored, lacks the function); makes again
  * what holds no data, and refuses with `StartupError('SCHEMA_BROKEN')`
  * naming what is missing otherwise.
@@ -280,6 +332,15 @@ export async function verifySchema(tx: SqlExecutor): Promise<{ repaired: string[
     );
     if (!keys[0]?.present) missing.push(IDEMPOTENCY_KEY);
   }
+  const { rows: columns } = await tx.query<{ name: string }>(
+    `SELECT name FROM unnest($1::text[]) AS name
+     WHERE NOT EXISTS (
+       SELECT 1 FROM information_schema.columns c
+       WHERE c.table_schema = current_schema() AND c.table_name || '.' || c.column_name = name
+     )`,
+    [REQUIRED_COLUMNS],
+  );
+  for (const row of columns) if (!missing.includes(row.name.split('.')[0]!)) missing.push(`the column ${row.name}`);
   if (missing.length > 0) {
     throw new StartupError(
       'SCHEMA_BROKEN',

@@ -21,14 +21,23 @@
  * up for every user of a batch in one query (`listConversationIds`).
  */
 import { randomUUID } from 'node:crypto';
-import type { Conversation, UserProfile } from '../../protocol/index.js';
+import type { Conversation, StoredNotification, UserProfile } from '../../protocol/index.js';
 import type { ProfileClaims } from '../auth/auth.js';
 import type {
   AppendMessageInput,
   AppendMessageResult,
+  ConversationListQuery,
+  ConversationSummaryPage,
   CreateConversationInput,
   HistoryPage,
   HistoryQuery,
+  MarkNotificationsReadInput,
+  MarkReadInput,
+  NewNotification,
+  NotificationListQuery,
+  NotificationPage,
+  NotificationsReadResult,
+  ReadCursor,
   SocketkitStore,
 } from '../store/store.js';
 import { Batcher } from './batcher.js';
@@ -37,6 +46,7 @@ import { appendMessages, iso, MAX_BATCH_BYTES, MAX_BATCH_MESSAGES, messageBytes,
 import { ParticipantCache } from './participants.js';
 import { migrate } from './schema.js';
 import { claimBytes, lookUpConversationIds, MAX_LOOKUP_BATCH, MAX_UPSERT_BATCH, upsertUsers } from './users.js';
+import { sqlInboxMethods } from './sql-inbox.js';
 
 export { toSafeNumber } from './messages.js';
 
@@ -54,6 +64,11 @@ export interface SqlStore extends SocketkitStore {
   lastSeq(conversationId: string): Promise<number>;
   appendMessage(input: AppendMessageInput): Promise<AppendMessageResult>;
   history(query: HistoryQuery): Promise<HistoryPage>;
+  listConversationSummaries(query: ConversationListQuery): Promise<ConversationSummaryPage>;
+  markRead(input: MarkReadInput): Promise<ReadCursor | undefined>;
+  addNotification(input: NewNotification): Promise<StoredNotification>;
+  listNotifications(query: NotificationListQuery): Promise<NotificationPage>;
+  markNotificationsRead(input: MarkNotificationsReadInput): Promise<NotificationsReadResult>;
   /** Resolves while the database answers (`SELECT 1`), rejects otherwise. */
   ping(): Promise<void>;
   /** Closes what the store opened (the embedded database); a pool you passed stays yours to end. */
@@ -236,6 +251,8 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
       );
       return { messages: rows.slice(0, query.limit).reverse().map(toMessage), hasMore: rows.length > query.limit };
     },
+
+    ...sqlInboxMethods(db, toSafeNumber),
 
     ping: () => db.ping(),
     close: () => db.close(),

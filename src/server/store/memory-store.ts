@@ -1,12 +1,23 @@
-import type { Conversation, Message, UserProfile } from '../../protocol/index.js';
+import type { Conversation, ConversationSummary, Message, StoredNotification, UserProfile } from '../../protocol/index.js';
 import type { ProfileClaims } from '../auth/auth.js';
+import { MemoryNotifications } from './memory-notifications.js';
 import { parseSeedData, type ParsedSeedData, type SeedData } from './seed-data.js';
 import type {
   AppendMessageInput,
   AppendMessageResult,
+  ConversationListPosition,
+  ConversationListQuery,
+  ConversationSummaryPage,
   CreateConversationInput,
   HistoryPage,
   HistoryQuery,
+  MarkNotificationsReadInput,
+  MarkReadInput,
+  NewNotification,
+  NotificationListQuery,
+  NotificationPage,
+  NotificationsReadResult,
+  ReadCursor,
   SocketkitStore,
 } from './store.js';
 
@@ -19,7 +30,13 @@ interface ConversationRecord {
   byClientId: Map<string, Message>;
   /** Seed messages not built yet: a 10,000-message history is built on first use, not at start. */
   pending: (() => void) | null;
+  /** Read cursors (`lastReadSeq`) by participant; absent means 0. */
+  readSeq: Map<string, number>;
 }
+
+/** `a` before `b` in the list order: newest activity first, then id ascending. */
+const listsBefore = (a: ConversationListPosition, b: ConversationListPosition): boolean =>
+  a.lastActivityAt > b.lastActivityAt || (a.lastActivityAt === b.lastActivityAt && a.id < b.id);
 
 const FILLER = [
   'Sounds good to me.',
@@ -44,6 +61,11 @@ export interface MemoryStore extends SocketkitStore {
   lastSeq(conversationId: string): number;
   appendMessage(input: AppendMessageInput): AppendMessageResult;
   history(query: HistoryQuery): HistoryPage;
+  listConversationSummaries(query: ConversationListQuery): ConversationSummaryPage;
+  markRead(input: MarkReadInput): ReadCursor | undefined;
+  addNotification(input: NewNotification): StoredNotification;
+  listNotifications(query: NotificationListQuery): NotificationPage;
+  markNotificationsRead(input: MarkNotificationsReadInput): NotificationsReadResult;
   reset(): void;
 }
 
@@ -59,6 +81,7 @@ export function createMemoryStore(data?: SeedData): MemoryStore {
   let users = new Map<string, UserProfile>();
   let conversations = new Map<string, ConversationRecord>();
   let byUser = new Map<string, Set<string>>();
+  let notifications = new MemoryNotifications();
 
   const index = (record: ConversationRecord) => {
     conversations.set(record.conversation.id, record);
@@ -90,9 +113,33 @@ export function createMemoryStore(data?: SeedData): MemoryStore {
     users = new Map();
     conversations = new Map();
     byUser = new Map();
+    notifications = new MemoryNotifications();
     if (!seed) return;
     for (const user of seed.users) users.set(user.id, { ...user });
     for (const c of seed.conversations) loadConversation(c);
+    if (seed.notifications) notifications.seed(seed.notifications, Date.now());
+  };
+
+  /** Moves `userId`'s cursor to `seq` when that is ahead (monotonic). */
+  const advance = (record: ConversationRecord, userId: string, seq: number): boolean => {
+    if (seq <= (record.readSeq.get(userId) ?? 0)) return false;
+    record.readSeq.set(userId, seq);
+    return true;
+  };
+
+  const summarize = (record: ConversationRecord, userId: string): ConversationSummary => {
+    const lastMessage = record.messages[record.messages.length - 1];
+    const lastSeq = record.messages.length;
+    const lastReadSeq = record.readSeq.get(userId) ?? 0;
+    const summary: ConversationSummary = {
+      ...record.conversation,
+      lastSeq,
+      lastReadSeq,
+      unreadCount: Math.max(0, lastSeq - lastReadSeq),
+      lastActivityAt: lastMessage?.createdAt ?? record.conversation.createdAt,
+    };
+    if (lastMessage) summary.lastMessage = lastMessage;
+    return summary;
   };
 
   const loadConversation = (c: ParsedSeedData['conversations'][number]) => {
@@ -111,8 +158,14 @@ export function createMemoryStore(data?: SeedData): MemoryStore {
       messages: [],
       byClientId: new Map(),
       pending: null,
+      readSeq: new Map(),
     };
     index(record);
+    const readCursors = () => {
+      for (const [userId, seq] of Object.entries(c.readCursors ?? {})) {
+        if (record.participants.has(userId)) advance(record, userId, Math.min(seq, total));
+      }
+    };
     if (total === 0) return;
     record.pending = () => {
       record.pending = null;
@@ -125,7 +178,10 @@ export function createMemoryStore(data?: SeedData): MemoryStore {
         const content = m?.content ?? `${FILLER[i % FILLER.length]} (#${seq})`;
         const clientMessageId = m?.clientMessageId ?? `seed-${seq}`;
         append(record, { conversationId: c.id, senderId, content, clientMessageId }, createdAt, `${c.id}:${seq}`);
+        // What I wrote, I have read.
+        advance(record, senderId, seq);
       }
+      readCursors();
     };
   };
 
@@ -179,7 +235,7 @@ export function createMemoryStore(data?: SeedData): MemoryStore {
         participantIds: input.participantIds,
         createdAt: new Date().toISOString(),
       };
-      index({ conversation, participants: new Set(input.participantIds), messages: [], byClientId: new Map(), pending: null });
+      index({ conversation, participants: new Set(input.participantIds), messages: [], byClientId: new Map(), pending: null, readSeq: new Map() });
       return conversation;
     },
     isParticipant(conversationId, userId) {
@@ -208,6 +264,27 @@ export function createMemoryStore(data?: SeedData): MemoryStore {
       const start = Math.max(0, end - query.limit);
       return { messages: messages.slice(start, end), hasMore: start > 0 };
     },
+    listConversationSummaries(query) {
+      const summaries: ConversationSummary[] = [];
+      for (const id of byUser.get(query.userId) ?? []) {
+        const record = get(id);
+        if (!record) continue;
+        const summary = summarize(record, query.userId);
+        if (!query.after || listsBefore(query.after, summary)) summaries.push(summary);
+      }
+      summaries.sort((a, b) => (listsBefore(a, b) ? -1 : 1));
+      return { conversations: summaries.slice(0, query.limit), hasMore: summaries.length > query.limit };
+    },
+    markRead(input) {
+      const record = get(input.conversationId);
+      if (!record?.participants.has(input.userId)) return undefined;
+      const lastSeq = record.messages.length;
+      const moved = advance(record, input.userId, Math.min(input.seq, lastSeq));
+      return { lastReadSeq: record.readSeq.get(input.userId) ?? 0, lastSeq, moved };
+    },
+    addNotification: (input) => notifications.add(input),
+    listNotifications: (query) => notifications.list(query),
+    markNotificationsRead: (input) => notifications.markRead(input),
     reset: load,
     getStoreId: () => storeId,
   };

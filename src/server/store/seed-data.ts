@@ -27,6 +27,24 @@ export interface SeedConversation {
   messages?: SeedMessage[] | undefined;
   /** Generated filler messages appended after `messages` (e.g. 10,000 for a long history). */
   generatedMessages?: number | undefined;
+  /**
+   * Read cursors (`lastReadSeq`) by participant id. Each sender's cursor is
+   * at least the seq of their newest seeded message (what I wrote, I have read).
+   */
+  readCursors?: Record<string, number> | undefined;
+}
+
+/** A seeded notification (protocol 1.2), stored for `userId` in array order (the last is the newest). */
+export interface SeedNotification {
+  userId: string;
+  title: string;
+  body: string;
+  link?: string | undefined;
+  data?: unknown;
+  /** ISO date; default: spaced one minute apart, the last a minute before the store was made. */
+  createdAt?: string | undefined;
+  /** ISO date when it was read; absent or `null`: unread. */
+  readAt?: string | null | undefined;
 }
 
 /** A seeded user: a profile whose id may be a number (turned into its string). */
@@ -36,6 +54,8 @@ export type SeedUser = Omit<UserProfile, 'id'> & { id: SeedId };
 export interface SeedData {
   users: SeedUser[];
   conversations: SeedConversation[];
+  /** Stored notifications (protocol 1.2). */
+  notifications?: SeedNotification[] | undefined;
 }
 
 /** Seed data after `parseSeedData`: every id a string. */
@@ -46,6 +66,7 @@ export interface ParsedSeedData {
     participantIds: string[];
     messages?: (Omit<SeedMessage, 'senderId'> & { senderId: string })[] | undefined;
   })[];
+  notifications?: SeedNotification[] | undefined;
 }
 
 const seedId = z.union([z.string().min(1).max(LIMITS.maxIdLength), z.number().finite().transform(String)]);
@@ -65,8 +86,22 @@ const seedSchema = z.object({
         .array(z.object({ senderId: seedId, content: z.string(), createdAt: optionalString, clientMessageId: optionalString }))
         .optional(),
       generatedMessages: z.number().int().nonnegative().optional(),
+      readCursors: z.record(z.string(), z.number().int().nonnegative()).optional(),
     }),
   ),
+  notifications: z
+    .array(
+      z.object({
+        userId: seedId,
+        title: z.string(),
+        body: z.string(),
+        link: optionalString,
+        data: z.unknown().optional(),
+        createdAt: optionalString,
+        readAt: z.string().nullable().optional(),
+      }),
+    )
+    .optional(),
 });
 
 /**

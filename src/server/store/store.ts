@@ -1,4 +1,13 @@
-import type { Conversation, ConversationId, Message, UserId, UserProfile } from '../../protocol/index.js';
+import type {
+  Conversation,
+  ConversationId,
+  ConversationSummary,
+  IsoDate,
+  Message,
+  StoredNotification,
+  UserId,
+  UserProfile,
+} from '../../protocol/index.js';
 import type { ProfileClaims } from '../auth/auth.js';
 
 /** A value or a promise of it: the in-memory store answers synchronously, a database asynchronously. */
@@ -39,6 +48,75 @@ export interface CreateConversationInput {
   createdBy: UserId;
 }
 
+/** Where a page of `listConversationSummaries` continues: after this item of the order (`lastActivityAt` desc, `id` asc). */
+export interface ConversationListPosition {
+  lastActivityAt: IsoDate;
+  id: ConversationId;
+}
+
+/** Input of `SocketkitStore.listConversationSummaries` (`limit` already validated, 1–200). */
+export interface ConversationListQuery {
+  userId: UserId;
+  limit: number;
+  after?: ConversationListPosition;
+}
+
+/** A page of the user's conversations, newest activity first, then `id` ascending. */
+export interface ConversationSummaryPage {
+  conversations: ConversationSummary[];
+  hasMore: boolean;
+}
+
+/** Input of `SocketkitStore.markRead`: move `userId`'s cursor to `seq` (clamped to the conversation's last seq), never back. */
+export interface MarkReadInput {
+  conversationId: ConversationId;
+  userId: UserId;
+  /** A non-negative integer. */
+  seq: number;
+}
+
+/** A participant's read state after `markRead`; `moved` when this call advanced the cursor. */
+export interface ReadCursor {
+  lastReadSeq: number;
+  lastSeq: number;
+  moved: boolean;
+}
+
+/** Input of `SocketkitStore.addNotification` (fields already validated). */
+export interface NewNotification {
+  userId: UserId;
+  title: string;
+  body: string;
+  link?: string;
+  data?: unknown;
+}
+
+/** Input of `SocketkitStore.listNotifications`; `before` is an opaque position a previous page returned. */
+export interface NotificationListQuery {
+  userId: UserId;
+  limit: number;
+  unreadOnly: boolean;
+  before?: string;
+}
+
+/** A page of a user's notifications, newest first, with the user's total unread count. */
+export interface NotificationPage {
+  notifications: StoredNotification[];
+  unreadCount: number;
+  hasMore: boolean;
+  /** The position after the last item, for the next page; set when `hasMore`. */
+  nextBefore?: string;
+}
+
+/** Input of `SocketkitStore.markNotificationsRead`: these ids of the user (others are ignored), or all. */
+export type MarkNotificationsReadInput = { userId: UserId } & ({ ids: readonly string[] } | { all: true });
+
+/** What `markNotificationsRead` changed: the ids whose `readAt` it set, and the user's unread count after. */
+export interface NotificationsReadResult {
+  changedIds: string[];
+  unreadCount: number;
+}
+
 /**
  * Storage behind the server. Every method may return a promise, so a
  * database can back it; the default `createMemoryStore()` answers
@@ -56,6 +134,12 @@ export interface CreateConversationInput {
  * - `isParticipant` is on every message and typing event's path: keep it cheap.
  *   Participants are fixed when a conversation is created (no operation
  *   changes them), so a store may cache them.
+ * - Inbox (protocol 1.2): `markRead` is monotonic under concurrent calls
+ *   (the larger seq wins); `listConversationSummaries` answers without
+ *   scanning history (`unreadCount = lastSeq − lastReadSeq`, exact because
+ *   the server moves a sender's cursor to every seq they send);
+ *   `addNotification` keeps at least the newest
+ *   `LIMITS.notificationsKeptPerUser` per user.
  */
 export interface SocketkitStore {
   /**
@@ -94,6 +178,19 @@ export interface SocketkitStore {
   lastSeq(conversationId: ConversationId): MaybePromise<number>;
   appendMessage(input: AppendMessageInput): MaybePromise<AppendMessageResult>;
   history(query: HistoryQuery): MaybePromise<HistoryPage>;
+  /** One page of `userId`'s conversations with their read state (docs/protocol.md, "Conversation list"). */
+  listConversationSummaries(query: ConversationListQuery): MaybePromise<ConversationSummaryPage>;
+  /**
+   * Moves a participant's read cursor to `min(seq, lastSeq)` when that is
+   * ahead of it; answers the state either way. `undefined` when the user is
+   * not a participant (or there is no such conversation).
+   */
+  markRead(input: MarkReadInput): MaybePromise<ReadCursor | undefined>;
+  /** Stores a notification (`readAt: null`), dropping the user's oldest beyond the newest `LIMITS.notificationsKeptPerUser`. */
+  addNotification(input: NewNotification): MaybePromise<StoredNotification>;
+  listNotifications(query: NotificationListQuery): MaybePromise<NotificationPage>;
+  /** Sets `readAt` once on the user's unread notifications named (or all of them). */
+  markNotificationsRead(input: MarkNotificationsReadInput): MaybePromise<NotificationsReadResult>;
   /** Back to the seed (development endpoint `POST /dev/reset`). Optional. */
   reset?(): MaybePromise<void>;
 }
