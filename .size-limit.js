@@ -75,7 +75,10 @@ export default [
     // the trace source (+0.35 kB after its trims), bounded send retries,
     // `withCredentials` by default and the configuration errors (+0.25 kB).
     // docs/performance.md, "Client budgets", says what to win back.
-    limit: '23.1 KB',
+    // Raised to 25.7 KB with the inbox (25.61 kB measured): the conversation
+    // list, read receipts and notification inbox stores (+2.6 kB) are part of
+    // every client today; making them opt-in is the way back under 23 kB.
+    limit: '25.7 KB',
   },
   {
     name: 'socketkit/ui, without react and socketkit',

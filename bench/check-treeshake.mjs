@@ -32,7 +32,8 @@ const react = ['react', 'react-dom', 'react/jsx-runtime', '@tanstack/react-query
 // Was 6_000 (+5.65 kB measured before issues 11 and 9); +9.36 kB after them (see .size-limit.js),
 // +9.50 kB with protocol v1.1 and the connect deadline; +9.37 kB after the trim (docs/performance.md).
 // Raised to +10.2 kB on 2026-12-06 (+10.14 kB measured; the +9.5 kB budget was missed, see .size-limit.js).
-const BUDGET_OVER_TRANSPORT = 10_200;
+// +12.95 kB with the inbox stores (+12.85 kB measured; see .size-limit.js).
+const BUDGET_OVER_TRANSPORT = 12_950;
 const CONVERSATION_MARKERS = ['conversation:join', 'message:send', 'conversation:history'];
 // Texts of the development-only help in src/core (guarded by process.env.NODE_ENV).
 const DEVELOPMENT_MARKERS = ['takes no token', 'needs getToken', 'and cannot be emitted', 'and its release', 'retrying cannot help', 'Released before the conversation'];
