@@ -70,7 +70,8 @@ afterEach(async () => {
 
 /** The seed's login route signs `{ userId }` with `JWT_SECRET`; its client connects with it. */
 function signIn(userId: number): ChatClient {
-  const token = jwt.sign({ userId }, process.env.JWT_SECRET!);
+  // Step 5: the token has a lifetime.
+  const token = jwt.sign({ userId }, process.env.JWT_SECRET!, { expiresIn: '1h' });
   const chatClient = new ChatClient({ url }); // step 3
   clients.push(chatClient);
   chatClient.connect(token);
