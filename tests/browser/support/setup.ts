@@ -29,7 +29,8 @@ export async function setupBrowserFixture(options: MockServerOptions = {}): Prom
   ensureStorybookBuilt();
   mkdirSync(SCREENSHOTS, { recursive: true });
   const storybook = await serveStatic();
-  const serverOptions: MockServerOptions = { ...options };
+  // The static Storybook's origin may read POST /auth/token (only configured client origins may: docs/security.md).
+  const serverOptions: MockServerOptions = { clientUrl: new URL(storybook.url).origin, ...options };
   let server: TestServer | null = await startServer(serverOptions);
   const port = server.port;
   const chromium = await launchChromium();
