@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
-import { createSocketkitServer, type SocketkitServer } from 'socketkit/server';
+import { createSocketkitServer, everyoneSeesPresence, type SocketkitServer } from 'socketkit/server';
 import { createRedisCluster } from 'socketkit/server/redis';
 import { startRedis, type TestRedis } from '../support/redis.js';
 import { collect, emitAck, waitFor } from '../support/wait.js';
@@ -33,7 +33,7 @@ async function startInProcess(nodeId: string): Promise<{ url: string; socketkit:
   const httpServer = http.createServer();
   const io = new Server(httpServer);
   const cluster = createRedisCluster({ redis: client, nodeId });
-  const socketkit = createSocketkitServer(io, { cluster, secret: CLUSTER_SECRET, quiet: true, presenceGraceMs: 0 });
+  const socketkit = createSocketkitServer(io, { cluster, secret: CLUSTER_SECRET, quiet: true, presenceGraceMs: 0, canSeePresence: everyoneSeesPresence });
   await cluster.whenStarted();
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   cleanups.push(async () => {
