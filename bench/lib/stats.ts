@@ -23,7 +23,7 @@ export function mean(values: readonly number[]): number {
 }
 
 /**
- * Largest of `values`; `-Infinity` when empty. A loop, not `Math.max(...values)`:
+ * Largest of `values`; `-Infinity` when empty. A loop, not a spread of `values` into Math.max:
  * a spread passes every element as an argument and overflows the call stack
  * past ≈ 100,000 of them.
  */

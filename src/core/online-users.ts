@@ -48,7 +48,7 @@ function refresh(rt: Runtime): void {
 
 /** One interval for all watchers, at the shortest `refreshMs` asked for (0 = no polling). */
 function schedulePolling(rt: Runtime): void {
-  // A reduce, not Math.min(...periods): the watchers are not bounded.
+  // A reduce, not a spread into Math.min: the watchers are not bounded.
   const wanted = [...rt.watchers].reduce((shortest, watcher) => {
     const ms = watcher.refreshMs ?? ONLINE_USERS_REFRESH_MS;
     return ms > 0 && (shortest === 0 || ms < shortest) ? ms : shortest;
