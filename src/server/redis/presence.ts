@@ -52,6 +52,8 @@ export interface RedisPresenceOptions extends RedisPresenceTiming {
 const GRACE_TOLERANCE_MS = 100;
 /** How long `close()` waits for Redis before giving up on a clean leave. */
 const LEAVE_TIMEOUT_MS = 2000;
+/** Most users named in one RECONCILE call. */
+const RECONCILE_SLICE = 1000;
 
 interface PresenceEvent {
   v: number;
@@ -87,6 +89,15 @@ export class RedisPresence implements PresenceBackend {
   private subscriber: RedisSubscriber | null = null;
   private needsResync = false;
   private closed = false;
+  /**
+   * Users this node's watchers were told are online that Redis no longer
+   * vouches for: a reload of the replica found them neither online nor
+   * announced offline since (Redis lost its data while they were online or
+   * in grace). Kept until Redis says what became of them (`reconcileLater`);
+   * any transition of the user published meanwhile settles it.
+   */
+  private readonly unconfirmed = new Set<UserId>();
+  private reconcileTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly announcer: PresenceAnnouncer;
 
   constructor(
@@ -174,6 +185,8 @@ export class RedisPresence implements PresenceBackend {
     if (this.closed) return;
     this.closed = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.reconcileTimer) clearTimeout(this.reconcileTimer);
+    this.reconcileTimer = null;
     for (const timer of this.graceTimers) clearTimeout(timer);
     this.graceTimers.clear();
     const at = new Date().toISOString();
@@ -243,11 +256,9 @@ export class RedisPresence implements PresenceBackend {
       if (rejoined === 1 || this.needsResync) {
         this.needsResync = false;
         this.options.logger.warn(`presence: node ${nodeId} re-registers its ${this.local.size} users in Redis`);
-        // Who this node's watchers were told is online, before the reload forgets it.
-        const believedOnline = this.view.activeUserIds();
         await this.register();
+        // Users the reload finds lost are remembered (loadSnapshot) and reconciled later.
         await this.loadSnapshot();
-        this.reconcileLater(believedOnline);
       }
     } catch (error) {
       this.failed('heartbeat', error);
@@ -255,28 +266,38 @@ export class RedisPresence implements PresenceBackend {
   }
 
   /**
-   * After one more heartbeat (every live node has re-registered its users by
-   * then) and the grace period, announces offline the users of
-   * `believedOnline` that no node holds: those who left while Redis was away.
+   * Announces offline, once, the users of `unconfirmed` that no node holds:
+   * those who left (or whose grace ended) while Redis was away or after it
+   * lost its data. Runs two heartbeats and the grace period after the
+   * reload of the replica that found them lost: by then every live node has reconnected (the
+   * command line's client retries at least every 2 s, the default
+   * heartbeat) and re-registered the users it holds on its next heartbeat.
+   * A node slower than that brings its users back online when it registers
+   * (watchers see them leave and come back), never leaves them stale. A
+   * pending timer is kept, not re-armed: reloads on every heartbeat (a
+   * command failing each time) must not put the reconciliation off forever.
    */
-  private reconcileLater(believedOnline: UserId[]): void {
-    if (believedOnline.length === 0) return;
-    const timer = setTimeout(() => {
-      this.graceTimers.delete(timer);
-      if (this.closed) return;
+  private reconcileLater(): void {
+    if (this.reconcileTimer || this.unconfirmed.size === 0 || this.closed) return;
+    const { heartbeatMs, graceMs } = this.options;
+    this.reconcileTimer = setTimeout(() => {
+      this.reconcileTimer = null;
+      void this.reconcile().catch((error: unknown) => this.failed('announcing who left while Redis was away', error));
+    }, 2 * heartbeatMs + graceMs + GRACE_TOLERANCE_MS);
+    this.reconcileTimer.unref?.();
+  }
+
+  /** Asks Redis (RECONCILE) about the unconfirmed users, in slices: a script's arguments are bounded. */
+  private async reconcile(): Promise<void> {
+    const pending = [...this.unconfirmed];
+    for (let i = 0; i < pending.length && !this.closed; i += RECONCILE_SLICE) {
+      const slice = pending.slice(i, i + RECONCILE_SLICE);
       const at = new Date().toISOString();
-      // In slices: a script's arguments are bounded, and a node may have watched many users.
-      const slices: UserId[][] = [];
-      for (let i = 0; i < believedOnline.length; i += 1000) slices.push(believedOnline.slice(i, i + 1000));
-      void (async () => {
-        for (const slice of slices) {
-          const gone = (await this.run(RECONCILE, [at, ...slice])) as (UserId | number)[];
-          for (let i = 0; i + 1 < gone.length; i += 2) this.announceOffline(gone[i] as UserId, at, Number(gone[i + 1]));
-        }
-      })().catch((error: unknown) => this.failed('announcing who left while Redis was away', error));
-    }, this.options.heartbeatMs + this.options.graceMs + GRACE_TOLERANCE_MS);
-    timer.unref?.();
-    this.graceTimers.add(timer);
+      const gone = (await this.run(RECONCILE, [at, ...slice])) as (UserId | number)[];
+      // Settled whatever the answer: held (online or in grace), announced offline by someone since, or by us now.
+      for (const userId of slice) this.unconfirmed.delete(userId);
+      for (let j = 0; j + 1 < gone.length; j += 2) this.announceOffline(gone[j] as UserId, at, Number(gone[j + 1]));
+    }
   }
 
   private armGraceEnd(): void {
@@ -323,11 +344,21 @@ export class RedisPresence implements PresenceBackend {
 
   private async loadSnapshot(): Promise<void> {
     const [version, online, lastSeen] = (await this.run(SNAPSHOT, [])) as [number, string[], string[]];
+    // Who this node's watchers were told is online, before the reload forgets it.
+    const believedOnline = this.view.activeUserIds();
     this.view.clear();
     this.versions.clear();
     this.floor = version;
     for (let i = 0; i + 1 < lastSeen.length; i += 2) this.view.setOffline(lastSeen[i] as string, lastSeen[i + 1] as string);
     for (let i = 0; i + 1 < online.length; i += 2) this.view.setOnline(online[i] as string, online[i + 1] as string);
+    // Online before, and Redis knows them neither as online nor as announced offline: it lost them.
+    for (const userId of believedOnline) {
+      if (!this.view.online.has(userId) && !this.view.lastSeen.has(userId)) this.unconfirmed.add(userId);
+    }
+    for (const userId of this.unconfirmed) {
+      if (this.view.online.has(userId) || this.view.lastSeen.has(userId)) this.unconfirmed.delete(userId);
+    }
+    this.reconcileLater();
   }
 
   private onMessage(message: string): void {
@@ -342,6 +373,8 @@ export class RedisPresence implements PresenceBackend {
   private apply(event: PresenceEvent): void {
     if (event.v <= this.floor || event.v <= (this.versions.get(event.u) ?? 0)) return;
     this.versions.set(event.u, event.v);
+    // Announced either way: the watchers know.
+    this.unconfirmed.delete(event.u);
     if (event.t === 'on') this.view.setOnline(event.u, event.at);
     else this.view.setOffline(event.u, event.at);
   }

@@ -185,9 +185,10 @@ return { tonumber(redis.call('GET', P .. 'version') or '0'), redis.call('HGETALL
 `;
 
 /**
- * After Redis lost its data (an empty restart) every node re-registers the
- * users it holds; then each node names the users its watchers were told are
- * online (ARGV[3…]). Those that no node holds now (not online, not in grace)
+ * After Redis lost its data (an empty restart, a flush) every node
+ * re-registers the users it holds; then each node names the users its
+ * watchers were told are online and a reload of its replica found lost
+ * (ARGV[3…]). Those that no node holds now (not online, not in grace)
  * and that nobody has announced since (no last-seen) go offline here, so the
  * first node to ask announces each one, once. ARGV[2]: the time (ISO).
  * Returns a flat list: user, version, user, version…
