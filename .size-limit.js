@@ -95,7 +95,11 @@ export default [
     ignore: [...react, 'socketkit', 'socketkit/react', 'socketkit/protocol', 'socket.io-client'],
     modifyEsbuildConfig: withDistAlias,
     gzip: true,
-    limit: '3 KB',
+    // Was 3 KB (1.93 kB measured: connection, transitions, event log). Raised to 4 KB
+    // with the outbox, conversations and presence views, the event and conversation
+    // filters and the panel's own styles (3.59 kB measured, 3,592 B); apps that do
+    // not import it pay nothing (bench/check-treeshake.mjs).
+    limit: '4 KB',
   },
   {
     name: 'socketkit/ui/styles.css',

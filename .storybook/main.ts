@@ -1,7 +1,28 @@
 import type { StorybookConfig } from '@storybook/react-vite';
 import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'vite';
 
 const r = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+/**
+ * socketkit's own sources (src/, mock-server/) built as development code in
+ * the static Storybook too: the client's trace and `inspectClient` (what
+ * the devtools story shows), its development error messages. React and every
+ * other library stay in their production build; a production app still gets
+ * none of this (`npm run size` checks the production bundle). Costs no second
+ * build: docs/devtools.md, "Trace in production and development".
+ */
+const SOCKETKIT_SOURCES = [r('../src/'), r('../mock-server/')];
+const socketkitInDevelopment: Plugin = {
+  name: 'socketkit:sources-in-development',
+  apply: 'build',
+  // Before Vite's own `define`, which would make the text "production".
+  enforce: 'pre',
+  transform(code, id) {
+    if (!SOCKETKIT_SOURCES.some((dir) => id.startsWith(dir)) || !code.includes('process.env.NODE_ENV')) return null;
+    return { code: code.replaceAll('process.env.NODE_ENV', '"development"'), map: null };
+  },
+};
 
 // The same `socketkit/*` → sources aliases as vitest.config.ts, so stories run
 // the code in this repository, not a build.
@@ -29,7 +50,11 @@ const config: StorybookConfig = {
   viteFinal: async (viteConfig) => {
     const existing = viteConfig.resolve?.alias;
     const list = Array.isArray(existing) ? existing : Object.entries(existing ?? {}).map(([find, replacement]) => ({ find, replacement }));
-    return { ...viteConfig, resolve: { ...viteConfig.resolve, alias: [...alias, ...list] } };
+    return {
+      ...viteConfig,
+      plugins: [...(viteConfig.plugins ?? []), socketkitInDevelopment],
+      resolve: { ...viteConfig.resolve, alias: [...alias, ...list] },
+    };
   },
 };
 

@@ -27,7 +27,7 @@ const entries = {
   'socketkit/devtools': dist('devtools/index.js'),
 };
 // Texts only socketkit/devtools holds: an app that does not import it ships none of them.
-const DEVTOOLS_MARKERS = ['sk-devtools', 'socketkit devtools', 'Drop connection'];
+const DEVTOOLS_MARKERS = ['sk-devtools', 'socketkit devtools', 'Drop connection', 'Watched presence', 'seq cursor'];
 const react = ['react', 'react-dom', 'react/jsx-runtime', '@tanstack/react-query'];
 // Was 6_000 (+5.65 kB measured before issues 11 and 9); +9.36 kB after them (see .size-limit.js),
 // +9.50 kB with protocol v1.1 and the connect deadline; +9.37 kB after the trim (docs/performance.md).
@@ -35,8 +35,9 @@ const react = ['react', 'react-dom', 'react/jsx-runtime', '@tanstack/react-query
 // +12.95 kB with the inbox stores (+12.85 kB measured; see .size-limit.js).
 const BUDGET_OVER_TRANSPORT = 12_950;
 const CONVERSATION_MARKERS = ['conversation:join', 'message:send', 'conversation:history'];
-// Texts of the development-only help in src/core (guarded by process.env.NODE_ENV).
-const DEVELOPMENT_MARKERS = ['takes no token', 'needs getToken', 'and cannot be emitted', 'and its release', 'retrying cannot help', 'Released before the conversation'];
+// Texts of the development-only help in src/core (guarded by process.env.NODE_ENV), and a field
+// only `inspectClient`'s readers name.
+const DEVELOPMENT_MARKERS = ['takes no token', 'needs getToken', 'and cannot be emitted', 'and its release', 'retrying cannot help', 'Released before the conversation', 'failedAttempts'];
 
 for (const file of Object.values(entries)) {
   if (!existsSync(file)) {

@@ -6,7 +6,12 @@ import { useLive, withLive } from './support/live';
 import { useReplyingUser } from './support/others';
 import { serverUrl } from './support/server';
 
-/** The devtools panel beside a chat: send a message and watch its request, ack and round trip. */
+/**
+ * The devtools panel beside a chat on the in-page server: send a message and
+ * watch its request, ack and round trip, the conversation's seq cursor move,
+ * the outbox fill (Go offline, send) and empty again (Reconnect), and Bob
+ * watched as a participant.
+ */
 function ChatWithDevtools({ conversationId }: { conversationId: string }) {
   const { client } = useLive();
   useReplyingUser('bob', conversationId);
@@ -34,5 +39,5 @@ const meta = {
 export default meta;
 type Story = StoryObj<typeof meta>;
 
-/** Bob answers each message; the panel logs the send, its ack with the round trip, and Bob's reply. */
+/** Bob answers each message; the panel logs the send, its ack with the round trip, and Bob's reply, and shows what the client holds. */
 export const WithChat: Story = {};

@@ -10,6 +10,7 @@ import { RealtimeError } from './errors.js';
 import { createErrorReporter, createEventBus, type EventBus, type ListenerErrorReporter } from './event-bus.js';
 import { createNotificationInbox, type NotificationInbox } from './notification-inbox.js';
 import { createOnlineUsers, type OnlineUsers } from './online-users.js';
+import { registerInspection, type ClientInspection } from './inspect.js';
 import { createOutbox } from './outbox.js';
 import { createPresence } from './presence.js';
 import { createReadReceipts } from './read-receipts.js';
@@ -296,10 +297,20 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     readReceipts: parts.inbox.readReceipts,
     notificationInbox: parts.inbox.notificationInbox,
   };
+  // Development builds: devtools read the parts through `inspectClient(client)`.
+  if (process.env.NODE_ENV !== 'production') registerInspection(client, () => inspectParts(parts));
   if (options.autoConnect !== false) client.connect();
   return client;
 }
 
+/** `inspectClient`'s answer: each part's own copy (development builds; the parts add `inspect` there only). */
+function inspectParts(parts: Parts): ClientInspection {
+  return {
+    outbox: parts.outbox.inspect?.() ?? [],
+    conversations: parts.conversations.inspect?.() ?? [],
+    presence: parts.presence.inspect?.() ?? [],
+  };
+}
 
 function assertNotPresenceManaged(event: string): void {
   if (PRESENCE_MANAGED.has(event)) {

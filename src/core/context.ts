@@ -1,4 +1,5 @@
 import type { ConversationId, Message, RequestEvent, RequestPayload, RequestResult, ServerEventMap, UserId } from '../protocol/index.js';
+import type { ConversationInspection, OutboxItemInspection, PresenceWatchInspection } from './inspect.js';
 import type { ClientMessage, ConversationHandle, SendResult, Logger, PresenceApi, RealtimeClientOptions, RequestOptions } from './types.js';
 
 /** What every part of one client (presence, outbox, conversations) uses. Internal. */
@@ -39,6 +40,8 @@ export interface Presence extends PresenceApi {
   handshakeWatches(): UserId[] | undefined;
   /** Disconnected: the server forgot our subscriptions; snapshots become stale. */
   reset(): void;
+  /** The watched users (`inspectClient`); development builds only. */
+  inspect?(): PresenceWatchInspection[];
 }
 
 /**
@@ -61,6 +64,8 @@ export interface Outbox {
   onConfirmed(listener: (message: Message) => void): () => void;
   flush(): void;
   destroy(): void;
+  /** Every item with its failed attempts (`inspectClient`); development builds only. */
+  inspect?(): OutboxItemInspection[];
 }
 
 /** A conversation handle plus what the client drives it with. Internal. */
@@ -76,6 +81,8 @@ export interface ManagedConversation extends ConversationHandle {
   /** No join, no subscriber, no pending message. */
   isUnused(): boolean;
   destroy(): void;
+  /** Joins and seq cursors (`inspectClient`); development builds only. */
+  inspect?(): ConversationInspection;
 }
 
 export const noop = (): void => {};

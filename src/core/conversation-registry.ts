@@ -1,6 +1,7 @@
 import type { ConversationId } from '../protocol/index.js';
 import type { ManagedConversation, ConversationContext } from './context.js';
 import { createConversation } from './conversation.js';
+import type { ConversationInspection } from './inspect.js';
 
 /**
  * The client's conversation handles, one per id, and the one listener per
@@ -21,6 +22,8 @@ export interface ConversationRegistry {
   /** The link dropped. */
   linkDown(): void;
   destroy(): void;
+  /** Every handle's joins and seq cursors (`inspectClient`); development builds only. */
+  inspect?(): ConversationInspection[];
 }
 
 /** The handle of `id` is dropped when unused, checked after the current task's microtasks. */
@@ -48,7 +51,7 @@ export function createConversationRegistry(ctx: Omit<ConversationContext, 'maybe
   // One listener per event for every conversation: routed by id.
   ctx.on('message:new', (message) => handles.get(message.conversationId)?.onMessage(message));
   ctx.on('user:typing', ({ conversationId, userId, isTyping }) => handles.get(conversationId)?.onTyping(userId, isTyping));
-  return {
+  const registry: ConversationRegistry = {
     get(id) {
       let handle = handles.get(id);
       if (!handle) {
@@ -64,4 +67,6 @@ export function createConversationRegistry(ctx: Omit<ConversationContext, 'maybe
       handles.clear();
     },
   };
+  if (process.env.NODE_ENV !== 'production') registry.inspect = () => [...handles.values()].flatMap((handle) => handle.inspect?.() ?? []);
+  return registry;
 }

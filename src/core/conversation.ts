@@ -2,6 +2,7 @@ import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, MAX_CONTENT_LENGTH, TYPING_TI
 import type { ManagedConversation, ConversationContext } from './context.js';
 import { handled, noop, once, serial } from './context.js';
 import { RealtimeError, toRealtimeError } from './errors.js';
+import type { ConversationInspection } from './inspect.js';
 import { refusedSend } from './send-result.js';
 import { batch, createStore, type Store } from './store.js';
 import type { ClientMessage, ConversationJoin, ConversationSnapshot, SendResult } from './types.js';
@@ -355,6 +356,20 @@ function createRuntime(ctx: ConversationContext, id: ConversationId): Runtime {
   return rt;
 }
 
+/** Joins and seq cursors as `inspectClient` shows them (development builds). */
+function inspect(rt: Runtime): ConversationInspection {
+  return {
+    conversationId: rt.id,
+    status: rt.store.getSnapshot().status,
+    joins: rt.joins,
+    subscribers: rt.subscribers,
+    contiguousSeq: rt.list.contiguousSeq(),
+    newestSeq: rt.list.newestSeq(),
+    messages: rt.list.confirmed().length,
+    pending: rt.ctx.outbox.items(rt.id).length,
+  };
+}
+
 /**
  * One conversation: its room membership (reference-counted joins), messages
  * in `seq` order, this client's pending sends and who is typing.
@@ -392,6 +407,7 @@ export function createConversation(ctx: ConversationContext, id: ConversationId)
       rt.unsubscribeOutbox = null;
     },
   };
+  if (process.env.NODE_ENV !== 'production') handle.inspect = () => inspect(rt);
   return handle;
 }
 

@@ -20,6 +20,13 @@ export { MAX_INBOX_NOTIFICATIONS } from './notification-inbox.js';
 export { MAX_RECEIPT_CONVERSATIONS } from './read-receipts.js';
 export { TYPING_THROTTLE_MS, TYPING_IDLE_MS, TYPING_EXPIRY_MS, MAX_CATCH_UP } from './conversation.js';
 export { MAX_SEND_ATTEMPTS } from './outbox.js';
+export {
+  inspectClient,
+  type ClientInspection,
+  type OutboxItemInspection,
+  type ConversationInspection,
+  type PresenceWatchInspection,
+} from './inspect.js';
 export type * from './types.js';
 export type {
   Message,

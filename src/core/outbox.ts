@@ -1,5 +1,6 @@
 import type { ConversationId, Message } from '../protocol/index.js';
 import type { Context, Outbox } from './context.js';
+import type { OutboxItemInspection } from './inspect.js';
 import { handled, serial } from './context.js';
 import { RealtimeError, toRealtimeError } from './errors.js';
 import { createEventBus, type EventBus } from './event-bus.js';
@@ -111,6 +112,8 @@ async function sendAll(rt: Runtime): Promise<void> {
       }
       update(rt, item, { status: 'failed', error });
       finish(rt, clientMessageId, null, error);
+      // A failed item keeps its count (`inspectClient` shows it) until it is retried or discarded.
+      if (process.env.NODE_ENV !== 'production') rt.attempts.set(clientMessageId, attempts);
     }
   }
 }
@@ -183,6 +186,18 @@ function settle(rt: Runtime, messages: readonly Message[], confirmed?: Message):
   return settled.length > 0;
 }
 
+/** The items as `inspectClient` shows them (development builds). */
+function inspect(rt: Runtime): OutboxItemInspection[] {
+  return rt.items.map((item) => ({
+    clientMessageId: item.clientMessageId,
+    conversationId: item.conversationId,
+    content: item.content,
+    status: item.status === 'failed' ? 'failed' : 'sending',
+    failedAttempts: rt.attempts.get(item.clientMessageId) ?? 0,
+    errorCode: item.error?.code ?? null,
+  }));
+}
+
 /**
  * The ordered queue of this client's unconfirmed messages (pending and failed),
  * sent one at a time so the server stores them in the order they were written.
@@ -191,7 +206,7 @@ export function createOutbox(ctx: Context): Outbox {
   const { maxSize = OUTBOX_MAX_SIZE, storage, storageKey = OUTBOX_STORAGE_KEY } = ctx.options.outbox ?? {};
   const rt: Runtime = { ctx, listeners: createEventBus(ctx.report), confirmed: createEventBus(ctx.report), maxSize, storage, storageKey, items: [], waiters: new Map(), retryTimer: undefined, attempts: new Map(), flush: serial(() => sendAll(rt)) };
   if (storage) restore(rt, storage);
-  return {
+  const outbox: Outbox = {
     items: (conversationId) => rt.items.filter((item) => item.conversationId === conversationId),
     subscribe: rt.listeners.on,
     add: (message) => add(rt, message),
@@ -213,4 +228,6 @@ export function createOutbox(ctx: Context): Outbox {
       rt.items.forEach((item) => finish(rt, item.clientMessageId, null, new RealtimeError('DESTROYED')));
     },
   };
+  if (process.env.NODE_ENV !== 'production') outbox.inspect = () => inspect(rt);
+  return outbox;
 }

@@ -2,6 +2,7 @@ import { MAX_ID_LENGTH, MAX_PRESENCE_IDS, type PresenceState, type PresenceSubsc
 import type { Connection, HandshakeAnswer } from './connection-machine.js';
 import { noop, once, type Context, type Presence } from './context.js';
 import { RealtimeError } from './errors.js';
+import type { PresenceWatchInspection } from './inspect.js';
 import { batch, createListeners, schedule, type Listeners } from './store.js';
 import type { PresenceSnapshot, UserPresence } from './types.js';
 
@@ -198,6 +199,14 @@ function reset(rt: Runtime): void {
   batch(() => rt.values.forEach((value, id) => put(rt, id, { ...value, stale: true })));
 }
 
+/** The watched users as `inspectClient` shows them (development builds). */
+function inspect(rt: Runtime): PresenceWatchInspection[] {
+  return Array.from(rt.watchCounts, ([userId, watchers]) => {
+    const known = rt.values.get(userId);
+    return { userId, watchers, subscribed: rt.subscribedOnServer.has(userId), presence: known ? { ...known } : null };
+  });
+}
+
 /**
  * Reference-counted, batched presence: watches made in the same tick become one
  * `presence:subscribe`, the last release one `presence:unsubscribe`. While the
@@ -219,7 +228,7 @@ export function createPresence(ctx: Context, connection: Pick<Connection, 'onEst
   ctx.on('user:online', (event) => put(rt, event.userId, { online: true, since: event.at, lastSeen: null }));
   ctx.on('user:offline', (event) => put(rt, event.userId, { online: false, since: null, lastSeen: event.lastSeen }));
   connection.onEstablished((answer) => resync(rt, answer));
-  return {
+  const presence: Presence = {
     subscribe: rt.all.subscribe,
     getSnapshot() {
       rt.snapshot ??= new Map(rt.values);
@@ -234,4 +243,6 @@ export function createPresence(ctx: Context, connection: Pick<Connection, 'onEst
     handshakeWatches: () => handshakeWatches(rt),
     reset: () => reset(rt),
   };
+  if (process.env.NODE_ENV !== 'production') presence.inspect = () => inspect(rt);
+  return presence;
 }

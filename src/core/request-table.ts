@@ -79,17 +79,17 @@ function settleFromAck(entry: PendingRequest, ack: Ack): void {
   else entry.settle(undefined, result);
 }
 
-/** Request `id` goes out: traced, and its start (`performance.now()`) returned for the round trip (development builds). */
-function traceSent(deps: RequestTableDeps, id: number, event: string): number {
-  deps.trace.emit({ type: 'request', id, event });
+/** Request `id` goes out: traced with its payload, and its start (`performance.now()`) returned for the round trip (development builds). */
+function traceSent(deps: RequestTableDeps, id: number, event: string, payload: unknown): number {
+  deps.trace.emit({ type: 'request', id, event, payload });
   return performance.now();
 }
 
 /** Request `id` settled: its ack with the round trip, or its refusal with the code (development builds: the call is guarded). */
-function traceSettled(deps: RequestTableDeps, settled: { id: number; event: string; sentAt: number | undefined; error: unknown }): void {
+function traceSettled(deps: RequestTableDeps, settled: { id: number; event: string; sentAt: number | undefined; error: unknown; value: unknown }): void {
   const { id, event, error } = settled;
   const ms = elapsedMs(settled.sentAt);
-  deps.trace.emit(error === undefined ? { type: 'ack', id, event, ms: ms ?? 0 } : { type: 'refusal', id, event, code: codeOf(error), ms });
+  deps.trace.emit(error === undefined ? { type: 'ack', id, event, ms: ms ?? 0, result: settled.value } : { type: 'refusal', id, event, code: codeOf(error), ms });
 }
 
 /** A pending request: settled once, by its ack, its timeout, its signal or a failure of the link. */
@@ -115,13 +115,13 @@ function createEntry(
       if (!pending.delete(entry)) return;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      if (process.env.NODE_ENV !== 'production') traceSettled(deps, { id, event, sentAt, error });
+      if (process.env.NODE_ENV !== 'production') traceSettled(deps, { id, event, sentAt, error, value });
       if (error === undefined) resolve(value);
       else reject(error);
     },
     send() {
       entry.sent = true;
-      if (process.env.NODE_ENV !== 'production') sentAt = traceSent(deps, id, event);
+      if (process.env.NODE_ENV !== 'production') sentAt = traceSent(deps, id, event, payload);
       if (entry.queued) entry.startTimeout();
       try {
         deps.socket.emit(event, payload, (ack: Ack) => settleFromAck(entry, ack));

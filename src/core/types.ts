@@ -137,8 +137,10 @@ export interface Logger {
  * - `transition`: the connection machine moved `from` → `state` on `event`
  *   (`connect`, `connectError`, `socketClosed`, …), with the `reason` when
  *   the event has one (the close reason, the refusal's code, the token error).
- * - `request`: request `#id` (`event`) went out on the socket.
- * - `ack`: its ack came back `ok` after `ms` (round trip, monotonic clock).
+ * - `request`: request `#id` (`event`) went out on the socket with `payload`
+ *   (the caller's own value, as sent: read it, do not change it).
+ * - `ack`: its ack came back `ok` after `ms` (round trip, monotonic clock),
+ *   with `result`, the ack minus `ok` (what the request resolves with).
  * - `refusal`: it failed with `code` (the server's refusal, `TIMEOUT`,
  *   `DISCONNECTED`, …) after `ms` (null when it was refused before it went out).
  * - `reconnect`: what the machine decided after a failure: `retry` after
@@ -146,8 +148,8 @@ export interface Logger {
  */
 export type TraceRecord =
   | { type: 'transition'; from: string; state: string; event: string; reason?: string }
-  | { type: 'request'; id: number; event: string }
-  | { type: 'ack'; id: number; event: string; ms: number }
+  | { type: 'request'; id: number; event: string; payload: unknown }
+  | { type: 'ack'; id: number; event: string; ms: number; result: unknown }
   | { type: 'refusal'; id: number; event: string; code: string; ms: number | null }
   | { type: 'reconnect'; decision: 'retry' | 'give up'; attempt: number; delayMs: number | null; why: string };
 

@@ -12,3 +12,4 @@ export {
   type DevtoolsLogEntry,
   type DevtoolsTransition,
 } from './recorder.js';
+export { createInspectionStore, DEFAULT_INSPECT_EVERY_MS, type InspectionStore } from './inspection.js';

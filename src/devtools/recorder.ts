@@ -31,9 +31,9 @@ export interface DevtoolsLogEntry {
   ms?: number | null;
   /** Refusal code. */
   code?: string;
-  /** The conversation the entry is about, when its payload names one. */
+  /** The conversation the entry is about, when its payload names one (an ack or refusal: its request's). */
   conversationId?: string;
-  /** The received payload (received only). */
+  /** What was sent (sent), what the ack answered (acked), or what was received (received). */
   payload?: unknown;
 }
 
@@ -66,10 +66,15 @@ export interface DevtoolsRecorder {
 /** Default number of log entries and transitions kept. */
 export const DEFAULT_DEVTOOLS_LIMIT = 500;
 
-const conversationOf = (payload: unknown): string | undefined => {
+/** The conversation a payload names: `conversationId`, or the id itself (`conversation:join`, `conversation:leave`). */
+const conversationOf = (event: string, payload: unknown): string | undefined => {
+  if (typeof payload === 'string') return event.startsWith('conversation:') ? payload : undefined;
   const id = (payload as { conversationId?: unknown } | null)?.conversationId;
   return typeof id === 'string' ? id : undefined;
 };
+
+/** Requests in flight remembered for their conversation; past this many the oldest are forgotten. */
+const MAX_IN_FLIGHT = 200;
 
 const pushBounded = <T>(list: readonly T[], item: T, limit: number): T[] => {
   const next = list.length >= limit ? list.slice(list.length - limit + 1) : list.slice();
@@ -77,12 +82,23 @@ const pushBounded = <T>(list: readonly T[], item: T, limit: number): T[] => {
   return next;
 };
 
-/** Starts recording `client`; `destroy()` stops. */
+/**
+ * Starts recording `client`; `destroy()` stops, and a later `subscribe`
+ * starts again (React's StrictMode runs an effect's cleanup and the effect
+ * again on the same recorder: the panel keeps recording).
+ */
 export function createDevtoolsRecorder(client: RealtimeClient, { limit = DEFAULT_DEVTOOLS_LIMIT }: { limit?: number } = {}): DevtoolsRecorder {
   let snapshot: DevtoolsSnapshot = { log: [], transitions: [], paused: false };
   let seq = 0;
   let stateSince = performance.now();
   const listeners = new Set<() => void>();
+  // Request id → its conversation, so the ack or refusal is found by the same filter.
+  const inFlight = new Map<number, string | undefined>();
+  const settledConversation = (requestId: number) => {
+    const conversationId = inFlight.get(requestId);
+    inFlight.delete(requestId);
+    return conversationId;
+  };
   const set = (next: DevtoolsSnapshot) => {
     snapshot = next;
     for (const listener of [...listeners]) listener();
@@ -101,25 +117,35 @@ export function createDevtoolsRecorder(client: RealtimeClient, { limit = DEFAULT
         if (!snapshot.paused) set({ ...snapshot, transitions: pushBounded(snapshot.transitions, transition, limit) });
         return;
       }
-      case 'request':
-        log({ kind: 'sent', event: record.event, requestId: record.id });
+      case 'request': {
+        const conversationId = conversationOf(record.event, record.payload);
+        if (inFlight.size >= MAX_IN_FLIGHT) inFlight.delete(inFlight.keys().next().value!);
+        inFlight.set(record.id, conversationId);
+        log({ kind: 'sent', event: record.event, requestId: record.id, payload: record.payload, conversationId });
         return;
+      }
       case 'ack':
-        log({ kind: 'acked', event: record.event, requestId: record.id, ms: record.ms });
+        log({ kind: 'acked', event: record.event, requestId: record.id, ms: record.ms, payload: record.result, conversationId: settledConversation(record.id) });
         return;
       case 'refusal':
-        log({ kind: 'refused', event: record.event, requestId: record.id, ms: record.ms, code: record.code });
+        log({ kind: 'refused', event: record.event, requestId: record.id, ms: record.ms, code: record.code, conversationId: settledConversation(record.id) });
         return;
       case 'reconnect':
         return; // Shown through the transitions it leads to.
     }
   };
-  const offs = [
-    client.trace.subscribe(onTrace),
-    ...RECEIVED_EVENTS.map((event) => client.on(event, (payload: unknown) => log({ kind: 'received', event, payload, conversationId: conversationOf(payload) }))),
-  ];
+  const offs: (() => void)[] = [];
+  const start = () => {
+    if (offs.length > 0) return;
+    offs.push(client.trace.subscribe(onTrace));
+    for (const event of RECEIVED_EVENTS) {
+      offs.push(client.on(event, (payload: unknown) => log({ kind: 'received', event, payload, conversationId: conversationOf(event, payload) })));
+    }
+  };
+  start();
   return {
     subscribe(listener) {
+      start();
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
@@ -131,6 +157,7 @@ export function createDevtoolsRecorder(client: RealtimeClient, { limit = DEFAULT
     destroy: () => {
       for (const off of offs.splice(0)) off();
       listeners.clear();
+      inFlight.clear();
     },
   };
 }

@@ -51,6 +51,9 @@ describe('client tracing (debug option and client.trace), against the real serve
     expect(decision).toMatchObject({ type: 'reconnect', decision: 'retry', attempt: 1 });
     expect(decision?.type === 'reconnect' && decision.delayMs).toBeGreaterThan(0);
     expect(records.find((r) => r.type === 'ack')).toMatchObject({ type: 'ack', event: 'presence:list' });
+    // A request carries what was sent, its ack what the server answered (what the devtools log expands).
+    expect(records.find((r) => r.type === 'request' && r.event === 'conversation:join')).toMatchObject({ payload: 'no-such-conversation' });
+    expect(records.find((r) => r.type === 'ack' && r.event === 'presence:list')).toMatchObject({ result: { users: expect.any(Array) } });
     expect(logger.lines.other).toEqual([]);
   });
 

@@ -11,7 +11,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 export const ROOT = resolve(__dirname, '../../..');
 export const STATIC_DIR = join(ROOT, 'storybook-static');
 // What the Storybook bundles (the in-page server included: its portable server parts).
-const SOURCES = ['src/core', 'src/react', 'src/ui', 'src/protocol', 'src/server', 'mock-server', 'stories', '.storybook', 'public', 'package.json'];
+const SOURCES = ['src/core', 'src/react', 'src/ui', 'src/devtools', 'src/protocol', 'src/server', 'mock-server', 'stories', '.storybook', 'public', 'package.json'];
 
 function newestMtime(path: string): number {
   const stat = statSync(path);
