@@ -6,18 +6,27 @@
  * and an outbox emptied by the ack. The static Storybook builds socketkit's
  * sources as development code (.storybook/main.ts), so the client traces.
  *
- * The screenshots of docs/devtools.md are taken here and written to
- * docs/images/ on every run (commit them when they changed).
+ * The screenshots of docs/devtools.md are taken here on every run (into the
+ * suite's screenshots folder) and copied to docs/images/ on request only
+ * (`UPDATE_README_SCREENSHOT=1`, as the chat test does), so a test run
+ * leaves the tree clean.
  */
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStory } from './support/pages.js';
 import { ROOT } from './support/storybook.js';
-import { setupStaticFixture, type StaticFixture } from './support/setup.js';
+import { SCREENSHOTS, setupStaticFixture, type StaticFixture } from './support/setup.js';
 
 const STORY = 'devtools-socketkitdevtools--with-chat';
 const IMAGES = join(ROOT, 'docs/images');
+
+/** Takes a screenshot into the suite's folder; refreshes docs/images/ when asked to. */
+async function shoot(target: { screenshot(options: { path: string; animations: 'disabled' }): Promise<unknown> }, name: string): Promise<void> {
+  const path = join(SCREENSHOTS, name);
+  await target.screenshot({ path, animations: 'disabled' });
+  if (process.env.UPDATE_README_SCREENSHOT) copyFileSync(path, join(IMAGES, name));
+}
 const T = { timeout: 20_000 };
 
 let fx: StaticFixture;
@@ -40,7 +49,7 @@ describe('SocketkitDevtools in Chromium', () => {
       await panel.locator('.sk-devtools-entry[data-kind="acked"]', { hasText: 'conversation:join' }).first().waitFor(T);
       await panel.locator('tr[data-conversation="alice-bob"]').waitFor(T);
       await panel.locator('tr[data-user="bob"]').waitFor(T);
-      await p.page.screenshot({ path: join(IMAGES, 'devtools-story.png'), animations: 'disabled' });
+      await shoot(p.page, 'devtools-story.png');
 
       const cursorBefore = Number(await panel.locator('tr[data-conversation="alice-bob"] td').nth(3).innerText());
       await p.page.getByRole('textbox', { name: 'Message' }).click();
@@ -72,7 +81,7 @@ describe('SocketkitDevtools in Chromium', () => {
       expect(await panel.locator('.sk-devtools-entry').count()).toBe(2);
       await panel.getByRole('textbox', { name: 'Event' }).fill('');
 
-      await panel.screenshot({ path: join(IMAGES, 'devtools-panel.png'), animations: 'disabled' });
+      await shoot(panel, 'devtools-panel.png');
       expect(p.errors).toEqual([]);
     } finally {
       await p.close();
