@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Server } from 'socket.io';
-import type { OnlineUser, PresenceState, UserId } from '../../protocol/index.js';
+import type { UserId } from '../../protocol/index.js';
 import type { SocketkitLogger } from '../logger.js';
 import { TimeoutError, withTimeout } from '../timeout.js';
 import type { SocketkitStore } from '../store/store.js';
-import { PresenceAnnouncer, PresenceView, type PresenceBackend } from '../presence/presence.js';
+import { PresenceAnnouncer, ViewedPresence } from '../presence/presence.js';
 import { CONNECT, DISCONNECT, LEAVE, RECONCILE, REGISTER, SNAPSHOT, SWEEP } from './scripts.js';
 
 /** Options of `evalSha`/`eval` in node-redis 5. */
@@ -76,8 +76,7 @@ const sha1 = (script: string) => createHash('sha1').update(script).digest('hex')
  * so a late message never undoes a newer one, and a reload of the replica
  * never undoes a transition heard before the reload's snapshot arrived).
  */
-export class RedisPresence implements PresenceBackend {
-  private readonly view = new PresenceView();
+export class RedisPresence extends ViewedPresence {
   /** This node's sockets per user: the truth this node re-registers after Redis lost it. */
   private readonly local = new Map<UserId, number>();
   /** Version of the newest transition applied per user; the snapshot's version below that. */
@@ -115,6 +114,7 @@ export class RedisPresence implements PresenceBackend {
     io: Server,
     private readonly options: RedisPresenceOptions,
   ) {
+    super();
     // Through the adapter, as v1 events: the node that decides a transition tells every node's watchers.
     this.announcer = new PresenceAnnouncer(io, { store: options.store, logger: options.logger, local: false, batchMs: 0 });
     // Registering first clears whatever a dead node of the same id left.
@@ -165,26 +165,6 @@ export class RedisPresence implements PresenceBackend {
         else if (outcome === 'grace') this.armGraceEnd();
       })
       .catch((error: unknown) => this.failed(`disconnect ${userId}`, error));
-  }
-
-  isOnline(userId: UserId): boolean {
-    return this.view.isOnline(userId);
-  }
-
-  state(userId: UserId): PresenceState {
-    return this.view.state(userId);
-  }
-
-  activeUserIds(): UserId[] {
-    return this.view.activeUserIds();
-  }
-
-  get size(): number {
-    return this.view.size;
-  }
-
-  list(cursor: UserId | undefined, limit: number): { users: OnlineUser[]; hasMore: boolean } {
-    return this.view.list(cursor, limit);
   }
 
   /**
