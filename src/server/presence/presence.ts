@@ -125,6 +125,39 @@ export class PresenceView {
   }
 }
 
+/**
+ * A presence backend that answers every read from its {@link PresenceView};
+ * the subclass keeps the view current (`PresenceTracker` decides each
+ * transition itself, the Redis presence replicates the cluster's).
+ */
+export abstract class ViewedPresence implements PresenceBackend {
+  protected readonly view = new PresenceView();
+
+  abstract connect(userId: UserId): void;
+  abstract disconnect(userId: UserId): void;
+  abstract close(): void | Promise<void>;
+
+  isOnline(userId: UserId): boolean {
+    return this.view.isOnline(userId);
+  }
+
+  state(userId: UserId): PresenceState {
+    return this.view.state(userId);
+  }
+
+  activeUserIds(): UserId[] {
+    return this.view.activeUserIds();
+  }
+
+  get size(): number {
+    return this.view.size;
+  }
+
+  list(cursor: UserId | undefined, limit: number): { users: OnlineUser[]; hasMore: boolean } {
+    return this.view.list(cursor, limit);
+  }
+}
+
 /** Options of {@link PresenceAnnouncer}. */
 export interface PresenceAnnouncerOptions {
   /** Where a user's conversations are looked up (their rooms get the user's changes). */
@@ -306,14 +339,15 @@ interface LocalEntry {
  * tabs keep a user online until the last one goes. Connect and disconnect
  * are O(1) plus one emit to the user's watchers.
  */
-export class PresenceTracker implements PresenceBackend {
+export class PresenceTracker extends ViewedPresence {
   private readonly entries = new Map<UserId, LocalEntry>();
-  private readonly view = new PresenceView();
 
   constructor(
     private readonly announcer: PresenceAnnouncer,
     private readonly graceMs: number,
-  ) {}
+  ) {
+    super();
+  }
 
   connect(userId: UserId): void {
     const entry = this.entries.get(userId);
@@ -352,26 +386,6 @@ export class PresenceTracker implements PresenceBackend {
     const lastSeen = new Date().toISOString();
     this.view.setOffline(userId, lastSeen);
     this.announcer.announce({ userId, online: false, lastSeen });
-  }
-
-  isOnline(userId: UserId): boolean {
-    return this.view.isOnline(userId);
-  }
-
-  state(userId: UserId): PresenceState {
-    return this.view.state(userId);
-  }
-
-  activeUserIds(): UserId[] {
-    return this.view.activeUserIds();
-  }
-
-  get size(): number {
-    return this.view.size;
-  }
-
-  list(cursor: UserId | undefined, limit: number): { users: OnlineUser[]; hasMore: boolean } {
-    return this.view.list(cursor, limit);
   }
 
   close(): void {

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Server } from 'socket.io';
-import type { OnlineUser, PresenceState, UserId } from '../../protocol/index.js';
+import type { UserId } from '../../protocol/index.js';
 import type { SocketkitLogger } from '../logger.js';
 import { TimeoutError, withTimeout } from '../timeout.js';
 import type { SocketkitStore } from '../store/store.js';
-import { PresenceAnnouncer, PresenceView, type PresenceBackend } from '../presence/presence.js';
+import { PresenceAnnouncer, ViewedPresence } from '../presence/presence.js';
 import { CONNECT, DISCONNECT, LEAVE, RECONCILE, REGISTER, SNAPSHOT, SWEEP } from './scripts.js';
 
 /** Options of `evalSha`/`eval` in node-redis 5. */
@@ -73,15 +73,25 @@ const sha1 = (script: string) => createHash('sha1').update(script).digest('hex')
  * Reads (`isOnline`, `state`, `list`, `activeUserIds`) stay synchronous:
  * they answer from a replica of the online set, loaded once and then kept
  * current by the transitions every script publishes (each with a version,
- * so a late message never undoes a newer one).
+ * so a late message never undoes a newer one, and a reload of the replica
+ * never undoes a transition heard before the reload's snapshot arrived).
  */
-export class RedisPresence implements PresenceBackend {
-  private readonly view = new PresenceView();
+export class RedisPresence extends ViewedPresence {
   /** This node's sockets per user: the truth this node re-registers after Redis lost it. */
   private readonly local = new Map<UserId, number>();
   /** Version of the newest transition applied per user; the snapshot's version below that. */
   private readonly versions = new Map<UserId, number>();
   private floor = 0;
+  /** Snapshots requested and not yet answered (reloads can overlap: a reconnection and a heartbeat). */
+  private snapshotsInFlight = 0;
+  /**
+   * Every transition heard while a snapshot is in flight, in the order heard.
+   * Its reply comes on the command connection, the events on the
+   * subscriber's: a transition newer than the snapshot can be heard before
+   * the reply. The reload applies them again over the snapshot (those not
+   * newer than it are skipped), so it never rolls a transition back.
+   */
+  private heardInFlight: PresenceEvent[] = [];
   private readonly shas = new Map<string, string>();
   private readonly started: Promise<void>;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
@@ -104,6 +114,7 @@ export class RedisPresence implements PresenceBackend {
     io: Server,
     private readonly options: RedisPresenceOptions,
   ) {
+    super();
     // Through the adapter, as v1 events: the node that decides a transition tells every node's watchers.
     this.announcer = new PresenceAnnouncer(io, { store: options.store, logger: options.logger, local: false, batchMs: 0 });
     // Registering first clears whatever a dead node of the same id left.
@@ -154,26 +165,6 @@ export class RedisPresence implements PresenceBackend {
         else if (outcome === 'grace') this.armGraceEnd();
       })
       .catch((error: unknown) => this.failed(`disconnect ${userId}`, error));
-  }
-
-  isOnline(userId: UserId): boolean {
-    return this.view.isOnline(userId);
-  }
-
-  state(userId: UserId): PresenceState {
-    return this.view.state(userId);
-  }
-
-  activeUserIds(): UserId[] {
-    return this.view.activeUserIds();
-  }
-
-  get size(): number {
-    return this.view.size;
-  }
-
-  list(cursor: UserId | undefined, limit: number): { users: OnlineUser[]; hasMore: boolean } {
-    return this.view.list(cursor, limit);
   }
 
   /**
@@ -342,8 +333,22 @@ export class RedisPresence implements PresenceBackend {
     }
   }
 
+  /**
+   * Reloads the replica from Redis: the snapshot, then the transitions heard
+   * since it was requested that are newer than it (`heardInFlight`).
+   */
   private async loadSnapshot(): Promise<void> {
-    const [version, online, lastSeen] = (await this.run(SNAPSHOT, [])) as [number, string[], string[]];
+    this.snapshotsInFlight += 1;
+    try {
+      const [version, online, lastSeen] = (await this.run(SNAPSHOT, [])) as [number, string[], string[]];
+      this.reload(version, online, lastSeen);
+    } finally {
+      this.snapshotsInFlight -= 1;
+      if (this.snapshotsInFlight === 0) this.heardInFlight = [];
+    }
+  }
+
+  private reload(version: number, online: string[], lastSeen: string[]): void {
     // Who this node's watchers were told is online, before the reload forgets it.
     const believedOnline = this.view.activeUserIds();
     this.view.clear();
@@ -358,6 +363,8 @@ export class RedisPresence implements PresenceBackend {
     for (const userId of this.unconfirmed) {
       if (this.view.online.has(userId) || this.view.lastSeen.has(userId)) this.unconfirmed.delete(userId);
     }
+    // Newer than the snapshot: applied again (and settle the user, as when first heard). Older: skipped.
+    for (const event of this.heardInFlight) this.applyIfNewer(event);
     this.reconcileLater();
   }
 
@@ -369,8 +376,14 @@ export class RedisPresence implements PresenceBackend {
     }
   }
 
-  /** Applies a transition unless a newer one for that user was applied already. */
+  /** Applies a transition heard (published or returned by a script) unless a newer one for that user was applied already. */
   private apply(event: PresenceEvent): void {
+    // Kept even when older than the current replica: after Redis lost its data the versions start again from 1.
+    if (this.snapshotsInFlight > 0) this.heardInFlight.push(event);
+    this.applyIfNewer(event);
+  }
+
+  private applyIfNewer(event: PresenceEvent): void {
     if (event.v <= this.floor || event.v <= (this.versions.get(event.u) ?? 0)) return;
     this.versions.set(event.u, event.v);
     // Announced either way: the watchers know.
