@@ -7,7 +7,7 @@
  * (a user name and a bcrypt hash; never a password in clear).
  */
 import type { Server } from 'socket.io';
-import type { SocketkitLogger } from './logger.js';
+import { consoleLogger, type SocketkitLogger } from './logger.js';
 import { PerUserRateLimit } from './socket/user-budget.js';
 
 /** The admin UI's namespace unless `namespace` says otherwise. */
@@ -15,9 +15,9 @@ export const DEFAULT_ADMIN_UI_NAMESPACE = '/admin';
 
 /**
  * Login attempts (handshakes carrying a password) per remote address: 5 at
- * once, then one every 5 s. Each costs a bcrypt comparison (≈ 50–100 ms of
- * CPU in bcryptjs at cost 10), so an unbounded stream of guesses would take
- * the CPU socketkit's users need.
+ * once, then one every 5 s. Each costs a bcrypt comparison (≈ 80 ms of CPU
+ * in bcryptjs at cost 10), so an unbounded stream of guesses would take the
+ * CPU socketkit's users need.
  */
 export const ADMIN_UI_LOGIN_LIMIT = { burst: 5, perSecond: 0.2 } as const;
 
@@ -65,10 +65,16 @@ export function adminUiProblem(options: AdminUiOptions): string | undefined {
 }
 
 /**
- * Loads `@socket.io/admin-ui` and instruments `io` with it. Rejects with an
- * `Error` naming the fix when `options` are wrong or the package is missing.
+ * Loads `@socket.io/admin-ui` and instruments `io` with it: read-only and
+ * `production` mode unless `options` say otherwise, logins limited per
+ * address (`ADMIN_UI_LOGIN_LIMIT`). Rejects with an `Error` naming the fix
+ * when `options` are wrong or the package is missing.
+ *
+ * @example
+ * const socketkit = createSocketkitServer(httpServer, { clientUrl: ['https://app.example.com', 'https://admin.socket.io'] });
+ * await attachAdminUi(socketkit.io, { username: 'ops', passwordHash: process.env.ADMIN_UI_PASSWORD_HASH! });
  */
-export async function attachAdminUi(io: Server, options: AdminUiOptions, logger: SocketkitLogger): Promise<void> {
+export async function attachAdminUi(io: Server, options: AdminUiOptions, logger: SocketkitLogger = consoleLogger): Promise<void> {
   const problem = adminUiProblem(options);
   if (problem !== undefined) throw new Error(problem);
   const { instrument } = await import('@socket.io/admin-ui').catch((error: unknown) => {
