@@ -3,7 +3,7 @@
  * `socketkit-server`: the production server (docs/deploy.md, "Every flag").
  * Flags win over environment variables. Exit codes: 0 after SIGTERM/SIGINT,
  * 1 when it cannot start for another reason (no secret, an optional package missing,
- * `--admin-ui` without its login),
+ * `--admin-ui` without its login or with a password for its hash),
  * 2 for a usage error (unknown flag, two storages, `--redis-url` without
  * PostgreSQL), and 3–9 for the start-up failures of `STARTUP_EXIT_CODES`
  * (data directory not writable, disk full, data directory in use, cannot
@@ -234,6 +234,16 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): CliCon
   return config;
 }
 
+/** The admin UI's flags as `parseArgs` gives them. */
+interface AdminUiFlags {
+  'admin-ui'?: boolean | undefined;
+  'admin-ui-username'?: string | undefined;
+  'admin-ui-password-hash'?: string | undefined;
+  'admin-ui-mode'?: string | undefined;
+  'admin-ui-namespace'?: string | undefined;
+  'admin-ui-allow-actions'?: boolean | undefined;
+}
+
 /** The flags of the admin UI that only mean something with `--admin-ui`. */
 const ADMIN_UI_DETAIL_FLAGS = ['admin-ui-username', 'admin-ui-password-hash', 'admin-ui-mode', 'admin-ui-namespace', 'admin-ui-allow-actions'] as const;
 
@@ -241,7 +251,7 @@ const ADMIN_UI_DETAIL_FLAGS = ['admin-ui-username', 'admin-ui-password-hash', 'a
  * `--admin-ui` and its credentials (flags, else `SOCKETKIT_ADMIN_UI_*`).
  * There is no default login: without both the command exits 1.
  */
-function parseAdminUi(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): AdminUiOptions | undefined {
+function parseAdminUi(values: AdminUiFlags, env: NodeJS.ProcessEnv): AdminUiOptions | undefined {
   if (values['admin-ui'] !== true) {
     const stray = ADMIN_UI_DETAIL_FLAGS.find((name) => values[name] !== undefined);
     if (stray !== undefined) throw new UsageError(`--${stray} needs --admin-ui`);
@@ -249,8 +259,8 @@ function parseAdminUi(values: Record<string, string | boolean | undefined>, env:
   }
   const mode = values['admin-ui-mode'] ?? 'production';
   if (mode !== 'production' && mode !== 'development') throw new UsageError('--admin-ui-mode must be production or development');
-  const username = (values['admin-ui-username'] as string | undefined) ?? nonEmpty(env.SOCKETKIT_ADMIN_UI_USERNAME);
-  const passwordHash = (values['admin-ui-password-hash'] as string | undefined) ?? nonEmpty(env.SOCKETKIT_ADMIN_UI_PASSWORD_HASH);
+  const username = values['admin-ui-username'] ?? nonEmpty(env.SOCKETKIT_ADMIN_UI_USERNAME);
+  const passwordHash = values['admin-ui-password-hash'] ?? nonEmpty(env.SOCKETKIT_ADMIN_UI_PASSWORD_HASH);
   if (username === undefined || passwordHash === undefined) {
     throw new StartError(
       '--admin-ui needs a login (there is no default): set SOCKETKIT_ADMIN_UI_USERNAME and SOCKETKIT_ADMIN_UI_PASSWORD_HASH ' +
@@ -261,7 +271,7 @@ function parseAdminUi(values: Record<string, string | boolean | undefined>, env:
     username,
     passwordHash,
     mode,
-    namespace: (values['admin-ui-namespace'] as string | undefined) ?? undefined,
+    namespace: values['admin-ui-namespace'],
     allowActions: values['admin-ui-allow-actions'] === true,
   };
   const problem = adminUiProblem(options);
