@@ -29,6 +29,7 @@ const external = [
   'pino',
   'redis',
   '@socket.io/redis-streams-adapter',
+  '@socket.io/admin-ui',
 ];
 
 /** The entries that use React, built with a 'use client' directive. */

@@ -2,7 +2,8 @@
 /**
  * `socketkit-server`: the production server (docs/deploy.md, "Every flag").
  * Flags win over environment variables. Exit codes: 0 after SIGTERM/SIGINT,
- * 1 when it cannot start for another reason (no secret, an optional package missing),
+ * 1 when it cannot start for another reason (no secret, an optional package missing,
+ * `--admin-ui` without its login or with a password for its hash),
  * 2 for a usage error (unknown flag, two storages, `--redis-url` without
  * PostgreSQL), and 3–9 for the start-up failures of `STARTUP_EXIT_CODES`
  * (data directory not writable, disk full, data directory in use, cannot
@@ -17,6 +18,7 @@
 import { parseArgs } from 'node:util';
 import type { Logger, LevelWithSilent } from 'pino';
 import type { LogFields, SocketkitLogger } from './logger.js';
+import { adminUiProblem, type AdminUiOptions } from './admin-ui.js';
 import { redactUrl, startStandaloneServer, type SecurityLimits, type StandaloneServer, type StorageConfig } from './standalone.js';
 import { describeCause, STARTUP_EXIT_CODES, StartupError } from './startup-error.js';
 
@@ -46,13 +48,22 @@ Limits (docs/security.md; each also an env variable SOCKETKIT_<NAME>, e.g. SOCKE
   --max-pending-sessions-per-address N  of those from one address, default 256
   --log-level L           fatal | error | warn | info | debug | trace | silent (default info)
   -h, --help              this help
+Admin UI (Socket.IO's @socket.io/admin-ui, docs/deploy.md "Admin UI"; off by default):
+  --admin-ui                      turns it on; needs a user name and a bcrypt password hash:
+  --admin-ui-username U           (env SOCKETKIT_ADMIN_UI_USERNAME)
+  --admin-ui-password-hash H      (env SOCKETKIT_ADMIN_UI_PASSWORD_HASH), never the password
+  --admin-ui-mode M               production (default: counts only) | development (every
+                                  socket, room and event, payloads included; costs per event)
+  --admin-ui-namespace NS         default /admin
+  --admin-ui-allow-actions        let it disconnect sockets, join/leave rooms, emit (default read-only)
 
 Env: CLIENT_URL (allowed browser origins, comma separated).
 Exactly one storage flag; a storage flag overrides the storage variables.
 
 Packages to install next to socketkit (optional peer dependencies): pino, plus
 @electric-sql/pglite (--data-dir, the default) or pg (--database-url), plus
-redis and @socket.io/redis-streams-adapter with --redis-url.`;
+redis and @socket.io/redis-streams-adapter with --redis-url, plus
+@socket.io/admin-ui with --admin-ui.`;
 
 const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -107,6 +118,8 @@ export interface CliConfig {
   logLevel: LevelWithSilent;
   /** The security limits of the flags (docs/security.md), each absent for the library's default. */
   limits: SecurityLimits;
+  /** `--admin-ui` and its credentials; absent = off. */
+  adminUi?: AdminUiOptions;
 }
 
 const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
@@ -164,6 +177,12 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): CliCon
         'presence-visibility': { type: 'string' },
         ...Object.fromEntries(LIMIT_FLAGS.map((flag) => [flag.name, { type: 'string' as const }])),
         'log-level': { type: 'string' },
+        'admin-ui': { type: 'boolean' },
+        'admin-ui-username': { type: 'string' },
+        'admin-ui-password-hash': { type: 'string' },
+        'admin-ui-mode': { type: 'string' },
+        'admin-ui-namespace': { type: 'string' },
+        'admin-ui-allow-actions': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -210,19 +229,68 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): CliCon
   if (apiKey !== undefined) config.apiKey = apiKey;
   if (redisUrl !== undefined) config.redisUrl = redisUrl;
   if (values['node-id'] !== undefined) config.nodeId = values['node-id'];
+  const adminUi = parseAdminUi(values, env);
+  if (adminUi !== undefined) config.adminUi = adminUi;
   return config;
+}
+
+/** The admin UI's flags as `parseArgs` gives them. */
+interface AdminUiFlags {
+  'admin-ui'?: boolean | undefined;
+  'admin-ui-username'?: string | undefined;
+  'admin-ui-password-hash'?: string | undefined;
+  'admin-ui-mode'?: string | undefined;
+  'admin-ui-namespace'?: string | undefined;
+  'admin-ui-allow-actions'?: boolean | undefined;
+}
+
+/** The flags of the admin UI that only mean something with `--admin-ui`. */
+const ADMIN_UI_DETAIL_FLAGS = ['admin-ui-username', 'admin-ui-password-hash', 'admin-ui-mode', 'admin-ui-namespace', 'admin-ui-allow-actions'] as const;
+
+/**
+ * `--admin-ui` and its credentials (flags, else `SOCKETKIT_ADMIN_UI_*`).
+ * There is no default login: without both the command exits 1.
+ */
+function parseAdminUi(values: AdminUiFlags, env: NodeJS.ProcessEnv): AdminUiOptions | undefined {
+  if (values['admin-ui'] !== true) {
+    const stray = ADMIN_UI_DETAIL_FLAGS.find((name) => values[name] !== undefined);
+    if (stray !== undefined) throw new UsageError(`--${stray} needs --admin-ui`);
+    return undefined;
+  }
+  const mode = values['admin-ui-mode'] ?? 'production';
+  if (mode !== 'production' && mode !== 'development') throw new UsageError('--admin-ui-mode must be production or development');
+  const username = values['admin-ui-username'] ?? nonEmpty(env.SOCKETKIT_ADMIN_UI_USERNAME);
+  const passwordHash = values['admin-ui-password-hash'] ?? nonEmpty(env.SOCKETKIT_ADMIN_UI_PASSWORD_HASH);
+  if (username === undefined || passwordHash === undefined) {
+    throw new StartError(
+      '--admin-ui needs a login (there is no default): set SOCKETKIT_ADMIN_UI_USERNAME and SOCKETKIT_ADMIN_UI_PASSWORD_HASH ' +
+        '(or --admin-ui-username and --admin-ui-password-hash), the hash made with bcrypt (docs/deploy.md, "Admin UI")',
+    );
+  }
+  const options: AdminUiOptions = {
+    username,
+    passwordHash,
+    mode,
+    namespace: values['admin-ui-namespace'],
+    allowActions: values['admin-ui-allow-actions'] === true,
+  };
+  const problem = adminUiProblem(options);
+  if (problem !== undefined) throw new StartError(problem);
+  return options;
 }
 
 /**
  * The optional peer dependencies `config` needs: pino always, then the
- * storage's driver (`@electric-sql/pglite` or `pg`; none in memory) and, with
- * `--redis-url`, `redis` and `@socket.io/redis-streams-adapter`.
+ * storage's driver (`@electric-sql/pglite` or `pg`; none in memory), with
+ * `--redis-url` `redis` and `@socket.io/redis-streams-adapter`, and with
+ * `--admin-ui` `@socket.io/admin-ui`.
  */
 export function requiredPackages(config: CliConfig): string[] {
   const packages = ['pino'];
   if (config.storage.kind === 'embedded') packages.push('@electric-sql/pglite');
   if (config.storage.kind === 'postgres') packages.push('pg');
   if (config.redisUrl !== undefined) packages.push('redis', '@socket.io/redis-streams-adapter');
+  if (config.adminUi !== undefined) packages.push('@socket.io/admin-ui');
   return packages;
 }
 
@@ -328,6 +396,7 @@ async function main(): Promise<void> {
     limits: config.limits,
     redisUrl: config.redisUrl,
     nodeId: config.nodeId,
+    adminUi: config.adminUi,
     logger,
   });
   let server: StandaloneServer;

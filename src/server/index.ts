@@ -47,6 +47,8 @@ export type { RequestErrorCode, RequestErrorOptions } from './operations/errors.
 export { RESERVED_EVENTS, MAX_EVENT_NAME_LENGTH } from './operations/operations.js';
 export { createServerApiHandler } from './http/server-api.js';
 export type { ServerApiOptions } from './http/server-api.js';
+export { attachAdminUi, ADMIN_UI_LOGIN_LIMIT, DEFAULT_ADMIN_UI_NAMESPACE } from './admin-ui.js';
+export type { AdminUiOptions } from './admin-ui.js';
 export { startStandaloneServer } from './standalone.js';
 export type { StandaloneConfig, StandaloneServer, StorageConfig } from './standalone.js';
 export { DEFAULT_CLIENT_URLS, resolveClientUrls, createOriginPolicy } from './http/cors.js';

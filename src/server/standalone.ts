@@ -18,6 +18,7 @@ import type { SocketkitStore } from './store/store.js';
 import type { SocketkitServer, SocketkitServerOptions } from './types.js';
 import { everyoneSeesPresence } from './presence/visibility.js';
 import { describeCause, StartupError } from './startup-error.js';
+import { attachAdminUi, type AdminUiOptions } from './admin-ui.js';
 
 /** Errors of node-postgres or the network that mean "no usable connection", not a failed statement. */
 const CONNECTION_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', '28P01', '28000', '3D000', '57P03']);
@@ -64,6 +65,12 @@ export interface StandaloneConfig {
   nodeId?: string | undefined;
   /** Allowed browser origins (env `CLIENT_URL`); default the Vite and Storybook dev origins. */
   clientUrl?: string | string[] | undefined;
+  /**
+   * Socket.IO's admin UI (`@socket.io/admin-ui`, installed next to socketkit)
+   * with its own login; absent = off (docs/deploy.md, "Admin UI"). Its origin
+   * (https://admin.socket.io or your own) must be among the allowed ones.
+   */
+  adminUi?: AdminUiOptions | undefined;
   logger: SocketkitLogger;
 }
 
@@ -197,7 +204,7 @@ export async function startStandaloneServer(config: StandaloneConfig): Promise<S
 
   const listener = createHttpListener();
   const { httpServer } = listener;
-  let socketkit: SocketkitServer;
+  let socketkit: SocketkitServer | undefined;
   try {
     socketkit = createSocketkitServer(httpServer, {
       secret: config.secret,
@@ -212,7 +219,11 @@ export async function startStandaloneServer(config: StandaloneConfig): Promise<S
     });
     // Registered in Redis (what a dead node of this id left is cleared) before accepting anyone.
     await redis?.cluster.whenStarted();
+    if (config.adminUi) {
+      await attachAdminUi(socketkit.io, { ...config.adminUi, serverId: config.adminUi.serverId ?? redis?.cluster.nodeId }, logger);
+    }
   } catch (error) {
+    await socketkit?.close().catch(() => undefined);
     await redis?.close().catch(() => undefined);
     await opened.close().catch(() => undefined);
     throw error;

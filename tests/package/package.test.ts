@@ -34,7 +34,7 @@ const CODE_ENTRIES = [
 ];
 
 /** The optional peer dependencies of the server side, none of which the test app installs. */
-const OPTIONAL_SERVER_PEERS = ['pino', '@electric-sql/pglite', 'pg', 'redis', '@socket.io/redis-streams-adapter'];
+const OPTIONAL_SERVER_PEERS = ['pino', '@electric-sql/pglite', 'pg', 'redis', '@socket.io/redis-streams-adapter', '@socket.io/admin-ui'];
 
 beforeAll(() => {
   app = mkdtempSync(join(tmpdir(), 'socketkit-app-'));
@@ -59,11 +59,12 @@ const importIn = (code: string) =>
   execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: app, encoding: 'utf8' }).trim();
 
 /** Runs the installed `socketkit-server` with `args` in the app until it exits (no storage variables from the test's environment). */
-function runServerBin(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runServerBin(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
-  for (const name of ['PORT', 'HOST', 'JWT_SECRET', 'SOCKETKIT_DATA_DIR', 'DATABASE_URL', 'REDIS_URL', 'SOCKETKIT_API_KEY']) {
+  for (const name of ['PORT', 'HOST', 'JWT_SECRET', 'SOCKETKIT_DATA_DIR', 'DATABASE_URL', 'REDIS_URL', 'SOCKETKIT_API_KEY', 'SOCKETKIT_ADMIN_UI_USERNAME', 'SOCKETKIT_ADMIN_UI_PASSWORD_HASH']) {
     delete env[name];
   }
+  Object.assign(env, extraEnv);
   const child = spawn(join(app, 'node_modules/.bin/socketkit-server'), args, { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -205,6 +206,14 @@ describe('the packed socketkit package', () => {
     const { code, stdout, stderr } = await runServerBin(['--memory', '--secret', 'a-test-secret-of-at-least-32-bytes', '--port', '0']);
     expect(code).toBe(1);
     expect(stderr).toContain('npm install pino');
+    expect(stdout).not.toContain('listening');
+  });
+
+  it('socketkit-server --admin-ui without @socket.io/admin-ui exits 1 naming it, before listening', async () => {
+    const login = { SOCKETKIT_ADMIN_UI_USERNAME: 'ops', SOCKETKIT_ADMIN_UI_PASSWORD_HASH: '$2b$10$heqvAkYMez.Va6Et2uXInOnkCT6/uQj1brkrbyG3LpopDklcq7ZOS' };
+    const { code, stdout, stderr } = await runServerBin(['--memory', '--admin-ui', '--secret', 'a-test-secret-of-at-least-32-bytes', '--port', '0'], login);
+    expect(code).toBe(1);
+    expect(stderr).toContain('npm install pino @socket.io/admin-ui');
     expect(stdout).not.toContain('listening');
   });
 

@@ -50,6 +50,11 @@ export class PendingSessions {
       this.byAddress.set(raw.remoteAddress, (this.byAddress.get(raw.remoteAddress) ?? 0) + 1);
       raw.once('close', () => this.connected(raw));
     });
+    // A socket admitted on a namespace of its own (the admin UI's `/admin`) passed that namespace's
+    // middleware: its session is no longer waiting for a token. socketkit's namespace reports its own.
+    io.on('new_namespace', (namespace) => {
+      namespace.on('connection', (socket) => this.connected(socket.conn));
+    });
   }
 
   /** A Socket.IO socket connected on this session (or it closed): it is no longer pending. */
