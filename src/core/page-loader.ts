@@ -1,4 +1,4 @@
-import type { Context } from './context.js';
+import { largestLimit, type Context } from './context.js';
 import { toRealtimeError, type RealtimeError } from './errors.js';
 import type { Store } from './store.js';
 import type { InboxPageState } from './types.js';
@@ -51,12 +51,7 @@ interface Runtime<P extends Page> {
   loaded: boolean;
 }
 
-/** The largest page any watcher asked for (undefined: the server's default). */
-const pageSize = <P extends Page>(rt: Runtime<P>) => {
-  let largest = 0;
-  for (const watcher of rt.watchers) largest = Math.max(largest, watcher.limit ?? 0);
-  return largest || undefined;
-};
+const pageSize = <P extends Page>(rt: Runtime<P>) => largestLimit(rt.watchers);
 
 /** Old servers (before protocol 1.2) answer an unknown request with this message. */
 export const isUnknownEvent = (error: RealtimeError) => error.code === 'BAD_REQUEST' && error.message.startsWith('Unknown event');
