@@ -49,9 +49,9 @@ interface Parts {
   conversations: ConversationRegistry;
   /** What optional features (the inbox stores) hear of the link; the client knows none of them. */
   links: EventBus<LinkEvents>;
-  /** Conversations joined through a raw `client.request('conversation:join')`: their release. */
   /** What presence, the outbox, conversations and optional features share. */
   context: Context;
+  /** Conversations joined through a raw `client.request('conversation:join')`: their release. */
   rawJoins: Map<ConversationId, () => void>;
   destroyed: { value: boolean };
 }

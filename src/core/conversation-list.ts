@@ -7,8 +7,8 @@ import type {
 } from '../protocol/index.js';
 import { featureOf, type ClientInternals } from './client-internals.js';
 import type { Context, Outbox } from './context.js';
-import type { RealtimeError } from './errors.js';
-import { INITIAL_PAGE_STATE, createPageLoader, isUnknownEvent, type PageLoader } from './page-loader.js';
+import { isUnknownEvent, type RealtimeError } from './errors.js';
+import { INITIAL_PAGE_STATE, createPageLoader, type PageLoader } from './page-loader.js';
 import { badRead, checkConversationId, checkReadSeq, conversationLists } from './mark-read.js';
 import { readQueueOf, type ReadQueue } from './read-queue.js';
 import { batch, createStore, type Store } from './store.js';

@@ -1,5 +1,5 @@
 import { largestLimit, type Context } from './context.js';
-import { toRealtimeError, type RealtimeError } from './errors.js';
+import { isUnknownEvent, toRealtimeError } from './errors.js';
 import type { Store } from './store.js';
 import type { InboxPageState } from './types.js';
 
@@ -53,8 +53,6 @@ interface Runtime<P extends Page> {
 
 const pageSize = <P extends Page>(rt: Runtime<P>) => largestLimit(rt.watchers);
 
-/** Old servers (before protocol 1.2) answer an unknown request with this message. */
-export const isUnknownEvent = (error: RealtimeError) => error.code === 'BAD_REQUEST' && error.message.startsWith('Unknown event');
 
 function failed<P extends Page>(rt: Runtime<P>, error: unknown): void {
   const realtimeError = toRealtimeError(error);

@@ -1,8 +1,7 @@
 import type { ConversationId, ConversationReadResult } from '../protocol/index.js';
 import { featureOf, type ClientInternals } from './client-internals.js';
 import type { Context } from './context.js';
-import { toRealtimeError, type RealtimeError } from './errors.js';
-import { isUnknownEvent } from './page-loader.js';
+import { isUnknownEvent, toRealtimeError, type RealtimeError } from './errors.js';
 import type { RealtimeClient } from './types.js';
 
 /** Most conversations whose read cursor may wait for the server at once; past it the oldest waiting one is dropped. */
@@ -29,7 +28,7 @@ export interface ReadQueue {
   readonly unsupported: boolean;
 }
 
-/** What the queue tells its owner. */
+/** What the queue tells its listeners (`listen`); refusals are reported to `onError` by the queue itself. */
 export interface ReadQueueEvents {
   /** The server's answer: the conversation's read state now. */
   answered(result: ConversationReadResult): void;
