@@ -8,8 +8,10 @@
 // external (that check measures its entry alone).
 //
 // `bench/check-treeshake.mjs` (run after this by `npm run size`) adds what
-// size-limit cannot express: socketkit + socketkit/react ≤ socket.io-client
-// alone + 9.5 KB, and `usePresence` alone not pulling the conversation code.
+// size-limit cannot express: socketkit + socketkit/react without the inbox ≤
+// socket.io-client alone + 10.9 KB (was + 9.5 KB), `usePresence` alone not
+// pulling the conversation code, an app without the inbox or the devtools
+// shipping none of them, and every export measured by one of the entries below.
 //
 // esbuild bundles here for the browser with minification, so it defines
 // `process.env.NODE_ENV` as "production", as an app's production build does:
@@ -54,6 +56,7 @@ export default [
     limit: '14 KB',
   },
   {
+    // Every export but the inbox's (bench/size/inbox-exports.mjs), which is opt-in.
     name: 'socketkit + socketkit/react, with socket.io-client',
     path: 'bench/size/core-and-react.js',
     ignore: react,
@@ -76,9 +79,42 @@ export default [
     // `withCredentials` by default and the configuration errors (+0.25 kB).
     // docs/performance.md, "Client budgets", says what to win back.
     // Raised to 25.7 KB with the inbox (25.61 kB measured): the conversation
-    // list, read receipts and notification inbox stores (+2.6 kB) are part of
-    // every client today; making them opt-in is the way back under 23 kB.
-    limit: '25.7 KB',
+    // list, read receipts and notification inbox stores (+2.6 kB) were part of
+    // every client.
+    // 2026-12-06, the inbox opt-in: 25.61 → 23.78 kB. The client no longer
+    // holds the inbox stores (made per client on first use by
+    // getConversationList / getReadReceipts / getNotificationInbox, the
+    // entries below measure them); the configuration error's example and the
+    // markRead reasons are development-only. The 22.4 KB budget is MISSED, not
+    // hidden: against the 23.00 kB before the inbox, +0.62 kB is
+    // useConversation's mark-as-read (protocol 1.2, on by default: the read
+    // queue, sent once and queued offline) and ≈ +0.15 kB the lazy wiring
+    // (what the client registers for optional features, its link events);
+    // the renovation's 0.6 kB was not won back: what is left is features
+    // (docs/performance.md, "Client budgets"). Then 23.81 kB with the
+    // devtools' `inspectClient` (its production stub returns null: 26 B).
+    limit: '23.85 KB',
+  },
+  {
+    // Only in apps that call it (check-treeshake.mjs proves the others ship none of it): its own code
+    // and the core parts it shares (store, errors), without the client and socket.io-client.
+    name: 'the inbox: getConversationList, getReadReceipts, getNotificationInbox and their hooks, without react and socket.io-client',
+    path: 'bench/size/inbox.js',
+    ignore: [...react, 'socket.io-client'],
+    modifyEsbuildConfig: withDistAlias,
+    gzip: true,
+    // 3.95 kB measured (2026-12-06).
+    limit: '4 KB',
+  },
+  {
+    // An app that uses all of it: 25.61 kB when the client held the inbox; 25.73 kB opt-in
+    // (+0.12 kB: the per-client WeakMaps, the link events, mark-read apart from the list).
+    name: 'socketkit + socketkit/react, everything with the inbox, with socket.io-client',
+    path: 'bench/size/everything.js',
+    ignore: react,
+    modifyEsbuildConfig: withDistAlias,
+    gzip: true,
+    limit: '25.8 KB',
   },
   {
     name: 'socketkit/ui, without react and socketkit',

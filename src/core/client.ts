@@ -3,17 +3,15 @@ import type { ConversationId, PresenceChangesPayload } from '../protocol/index.j
 import { isStopped, type HandshakeAnswer } from './connection-machine.js';
 import { createConnection, type Connection } from './connection.js';
 import type { Context, Outbox, Presence } from './context.js';
-import { createConversationList, type ConversationList } from './conversation-list.js';
+import { registerInternals, type LinkEvents } from './client-internals.js';
 import { createConversationRegistry, type ConversationRegistry } from './conversation-registry.js';
 import { assertSendableEventName, createEmitQueue, type EmitQueue } from './emit-queue.js';
 import { RealtimeError } from './errors.js';
 import { createErrorReporter, createEventBus, type EventBus, type ListenerErrorReporter } from './event-bus.js';
-import { createNotificationInbox, type NotificationInbox } from './notification-inbox.js';
 import { createOnlineUsers, type OnlineUsers } from './online-users.js';
 import { registerInspection, type ClientInspection } from './inspect.js';
 import { createOutbox } from './outbox.js';
 import { createPresence } from './presence.js';
-import { createReadReceipts } from './read-receipts.js';
 import { createRequestTable, REQUEST_TIMEOUT_MS, type RequestTable } from './request-table.js';
 import { createTracer, logTrace, SILENT_TRACE, type Tracer } from './trace.js';
 import type { ClientEventMap, Logger, RealtimeClient, RealtimeClientOptions, RequestOptions, SocketLike } from './types.js';
@@ -50,21 +48,13 @@ interface Parts {
   onlineUsers: OnlineUsers;
   outbox: Outbox;
   conversations: ConversationRegistry;
-  inbox: Inbox;
+  /** What optional features (the inbox stores) hear of the link; the client knows none of them. */
+  links: EventBus<LinkEvents>;
+  /** What presence, the outbox, conversations and optional features share. */
+  context: Context;
   /** Conversations joined through a raw `client.request('conversation:join')`: their release. */
   rawJoins: Map<ConversationId, () => void>;
   destroyed: { value: boolean };
-}
-
-/** The inbox stores (protocol 1.2). */
-interface Inbox {
-  conversationList: ConversationList;
-  readReceipts: RealtimeClient['readReceipts'];
-  notificationInbox: NotificationInbox;
-}
-
-function createInbox(context: Context, outbox: Outbox): Inbox {
-  return { conversationList: createConversationList(context, outbox), readReceipts: createReadReceipts(context), notificationInbox: createNotificationInbox(context) };
 }
 
 const isConnected = (parts: Pick<Parts, 'connection'>) => parts.connection.connection.getSnapshot().status === 'connected';
@@ -89,9 +79,8 @@ function onLinkUp(parts: Parts, answer: HandshakeAnswer): void {
   step(parts, 'online users', () => parts.onlineUsers.refreshIfWatched());
   const rejoins = step(parts, 'rejoin', () => parts.conversations.resyncAll(storeChanged)) ?? [];
   step(parts, 'queued requests', () => parts.requests.sendWaiting());
-  // Waiting read cursors go before the catch-up fetch, so the fresh list already counts them.
-  step(parts, 'conversation list', () => parts.inbox.conversationList.linkUp());
-  step(parts, 'notification inbox', () => parts.inbox.notificationInbox.linkUp());
+  // After the queued requests: a store's catch-up fetch answers after what was queued offline.
+  parts.links.emit('up', undefined);
   for (const send of parts.emitQueue.takeAll()) step(parts, 'queued emit', send);
   // Queued messages go after the rooms are back, so they land after the catch-up.
   void Promise.allSettled(rejoins).then(() => step(parts, 'outbox', () => parts.outbox.flush()));
@@ -102,8 +91,7 @@ function onLinkDown(parts: Parts): void {
   step(parts, 'presence', () => parts.presence.reset());
   step(parts, 'online users', () => parts.onlineUsers.linkDown());
   step(parts, 'conversations', () => parts.conversations.linkDown());
-  step(parts, 'conversation list', () => parts.inbox.conversationList.linkDown());
-  step(parts, 'notification inbox', () => parts.inbox.notificationInbox.linkDown());
+  parts.links.emit('down', undefined);
   // The server may or may not have handled these: only the caller can tell whether to retry.
   parts.requests.failInFlight();
 }
@@ -153,8 +141,8 @@ function destroy(parts: Parts): void {
   parts.outbox.destroy();
   parts.conversations.destroy();
   parts.onlineUsers.destroy();
-  parts.inbox.conversationList.destroy();
-  parts.inbox.notificationInbox.destroy();
+  parts.links.emit('destroy', undefined);
+  parts.links.clear();
   parts.socket.offAny();
   parts.socket.removeAllListeners();
   parts.serverEvents.clear();
@@ -228,8 +216,8 @@ function createParts(options: RealtimeClientOptions): Parts {
   const outbox = createOutbox(context);
   const conversations = createConversationRegistry({ ...context, presence, outbox });
   const onlineUsers = createOnlineUsers(context);
-  const inbox = createInbox(context, outbox);
-  const parts: Parts = { ...transport, storeTracker: trackServerStore(), connection, requests, emitQueue: createEmitQueue(), presence, onlineUsers, outbox, conversations, inbox, rawJoins: new Map(), destroyed };
+  const links = createEventBus<LinkEvents>(transport.report);
+  const parts: Parts = { ...transport, storeTracker: trackServerStore(), connection, requests, emitQueue: createEmitQueue(), presence, onlineUsers, outbox, conversations, links, context, rawJoins: new Map(), destroyed };
   connection.onEstablished((answer) => onLinkUp(parts, answer));
   return parts;
 }
@@ -269,7 +257,9 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   // A JavaScript caller's wrong configuration says which option, not a raw TypeError from inside.
   const url = (options as Partial<RealtimeClientOptions> | null | undefined)?.url;
   if (typeof url !== 'string' || url === '') {
-    throw new TypeError(`createRealtimeClient: url must be the server URL as a string, e.g. { url: 'http://localhost:3001', getToken }; got ${options === undefined || options === null ? 'no options' : typeof url}`);
+    // The example and what was given: development builds only, as the other development help.
+    const given = process.env.NODE_ENV !== 'production' ? `, e.g. { url: 'http://localhost:3001', getToken }; got ${options === undefined || options === null ? 'no options' : typeof url}` : '';
+    throw new TypeError(`createRealtimeClient: url must be the server URL as a string${given}`);
   }
   const parts = createParts(options);
   const { connection } = parts;
@@ -293,12 +283,10 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     request: (event: string, payload?: unknown, requestOptions?: RequestOptions) => request(parts, event, payload, requestOptions),
     conversation: parts.conversations.get,
     trace: { subscribe: parts.trace.subscribe },
-    conversationList: parts.inbox.conversationList,
-    readReceipts: parts.inbox.readReceipts,
-    notificationInbox: parts.inbox.notificationInbox,
   };
   // Development builds: devtools read the parts through `inspectClient(client)`.
   if (process.env.NODE_ENV !== 'production') registerInspection(client, () => inspectParts(parts));
+  registerInternals(client, { context: parts.context, outbox: parts.outbox, onLink: parts.links.on });
   if (options.autoConnect !== false) client.connect();
   return client;
 }

@@ -131,3 +131,10 @@ export function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(noop);
   return promise;
 }
+
+/** The largest page any watcher asked for (undefined: the server's default). A loop: the watchers are not bounded. */
+export function largestLimit(watchers: Iterable<{ limit?: number | undefined }>): number | undefined {
+  let largest = 0;
+  for (const watcher of watchers) largest = Math.max(largest, watcher.limit ?? 0);
+  return largest || undefined;
+}

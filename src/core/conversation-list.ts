@@ -5,12 +5,14 @@ import type {
   ConversationSummary,
   Message,
 } from '../protocol/index.js';
+import { featureOf, type ClientInternals } from './client-internals.js';
 import type { Context, Outbox } from './context.js';
-import { RealtimeError } from './errors.js';
-import { INITIAL_PAGE_STATE, createPageLoader, isUnknownEvent, type PageLoader } from './page-loader.js';
-import { createReadQueue, type ReadQueue } from './read-queue.js';
+import { isUnknownEvent, type RealtimeError } from './errors.js';
+import { INITIAL_PAGE_STATE, createPageLoader, type PageLoader } from './page-loader.js';
+import { badRead, checkConversationId, checkReadSeq, conversationLists } from './mark-read.js';
+import { readQueueOf, type ReadQueue } from './read-queue.js';
 import { batch, createStore, type Store } from './store.js';
-import type { ConversationListApi, ConversationListSnapshot } from './types.js';
+import type { ConversationListApi, ConversationListSnapshot, RealtimeClient } from './types.js';
 
 /** The snapshot before the first answer; also what the server renders. */
 export const INITIAL_CONVERSATION_LIST: ConversationListSnapshot = Object.freeze({
@@ -18,14 +20,6 @@ export const INITIAL_CONVERSATION_LIST: ConversationListSnapshot = Object.freeze
   unreadCount: 0,
   ...INITIAL_PAGE_STATE,
 });
-
-/** The client's conversation list, plus what the client drives it with. Internal. */
-export interface ConversationList extends ConversationListApi {
-  /** Connected: send the read cursors that waited, then fetch the first page again if watched. */
-  linkUp(): void;
-  linkDown(): void;
-  destroy(): void;
-}
 
 /** Everything the conversation list knows. Internal to this file. */
 interface Runtime {
@@ -109,33 +103,30 @@ function applyReadState(rt: Runtime, state: ConversationReadStatePayload): void 
   setList(rt, list.map((other, i) => (i === index ? next : other)));
 }
 
-/** `BAD_REQUEST` for a bad `markRead` call; the reason in development builds only. */
-const badRead = (reason: string) => new RealtimeError('BAD_REQUEST', process.env.NODE_ENV !== 'production' ? `markRead: ${reason}` : undefined);
-
 /** Optimistic: shown read at once, then sent (or queued until connected). */
 function markRead(rt: Runtime, conversationId: ConversationId, seq?: number): void {
-  if (typeof conversationId !== 'string' || conversationId === '') throw badRead('conversationId must be a non-empty string');
+  checkConversationId(conversationId);
   const list = rt.store.getSnapshot().conversations;
   const item = list.find((candidate) => candidate.id === conversationId);
   const target = seq ?? item?.lastSeq;
-  if (target === undefined) throw badRead('no seq given and the conversation is not in the list');
-  if (!Number.isInteger(target) || target < 0) throw badRead('seq must be a non-negative integer');
+  if (target === undefined) throw badRead(process.env.NODE_ENV !== 'production' ? 'no seq given and the conversation is not in the list' : undefined);
+  checkReadSeq(target);
   // Already read that far, as the server confirmed, or a server that keeps no read state: nothing to send.
-  if (rt.store.getSnapshot().unsupported) return;
+  if (rt.store.getSnapshot().unsupported || rt.reads.unsupported) return;
   if (item && target <= item.lastReadSeq && rt.reads.waiting(conversationId) === undefined) return;
   rt.reads.add(conversationId, target);
   if (item) setList(rt, list.map((other) => (other === item ? readUpTo(item, target) : other)));
 }
 
-function refused(rt: Runtime, conversationId: ConversationId, error: RealtimeError): void {
-  // A server before protocol 1.2: read state is not kept there; say so once, quietly.
+/** The read queue reported the refusal; a server before protocol 1.2 keeps no read state. */
+function refused(rt: Runtime, error: RealtimeError): void {
   if (isUnknownEvent(error)) return rt.store.set({ unsupported: true });
-  rt.ctx.report(error, `markRead ${conversationId}`);
   // The optimistic state may be wrong: the server's list says what is true.
   void rt.loader.refresh();
 }
 
 function listen(rt: Runtime, outbox: Outbox): void {
+  rt.reads.listen({ answered: (result) => applyReadState(rt, result), refused: (_conversationId, error) => refused(rt, error) });
   rt.ctx.on('message:new', (message) => applyMessage(rt, message));
   rt.ctx.on('conversation:updated', ({ lastMessage }) => applyMessage(rt, lastMessage));
   rt.ctx.on('conversation:read-state', (state) => applyReadState(rt, state));
@@ -143,26 +134,27 @@ function listen(rt: Runtime, outbox: Outbox): void {
   outbox.onConfirmed((message) => applyMessage(rt, message));
 }
 
-/**
- * The user's conversations (`conversation:list`), most recent activity first,
- * each with its last message and unread count, kept live by `message:new`,
- * `conversation:updated` and `conversation:read-state`. Fetched while
- * watched; fetched again after every reconnect (catch-up). `markRead` shows
- * at once and reaches the server once (queued while offline).
- */
-export function createConversationList(ctx: Context, outbox: Outbox): ConversationList {
+/** The list of one client, kept live from its creation on. */
+function createConversationList({ context: ctx, outbox, onLink }: ClientInternals, client: RealtimeClient): ConversationListApi {
   const store = createStore<ConversationListSnapshot>(INITIAL_CONVERSATION_LIST);
-  // The parts call back into `rt` only later (answers, pages), when it is complete.
+  // The loader calls back into `rt` only later (pages), when it is complete.
   const rt: Runtime = {
     ctx,
     store,
-    reads: createReadQueue(ctx, { answered: (result) => applyReadState(rt, result), refused: (id, error) => refused(rt, id, error) }),
+    reads: readQueueOf(client),
     loader: createPageLoader(ctx, store, {
       fetch: (cursor, limit) => ctx.request('conversation:list', { cursor, limit }),
       received: (page, first) => received(rt, page, first),
     }),
   };
   listen(rt, outbox);
+  onLink('up', () => {
+    // Waiting read cursors go before the catch-up fetch, so the fresh list already counts them.
+    rt.reads.flush();
+    rt.loader.linkUp();
+  });
+  onLink('down', () => rt.loader.linkDown());
+  onLink('destroy', () => rt.loader.destroy());
   return {
     getSnapshot: store.getSnapshot,
     getServerSnapshot: () => INITIAL_CONVERSATION_LIST,
@@ -172,14 +164,22 @@ export function createConversationList(ctx: Context, outbox: Outbox): Conversati
     loadMore: () => rt.loader.loadMore(),
     markRead: (conversationId, seq) => batch(() => markRead(rt, conversationId, seq)),
     get: (conversationId) => store.getSnapshot().conversations.find((item) => item.id === conversationId),
-    linkUp() {
-      rt.reads.flush();
-      rt.loader.linkUp();
-    },
-    linkDown: () => rt.loader.linkDown(),
-    destroy() {
-      rt.reads.destroy();
-      rt.loader.destroy();
-    },
   };
 }
+
+/**
+ * The user's conversations (`conversation:list`) on `client`, most recent
+ * activity first, each with its last message and unread count, kept live by
+ * `message:new`, `conversation:updated` and `conversation:read-state`.
+ * Fetched while watched; fetched again after every reconnect (catch-up).
+ * `markRead` shows at once and reaches the server once (queued while
+ * offline). Made on first use, one per client: an app that never calls it
+ * ships none of it (`useConversationList` and `useUnreadCount` call it).
+ *
+ * @example
+ * const list = getConversationList(client);
+ * const release = list.watch({ limit: 50 });
+ * list.subscribe(() => render(list.getSnapshot().conversations));
+ * @throws TypeError when `client` was not made by `createRealtimeClient`.
+ */
+export const getConversationList = (client: RealtimeClient): ConversationListApi => featureOf(conversationLists, client, createConversationList);

@@ -31,6 +31,9 @@ export class RealtimeError extends Error {
 
 type Body = Partial<ProtocolError> | undefined;
 
+/** Old servers (before protocol 1.2) answer an unknown request with this message. */
+export const isUnknownEvent = (error: RealtimeError) => error.code === 'BAD_REQUEST' && error.message.startsWith('Unknown event');
+
 /** Any thrown value or protocol error body as a `RealtimeError`. */
 export const toRealtimeError = (e: unknown): RealtimeError =>
   e instanceof RealtimeError

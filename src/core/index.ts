@@ -16,8 +16,11 @@ export { releaseLater } from './release-later.js';
 export { transition, toStatus, type ConnectionState, type ConnectionEvent, type TransitionFacts } from './connection-machine.js';
 export { RESERVED_EVENT_NAMES } from './emit-queue.js';
 export { MAX_WAITING_READS } from './read-queue.js';
-export { MAX_INBOX_NOTIFICATIONS } from './notification-inbox.js';
-export { MAX_RECEIPT_CONVERSATIONS } from './read-receipts.js';
+// The inbox (protocol 1.2): made per client on first use, absent from apps that never call these.
+export { getConversationList } from './conversation-list.js';
+export { markConversationRead } from './mark-read.js';
+export { getNotificationInbox, MAX_INBOX_NOTIFICATIONS } from './notification-inbox.js';
+export { getReadReceipts, MAX_RECEIPT_CONVERSATIONS } from './read-receipts.js';
 export { TYPING_THROTTLE_MS, TYPING_IDLE_MS, TYPING_EXPIRY_MS, MAX_CATCH_UP } from './conversation.js';
 export { MAX_SEND_ATTEMPTS } from './outbox.js';
 export {

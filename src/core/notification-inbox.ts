@@ -1,9 +1,11 @@
 import type { NotificationListResult, NotificationReadStatePayload, StoredNotification } from '../protocol/index.js';
+import { featureOf, type ClientInternals } from './client-internals.js';
 import type { Context } from './context.js';
-import { RealtimeError, toRealtimeError } from './errors.js';
+import { toRealtimeError } from './errors.js';
+import { badRead } from './mark-read.js';
 import { INITIAL_PAGE_STATE, createPageLoader, type PageLoader } from './page-loader.js';
 import { createStore, type Store } from './store.js';
-import type { NotificationInboxApi, NotificationInboxSnapshot } from './types.js';
+import type { NotificationInboxApi, NotificationInboxSnapshot, RealtimeClient } from './types.js';
 
 /** Most notifications the inbox holds; past it the oldest go (the server keeps at least 1,000 per user). */
 export const MAX_INBOX_NOTIFICATIONS = 1000;
@@ -14,13 +16,6 @@ export const INITIAL_NOTIFICATION_INBOX: NotificationInboxSnapshot = Object.free
   unreadCount: 0,
   ...INITIAL_PAGE_STATE,
 });
-
-/** The client's notification inbox, plus what the client drives it with. Internal. */
-export interface NotificationInbox extends NotificationInboxApi {
-  linkUp(): void;
-  linkDown(): void;
-  destroy(): void;
-}
 
 /** Everything the inbox knows. Internal to this file. */
 interface Runtime {
@@ -84,18 +79,13 @@ async function markRead(rt: Runtime, payload: { ids: string[] } | { all: true })
 
 function checkIds(ids: readonly string[]): string[] {
   if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string' || id === '')) {
-    throw new RealtimeError('BAD_REQUEST', 'markRead: ids must be an array of non-empty strings');
+    throw badRead(process.env.NODE_ENV !== 'production' ? 'ids must be an array of non-empty strings' : undefined);
   }
   return [...ids];
 }
 
-/**
- * The user's stored notifications (`notification:list`), newest first, with
- * the unread count of all of them, kept live by `notification:new` and
- * `notification:read-state` (another tab or device read them). Fetched while
- * watched; fetched again after every reconnect.
- */
-export function createNotificationInbox(ctx: Context): NotificationInbox {
+/** The inbox of one client, kept live from its creation on. */
+function createNotificationInbox({ context: ctx, onLink }: ClientInternals): NotificationInboxApi {
   const store = createStore<NotificationInboxSnapshot>(INITIAL_NOTIFICATION_INBOX);
   const rt: Runtime = {
     ctx,
@@ -107,6 +97,9 @@ export function createNotificationInbox(ctx: Context): NotificationInbox {
   };
   ctx.on('notification:new', (notification) => onNew(rt, notification));
   ctx.on('notification:read-state', (state) => onReadState(rt, state));
+  onLink('up', () => rt.loader.linkUp());
+  onLink('down', () => rt.loader.linkDown());
+  onLink('destroy', () => rt.loader.destroy());
   return {
     getSnapshot: store.getSnapshot,
     getServerSnapshot: () => INITIAL_NOTIFICATION_INBOX,
@@ -123,8 +116,23 @@ export function createNotificationInbox(ctx: Context): NotificationInbox {
       }
     },
     markAllRead: () => markRead(rt, { all: true }),
-    linkUp: () => rt.loader.linkUp(),
-    linkDown: () => rt.loader.linkDown(),
-    destroy: () => rt.loader.destroy(),
   };
 }
+
+const inboxes = new WeakMap<RealtimeClient, NotificationInboxApi>();
+
+/**
+ * The user's stored notifications (`notification:list`) on `client`, newest
+ * first, with the unread count of all of them, kept live by
+ * `notification:new` and `notification:read-state` (another tab or device
+ * read them). Fetched while watched; fetched again after every reconnect.
+ * Made on first use, one per client: an app that never calls it ships none
+ * of it (`useNotificationInbox` calls it).
+ *
+ * @example
+ * const inbox = getNotificationInbox(client);
+ * const release = inbox.watch();
+ * inbox.subscribe(() => renderBell(inbox.getSnapshot().unreadCount));
+ * @throws TypeError when `client` was not made by `createRealtimeClient`.
+ */
+export const getNotificationInbox = (client: RealtimeClient): NotificationInboxApi => featureOf(inboxes, client, createNotificationInbox);

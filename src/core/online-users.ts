@@ -1,5 +1,5 @@
 import type { OnlineUser, UserId } from '../protocol/index.js';
-import { once, type Context } from './context.js';
+import { largestLimit, once, type Context } from './context.js';
 import { toRealtimeError } from './errors.js';
 import { createStore, type Store } from './store.js';
 import type { OnlineUsersApi, OnlineUsersSnapshot, OnlineUsersWatchOptions } from './types.js';
@@ -30,8 +30,7 @@ interface Runtime {
   requestNumber: number;
 }
 
-/** The largest page any watcher asked for (undefined: the server's default). */
-const pageSize = (rt: Runtime) => [...rt.watchers].reduce((largest, watcher) => Math.max(largest, watcher.limit ?? 0), 0) || undefined;
+const pageSize = (rt: Runtime) => largestLimit(rt.watchers);
 
 function refresh(rt: Runtime): void {
   if (!rt.ctx.connected()) return;

@@ -1,5 +1,5 @@
-import type { Context } from './context.js';
-import { toRealtimeError, type RealtimeError } from './errors.js';
+import { largestLimit, type Context } from './context.js';
+import { isUnknownEvent, toRealtimeError } from './errors.js';
 import type { Store } from './store.js';
 import type { InboxPageState } from './types.js';
 
@@ -51,15 +51,8 @@ interface Runtime<P extends Page> {
   loaded: boolean;
 }
 
-/** The largest page any watcher asked for (undefined: the server's default). */
-const pageSize = <P extends Page>(rt: Runtime<P>) => {
-  let largest = 0;
-  for (const watcher of rt.watchers) largest = Math.max(largest, watcher.limit ?? 0);
-  return largest || undefined;
-};
+const pageSize = <P extends Page>(rt: Runtime<P>) => largestLimit(rt.watchers);
 
-/** Old servers (before protocol 1.2) answer an unknown request with this message. */
-export const isUnknownEvent = (error: RealtimeError) => error.code === 'BAD_REQUEST' && error.message.startsWith('Unknown event');
 
 function failed<P extends Page>(rt: Runtime<P>, error: unknown): void {
   const realtimeError = toRealtimeError(error);

@@ -1,6 +1,8 @@
 import type { ConversationId, ConversationReadResult } from '../protocol/index.js';
+import { featureOf, type ClientInternals } from './client-internals.js';
 import type { Context } from './context.js';
-import { toRealtimeError, type RealtimeError } from './errors.js';
+import { isUnknownEvent, toRealtimeError, type RealtimeError } from './errors.js';
+import type { RealtimeClient } from './types.js';
 
 /** Most conversations whose read cursor may wait for the server at once; past it the oldest waiting one is dropped. */
 export const MAX_WAITING_READS = 1000;
@@ -10,7 +12,8 @@ export const MAX_WAITING_READS = 1000;
  * conversation only the highest seq waits, so a burst of `markRead` calls,
  * or any number made offline, is sent once. Sent at once when connected,
  * else on the next connection; a request the link dropped is sent again
- * then (the server's cursor is monotonic, so twice is harmless). Internal.
+ * then (the server's cursor is monotonic, so twice is harmless). One per
+ * client, made by the first read (`readQueueOf`). Internal.
  */
 export interface ReadQueue {
   /** Remember `seq` for `conversationId` (the highest wins) and send it if connected. */
@@ -19,10 +22,13 @@ export interface ReadQueue {
   waiting(conversationId: ConversationId): number | undefined;
   /** Connected: send what waits. */
   flush(): void;
-  destroy(): void;
+  /** Hear the server's answers (the conversation list does). Returns the removal. */
+  listen(events: ReadQueueEvents): () => void;
+  /** The server keeps no read state (before protocol 1.2): nothing is sent any more. */
+  readonly unsupported: boolean;
 }
 
-/** What the queue tells its owner. */
+/** What the queue tells its listeners (`listen`); refusals are reported to `onError` by the queue itself. */
 export interface ReadQueueEvents {
   /** The server's answer: the conversation's read state now. */
   answered(result: ConversationReadResult): void;
@@ -33,12 +39,24 @@ export interface ReadQueueEvents {
 /** Everything the queue knows. Internal to this file. */
 interface Runtime {
   ctx: Context;
-  events: ReadQueueEvents;
+  listeners: Set<ReadQueueEvents>;
   /** Not yet confirmed: the highest seq per conversation, oldest first. */
   waiting: Map<ConversationId, number>;
   /** Sent and not answered yet: the seq per conversation. */
   inFlight: Map<ConversationId, number>;
   destroyed: boolean;
+  unsupported: boolean;
+}
+
+function answered(rt: Runtime, result: ConversationReadResult): void {
+  for (const events of rt.listeners) events.answered(result);
+}
+
+function refused(rt: Runtime, conversationId: ConversationId, error: RealtimeError): void {
+  // A server before protocol 1.2 keeps no read state: learnt once, quietly, and nothing more is sent.
+  if (isUnknownEvent(error)) rt.unsupported = true;
+  else rt.ctx.report(error, `markRead ${conversationId}`);
+  for (const events of rt.listeners) events.refused(conversationId, error);
 }
 
 /** Nothing waits for `conversationId` up to `seq` any more. */
@@ -53,7 +71,7 @@ function send(rt: Runtime, conversationId: ConversationId, seq: number): void {
     (result) => {
       if (rt.destroyed) return;
       done(rt, conversationId, seq);
-      rt.events.answered(result);
+      answered(rt, result);
     },
     (error: unknown) => {
       if (rt.destroyed) return;
@@ -64,7 +82,7 @@ function send(rt: Runtime, conversationId: ConversationId, seq: number): void {
         return;
       }
       done(rt, conversationId, seq);
-      rt.events.refused(conversationId, realtimeError);
+      refused(rt, conversationId, realtimeError);
     },
   );
 }
@@ -77,6 +95,7 @@ function flush(rt: Runtime): void {
 }
 
 function add(rt: Runtime, conversationId: ConversationId, seq: number): void {
+  if (rt.unsupported) return;
   const before = rt.waiting.get(conversationId);
   if (before !== undefined && before >= seq) return;
   rt.waiting.delete(conversationId); // re-inserted last: the map stays oldest first
@@ -85,16 +104,30 @@ function add(rt: Runtime, conversationId: ConversationId, seq: number): void {
   flush(rt);
 }
 
-export function createReadQueue(ctx: Context, events: ReadQueueEvents): ReadQueue {
-  const rt: Runtime = { ctx, events, waiting: new Map(), inFlight: new Map(), destroyed: false };
+function createReadQueue({ context, onLink }: ClientInternals): ReadQueue {
+  const rt: Runtime = { ctx: context, listeners: new Set(), waiting: new Map(), inFlight: new Map(), destroyed: false, unsupported: false };
+  onLink('up', () => flush(rt));
+  onLink('destroy', () => {
+    rt.destroyed = true;
+    rt.waiting.clear();
+    rt.inFlight.clear();
+    rt.listeners.clear();
+  });
   return {
     add: (conversationId, seq) => add(rt, conversationId, seq),
     waiting: (conversationId) => rt.waiting.get(conversationId),
     flush: () => flush(rt),
-    destroy() {
-      rt.destroyed = true;
-      rt.waiting.clear();
-      rt.inFlight.clear();
+    listen(events) {
+      rt.listeners.add(events);
+      return () => void rt.listeners.delete(events);
+    },
+    get unsupported() {
+      return rt.unsupported;
     },
   };
 }
+
+const queues = new WeakMap<RealtimeClient, ReadQueue>();
+
+/** The read queue of `client`, made by its first read. */
+export const readQueueOf = (client: RealtimeClient): ReadQueue => featureOf(queues, client, createReadQueue);

@@ -432,7 +432,7 @@ export interface ConversationHandle extends CoreStore<ConversationSnapshot> {
 }
 
 // ---------------------------------------------------------------------------
-// Inbox (protocol 1.2)
+// Inbox (protocol 1.2): stores made per client on first use
 // ---------------------------------------------------------------------------
 
 /** What every paged inbox snapshot says about its loading. */
@@ -454,7 +454,7 @@ export interface InboxPageState {
   stale: boolean;
 }
 
-/** Snapshot of `client.conversationList`. */
+/** Snapshot of `getConversationList(client)`. */
 export interface ConversationListSnapshot extends InboxPageState {
   /** The loaded pages, most recent activity first, each with `lastMessage`, `lastReadSeq` and `unreadCount`. */
   conversations: readonly ConversationSummary[];
@@ -469,7 +469,7 @@ export interface InboxWatchOptions {
 }
 
 /**
- * `client.conversationList`: the user's conversations (`conversation:list`),
+ * `getConversationList(client)`: the user's conversations (`conversation:list`),
  * fetched while watched and after every reconnect, kept live by
  * `message:new`, `conversation:updated` and `conversation:read-state`.
  */
@@ -496,13 +496,13 @@ export interface ConversationListApi extends CoreStore<ConversationListSnapshot>
   get(conversationId: ConversationId): ConversationSummary | undefined;
 }
 
-/** Snapshot of `client.readReceipts`: per conversation, per other participant, the highest seq they read. */
+/** Snapshot of `getReadReceipts(client)`: per conversation, per other participant, the highest seq they read. */
 export type ReadReceiptsSnapshot = ReadonlyMap<ConversationId, ReadonlyMap<UserId, number>>;
 
-/** `client.readReceipts`: the `receipt:read` events heard (they reach joined sockets). */
+/** `getReadReceipts(client)`: the `receipt:read` events heard (they reach joined sockets). */
 export type ReadReceiptsApi = CoreStore<ReadReceiptsSnapshot>;
 
-/** Snapshot of `client.notificationInbox`. */
+/** Snapshot of `getNotificationInbox(client)`. */
 export interface NotificationInboxSnapshot extends InboxPageState {
   /** The loaded pages, newest first; `readAt` null while unread. */
   notifications: readonly StoredNotification[];
@@ -511,7 +511,7 @@ export interface NotificationInboxSnapshot extends InboxPageState {
 }
 
 /**
- * `client.notificationInbox`: the user's stored notifications
+ * `getNotificationInbox(client)`: the user's stored notifications
  * (`notification:list`), fetched while watched and after every reconnect,
  * kept live by `notification:new` and `notification:read-state`.
  */
@@ -597,12 +597,8 @@ export interface RealtimeClient {
    * const stop = client.trace.subscribe((record) => console.log(record.type, record));
    */
   readonly trace: TraceSource;
-  /** The user's conversations with unread counts (protocol 1.2 `conversation:list`), loaded while watched. */
-  readonly conversationList: ConversationListApi;
-  /** Read receipts of other participants heard on this client (`receipt:read`). */
-  readonly readReceipts: ReadReceiptsApi;
-  /** The user's stored notifications with their unread count (protocol 1.2 `notification:list`), loaded while watched. */
-  readonly notificationInbox: NotificationInboxApi;
+  // The inbox stores (protocol 1.2) are not fields: `getConversationList(client)`,
+  // `getReadReceipts(client)` and `getNotificationInbox(client)` make them on first use.
 }
 
 export type { ProtocolError };

@@ -1,5 +1,5 @@
 import { useEffect, useMemo } from './react.js';
-import type { ConversationHandle, ConversationSnapshot } from 'socketkit';
+import { markConversationRead, type ConversationHandle, type ConversationSnapshot } from 'socketkit';
 import type { ConversationId } from 'socketkit/protocol';
 import { useJoinedConversation } from './useJoinedConversation.js';
 import { useRealtimeClient } from './useRealtimeClient.js';
@@ -14,8 +14,8 @@ export type ConversationState = ConversationSnapshot & ConversationActions;
 /** Options of `useConversation`. */
 export interface ConversationOptions {
   /**
-   * Mark what is shown read (`client.conversationList.markRead` up to the
-   * newest stored message) while mounted and joined. Default true; false for
+   * Mark what is shown read (`markConversationRead` up to the newest
+   * stored message) while mounted and joined. Default true; false for
    * a preview that must not clear the user's unread badge.
    */
   markRead?: boolean;
@@ -52,13 +52,13 @@ function newestSeq(snapshot: ConversationSnapshot): number {
  * }
  */
 export function useConversation(conversationId: ConversationId, { markRead = true }: ConversationOptions = {}): ConversationState {
-  const { conversationList } = useRealtimeClient();
+  const client = useRealtimeClient();
   const handle = useJoinedConversation(conversationId);
   const snapshot = useStore(handle);
   const shownSeq = snapshot.status === 'joined' ? newestSeq(snapshot) : 0;
   useEffect(() => {
-    if (markRead && shownSeq > 0) conversationList.markRead(conversationId, shownSeq);
-  }, [conversationList, conversationId, shownSeq, markRead]);
+    if (markRead && shownSeq > 0) markConversationRead(client, conversationId, shownSeq);
+  }, [client, conversationId, shownSeq, markRead]);
   const actions = useMemo(
     () => bound(handle, ['send', 'retry', 'discard', 'loadOlder', 'startTyping', 'stopTyping']),
     [handle],

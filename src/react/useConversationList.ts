@@ -1,9 +1,9 @@
 import { useEffect, useMemo } from './react.js';
-import type { ConversationListApi, ConversationListSnapshot } from 'socketkit';
+import { getConversationList, type ConversationListApi, type ConversationListSnapshot } from 'socketkit';
 import { useRealtimeClient } from './useRealtimeClient.js';
 import { bound, useStore } from './useStore.js';
 
-/** What `useConversationList()` returns: the core's `client.conversationList` snapshot plus its actions. */
+/** What `useConversationList()` returns: the core's `getConversationList(client)` snapshot plus its actions. */
 export type ConversationListState = ConversationListSnapshot & Pick<ConversationListApi, 'loadMore' | 'refresh' | 'markRead'>;
 
 /**
@@ -26,7 +26,7 @@ export type ConversationListState = ConversationListSnapshot & Pick<Conversation
  * }
  */
 export function useConversationList({ limit, enabled = true }: { limit?: number; enabled?: boolean } = {}): ConversationListState {
-  const { conversationList } = useRealtimeClient();
+  const conversationList = getConversationList(useRealtimeClient());
   useEffect(() => {
     if (enabled) return conversationList.watch({ limit });
   }, [conversationList, limit, enabled]);

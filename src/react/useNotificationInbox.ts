@@ -1,9 +1,9 @@
 import { useEffect, useMemo } from './react.js';
-import type { NotificationInboxApi, NotificationInboxSnapshot } from 'socketkit';
+import { getNotificationInbox, type NotificationInboxApi, type NotificationInboxSnapshot } from 'socketkit';
 import { useRealtimeClient } from './useRealtimeClient.js';
 import { bound, useStore } from './useStore.js';
 
-/** What `useNotificationInbox()` returns: the core's `client.notificationInbox` snapshot plus its actions. */
+/** What `useNotificationInbox()` returns: the core's `getNotificationInbox(client)` snapshot plus its actions. */
 export type NotificationInboxState = NotificationInboxSnapshot & Pick<NotificationInboxApi, 'markRead' | 'markAllRead' | 'loadMore' | 'refresh'>;
 
 /**
@@ -21,7 +21,7 @@ export type NotificationInboxState = NotificationInboxSnapshot & Pick<Notificati
  * }
  */
 export function useNotificationInbox({ limit, enabled = true }: { limit?: number; enabled?: boolean } = {}): NotificationInboxState {
-  const { notificationInbox } = useRealtimeClient();
+  const notificationInbox = getNotificationInbox(useRealtimeClient());
   useEffect(() => {
     if (enabled) return notificationInbox.watch({ limit });
   }, [notificationInbox, limit, enabled]);

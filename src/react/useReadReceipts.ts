@@ -1,3 +1,4 @@
+import { getReadReceipts } from 'socketkit';
 import type { ConversationId, UserId } from 'socketkit/protocol';
 import { useRealtimeClient } from './useRealtimeClient.js';
 import { useStore } from './useStore.js';
@@ -16,6 +17,6 @@ const NONE: ReadonlyMap<UserId, number> = new Map();
  * const seenBy = [...receipts].filter(([, seq]) => seq >= lastMessage.seq).map(([userId]) => userId);
  */
 export function useReadReceipts(conversationId: ConversationId): ReadonlyMap<UserId, number> {
-  const { readReceipts } = useRealtimeClient();
+  const readReceipts = getReadReceipts(useRealtimeClient());
   return useStore(readReceipts, (snapshot) => snapshot.get(conversationId) ?? NONE);
 }

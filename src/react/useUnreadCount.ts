@@ -1,5 +1,5 @@
 import { useEffect } from './react.js';
-import type { ConversationListSnapshot } from 'socketkit';
+import { getConversationList, type ConversationListSnapshot } from 'socketkit';
 import type { ConversationId } from 'socketkit/protocol';
 import { useRealtimeClient } from './useRealtimeClient.js';
 import { useStore } from './useStore.js';
@@ -19,7 +19,7 @@ const totalOf = (snapshot: ConversationListSnapshot) => snapshot.unreadCount;
  * }
  */
 export function useUnreadCount(conversationId?: ConversationId): number {
-  const { conversationList } = useRealtimeClient();
+  const conversationList = getConversationList(useRealtimeClient());
   useEffect(() => conversationList.watch(), [conversationList]);
   return useStore(
     conversationList,

@@ -5,7 +5,7 @@
  * and an old server without `conversation:list`.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RealtimeClient } from 'socketkit';
+import { getConversationList, getNotificationInbox, getReadReceipts, markConversationRead, type RealtimeClient } from 'socketkit';
 import { startServer, type TestServer } from '../support/server.js';
 import { startProxy, type TcpProxy } from '../support/proxy.js';
 import { waitFor } from '../support/wait.js';
@@ -32,11 +32,11 @@ afterEach(async () => {
   await server.cleanup();
 });
 
-const item = (client: RealtimeClient, id: string) => client.conversationList.get(id);
+const item = (client: RealtimeClient, id: string) => getConversationList(client).get(id);
 
 async function listed(client: RealtimeClient): Promise<() => void> {
-  const release = client.conversationList.watch();
-  await waitFor(() => !client.conversationList.getSnapshot().loading, { message: 'conversation list loaded' });
+  const release = getConversationList(client).watch();
+  await waitFor(() => !getConversationList(client).getSnapshot().loading, { message: 'conversation list loaded' });
   return release;
 }
 
@@ -53,7 +53,7 @@ describe('conversation list', () => {
   it('lists my conversations newest first with unread counts, live while not joined', async () => {
     const alice = realClient(server, 'alice');
     await listed(alice);
-    const { conversations, unreadCount, error } = alice.conversationList.getSnapshot();
+    const { conversations, unreadCount, error } = getConversationList(alice).getSnapshot();
     expect(error).toBeNull();
     expect(conversations.map((c) => c.id)).toEqual(expect.arrayContaining(['general', 'alice-bob', 'design']));
     expect(conversations.every((c) => c.participantIds.includes('alice'))).toBe(true);
@@ -65,7 +65,7 @@ describe('conversation list', () => {
     const seq = await bobSends(2);
     await waitFor(() => item(alice, 'alice-bob')!.lastSeq === seq, { message: 'conversation:updated heard' });
     expect(item(alice, 'alice-bob')).toMatchObject({ unreadCount: before + 2, lastMessage: { content: 'from bob 1', seq } });
-    expect(alice.conversationList.getSnapshot().conversations[0]!.id).toBe('alice-bob');
+    expect(getConversationList(alice).getSnapshot().conversations[0]!.id).toBe('alice-bob');
   });
 
   it('my own send moves the conversation to the top, read', async () => {
@@ -74,7 +74,7 @@ describe('conversation list', () => {
     const sent = await alice.conversation('design').send('mine');
     await waitFor(() => item(alice, 'design')!.lastSeq === sent.seq);
     expect(item(alice, 'design')).toMatchObject({ lastReadSeq: sent.seq, unreadCount: 0, lastMessage: { content: 'mine' } });
-    expect(alice.conversationList.getSnapshot().conversations[0]!.id).toBe('design');
+    expect(getConversationList(alice).getSnapshot().conversations[0]!.id).toBe('design');
   });
 
   it('two devices of one user: one reads, the other badge drops within a second', async () => {
@@ -86,12 +86,12 @@ describe('conversation list', () => {
     expect(item(laptop, 'alice-bob')!.unreadCount).toBeGreaterThanOrEqual(2);
 
     const started = performance.now();
-    phone.conversationList.markRead('alice-bob');
+    getConversationList(phone).markRead('alice-bob');
     expect(item(phone, 'alice-bob')!.unreadCount).toBe(0); // optimistic
     await waitFor(() => item(laptop, 'alice-bob')!.unreadCount === 0, { timeoutMs: 1000, message: 'the laptop badge dropped' });
     expect(performance.now() - started).toBeLessThan(1000);
     expect(item(laptop, 'alice-bob')!.lastReadSeq).toBe(seq);
-    expect(laptop.conversationList.getSnapshot().unreadCount).toBe(phone.conversationList.getSnapshot().unreadCount);
+    expect(getConversationList(laptop).getSnapshot().unreadCount).toBe(getConversationList(phone).getSnapshot().unreadCount);
   });
 
   it('a markRead made offline is shown at once and sent once on reconnect, coalesced to the highest seq', async () => {
@@ -104,9 +104,9 @@ describe('conversation list', () => {
     proxy.cut();
     await waitFor(() => status(alice) !== 'connected');
 
-    alice.conversationList.markRead('alice-bob', seq - 2);
-    alice.conversationList.markRead('alice-bob', seq);
-    alice.conversationList.markRead('alice-bob', seq - 1);
+    getConversationList(alice).markRead('alice-bob', seq - 2);
+    getConversationList(alice).markRead('alice-bob', seq);
+    getConversationList(alice).markRead('alice-bob', seq - 1);
     expect(item(alice, 'alice-bob')).toMatchObject({ lastReadSeq: seq, unreadCount: 0 });
     expect(reads).toEqual([]);
 
@@ -114,9 +114,47 @@ describe('conversation list', () => {
     await connected(alice);
     await waitFor(() => reads.length > 0, { message: 'the queued read reached the server' });
     // The catch-up fetch after the read answers: the server's list agrees.
-    await alice.conversationList.refresh();
+    await getConversationList(alice).refresh();
     expect(reads).toEqual([{ userId: 'alice', payload: { conversationId: 'alice-bob', seq } }]);
     expect(item(alice, 'alice-bob')).toMatchObject({ lastReadSeq: seq, unreadCount: 0 });
+  });
+
+  it('markConversationRead without a conversation list: queued offline, sent once, and a list made later shows it', async () => {
+    const seq = await bobSends(3);
+    proxy = await startProxy(server.port);
+    const alice = realClient(server, 'alice', { url: proxy.url });
+    await connected(alice);
+    proxy.block();
+    proxy.cut();
+    await waitFor(() => status(alice) !== 'connected');
+
+    markConversationRead(alice, 'alice-bob', seq - 1);
+    markConversationRead(alice, 'alice-bob', seq);
+    expect(() => markConversationRead(alice, 'alice-bob', -1)).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
+    expect(() => markConversationRead(alice, '', 1)).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
+    // The list made while the read waits counts it at once, in its first page.
+    const list = getConversationList(alice);
+    list.watch();
+    proxy.restore();
+    await connected(alice);
+    await waitFor(() => reads.length > 0 && !list.getSnapshot().loading, { message: 'the queued read reached the server and the list loaded' });
+    expect(item(alice, 'alice-bob')).toMatchObject({ lastReadSeq: seq, unreadCount: 0 });
+    await list.refresh();
+    expect(reads).toEqual([{ userId: 'alice', payload: { conversationId: 'alice-bob', seq } }]);
+    expect(item(alice, 'alice-bob')).toMatchObject({ lastReadSeq: seq, unreadCount: 0 });
+  });
+
+  it('the inbox stores are made on first use, one per client, and only for a socketkit client', async () => {
+    const alice = realClient(server, 'alice');
+    const bob = realClient(server, 'bob');
+    expect(getConversationList(alice)).toBe(getConversationList(alice));
+    expect(getNotificationInbox(alice)).toBe(getNotificationInbox(alice));
+    expect(getReadReceipts(alice)).toBe(getReadReceipts(alice));
+    expect(getConversationList(bob)).not.toBe(getConversationList(alice));
+    const notAClient = { ...alice };
+    expect(() => getConversationList(notAClient)).toThrow(TypeError);
+    expect(() => getReadReceipts(notAClient)).toThrow(TypeError);
+    expect(() => getNotificationInbox(notAClient)).toThrow(TypeError);
   });
 
   it('catches up after a reconnect: messages missed while offline are counted', async () => {
@@ -126,20 +164,20 @@ describe('conversation list', () => {
     const before = item(alice, 'alice-bob')!.unreadCount;
     proxy.block();
     proxy.cut();
-    await waitFor(() => alice.conversationList.getSnapshot().stale);
+    await waitFor(() => getConversationList(alice).getSnapshot().stale);
     const seq = await bobSends(2);
     proxy.restore();
-    await waitFor(() => item(alice, 'alice-bob')?.lastSeq === seq && !alice.conversationList.getSnapshot().stale, { message: 'caught up' });
+    await waitFor(() => item(alice, 'alice-bob')?.lastSeq === seq && !getConversationList(alice).getSnapshot().stale, { message: 'caught up' });
     expect(item(alice, 'alice-bob')!.unreadCount).toBe(before + 2);
   });
 
   it('markRead refuses bad input with a clear error and sends nothing', async () => {
     const alice = realClient(server, 'alice');
     await listed(alice);
-    expect(() => alice.conversationList.markRead('alice-bob', -1)).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
-    expect(() => alice.conversationList.markRead('alice-bob', 1.5)).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
-    expect(() => alice.conversationList.markRead('', 1)).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
-    expect(() => alice.conversationList.markRead('not-listed')).toThrow(/not in the list/);
+    expect(() => getConversationList(alice).markRead('alice-bob', -1)).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
+    expect(() => getConversationList(alice).markRead('alice-bob', 1.5)).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
+    expect(() => getConversationList(alice).markRead('', 1)).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
+    expect(() => getConversationList(alice).markRead('not-listed')).toThrow(/not in the list/);
     expect(reads).toEqual([]);
   });
 
@@ -149,18 +187,22 @@ describe('conversation list', () => {
     await joined(bob, 'alice-bob');
     const alice = realClient(server, 'alice');
     await connected(alice);
-    alice.conversationList.markRead('alice-bob', seq);
-    await waitFor(() => bob.readReceipts.getSnapshot().get('alice-bob')?.get('alice') === seq, { message: 'receipt heard' });
-    const snapshot = bob.readReceipts.getSnapshot();
-    expect(bob.readReceipts.getSnapshot()).toBe(snapshot); // identity kept until something changed
-    expect(alice.readReceipts.getSnapshot().get('alice-bob')?.get('alice')).toBeUndefined(); // never to the reader
+    // Made on first use: each hears receipts from here on.
+    const bobReceipts = getReadReceipts(bob);
+    const aliceReceipts = getReadReceipts(alice);
+    getConversationList(alice).markRead('alice-bob', seq);
+    await waitFor(() => bobReceipts.getSnapshot().get('alice-bob')?.get('alice') === seq, { message: 'receipt heard' });
+    const snapshot = bobReceipts.getSnapshot();
+    expect(getReadReceipts(bob)).toBe(bobReceipts); // one store per client
+    expect(bobReceipts.getSnapshot()).toBe(snapshot); // identity kept until something changed
+    expect(aliceReceipts.getSnapshot().get('alice-bob')?.get('alice')).toBeUndefined(); // never to the reader
   });
 });
 
 describe('notification inbox', () => {
   async function inboxOf(client: RealtimeClient) {
-    client.notificationInbox.watch();
-    await waitFor(() => !client.notificationInbox.getSnapshot().loading, { message: 'inbox loaded' });
+    getNotificationInbox(client).watch();
+    await waitFor(() => !getNotificationInbox(client).getSnapshot().loading, { message: 'inbox loaded' });
   }
   const notify = (title: string) => server.socketkit.notify('alice', { title, body: `${title} body` });
 
@@ -169,24 +211,24 @@ describe('notification inbox', () => {
     const phone = realClient(server, 'alice');
     const laptop = realClient(server, 'alice');
     await Promise.all([inboxOf(phone), inboxOf(laptop)]);
-    const first = phone.notificationInbox.getSnapshot();
+    const first = getNotificationInbox(phone).getSnapshot();
     expect(first.notifications[0]).toMatchObject({ title: 'while offline', readAt: null });
     const unread = first.unreadCount;
 
     await notify('live');
-    await waitFor(() => laptop.notificationInbox.getSnapshot().notifications[0]?.title === 'live');
-    await waitFor(() => phone.notificationInbox.getSnapshot().unreadCount === unread + 1);
-    const live = phone.notificationInbox.getSnapshot().notifications[0]!;
+    await waitFor(() => getNotificationInbox(laptop).getSnapshot().notifications[0]?.title === 'live');
+    await waitFor(() => getNotificationInbox(phone).getSnapshot().unreadCount === unread + 1);
+    const live = getNotificationInbox(phone).getSnapshot().notifications[0]!;
 
-    await phone.notificationInbox.markRead([live.id]);
-    expect(phone.notificationInbox.getSnapshot().unreadCount).toBe(unread);
-    await waitFor(() => laptop.notificationInbox.getSnapshot().unreadCount === unread, { timeoutMs: 1000 });
-    expect(laptop.notificationInbox.getSnapshot().notifications[0]!.readAt).not.toBeNull();
+    await getNotificationInbox(phone).markRead([live.id]);
+    expect(getNotificationInbox(phone).getSnapshot().unreadCount).toBe(unread);
+    await waitFor(() => getNotificationInbox(laptop).getSnapshot().unreadCount === unread, { timeoutMs: 1000 });
+    expect(getNotificationInbox(laptop).getSnapshot().notifications[0]!.readAt).not.toBeNull();
 
-    await laptop.notificationInbox.markAllRead();
-    await waitFor(() => phone.notificationInbox.getSnapshot().unreadCount === 0, { timeoutMs: 1000 });
-    expect(phone.notificationInbox.getSnapshot().notifications.every((n) => n.readAt !== null)).toBe(true);
-    await expect(phone.notificationInbox.markRead([''])).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await getNotificationInbox(laptop).markAllRead();
+    await waitFor(() => getNotificationInbox(phone).getSnapshot().unreadCount === 0, { timeoutMs: 1000 });
+    expect(getNotificationInbox(phone).getSnapshot().notifications.every((n) => n.readAt !== null)).toBe(true);
+    await expect(getNotificationInbox(phone).markRead([''])).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 });
 
@@ -204,14 +246,14 @@ describe('an old server (no protocol 1.2)', () => {
     const errors: unknown[] = [];
     const alice = realClient(server, 'alice', { onError: (error) => errors.push(error) });
     await listed(alice);
-    expect(alice.conversationList.getSnapshot()).toMatchObject({ unsupported: true, loading: false, conversations: [], error: { code: 'BAD_REQUEST' } });
-    alice.conversationList.markRead('alice-bob', 1); // known unsupported: not sent
+    expect(getConversationList(alice).getSnapshot()).toMatchObject({ unsupported: true, loading: false, conversations: [], error: { code: 'BAD_REQUEST' } });
+    getConversationList(alice).markRead('alice-bob', 1); // known unsupported: not sent
     // A client that never listed learns it from its first read, quietly, and sends no more.
     const other = realClient(server, 'alice', { onError: (error) => errors.push(error) });
     await connected(other);
-    other.conversationList.markRead('alice-bob', 1);
-    await waitFor(() => other.conversationList.getSnapshot().unsupported, { message: 'unsupported learnt from the read' });
-    other.conversationList.markRead('alice-bob', 2);
+    getConversationList(other).markRead('alice-bob', 1);
+    await waitFor(() => getConversationList(other).getSnapshot().unsupported, { message: 'unsupported learnt from the read' });
+    getConversationList(other).markRead('alice-bob', 2);
     expect(reads).toEqual([{ userId: 'alice', payload: { conversationId: 'alice-bob', seq: 1 } }]);
     expect(errors).toEqual([]);
     expect(status(alice)).toBe('connected');

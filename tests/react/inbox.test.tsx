@@ -6,7 +6,7 @@
 import { renderHook, waitFor, act } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { RealtimeProvider, useConversation, useConversationList, useNotificationInbox, useReadReceipts, useUnreadCount } from 'socketkit/react';
-import type { RealtimeClient } from 'socketkit';
+import { getConversationList, type RealtimeClient } from 'socketkit';
 import type { ReactNode } from 'react';
 import { useTestServer } from './helpers.js';
 
@@ -51,9 +51,9 @@ describe('inbox hooks', () => {
     const alice = env.client('alice');
     const hook = renderHook(() => ({ room: useConversation('alice-bob', { markRead: false }), unread: useUnreadCount('alice-bob') }), { wrapper: withClient(alice) });
     await waitFor(() => expect(hook.result.current.room.status).toBe('joined'));
-    await waitFor(() => expect(alice.conversationList.getSnapshot().loading).toBe(false));
+    await waitFor(() => expect(getConversationList(alice).getSnapshot().loading).toBe(false));
     // A conversation:list answered after the join shows the server's count: nothing was read.
-    await act(() => alice.conversationList.refresh());
+    await act(() => getConversationList(alice).refresh());
     expect(hook.result.current.unread).toBeGreaterThan(0);
   });
 

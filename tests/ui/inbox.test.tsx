@@ -10,7 +10,7 @@ import type { ReactElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { createRealtimeClient } from 'socketkit';
+import { createRealtimeClient, getConversationList } from 'socketkit';
 import { ChatPanel, ConversationList, NotificationInbox } from 'socketkit/ui';
 import { Providers, connected, makeClient, withLiveServer } from './helpers.js';
 
@@ -117,7 +117,7 @@ describe('ChatPanel "Seen by"', () => {
     const sent = await alice.conversation('alice-bob').send('Did you see this?');
     const bob = makeClient(server(), 'bob');
     await connected(bob);
-    bob.conversationList.markRead('alice-bob', sent.seq!);
+    getConversationList(bob).markRead('alice-bob', sent.seq!);
     expect(await screen.findByText('Seen by Bob Chen')).toBeTruthy();
   });
 });
