@@ -10,16 +10,6 @@ import type { ConversationListApi, RealtimeClient } from './types.js';
  */
 export const conversationLists = new WeakMap<RealtimeClient, ConversationListApi>();
 
-/**
- * Mark `conversationId` read up to `seq` on the server (`conversation:read`),
- * once, queued while offline; through the client's conversation list when
- * one was made (it shows the read at once), without making one otherwise.
- * `useConversation` calls it for what it shows.
- *
- * @example
- * markConversationRead(client, 'alice-bob', 42);
- * @throws RealtimeError `BAD_REQUEST` for an empty id or a `seq` that is not a non-negative integer.
- */
 /** `BAD_REQUEST` for a bad `markRead` call; `reason` (development builds only) says why. */
 export const badRead = (reason: string | undefined) => new RealtimeError('BAD_REQUEST', reason === undefined ? undefined : `markRead: ${reason}`);
 
@@ -37,6 +27,16 @@ export function checkConversationId(conversationId: ConversationId): void {
   }
 }
 
+/**
+ * Mark `conversationId` read up to `seq` on the server (`conversation:read`),
+ * once, queued while offline; through the client's conversation list when
+ * one was made (it shows the read at once), without making one otherwise.
+ * `useConversation` calls it for what it shows.
+ *
+ * @example
+ * markConversationRead(client, 'alice-bob', 42);
+ * @throws RealtimeError `BAD_REQUEST` for an empty id or a `seq` that is not a non-negative integer.
+ */
 export function markConversationRead(client: RealtimeClient, conversationId: ConversationId, seq: number): void {
   const list = conversationLists.get(client);
   if (list) return list.markRead(conversationId, seq);
