@@ -9,7 +9,7 @@
 //
 // `bench/check-treeshake.mjs` (run after this by `npm run size`) adds what
 // size-limit cannot express: socketkit + socketkit/react without the inbox ≤
-// socket.io-client alone + 10.9 KB (was + 9.5 KB), `usePresence` alone not
+// socket.io-client alone + 10.95 KB (was + 9.5 KB), `usePresence` alone not
 // pulling the conversation code, an app without the inbox or the devtools
 // shipping none of them, and every export measured by one of the entries below.
 //

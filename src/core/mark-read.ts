@@ -10,20 +10,21 @@ import type { ConversationListApi, RealtimeClient } from './types.js';
  */
 export const conversationLists = new WeakMap<RealtimeClient, ConversationListApi>();
 
-/** `BAD_REQUEST` for a bad `markRead` call; `reason` (development builds only) says why. */
-export const badRead = (reason: string | undefined) => new RealtimeError('BAD_REQUEST', reason === undefined ? undefined : `markRead: ${reason}`);
+/** `BAD_REQUEST` for a bad call of `caller`; `reason` (development builds only) says why. */
+export const badRead = (reason: string | undefined, caller = 'markRead') =>
+  new RealtimeError('BAD_REQUEST', reason === undefined ? undefined : `${caller}: ${reason}`);
 
 // The reasons are written at each check, behind the production guard, so production bundles carry none.
 
 /** @throws RealtimeError `BAD_REQUEST` unless `seq` is a non-negative integer. */
-export function checkReadSeq(seq: number): void {
-  if (!Number.isInteger(seq) || seq < 0) throw badRead(process.env.NODE_ENV !== 'production' ? 'seq must be a non-negative integer' : undefined);
+export function checkReadSeq(seq: number, caller?: string): void {
+  if (!Number.isInteger(seq) || seq < 0) throw badRead(process.env.NODE_ENV !== 'production' ? 'seq must be a non-negative integer' : undefined, caller);
 }
 
 /** @throws RealtimeError `BAD_REQUEST` unless `conversationId` is a non-empty string. */
-export function checkConversationId(conversationId: ConversationId): void {
+export function checkConversationId(conversationId: ConversationId, caller?: string): void {
   if (typeof conversationId !== 'string' || conversationId === '') {
-    throw badRead(process.env.NODE_ENV !== 'production' ? 'conversationId must be a non-empty string' : undefined);
+    throw badRead(process.env.NODE_ENV !== 'production' ? 'conversationId must be a non-empty string' : undefined, caller);
   }
 }
 
@@ -40,7 +41,7 @@ export function checkConversationId(conversationId: ConversationId): void {
 export function markConversationRead(client: RealtimeClient, conversationId: ConversationId, seq: number): void {
   const list = conversationLists.get(client);
   if (list) return list.markRead(conversationId, seq);
-  checkConversationId(conversationId);
-  checkReadSeq(seq);
+  checkConversationId(conversationId, 'markConversationRead');
+  checkReadSeq(seq, 'markConversationRead');
   readQueueOf(client).add(conversationId, seq);
 }

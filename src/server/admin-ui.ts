@@ -53,7 +53,7 @@ export function adminUiProblem(options: AdminUiOptions): string | undefined {
   if (options.username === '') return 'the admin UI needs a user name';
   if (!BCRYPT_HASH.test(options.passwordHash)) {
     return (
-      'the admin UI password must be given as a bcrypt hash ($2b$10$ and 53 more characters), not the password: ' +
+      'the admin UI password must be given as a bcrypt hash ($2a$, $2b$ or $2y$, the cost, $, then 53 characters), not the password: ' +
       `node -e "console.log(require('bcryptjs').hashSync(process.argv[1], 10))" 'your password'`
     );
   }

@@ -49,7 +49,7 @@ Limits (docs/security.md; each also an env variable SOCKETKIT_<NAME>, e.g. SOCKE
   --log-level L           fatal | error | warn | info | debug | trace | silent (default info)
   -h, --help              this help
 Admin UI (Socket.IO's @socket.io/admin-ui, docs/deploy.md "Admin UI"; off by default):
-  --admin-ui                      turns it on; needs a user name and a bcrypt password hash:
+  --admin-ui                      turns it on (env SOCKETKIT_ADMIN_UI=1); needs a user name and a bcrypt password hash:
   --admin-ui-username U           (env SOCKETKIT_ADMIN_UI_USERNAME)
   --admin-ui-password-hash H      (env SOCKETKIT_ADMIN_UI_PASSWORD_HASH), never the password
   --admin-ui-mode M               production (default: counts only) | development (every
@@ -252,7 +252,8 @@ const ADMIN_UI_DETAIL_FLAGS = ['admin-ui-username', 'admin-ui-password-hash', 'a
  * There is no default login: without both the command exits 1.
  */
 function parseAdminUi(values: AdminUiFlags, env: NodeJS.ProcessEnv): AdminUiOptions | undefined {
-  if (values['admin-ui'] !== true) {
+  const enabled = values['admin-ui'] === true || env.SOCKETKIT_ADMIN_UI === '1' || env.SOCKETKIT_ADMIN_UI === 'true';
+  if (!enabled) {
     const stray = ADMIN_UI_DETAIL_FLAGS.find((name) => values[name] !== undefined);
     if (stray !== undefined) throw new UsageError(`--${stray} needs --admin-ui`);
     return undefined;

@@ -8,11 +8,12 @@
  * included). Key stories are also checked in the dark theme. Screenshots go
  * to test-artifacts/screenshots/.
  */
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { axeViolations, newStoryContext, openStory } from './support/pages.js';
-import { ensureStorybookBuilt, storyIndex } from './support/storybook.js';
+import { ensureStorybookBuilt, ROOT, storyIndex } from './support/storybook.js';
 import { SCREENSHOTS, setupStaticFixture, type StaticFixture } from './support/setup.js';
 
 let fx: StaticFixture;
@@ -164,7 +165,10 @@ describe('chat with nobody else running', () => {
       const reply = p.page.locator('.sk-message:not([data-mine="true"])', { hasText: 'Got it: “Hello from a static Storybook”' });
       await reply.waitFor({ timeout: 20_000 });
       expect(await reply.count()).toBe(1);
-      await p.page.screenshot({ path: join(SCREENSHOTS, 'chat-chatpanel--bob-replies.png'), animations: 'disabled' });
+      const shot = join(SCREENSHOTS, 'chat-chatpanel--bob-replies.png');
+      await p.page.screenshot({ path: shot, animations: 'disabled' });
+      // docs/in-page-server.md's picture, refreshed on request only (a test run leaves the tree clean).
+      if (process.env.UPDATE_README_SCREENSHOT) copyFileSync(shot, join(ROOT, 'docs/images/static-storybook-chat.png'));
       expect(p.errors).toEqual([]);
     } finally {
       await p.close();

@@ -134,22 +134,25 @@ describe('socketkit-server --admin-ui', () => {
     expect(error.message).toBe('Invalid namespace');
   }, 60_000);
 
-  it('refuses to start without a login (exit 1), with a password instead of a hash (exit 1), or stray admin flags (exit 2)', async () => {
+  it('refuses to start without a login (exit 1; turned on by flag or by SOCKETKIT_ADMIN_UI=1), with a password instead of a hash (exit 1), or stray admin flags (exit 2)', async () => {
     const base = ['--port', '0', '--memory', '--secret', SECRET];
-    const [noLogin, plainPassword, stray, rootNamespace] = [
+    const [noLogin, noLoginByEnv, plainPassword, stray, rootNamespace] = [
       runServerCli([...base, '--admin-ui'], { env: { SOCKETKIT_ADMIN_UI_USERNAME: 'ops' } }),
+      runServerCli(base, { env: { SOCKETKIT_ADMIN_UI: '1', SOCKETKIT_ADMIN_UI_USERNAME: 'ops' } }),
       runServerCli([...base, '--admin-ui', '--admin-ui-username', 'ops', '--admin-ui-password-hash', 'changeit']),
       runServerCli([...base, '--admin-ui-mode', 'development']),
       runServerCli([...base, '--admin-ui', '--admin-ui-namespace', '/'], { env: LOGIN }),
     ];
     expect(await noLogin!.exited).toBe(1);
     expect(noLogin!.err()).toContain('--admin-ui needs a login (there is no default): set SOCKETKIT_ADMIN_UI_USERNAME and SOCKETKIT_ADMIN_UI_PASSWORD_HASH');
+    expect(await noLoginByEnv!.exited).toBe(1);
+    expect(noLoginByEnv!.err()).toContain('--admin-ui needs a login (there is no default)');
     expect(await plainPassword!.exited).toBe(1);
     expect(plainPassword!.err()).toMatch(/password must be given as a bcrypt hash/);
     expect(await stray!.exited).toBe(2);
     expect(stray!.err()).toContain('--admin-ui-mode needs --admin-ui');
     expect(await rootNamespace!.exited).toBe(1);
     expect(rootNamespace!.err()).toMatch(/namespace must be \/ followed by letters/);
-    for (const cli of [noLogin, plainPassword, stray, rootNamespace]) expect(cli!.out()).not.toMatch(/listening/);
+    for (const cli of [noLogin, noLoginByEnv, plainPassword, stray, rootNamespace]) expect(cli!.out()).not.toMatch(/listening/);
   }, 60_000);
 });

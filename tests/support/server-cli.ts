@@ -44,7 +44,7 @@ export interface ServerCli {
  */
 export function runServerCli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): ServerCli {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
-  for (const name of ['PORT', 'HOST', 'JWT_SECRET', 'SOCKETKIT_DATA_DIR', 'DATABASE_URL', 'REDIS_URL', 'SOCKETKIT_API_KEY', 'SOCKETKIT_ADMIN_UI_USERNAME', 'SOCKETKIT_ADMIN_UI_PASSWORD_HASH']) {
+  for (const name of ['PORT', 'HOST', 'JWT_SECRET', 'SOCKETKIT_DATA_DIR', 'DATABASE_URL', 'REDIS_URL', 'SOCKETKIT_API_KEY', 'SOCKETKIT_ADMIN_UI', 'SOCKETKIT_ADMIN_UI_USERNAME', 'SOCKETKIT_ADMIN_UI_PASSWORD_HASH']) {
     delete env[name];
   }
   const child = spawn(
