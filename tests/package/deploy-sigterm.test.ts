@@ -27,6 +27,8 @@ const root = resolve(__dirname, '../..');
 const deployDoc = readFileSync(join(root, 'docs/deploy.md'), 'utf8');
 /** A JWT secret long enough for the command (32 bytes or more), for the docs' `JWT_SECRET=…` placeholders. */
 const TEST_SECRET = 'a-test-secret-of-at-least-32-bytes-for-deploy-lines';
+/** A bcrypt hash (of 'a long admin password', made by the doc's own command) for the admin UI's `'$2b$10$…'` placeholder. */
+const TEST_ADMIN_UI_HASH = '$2a$10$ZE8voCnA9Yi1/tZxqOVhCu/Qve97j30kLQxNC90Vo4dSOozqQ/t3e';
 
 /** Whether the data directory's lock (src/server/sql/data-dir-lock.ts, released by the OS) can be taken now. */
 async function dataDirFree(dataDir: string): Promise<boolean> {
@@ -39,11 +41,14 @@ async function dataDirFree(dataDir: string): Promise<boolean> {
   }
 }
 
-/** The fenced code blocks of a Markdown text, with their language. */
+/** The fenced code blocks of a Markdown text, with their language; a line ending in `\` is joined to the next, as sh does. */
 function codeBlocks(markdown: string): { lang: string; lines: string[] }[] {
   return [...markdown.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((match) => ({
     lang: match[1]!,
-    lines: match[2]!.split('\n').filter((line) => line.trim() !== ''),
+    lines: match[2]!
+      .replaceAll('\\\n', ' ')
+      .split('\n')
+      .filter((line) => line.trim() !== ''),
   }));
 }
 
@@ -74,10 +79,18 @@ beforeAll(() => {
   app = mkdtempSync(join(tmpdir(), 'socketkit-deploy-'));
   dataDir = join(app, 'socketkit-data');
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'chat-server', private: true }));
-  // docs/deploy.md, "One machine": npm install socketkit @electric-sql/pglite pino (from the cache `npm ci` filled).
+  // docs/deploy.md, "One machine": npm install socketkit @electric-sql/pglite pino, and "Admin UI":
+  // npm install @socket.io/admin-ui (from the cache `npm ci` filled).
   execFileSync(
     'npm',
-    ['install', '--prefer-offline', '--no-audit', '--no-fund', inject('socketkitTarball'), ...['@electric-sql/pglite', 'pino'].map((n) => `${n}@${versionOf(n)}`)],
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      inject('socketkitTarball'),
+      ...['@electric-sql/pglite', 'pino', '@socket.io/admin-ui'].map((n) => `${n}@${versionOf(n)}`),
+    ],
     { cwd: app, stdio: 'pipe' },
   );
 });
@@ -89,7 +102,7 @@ afterAll(() => {
 /** The test's environment without anything the command reads, plus `env`. */
 function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const result: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
-  for (const name of ['PORT', 'HOST', 'JWT_SECRET', 'SOCKETKIT_DATA_DIR', 'DATABASE_URL', 'REDIS_URL', 'SOCKETKIT_API_KEY', 'CLIENT_URL']) {
+  for (const name of ['PORT', 'HOST', 'JWT_SECRET', 'SOCKETKIT_DATA_DIR', 'DATABASE_URL', 'REDIS_URL', 'SOCKETKIT_API_KEY', 'CLIENT_URL', 'SOCKETKIT_ADMIN_UI', 'SOCKETKIT_ADMIN_UI_USERNAME', 'SOCKETKIT_ADMIN_UI_PASSWORD_HASH']) {
     delete result[name];
   }
   return { ...result, ...env };
@@ -158,7 +171,10 @@ describe('docs/deploy.md commands', () => {
   it.each(shellLines)('`%s` stops on SIGTERM, releasing its port and data directory', async (line) => {
     const port = await freePort();
     // `JWT_SECRET=…` is the reader's to fill in: a secret of 32 bytes or more.
-    const command = line.replaceAll('--port 3001', `--port ${port}`).replaceAll('JWT_SECRET=…', `JWT_SECRET=${TEST_SECRET}`);
+    const command = line
+      .replaceAll('--port 3001', `--port ${port}`)
+      .replaceAll('JWT_SECRET=…', `JWT_SECRET=${TEST_SECRET}`)
+      .replaceAll("'$2b$10$…'", `'${TEST_ADMIN_UI_HASH}'`);
     const shell = spawn('sh', ['-c', command], { cwd: app, env: cleanEnv({ PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
     // The shell waits for the command it started; that command is what a supervisor or `kill` signals.
     // The default data directory, ./socketkit-data, used by each line in turn.
