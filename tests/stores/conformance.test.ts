@@ -36,7 +36,7 @@ interface StoreKind {
   openFaulty?(fault: Fault): Promise<{ store: SocketkitStore; crash(): Promise<void>; restart(): Promise<StoreHandle> }>;
 }
 
-/** When armed, every batch append commits in the database and then its answer is lost (a connection dying after COMMIT). */
+/** When armed, every batch append (migration 3 or 5 function) commits in the database and then its answer is lost (a connection dying after COMMIT). */
 interface Fault {
   armed: boolean;
   lost: number;
@@ -48,7 +48,7 @@ function lossAfterCommit(db: SqlDatabase, fault: Fault): SqlDatabase {
     ...db,
     async query<Row>(text: string, params?: readonly unknown[]) {
       const result = await db.query<Row>(text, params);
-      if (fault.armed && text.includes('socketkit_append_messages')) {
+      if (fault.armed && /socketkit_(append|send)_messages\(/.test(text)) {
         fault.lost++;
         throw new Error('connection lost after COMMIT (test fault)');
       }
@@ -406,11 +406,58 @@ describe.each(KINDS)('$name store', (kind) => {
     }
   }, 60_000);
 
+  if (kind.openFaulty) it("moves each sender's read cursor in the append's own commit: after a crash between the commit and the answers, nobody's own message is unread", async () => {
+    const fault: Fault = { armed: false, lost: 0 };
+    const faulty = await kind.openFaulty!(fault);
+    let restarted: StoreHandle | undefined;
+    try {
+      const c = await faulty.store.createConversation({ participantIds: ['uma', 'vic'], title: null, createdBy: 'uma' });
+      const inputs = Array.from({ length: 5 }, (_, i) => ({ conversationId: c.id, senderId: i % 2 ? 'vic' : 'uma', content: `own ${i}`, clientMessageId: `o${i}` }));
+      fault.armed = true;
+      const lost = await appendAtOnce(faulty.store, inputs);
+      expect(lost.map((r) => r.status)).toEqual(inputs.map(() => 'rejected'));
+      expect(fault.lost).toBe(1);
+      await faulty.crash();
+
+      // Nothing ran after the append's commit, and no retry came: the cursors moved with the messages.
+      restarted = await faulty.restart();
+      const summary = async (userId: string) => (await restarted!.store.listConversationSummaries({ userId, limit: 10 })).conversations[0];
+      // uma sent seq 1, 3, 5 (the newest): nothing unread; vic sent 2 and 4: only uma's 5 is unread.
+      expect(await summary('uma')).toMatchObject({ id: c.id, lastSeq: 5, lastReadSeq: 5, unreadCount: 0 });
+      expect(await summary('vic')).toMatchObject({ id: c.id, lastSeq: 5, lastReadSeq: 4, unreadCount: 1 });
+    } finally {
+      await faulty.crash().catch(() => undefined);
+      await restarted?.close();
+    }
+  }, 60_000);
+
   describe('inbox (protocol 1.2)', () => {
+    it("moves the sender's read cursor in the append itself (appendMarksSenderRead): one's own messages are never unread", async () => {
+      expect(store.appendMarksSenderRead).toBe(true);
+      const c = await newConversation(store, ['ow-alice', 'ow-bob']);
+      const send = (senderId: string, clientMessageId: string) =>
+        Promise.resolve(store.appendMessage({ conversationId: c.id, senderId, content: clientMessageId, clientMessageId }));
+      await send('ow-alice', 'a1');
+      await send('ow-alice', 'a2');
+      await send('ow-bob', 'b1');
+      // One batch: alice's and bob's sends of one turn.
+      await appendAtOnce(store, [
+        { conversationId: c.id, senderId: 'ow-bob', content: 'b2', clientMessageId: 'b2' },
+        { conversationId: c.id, senderId: 'ow-alice', content: 'a3', clientMessageId: 'a3' },
+      ]);
+      const summary = async (userId: string) => (await store.listConversationSummaries({ userId, limit: 10 })).conversations[0];
+      expect(await summary('ow-alice')).toMatchObject({ lastSeq: 5, lastReadSeq: 5, unreadCount: 0 });
+      expect(await summary('ow-bob')).toMatchObject({ lastSeq: 5, lastReadSeq: 4, unreadCount: 1 });
+      // A repeat of an older message never moves a cursor back.
+      expect(await send('ow-alice', 'a1')).toMatchObject({ created: false, message: { seq: 1 } });
+      expect(await summary('ow-alice')).toMatchObject({ lastReadSeq: 5, unreadCount: 0 });
+    }, 60_000);
+
     it('moves read cursors monotonically under concurrent calls from two devices, clamped to the last seq', async () => {
-      const c = await newConversation(store, ['rc-alice', 'rc-bob']);
+      // rc-dan sends (so their own cursor follows their sends); rc-alice and rc-bob only read.
+      const c = await newConversation(store, ['rc-alice', 'rc-bob', 'rc-dan']);
       for (let i = 1; i <= 20; i++) {
-        await store.appendMessage({ conversationId: c.id, senderId: 'rc-bob', content: `m${i}`, clientMessageId: `rc${i}` });
+        await store.appendMessage({ conversationId: c.id, senderId: 'rc-dan', content: `m${i}`, clientMessageId: `rc${i}` });
       }
       // Two devices of rc-alice mark read at once, in opposite orders.
       const seqs = [3, 17, 5, 20, 2, 11, 19, 8, 14, 1];

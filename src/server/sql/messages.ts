@@ -1,7 +1,8 @@
 /**
  * Appending messages in batches (group commit) for the SQL store: one call
- * of `socketkit_append_messages` (schema.ts, migration 3) per batch, one
- * transaction, one commit; each message's outcome read from its row.
+ * of `socketkit_send_messages` (schema.ts, migration 5) per batch, one
+ * transaction, one commit, which also moves each sender's read cursor to
+ * their message; each message's outcome read from its row.
  */
 import { randomUUID } from 'node:crypto';
 import type { Message } from '../../protocol/index.js';
@@ -102,7 +103,7 @@ export async function appendMessages(db: SqlExecutor, inputs: readonly AppendMes
   let rows: (MessageRow & { batch_index: number; created: boolean | null })[];
   try {
     ({ rows } = await db.query<MessageRow & { batch_index: number; created: boolean | null }>(
-      'SELECT * FROM socketkit_append_messages($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])',
+      'SELECT * FROM socketkit_send_messages($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])',
       [columns.conversationIds, columns.senderIds, columns.contents, columns.clientMessageIds, columns.ids, columns.createdAts],
     ));
   } catch (error) {
@@ -113,7 +114,7 @@ export async function appendMessages(db: SqlExecutor, inputs: readonly AppendMes
   for (const row of rows) {
     const i = Number(row.batch_index) - 1;
     const input = inputs[i];
-    if (!input) throw new Error(`socketkit_append_messages returned a row for request ${i + 1} of ${inputs.length}`);
+    if (!input) throw new Error(`socketkit_send_messages returned a row for request ${i + 1} of ${inputs.length}`);
     outcomes[i] = row.created === null ? { ok: false, error: unknownConversation(input.conversationId) } : { ok: true, value: { message: toMessage(row), created: row.created } };
   }
   return outcomes;
@@ -124,25 +125,11 @@ async function appendOneByOne(db: SqlExecutor, inputs: readonly AppendMessageInp
   const outcomes: Outcome<AppendMessageResult>[] = [];
   for (const input of inputs) {
     try {
-      outcomes.push({ ok: true, value: await appendMessage(db, input) });
+      const [outcome] = await appendMessages(db, [input]);
+      outcomes.push(outcome ?? { ok: false, error: new Error(`socketkit_send_messages returned nothing for ${input.conversationId}`) });
     } catch (error) {
       outcomes.push({ ok: false, error });
     }
   }
   return outcomes;
-}
-
-/** One message in one statement (`socketkit_append_message`, migration 2). */
-export async function appendMessage(db: SqlExecutor, input: AppendMessageInput): Promise<AppendMessageResult> {
-  const { rows } = await db.query<MessageRow & { created: boolean }>('SELECT * FROM socketkit_append_message($1, $2, $3, $4, $5, $6)', [
-    input.conversationId,
-    input.senderId,
-    input.content,
-    input.clientMessageId,
-    randomUUID(),
-    new Date().toISOString(),
-  ]);
-  const row = rows[0];
-  if (!row) throw new Error(`socketkit_append_message returned nothing for ${input.conversationId}`);
-  return { message: toMessage(row), created: row.created };
 }

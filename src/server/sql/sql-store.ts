@@ -5,8 +5,9 @@
  * The database decides `seq` and idempotency, never this process. Sends are
  * appended in batches (group commit, `Batcher`): the sends that arrive while
  * a batch is in flight go together as the next one, in one call of
- * `socketkit_append_messages` (schema.ts, migration 3), one transaction and
- * one commit, and each is answered only after that commit. The function
+ * `socketkit_send_messages` (schema.ts, migration 5), one transaction and
+ * one commit, which also moves each sender's read cursor to their message,
+ * and each is answered only after that commit. The function
  * locks the batch's conversation rows (`SELECT … FOR UPDATE`, in id order),
  * then for each message in arrival order returns the stored message with the
  * same `(conversation_id, sender_id, client_message_id)` if there is one,
@@ -63,6 +64,7 @@ export interface SqlStore extends SocketkitStore {
   isParticipant(conversationId: string, userId: string): Promise<boolean | undefined>;
   lastSeq(conversationId: string): Promise<number>;
   appendMessage(input: AppendMessageInput): Promise<AppendMessageResult>;
+  readonly appendMarksSenderRead: true;
   history(query: HistoryQuery): Promise<HistoryPage>;
   listConversationSummaries(query: ConversationListQuery): Promise<ConversationSummaryPage>;
   markRead(input: MarkReadInput): Promise<ReadCursor | undefined>;
@@ -227,8 +229,9 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
       return rows[0] ? toSafeNumber(rows[0].last_seq) : 0;
     },
 
-    // Group commit: answered after the commit of its batch (see the header).
+    // Group commit: answered after the commit of its batch (see the header), which moved the sender's cursor too.
     appendMessage: (input) => appendInBatch(input),
+    appendMarksSenderRead: true,
 
     async history(query) {
       const before = query.beforeSeq ?? null;

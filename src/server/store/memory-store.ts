@@ -247,9 +247,12 @@ export function createMemoryStore(data?: SeedData): MemoryStore {
       const record = get(input.conversationId);
       if (!record) throw new Error(`Unknown conversation ${input.conversationId}`);
       const existing = record.byClientId.get(`${input.senderId}\u0000${input.clientMessageId}`);
-      if (existing) return { message: existing, created: false };
-      return { message: append(record, input, new Date().toISOString()), created: true };
+      const result = existing ? { message: existing, created: false } : { message: append(record, input, new Date().toISOString()), created: true };
+      // What I wrote, I have read: in the same step (appendMarksSenderRead).
+      if (record.participants.has(input.senderId)) advance(record, input.senderId, result.message.seq);
+      return result;
     },
+    appendMarksSenderRead: true,
     history(query: HistoryQuery): HistoryPage {
       const messages = get(query.conversationId)?.messages ?? [];
       const count = messages.length;

@@ -137,7 +137,8 @@ export interface NotificationsReadResult {
  * - Inbox (protocol 1.2): `markRead` is monotonic under concurrent calls
  *   (the larger seq wins); `listConversationSummaries` answers without
  *   scanning history (`unreadCount = lastSeq − lastReadSeq`, exact because
- *   the server moves a sender's cursor to every seq they send);
+ *   a sender's cursor moves to every seq they send: in the append itself
+ *   when `appendMarksSenderRead`, else by the server's `markRead` after it);
  *   `addNotification` keeps at least the newest
  *   `LIMITS.notificationsKeptPerUser` per user.
  */
@@ -177,6 +178,15 @@ export interface SocketkitStore {
   /** Seq of the newest message, 0 when there is none. */
   lastSeq(conversationId: ConversationId): MaybePromise<number>;
   appendMessage(input: AppendMessageInput): MaybePromise<AppendMessageResult>;
+  /**
+   * `true` when `appendMessage` also moves the sender's read cursor to the
+   * message's seq (never back) in the same atomic step as the append, for a
+   * repeat too: what I wrote, I have read. The server then makes no
+   * `markRead` call after a send. Optional: without it the server calls
+   * `markRead` after every append (a crash between the two leaves the
+   * sender's own message counted as unread).
+   */
+  readonly appendMarksSenderRead?: boolean;
   history(query: HistoryQuery): MaybePromise<HistoryPage>;
   /** One page of `userId`'s conversations with their read state (docs/protocol.md, "Conversation list"). */
   listConversationSummaries(query: ConversationListQuery): MaybePromise<ConversationSummaryPage>;
