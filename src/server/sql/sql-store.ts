@@ -44,7 +44,7 @@ import type {
 import { Batcher } from './batcher.js';
 import type { SqlDatabase } from './database.js';
 import { appendMessages, iso, MAX_BATCH_BYTES, MAX_BATCH_MESSAGES, messageBytes, toMessage, toSafeNumber, type MessageRow } from './messages.js';
-import { ParticipantCache } from './participants.js';
+import { ConversationCache } from './conversation-cache.js';
 import { migrate } from './schema.js';
 import { claimBytes, lookUpConversationIds, MAX_LOOKUP_BATCH, MAX_UPSERT_BATCH, upsertUsers } from './users.js';
 import { sqlInboxMethods } from './sql-inbox.js';
@@ -152,12 +152,10 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
     maxBytes: Number.POSITIVE_INFINITY,
     maxInFlight: 4,
   });
-  const participants = new ParticipantCache(async (conversationId) => {
-    const { rows } = await db.query<{ ids: string[] }>(
-      'SELECT ARRAY(SELECT user_id FROM socketkit_participants WHERE conversation_id = $1) AS ids FROM socketkit_conversations WHERE id = $1',
-      [conversationId],
-    );
-    return rows[0]?.ids;
+  // Conversations never change once created: kept for the participant check and the announcement of every send.
+  const conversations = new ConversationCache(async (conversationId) => {
+    const { rows } = await db.query<ConversationRow>(`${CONVERSATION_SELECT} WHERE c.id = $1`, [conversationId]);
+    return rows[0] ? toConversation(rows[0]) : undefined;
   });
 
   return {
@@ -176,13 +174,8 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
     // Batched with the other connects of the moment (users.ts: unchanged claims write nothing).
     upsertUser: (profile) => upserts.submit(profile),
 
-    async getConversation(conversationId) {
-      const { rows } = await db.query<ConversationRow>(`${CONVERSATION_SELECT} WHERE c.id = $1`, [conversationId]);
-      if (!rows[0]) return undefined;
-      const conversation = toConversation(rows[0]);
-      participants.remember(conversation.id, conversation.participantIds);
-      return conversation;
-    },
+    // On every send (the conversation:updated announcement): from the cache after the first ask.
+    getConversation: (conversationId) => conversations.get(conversationId),
 
     async listConversations(userId) {
       const { rows } = await db.query<ConversationRow>(
@@ -215,12 +208,12 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
           [conversation.id, conversation.participantIds],
         );
       });
-      participants.remember(conversation.id, conversation.participantIds);
+      conversations.remember(conversation);
       return conversation;
     },
 
     // On every send and typing event: answered from the cache (participants never change) after the first ask.
-    isParticipant: (conversationId, userId) => participants.isParticipant(conversationId, userId),
+    isParticipant: (conversationId, userId) => conversations.isParticipant(conversationId, userId),
 
     async lastSeq(conversationId) {
       const { rows } = await db.query<{ last_seq: unknown }>('SELECT last_seq FROM socketkit_conversations WHERE id = $1', [
