@@ -17,6 +17,9 @@
  *   divided by the sends: the append, plus any read on the send's path);
  * - `rest`: ack − store.appendMessage: socket.io, validation, the
  *   participant check, the broadcast, the client.
+ * Then 200 users of 10 conversations connect at once with handshake watches:
+ * the statements the server makes for them (profile upserts, the contacts
+ * the presence policy reads).
  * PostgreSQL is started with fsync on (tests/support/postgres.ts), in a
  * temporary directory, and stopped at the end; the embedded store lives in
  * a temporary directory, removed at the end.
@@ -136,8 +139,39 @@ async function measure(kind: string): Promise<void> {
   );
   alice!.disconnect();
   bob!.disconnect();
+  await connectStorm(kind, url, opened);
   await socketkit.close();
   await opened.close();
+}
+
+/**
+ * 200 users in 10 conversations of 20 connect at once, each naming its 19 roommates in the handshake
+ * (as the storm scenario's clients do); the statements the server makes until all are established.
+ */
+async function connectStorm(kind: string, url: string, opened: Opened): Promise<void> {
+  const users = Array.from({ length: 200 }, (_, i) => `storm-${i}`);
+  for (let room = 0; room < 10; room++) {
+    const members = users.slice(room * 20, room * 20 + 20);
+    await opened.store.createConversation({ participantIds: members, title: null, createdBy: members[0]! });
+  }
+  opened.statements.length = 0;
+  const started = performance.now();
+  const sockets = await Promise.all(
+    users.map((userId, i) => {
+      const token = jwt.sign({ sub: userId }, SECRET, { expiresIn: 600 });
+      const watch = users.slice(Math.floor(i / 20) * 20, Math.floor(i / 20) * 20 + 20).filter((u) => u !== userId);
+      const socket = io(url, { forceNew: true, reconnection: false, transports: ['websocket'], auth: { token, protocol: '1.1', presence: watch } });
+      return new Promise<Socket>((resolve, reject) => {
+        socket.once('connection:established', () => resolve(socket));
+        socket.once('connect_error', reject);
+      });
+    }),
+  );
+  const ms = performance.now() - started;
+  // Let the batched upserts and lookups that trail the last handshake finish before counting.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  console.log(`${kind.padEnd(9)} 200 connects with watches: ${ms.toFixed(0)} ms, ${opened.statements.length} statements (${(opened.statements.length / 200).toFixed(3)} per connect)`);
+  for (const socket of sockets) socket.disconnect();
 }
 
 try {

@@ -263,6 +263,25 @@ describe.each(KINDS)('$name store', (kind) => {
     expect(await store.listConversations('nobody')).toEqual([]);
   });
 
+  it('answers contacts and conversation ids of several users asked at once, each its own', async () => {
+    const c = await newConversation(store, ['ct-erin', 'ct-frank', 'ct-gina']);
+    const later = await newConversation(store, ['ct-frank', 'ct-henry']);
+    const users = ['ct-frank', 'ct-henry', 'ct-nobody', 'ct-frank'];
+    // In one turn, so a batching store answers them with one query.
+    const [contacts, ids] = await Promise.all([
+      Promise.all(users.map((u) => Promise.resolve().then(() => store.listContacts?.(u)))),
+      Promise.all(users.map((u) => Promise.resolve().then(() => store.listConversationIds?.(u)))),
+    ]);
+    const sorted = (xs: string[] | undefined) => [...(xs ?? [])].sort();
+    expect(contacts.map(sorted)).toEqual([
+      ['ct-erin', 'ct-frank', 'ct-gina', 'ct-henry'],
+      ['ct-frank', 'ct-henry'],
+      [],
+      ['ct-erin', 'ct-frank', 'ct-gina', 'ct-henry'],
+    ]);
+    if (store.listConversationIds) expect(ids.map(sorted)).toEqual([[c.id, later.id].sort(), [later.id], [], [c.id, later.id].sort()]);
+  });
+
   it('records users from claims: given fields win, absent ones are kept, a new user is named by its id', async () => {
     await store.upsertUser({ id: 'u-ivy' });
     expect(await store.getUser('u-ivy')).toEqual({ id: 'u-ivy', name: 'u-ivy' });
@@ -711,6 +730,25 @@ describe('PostgreSQL store start-up', () => {
       expect(new Set(movedTo).size).toBe(movedTo.length);
       expect(movedTo.reduce((a, b) => Math.max(a, b), 0)).toBe(30);
       expect(await nodes[1]!.store.markRead({ conversationId: c.id, userId: 'x', seq: 0 })).toEqual({ lastReadSeq: 30, lastSeq: 30, moved: false });
+    } finally {
+      await Promise.all(nodes.map((n) => n.close()));
+    }
+  }, 60_000);
+
+  it('sees on one node the conversations another node creates: contacts, conversation ids, participants (no stale cache)', async () => {
+    const url = await postgres!.createDatabase();
+    const nodes = await Promise.all([openPostgres(url), openPostgres(url)]);
+    try {
+      const first = await newConversation(nodes[0]!.store, ['n-ann', 'n-ben']);
+      // Node 1 asks first (and caches what it can), then node 0 creates a conversation it has not seen.
+      expect(await nodes[1]!.store.isParticipant(first.id, 'n-ann')).toBe(true);
+      expect(await nodes[1]!.store.getConversation('not-yet')).toBeUndefined();
+      expect([...(await nodes[1]!.store.listContacts!('n-ann'))].sort()).toEqual(['n-ann', 'n-ben']);
+      const second = await newConversation(nodes[0]!.store, ['n-ann', 'n-cat']);
+      expect([...(await nodes[1]!.store.listContacts!('n-ann'))].sort()).toEqual(['n-ann', 'n-ben', 'n-cat']);
+      expect([...(await nodes[1]!.store.listConversationIds!('n-ann'))].sort()).toEqual([first.id, second.id].sort());
+      expect(await nodes[1]!.store.getConversation(second.id)).toEqual(second);
+      expect(await nodes[1]!.store.isParticipant(second.id, 'n-cat')).toBe(true);
     } finally {
       await Promise.all(nodes.map((n) => n.close()));
     }

@@ -18,8 +18,9 @@
  *
  * Connects cost little: profile upserts are batched the same way and write
  * nothing (no row lock, no commit record, no fsync) when the claims change
- * nothing; the conversations a presence change is announced to are looked
- * up for every user of a batch in one query (`listConversationIds`).
+ * nothing; the conversations a presence change is announced to, and the
+ * users whose presence a connecting user may see, are looked up for every
+ * user of a batch in one query (`listConversationIds`, `listContacts`).
  */
 import { randomUUID } from 'node:crypto';
 import type { Conversation, StoredNotification, UserProfile } from '../../protocol/index.js';
@@ -46,7 +47,7 @@ import type { SqlDatabase } from './database.js';
 import { appendMessages, iso, MAX_BATCH_BYTES, MAX_BATCH_MESSAGES, messageBytes, toMessage, toSafeNumber, type MessageRow } from './messages.js';
 import { ConversationCache } from './conversation-cache.js';
 import { migrate } from './schema.js';
-import { claimBytes, lookUpConversationIds, MAX_LOOKUP_BATCH, MAX_UPSERT_BATCH, upsertUsers } from './users.js';
+import { claimBytes, lookUpContacts, lookUpConversationIds, MAX_LOOKUP_BATCH, MAX_UPSERT_BATCH, upsertUsers } from './users.js';
 import { sqlInboxMethods } from './sql-inbox.js';
 
 export { toSafeNumber } from './messages.js';
@@ -60,6 +61,7 @@ export interface SqlStore extends SocketkitStore {
   getConversation(conversationId: string): Promise<Conversation | undefined>;
   listConversations(userId: string): Promise<Conversation[]>;
   listConversationIds(userId: string): Promise<string[]>;
+  listContacts(userId: string): Promise<string[]>;
   createConversation(input: CreateConversationInput): Promise<Conversation>;
   isParticipant(conversationId: string, userId: string): Promise<boolean | undefined>;
   lastSeq(conversationId: string): Promise<number>;
@@ -152,6 +154,12 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
     maxBytes: Number.POSITIVE_INFINITY,
     maxInFlight: 4,
   });
+  // Whose presence a connecting user may see (the default policy), for every connect of the moment in one query.
+  const contactLookups = new Batcher<string, string[]>((userIds) => lookUpContacts(db, userIds), {
+    maxCount: MAX_LOOKUP_BATCH,
+    maxBytes: Number.POSITIVE_INFINITY,
+    maxInFlight: 4,
+  });
   // Conversations never change once created: kept for the participant check and the announcement of every send.
   const conversations = new ConversationCache(async (conversationId) => {
     const { rows } = await db.query<ConversationRow>(`${CONVERSATION_SELECT} WHERE c.id = $1`, [conversationId]);
@@ -189,6 +197,9 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
 
     // What a presence change is announced to: the lookups of the moment in one query.
     listConversationIds: (userId) => lookups.submit(userId),
+
+    // Whose presence a user may see, on every connect with watches: the lookups of the moment in one query.
+    listContacts: (userId) => contactLookups.submit(userId),
 
     async createConversation(input) {
       const conversation: Conversation = {

@@ -56,6 +56,7 @@ export interface MemoryStore extends SocketkitStore {
   upsertUser(profile: ProfileClaims): void;
   getConversation(conversationId: string): Conversation | undefined;
   listConversations(userId: string): Conversation[];
+  listContacts(userId: string): string[];
   createConversation(input: CreateConversationInput): Conversation;
   isParticipant(conversationId: string, userId: string): boolean | undefined;
   lastSeq(conversationId: string): number;
@@ -227,6 +228,13 @@ export function createMemoryStore(data?: SeedData): MemoryStore {
         if (record) list.push(record.conversation);
       }
       return list.reverse();
+    },
+    listContacts(userId) {
+      const contacts = new Set<string>();
+      for (const id of byUser.get(userId) ?? []) {
+        for (const participant of conversations.get(id)?.conversation.participantIds ?? []) contacts.add(participant);
+      }
+      return [...contacts];
     },
     createConversation(input: CreateConversationInput) {
       const conversation: Conversation = {

@@ -172,6 +172,15 @@ export interface SocketkitStore {
    * one query.
    */
   listConversationIds?(userId: UserId): MaybePromise<ConversationId[]>;
+  /**
+   * Every participant of every conversation `userId` takes part in (so
+   * `userId` itself when it has one), each once, in any order: whose
+   * presence the user may see under the default presence policy, asked on
+   * every connect that names watches and on `presence:list`. Optional:
+   * without it the server collects them from `listConversations`. The SQL
+   * stores answer the calls of one moment with one query.
+   */
+  listContacts?(userId: UserId): MaybePromise<UserId[]>;
   createConversation(input: CreateConversationInput): MaybePromise<Conversation>;
   /** `true` participant, `false` not one, `undefined` no such conversation. */
   isParticipant(conversationId: ConversationId, userId: UserId): MaybePromise<boolean | undefined>;
