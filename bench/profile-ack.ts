@@ -45,11 +45,13 @@ const SENDS = Number(args.sends);
 const SECRET = 'profile-ack-secret';
 
 /** `db` with every statement counted and timed. */
-function timed(db: SqlDatabase, log: number[]): SqlDatabase {
+function timed(db: SqlDatabase, log: number[], kinds: Map<string, number>): SqlDatabase {
   return {
     ...db,
     async query<Row>(text: string, params?: readonly unknown[]) {
       const started = performance.now();
+      const kind = /socketkit_\w+\(|INSERT INTO \w+|FROM \w+/.exec(text)?.[0] ?? text.slice(0, 30);
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
       try {
         return await db.query<Row>(text, params);
       } finally {
@@ -66,6 +68,8 @@ function timed(db: SqlDatabase, log: number[]): SqlDatabase {
 interface Opened {
   store: SocketkitStore;
   statements: number[];
+  /** Statements by what they do (the function called, the table inserted into or read). */
+  kinds: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -73,17 +77,18 @@ let postgres: TestPostgres | undefined;
 
 async function open(kind: string): Promise<Opened> {
   const statements: number[] = [];
-  if (kind === 'memory') return { store: createMemoryStore(), statements, close: () => Promise.resolve() };
+  const kinds = new Map<string, number>();
+  if (kind === 'memory') return { store: createMemoryStore(), statements, kinds, close: () => Promise.resolve() };
   if (kind === 'embedded') {
     const dir = mkdtempSync(join(tmpdir(), 'socketkit-profile-ack-'));
     const db = await openEmbeddedDatabase({ dataDir: dir });
-    const store = await createSqlStore(timed(db, statements));
-    return { store, statements, close: async () => { await db.close(); rmSync(dir, { recursive: true, force: true }); } };
+    const store = await createSqlStore(timed(db, statements, kinds));
+    return { store, statements, kinds, close: async () => { await db.close(); rmSync(dir, { recursive: true, force: true }); } };
   }
   postgres ??= await startPostgres({ fsync: true });
   const pool = new pg.Pool({ connectionString: await postgres.createDatabase(), max: 10 });
-  const store = await createSqlStore(timed(postgresDatabase(pool), statements));
-  return { store, statements, close: () => pool.end() };
+  const store = await createSqlStore(timed(postgresDatabase(pool), statements, kinds));
+  return { store, statements, kinds, close: () => pool.end() };
 }
 
 function connect(url: string, userId: string): Promise<Socket> {
@@ -155,6 +160,7 @@ async function connectStorm(kind: string, url: string, opened: Opened): Promise<
     await opened.store.createConversation({ participantIds: members, title: null, createdBy: members[0]! });
   }
   opened.statements.length = 0;
+  opened.kinds.clear();
   const started = performance.now();
   const sockets = await Promise.all(
     users.map((userId, i) => {
@@ -170,7 +176,7 @@ async function connectStorm(kind: string, url: string, opened: Opened): Promise<
   const ms = performance.now() - started;
   // Let the batched upserts and lookups that trail the last handshake finish before counting.
   await new Promise((resolve) => setTimeout(resolve, 500));
-  console.log(`${kind.padEnd(9)} 200 connects with watches: ${ms.toFixed(0)} ms, ${opened.statements.length} statements (${(opened.statements.length / 200).toFixed(3)} per connect)`);
+  console.log(`${kind.padEnd(9)} 200 connects with watches: ${ms.toFixed(0)} ms, ${opened.statements.length} statements (${(opened.statements.length / 200).toFixed(3)} per connect: ${[...opened.kinds].map(([k, n]) => `${n} ${k}`).join(', ')})`);
   for (const socket of sockets) socket.disconnect();
 }
 
