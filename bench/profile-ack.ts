@@ -2,7 +2,7 @@
  * Where the time of one acknowledged send goes at light load (issue 22):
  * one sender, one message at a time, nothing else running.
  *
- *   node --import tsx bench/profile-ack.ts [--sends 200] [--store memory,embedded,postgres]
+ *   node --import tsx bench/profile-ack.ts [--sends 200] [--store memory,embedded,postgres] [--fsync off]
  *
  * For each store, a socketkit server in this process (port 0) and two stock
  * socket.io-client users in one conversation; the sender sends one message,
@@ -20,7 +20,8 @@
  * Then 200 users of 10 conversations connect at once with handshake watches:
  * the statements the server makes for them (profile upserts, the contacts
  * the presence policy reads).
- * PostgreSQL is started with fsync on (tests/support/postgres.ts), in a
+ * PostgreSQL is started with fsync on (`--fsync off`: without, to see what
+ * the flush costs) (tests/support/postgres.ts), in a
  * temporary directory, and stopped at the end; the embedded store lives in
  * a temporary directory, removed at the end.
  */
@@ -40,7 +41,9 @@ import { createSqlStore } from '../src/server/sql/sql-store.js';
 import { percentile } from './lib/stats.js';
 import { startPostgres, type TestPostgres } from '../tests/support/postgres.js';
 
-const { values: args } = parseArgs({ options: { sends: { type: 'string', default: '200' }, store: { type: 'string', default: 'memory,embedded,postgres' } } });
+const { values: args } = parseArgs({
+  options: { sends: { type: 'string', default: '200' }, store: { type: 'string', default: 'memory,embedded,postgres' }, fsync: { type: 'string', default: 'on' } },
+});
 const SENDS = Number(args.sends);
 const SECRET = 'profile-ack-secret';
 
@@ -85,7 +88,7 @@ async function open(kind: string): Promise<Opened> {
     const store = await createSqlStore(timed(db, statements, kinds));
     return { store, statements, kinds, close: async () => { await db.close(); rmSync(dir, { recursive: true, force: true }); } };
   }
-  postgres ??= await startPostgres({ fsync: true });
+  postgres ??= await startPostgres({ fsync: args.fsync !== 'off' });
   const pool = new pg.Pool({ connectionString: await postgres.createDatabase(), max: 10 });
   const store = await createSqlStore(timed(postgresDatabase(pool), statements, kinds));
   return { store, statements, kinds, close: () => pool.end() };
