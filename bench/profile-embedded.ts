@@ -4,8 +4,10 @@
  *   node --import tsx bench/profile-embedded.ts [--profile FILE.cpuprofile]
  *
  * Opens a fresh embedded store in a temporary directory and times, after a
- * warm-up, a read (`SELECT $1`), the one-message append of migration 2, and
- * the batch append of migration 3 with 1, 10 and 100 messages: wall time and
+ * warm-up, a read (`SELECT $1`); one send as the server made it before
+ * migration 5 (migration 3's batch append of one message, then the sender's
+ * `markRead`: two statements) and as it makes it now (migration 5's
+ * `socketkit_send_messages`, one statement); and batches of 10 and 100: wall time and
  * this process's CPU per call (PGlite runs PostgreSQL as WebAssembly in this
  * process, so all of it is here). With `--profile`, a V8 CPU profile of the
  * timed part only (not PGlite's start-up) is written and summarised by
@@ -13,12 +15,13 @@
  * wire protocol, parameter serialisation and Emscripten's file system), Node's
  * file system calls, socketkit's own code, and the rest.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEmbeddedDatabase } from '../src/server/sql/embedded.js';
-import { appendMessage, appendMessages } from '../src/server/sql/messages.js';
+import { appendMessages } from '../src/server/sql/messages.js';
 import { createSqlStore } from '../src/server/sql/sql-store.js';
 
 interface ProfileNode {
@@ -36,12 +39,22 @@ const conversation = await store.createConversation({ participantIds: ['a', 'b']
 let n = 0;
 const input = () => ({ conversationId: conversation.id, senderId: 'a', content: 'hello, world', clientMessageId: `m${n++}` });
 
+/** A send before migration 5: migration 3's append, then the sender's cursor in a second statement. */
+async function sendBefore(): Promise<void> {
+  const m = input();
+  const { rows } = await db.query<{ seq: unknown }>(
+    'SELECT seq FROM socketkit_append_messages($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])',
+    [[m.conversationId], [m.senderId], [m.content], [m.clientMessageId], [randomUUID()], [new Date().toISOString()]],
+  );
+  await store.markRead({ conversationId: m.conversationId, userId: m.senderId, seq: Number(rows[0]?.seq) });
+}
+
 const cases: [string, number, number, () => Promise<unknown>][] = [
   ['SELECT $1 (a read)', 1, 300, () => db.query('SELECT $1::text', ['x'])],
-  ['one message (migration 2 function)', 1, 300, () => appendMessage(db, input())],
-  ['batch of 1 (migration 3 function)', 1, 300, () => appendMessages(db, [input()])],
-  ['batch of 10', 10, 60, () => appendMessages(db, Array.from({ length: 10 }, input))],
-  ['batch of 100', 100, 15, () => appendMessages(db, Array.from({ length: 100 }, input))],
+  ['send before (migration 3 + markRead)', 1, 300, sendBefore],
+  ['send now (migration 5, batch of 1)', 1, 300, () => appendMessages(db, [input()], false)],
+  ['batch of 10', 10, 60, () => appendMessages(db, Array.from({ length: 10 }, input), false)],
+  ['batch of 100', 100, 15, () => appendMessages(db, Array.from({ length: 100 }, input), false)],
 ];
 
 const session = new Session();

@@ -36,7 +36,7 @@ interface StoreKind {
   openFaulty?(fault: Fault): Promise<{ store: SocketkitStore; crash(): Promise<void>; restart(): Promise<StoreHandle> }>;
 }
 
-/** When armed, every batch append commits in the database and then its answer is lost (a connection dying after COMMIT). */
+/** When armed, every batch append (migration 3 or 5 function) commits in the database and then its answer is lost (a connection dying after COMMIT). */
 interface Fault {
   armed: boolean;
   lost: number;
@@ -48,7 +48,7 @@ function lossAfterCommit(db: SqlDatabase, fault: Fault): SqlDatabase {
     ...db,
     async query<Row>(text: string, params?: readonly unknown[]) {
       const result = await db.query<Row>(text, params);
-      if (fault.armed && text.includes('socketkit_append_messages')) {
+      if (fault.armed && /socketkit_(append|send)_messages\(/.test(text)) {
         fault.lost++;
         throw new Error('connection lost after COMMIT (test fault)');
       }
@@ -263,6 +263,25 @@ describe.each(KINDS)('$name store', (kind) => {
     expect(await store.listConversations('nobody')).toEqual([]);
   });
 
+  it('answers contacts and conversation ids of several users asked at once, each its own', async () => {
+    const c = await newConversation(store, ['ct-erin', 'ct-frank', 'ct-gina']);
+    const later = await newConversation(store, ['ct-frank', 'ct-henry']);
+    const users = ['ct-frank', 'ct-henry', 'ct-nobody', 'ct-frank'];
+    // In one turn, so a batching store answers them with one query.
+    const [contacts, ids] = await Promise.all([
+      Promise.all(users.map((u) => Promise.resolve().then(() => store.listContacts?.(u)))),
+      Promise.all(users.map((u) => Promise.resolve().then(() => store.listConversationIds?.(u)))),
+    ]);
+    const sorted = (xs: string[] | undefined) => [...(xs ?? [])].sort();
+    expect(contacts.map(sorted)).toEqual([
+      ['ct-erin', 'ct-frank', 'ct-gina', 'ct-henry'],
+      ['ct-frank', 'ct-henry'],
+      [],
+      ['ct-erin', 'ct-frank', 'ct-gina', 'ct-henry'],
+    ]);
+    if (store.listConversationIds) expect(ids.map(sorted)).toEqual([[c.id, later.id].sort(), [later.id], [], [c.id, later.id].sort()]);
+  });
+
   it('records users from claims: given fields win, absent ones are kept, a new user is named by its id', async () => {
     await store.upsertUser({ id: 'u-ivy' });
     expect(await store.getUser('u-ivy')).toEqual({ id: 'u-ivy', name: 'u-ivy' });
@@ -406,11 +425,74 @@ describe.each(KINDS)('$name store', (kind) => {
     }
   }, 60_000);
 
+  if (kind.openFaulty) it('commits the sends to several conversations of one turn together: one statement, one commit', async () => {
+    const fault: Fault = { armed: false, lost: 0 };
+    const faulty = await kind.openFaulty!(fault);
+    try {
+      const conversations = [];
+      for (let i = 0; i < 3; i++) conversations.push(await faulty.store.createConversation({ participantIds: [`gc-${i}`, 'gc-peer'], title: null, createdBy: `gc-${i}` }));
+      fault.armed = true;
+      const sends = conversations.flatMap((c, i) => [0, 1].map((k) => ({ conversationId: c.id, senderId: `gc-${i}`, content: `${k}`, clientMessageId: `gc${k}` })));
+      const lost = await appendAtOnce(faulty.store, sends);
+      expect(lost.map((r) => r.status)).toEqual(sends.map(() => 'rejected'));
+      expect(fault.lost).toBe(1);
+    } finally {
+      await faulty.crash().catch(() => undefined);
+    }
+  }, 60_000);
+
+  if (kind.openFaulty) it("moves each sender's read cursor in the append's own commit: after a crash between the commit and the answers, nobody's own message is unread", async () => {
+    const fault: Fault = { armed: false, lost: 0 };
+    const faulty = await kind.openFaulty!(fault);
+    let restarted: StoreHandle | undefined;
+    try {
+      const c = await faulty.store.createConversation({ participantIds: ['uma', 'vic'], title: null, createdBy: 'uma' });
+      const inputs = Array.from({ length: 5 }, (_, i) => ({ conversationId: c.id, senderId: i % 2 ? 'vic' : 'uma', content: `own ${i}`, clientMessageId: `o${i}` }));
+      fault.armed = true;
+      const lost = await appendAtOnce(faulty.store, inputs);
+      expect(lost.map((r) => r.status)).toEqual(inputs.map(() => 'rejected'));
+      expect(fault.lost).toBe(1);
+      await faulty.crash();
+
+      // Nothing ran after the append's commit, and no retry came: the cursors moved with the messages.
+      restarted = await faulty.restart();
+      const summary = async (userId: string) => (await restarted!.store.listConversationSummaries({ userId, limit: 10 })).conversations[0];
+      // uma sent seq 1, 3, 5 (the newest): nothing unread; vic sent 2 and 4: only uma's 5 is unread.
+      expect(await summary('uma')).toMatchObject({ id: c.id, lastSeq: 5, lastReadSeq: 5, unreadCount: 0 });
+      expect(await summary('vic')).toMatchObject({ id: c.id, lastSeq: 5, lastReadSeq: 4, unreadCount: 1 });
+    } finally {
+      await faulty.crash().catch(() => undefined);
+      await restarted?.close();
+    }
+  }, 60_000);
+
   describe('inbox (protocol 1.2)', () => {
+    it("moves the sender's read cursor in the append itself (appendMarksSenderRead): one's own messages are never unread", async () => {
+      expect(store.appendMarksSenderRead).toBe(true);
+      const c = await newConversation(store, ['ow-alice', 'ow-bob']);
+      const send = (senderId: string, clientMessageId: string) =>
+        Promise.resolve(store.appendMessage({ conversationId: c.id, senderId, content: clientMessageId, clientMessageId }));
+      await send('ow-alice', 'a1');
+      await send('ow-alice', 'a2');
+      await send('ow-bob', 'b1');
+      // One batch: alice's and bob's sends of one turn.
+      await appendAtOnce(store, [
+        { conversationId: c.id, senderId: 'ow-bob', content: 'b2', clientMessageId: 'b2' },
+        { conversationId: c.id, senderId: 'ow-alice', content: 'a3', clientMessageId: 'a3' },
+      ]);
+      const summary = async (userId: string) => (await store.listConversationSummaries({ userId, limit: 10 })).conversations[0];
+      expect(await summary('ow-alice')).toMatchObject({ lastSeq: 5, lastReadSeq: 5, unreadCount: 0 });
+      expect(await summary('ow-bob')).toMatchObject({ lastSeq: 5, lastReadSeq: 4, unreadCount: 1 });
+      // A repeat of an older message never moves a cursor back.
+      expect(await send('ow-alice', 'a1')).toMatchObject({ created: false, message: { seq: 1 } });
+      expect(await summary('ow-alice')).toMatchObject({ lastReadSeq: 5, unreadCount: 0 });
+    }, 60_000);
+
     it('moves read cursors monotonically under concurrent calls from two devices, clamped to the last seq', async () => {
-      const c = await newConversation(store, ['rc-alice', 'rc-bob']);
+      // rc-dan sends (so their own cursor follows their sends); rc-alice and rc-bob only read.
+      const c = await newConversation(store, ['rc-alice', 'rc-bob', 'rc-dan']);
       for (let i = 1; i <= 20; i++) {
-        await store.appendMessage({ conversationId: c.id, senderId: 'rc-bob', content: `m${i}`, clientMessageId: `rc${i}` });
+        await store.appendMessage({ conversationId: c.id, senderId: 'rc-dan', content: `m${i}`, clientMessageId: `rc${i}` });
       }
       // Two devices of rc-alice mark read at once, in opposite orders.
       const seqs = [3, 17, 5, 20, 2, 11, 19, 8, 14, 1];
@@ -666,6 +748,63 @@ describe('PostgreSQL store start-up', () => {
       expect(await nodes[1]!.store.markRead({ conversationId: c.id, userId: 'x', seq: 0 })).toEqual({ lastReadSeq: 30, lastSeq: 30, moved: false });
     } finally {
       await Promise.all(nodes.map((n) => n.close()));
+    }
+  }, 60_000);
+
+  it('sees on one node the conversations another node creates: contacts, conversation ids, participants (no stale cache)', async () => {
+    const url = await postgres!.createDatabase();
+    const nodes = await Promise.all([openPostgres(url), openPostgres(url)]);
+    try {
+      const first = await newConversation(nodes[0]!.store, ['n-ann', 'n-ben']);
+      // Node 1 asks first (and caches what it can), then node 0 creates a conversation it has not seen.
+      expect(await nodes[1]!.store.isParticipant(first.id, 'n-ann')).toBe(true);
+      expect(await nodes[1]!.store.getConversation('not-yet')).toBeUndefined();
+      expect([...(await nodes[1]!.store.listContacts!('n-ann'))].sort()).toEqual(['n-ann', 'n-ben']);
+      const second = await newConversation(nodes[0]!.store, ['n-ann', 'n-cat']);
+      expect([...(await nodes[1]!.store.listContacts!('n-ann'))].sort()).toEqual(['n-ann', 'n-ben', 'n-cat']);
+      expect([...(await nodes[1]!.store.listConversationIds!('n-ann'))].sort()).toEqual([first.id, second.id].sort());
+      expect(await nodes[1]!.store.getConversation(second.id)).toEqual(second);
+      expect(await nodes[1]!.store.isParticipant(second.id, 'n-cat')).toBe(true);
+    } finally {
+      await Promise.all(nodes.map((n) => n.close()));
+    }
+  }, 60_000);
+
+  it('sends a conversation whose row another transaction holds through a lane of its own: the others go on, its sends keep their order', async () => {
+    const url = await postgres!.createDatabase();
+    const node = await openPostgres(url);
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      const locked = await newConversation(node.store, ['lk-a', 'lk-b']);
+      const free = await newConversation(node.store, ['lk-a', 'lk-c']);
+      await node.store.appendMessage({ conversationId: locked.id, senderId: 'lk-a', content: 'before', clientMessageId: 'before' });
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM socketkit_conversations WHERE id = $1 FOR UPDATE', [locked.id]);
+      // Sends to both in the same turns (so in shared batches), the locked one's first.
+      const lockedSends: Promise<unknown>[] = [];
+      const freeSends: Promise<unknown>[] = [];
+      for (let i = 0; i < 5; i++) {
+        lockedSends.push(Promise.resolve(node.store.appendMessage({ conversationId: locked.id, senderId: i % 2 ? 'lk-b' : 'lk-a', content: `l${i}`, clientMessageId: `l${i}` })));
+        freeSends.push(Promise.resolve(node.store.appendMessage({ conversationId: free.id, senderId: 'lk-c', content: `f${i}`, clientMessageId: `f${i}` })));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const settled = { locked: false };
+      void Promise.allSettled(lockedSends).then(() => (settled.locked = true));
+      // The free conversation's sends are stored while the other's row is still held.
+      const freeResults = await Promise.all(freeSends);
+      expect(freeResults.map((r) => (r as { message: { seq: number } }).message.seq)).toEqual([1, 2, 3, 4, 5]);
+      expect(settled.locked).toBe(false);
+      await holder.query('COMMIT');
+      const lockedResults = await Promise.all(lockedSends);
+      // In arrival order, gapless after the one stored before the lock.
+      expect(lockedResults.map((r) => (r as { message: { seq: number; clientMessageId: string } }).message.clientMessageId)).toEqual(['l0', 'l1', 'l2', 'l3', 'l4']);
+      expect(lockedResults.map((r) => (r as { message: { seq: number } }).message.seq)).toEqual([2, 3, 4, 5, 6]);
+      // The lane is gone once empty: the next send goes in a shared batch again and continues the seq.
+      expect(await node.store.appendMessage({ conversationId: locked.id, senderId: 'lk-a', content: 'after', clientMessageId: 'after' })).toMatchObject({ created: true, message: { seq: 7 } });
+    } finally {
+      await holder.end().catch(() => undefined);
+      await node.close();
     }
   }, 60_000);
 

@@ -68,7 +68,8 @@ export async function historyPage(store: SocketkitStore, userId: UserId, query: 
 /**
  * Stores a message of a participant with the next `seq`, idempotent on
  * `(conversationId, senderId, clientMessageId)` (`created: false` for a
- * repeat), and moves the sender's read cursor to its `seq`. Resolves only
+ * repeat), and moves the sender's read cursor to its `seq` (in the append
+ * itself when the store says `appendMarksSenderRead`). Resolves only
  * after the store has both. The caller broadcasts
  * `message:new` when `created`. The edge has parsed the input with
  * `messageSendSchema` / `appendMessageSchema`; this throws `NOT_FOUND` /
@@ -78,9 +79,12 @@ export async function appendMessage(store: SocketkitStore, input: AppendMessageI
   await requireParticipant(store, input.conversationId, input.senderId);
   const result = await store.appendMessage(input);
   // What I wrote, I have read (protocol 1.2): the sender's cursor moves to the seq, never back,
-  // without an event. A separate, monotonic statement after the append, so the append path stays
-  // the store's own; a repeat moves it too (a no-op when it already did).
-  await store.markRead({ conversationId: input.conversationId, userId: input.senderId, seq: result.message.seq });
+  // without an event. The shipped stores do it inside the append (no window in which a crash
+  // leaves one's own message unread, no second statement); a custom store that does not gets a
+  // separate, monotonic markRead here, for a repeat too (a no-op when it already did).
+  if (!store.appendMarksSenderRead) {
+    await store.markRead({ conversationId: input.conversationId, userId: input.senderId, seq: result.message.seq });
+  }
   return result;
 }
 

@@ -19,7 +19,7 @@ const LIST_SCAN_FACTOR = 10;
 /**
  * Applies the presence policy. Without a `canSeePresence` of the app's, a
  * user sees themselves and the users they share a conversation with (read
- * from the store once per request), so presence is no longer a directory of
+ * from the store once per request: `listContacts`, else `listConversations`), so presence is no longer a directory of
  * everyone online (issue 24 #4).
  */
 export class PresenceVisibility {
@@ -76,9 +76,13 @@ export class PresenceVisibility {
     return { users, hasMore: true };
   }
 
-  /** The viewer and everyone in a conversation with them. */
+  /** The viewer and everyone in a conversation with them (by `listContacts` when the store has it: one batched query on the SQL stores). */
   private async contacts(viewer: UserId): Promise<Set<UserId>> {
     const contacts = new Set<UserId>([viewer]);
+    if (this.store.listContacts) {
+      for (const id of await this.store.listContacts(viewer)) contacts.add(id);
+      return contacts;
+    }
     for (const conversation of await this.store.listConversations(viewer)) {
       for (const id of conversation.participantIds) contacts.add(id);
     }

@@ -5,9 +5,12 @@
  * The database decides `seq` and idempotency, never this process. Sends are
  * appended in batches (group commit, `Batcher`): the sends that arrive while
  * a batch is in flight go together as the next one, in one call of
- * `socketkit_append_messages` (schema.ts, migration 3), one transaction and
- * one commit, and each is answered only after that commit. The function
- * locks the batch's conversation rows (`SELECT … FOR UPDATE`, in id order),
+ * `socketkit_send_messages` (schema.ts, migration 5), one transaction and
+ * one commit, which also moves each sender's read cursor to their message,
+ * and each is answered only after that commit. The function
+ * locks the batch's conversation rows (`SELECT … FOR UPDATE`, in id order;
+ * the shared batch skips a row another transaction holds and sends that
+ * conversation through a lane of its own, append-lanes.ts),
  * then for each message in arrival order returns the stored message with the
  * same `(conversation_id, sender_id, client_message_id)` if there is one,
  * else inserts `last_seq + 1`. Concurrent batches on any number of processes
@@ -17,8 +20,9 @@
  *
  * Connects cost little: profile upserts are batched the same way and write
  * nothing (no row lock, no commit record, no fsync) when the claims change
- * nothing; the conversations a presence change is announced to are looked
- * up for every user of a batch in one query (`listConversationIds`).
+ * nothing; the conversations a presence change is announced to, and the
+ * users whose presence a connecting user may see, are looked up for every
+ * user of a batch in one query (`listConversationIds`, `listContacts`).
  */
 import { randomUUID } from 'node:crypto';
 import type { Conversation, StoredNotification, UserProfile } from '../../protocol/index.js';
@@ -42,10 +46,11 @@ import type {
 } from '../store/store.js';
 import { Batcher } from './batcher.js';
 import type { SqlDatabase } from './database.js';
-import { appendMessages, iso, MAX_BATCH_BYTES, MAX_BATCH_MESSAGES, messageBytes, toMessage, toSafeNumber, type MessageRow } from './messages.js';
-import { ParticipantCache } from './participants.js';
+import { appendLanes } from './append-lanes.js';
+import { iso, MAX_BATCH_BYTES, toMessage, toSafeNumber, type MessageRow } from './messages.js';
+import { ConversationCache } from './conversation-cache.js';
 import { migrate } from './schema.js';
-import { claimBytes, lookUpConversationIds, MAX_LOOKUP_BATCH, MAX_UPSERT_BATCH, upsertUsers } from './users.js';
+import { claimBytes, lookUpContacts, lookUpConversationIds, MAX_LOOKUP_BATCH, MAX_UPSERT_BATCH, upsertUsers } from './users.js';
 import { sqlInboxMethods } from './sql-inbox.js';
 
 export { toSafeNumber } from './messages.js';
@@ -59,10 +64,12 @@ export interface SqlStore extends SocketkitStore {
   getConversation(conversationId: string): Promise<Conversation | undefined>;
   listConversations(userId: string): Promise<Conversation[]>;
   listConversationIds(userId: string): Promise<string[]>;
+  listContacts(userId: string): Promise<string[]>;
   createConversation(input: CreateConversationInput): Promise<Conversation>;
   isParticipant(conversationId: string, userId: string): Promise<boolean | undefined>;
   lastSeq(conversationId: string): Promise<number>;
   appendMessage(input: AppendMessageInput): Promise<AppendMessageResult>;
+  readonly appendMarksSenderRead: true;
   history(query: HistoryQuery): Promise<HistoryPage>;
   listConversationSummaries(query: ConversationListQuery): Promise<ConversationSummaryPage>;
   markRead(input: MarkReadInput): Promise<ReadCursor | undefined>;
@@ -117,28 +124,8 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
   const storeId = meta[0]?.value;
   if (!storeId) throw new Error('socketkit_meta has no store_id row: the schema was changed by hand');
 
-  // One batcher per conversation: sends to one conversation are committed together, in arrival
-  // order, while a conversation whose row is locked (a long transaction, a stuck batch) holds up
-  // only its own sends, never those of other conversations (issue 19, kind 3).
-  const appendBatchers = new Map<string, Batcher<AppendMessageInput, AppendMessageResult>>();
-  const appendInBatch = (input: AppendMessageInput): Promise<AppendMessageResult> => {
-    let batcher = appendBatchers.get(input.conversationId);
-    if (!batcher) {
-      batcher = new Batcher<AppendMessageInput, AppendMessageResult>((inputs) => appendMessages(db, inputs), {
-        maxCount: MAX_BATCH_MESSAGES,
-        maxBytes: MAX_BATCH_BYTES,
-        sizeOf: messageBytes,
-      });
-      appendBatchers.set(input.conversationId, batcher);
-    }
-    const own = batcher;
-    const forget = () => {
-      if (own.idle && appendBatchers.get(input.conversationId) === own) appendBatchers.delete(input.conversationId);
-    };
-    const result = own.submit(input);
-    result.then(forget, forget);
-    return result;
-  };
+  // Sends of every conversation in one batch, a locked conversation in a lane of its own (append-lanes.ts).
+  const appendInBatch = appendLanes(db);
   const upserts = new Batcher<ProfileClaims, void>((profiles) => upsertUsers(db, profiles), {
     maxCount: MAX_UPSERT_BATCH,
     maxBytes: MAX_BATCH_BYTES,
@@ -150,12 +137,17 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
     maxBytes: Number.POSITIVE_INFINITY,
     maxInFlight: 4,
   });
-  const participants = new ParticipantCache(async (conversationId) => {
-    const { rows } = await db.query<{ ids: string[] }>(
-      'SELECT ARRAY(SELECT user_id FROM socketkit_participants WHERE conversation_id = $1) AS ids FROM socketkit_conversations WHERE id = $1',
-      [conversationId],
-    );
-    return rows[0]?.ids;
+  // Whose presence a connecting user may see (the default policy), for every connect of the moment in one query.
+  // One lookup in flight: the connects that arrive meanwhile wait for it (a read, well under a
+  // millisecond on a local PostgreSQL) and go together, so a storm makes few statements.
+  const contactLookups = new Batcher<string, string[]>((userIds) => lookUpContacts(db, userIds), {
+    maxCount: MAX_LOOKUP_BATCH,
+    maxBytes: Number.POSITIVE_INFINITY,
+  });
+  // Conversations never change once created: kept for the participant check and the announcement of every send.
+  const conversations = new ConversationCache(async (conversationId) => {
+    const { rows } = await db.query<ConversationRow>(`${CONVERSATION_SELECT} WHERE c.id = $1`, [conversationId]);
+    return rows[0] ? toConversation(rows[0]) : undefined;
   });
 
   return {
@@ -174,13 +166,8 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
     // Batched with the other connects of the moment (users.ts: unchanged claims write nothing).
     upsertUser: (profile) => upserts.submit(profile),
 
-    async getConversation(conversationId) {
-      const { rows } = await db.query<ConversationRow>(`${CONVERSATION_SELECT} WHERE c.id = $1`, [conversationId]);
-      if (!rows[0]) return undefined;
-      const conversation = toConversation(rows[0]);
-      participants.remember(conversation.id, conversation.participantIds);
-      return conversation;
-    },
+    // On every send (the conversation:updated announcement): from the cache after the first ask.
+    getConversation: (conversationId) => conversations.get(conversationId),
 
     async listConversations(userId) {
       const { rows } = await db.query<ConversationRow>(
@@ -194,6 +181,9 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
 
     // What a presence change is announced to: the lookups of the moment in one query.
     listConversationIds: (userId) => lookups.submit(userId),
+
+    // Whose presence a user may see, on every connect with watches: the lookups of the moment in one query.
+    listContacts: (userId) => contactLookups.submit(userId),
 
     async createConversation(input) {
       const conversation: Conversation = {
@@ -213,12 +203,12 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
           [conversation.id, conversation.participantIds],
         );
       });
-      participants.remember(conversation.id, conversation.participantIds);
+      conversations.remember(conversation);
       return conversation;
     },
 
     // On every send and typing event: answered from the cache (participants never change) after the first ask.
-    isParticipant: (conversationId, userId) => participants.isParticipant(conversationId, userId),
+    isParticipant: (conversationId, userId) => conversations.isParticipant(conversationId, userId),
 
     async lastSeq(conversationId) {
       const { rows } = await db.query<{ last_seq: unknown }>('SELECT last_seq FROM socketkit_conversations WHERE id = $1', [
@@ -227,8 +217,9 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
       return rows[0] ? toSafeNumber(rows[0].last_seq) : 0;
     },
 
-    // Group commit: answered after the commit of its batch (see the header).
+    // Group commit: answered after the commit of its batch (see the header), which moved the sender's cursor too.
     appendMessage: (input) => appendInBatch(input),
+    appendMarksSenderRead: true,
 
     async history(query) {
       const before = query.beforeSeq ?? null;

@@ -56,6 +56,7 @@ export interface MemoryStore extends SocketkitStore {
   upsertUser(profile: ProfileClaims): void;
   getConversation(conversationId: string): Conversation | undefined;
   listConversations(userId: string): Conversation[];
+  listContacts(userId: string): string[];
   createConversation(input: CreateConversationInput): Conversation;
   isParticipant(conversationId: string, userId: string): boolean | undefined;
   lastSeq(conversationId: string): number;
@@ -228,6 +229,13 @@ export function createMemoryStore(data?: SeedData): MemoryStore {
       }
       return list.reverse();
     },
+    listContacts(userId) {
+      const contacts = new Set<string>();
+      for (const id of byUser.get(userId) ?? []) {
+        for (const participant of conversations.get(id)?.conversation.participantIds ?? []) contacts.add(participant);
+      }
+      return [...contacts];
+    },
     createConversation(input: CreateConversationInput) {
       const conversation: Conversation = {
         id: globalThis.crypto.randomUUID(),
@@ -247,9 +255,12 @@ export function createMemoryStore(data?: SeedData): MemoryStore {
       const record = get(input.conversationId);
       if (!record) throw new Error(`Unknown conversation ${input.conversationId}`);
       const existing = record.byClientId.get(`${input.senderId}\u0000${input.clientMessageId}`);
-      if (existing) return { message: existing, created: false };
-      return { message: append(record, input, new Date().toISOString()), created: true };
+      const result = existing ? { message: existing, created: false } : { message: append(record, input, new Date().toISOString()), created: true };
+      // What I wrote, I have read: in the same step (appendMarksSenderRead).
+      if (record.participants.has(input.senderId)) advance(record, input.senderId, result.message.seq);
+      return result;
     },
+    appendMarksSenderRead: true,
     history(query: HistoryQuery): HistoryPage {
       const messages = get(query.conversationId)?.messages ?? [];
       const count = messages.length;

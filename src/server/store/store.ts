@@ -137,7 +137,8 @@ export interface NotificationsReadResult {
  * - Inbox (protocol 1.2): `markRead` is monotonic under concurrent calls
  *   (the larger seq wins); `listConversationSummaries` answers without
  *   scanning history (`unreadCount = lastSeq − lastReadSeq`, exact because
- *   the server moves a sender's cursor to every seq they send);
+ *   a sender's cursor moves to every seq they send: in the append itself
+ *   when `appendMarksSenderRead`, else by the server's `markRead` after it);
  *   `addNotification` keeps at least the newest
  *   `LIMITS.notificationsKeptPerUser` per user.
  */
@@ -171,12 +172,30 @@ export interface SocketkitStore {
    * one query.
    */
   listConversationIds?(userId: UserId): MaybePromise<ConversationId[]>;
+  /**
+   * Every participant of every conversation `userId` takes part in (so
+   * `userId` itself when it has one), each once, in any order: whose
+   * presence the user may see under the default presence policy, asked on
+   * every connect that names watches and on `presence:list`. Optional:
+   * without it the server collects them from `listConversations`. The SQL
+   * stores answer the calls of one moment with one query.
+   */
+  listContacts?(userId: UserId): MaybePromise<UserId[]>;
   createConversation(input: CreateConversationInput): MaybePromise<Conversation>;
   /** `true` participant, `false` not one, `undefined` no such conversation. */
   isParticipant(conversationId: ConversationId, userId: UserId): MaybePromise<boolean | undefined>;
   /** Seq of the newest message, 0 when there is none. */
   lastSeq(conversationId: ConversationId): MaybePromise<number>;
   appendMessage(input: AppendMessageInput): MaybePromise<AppendMessageResult>;
+  /**
+   * `true` when `appendMessage` also moves the sender's read cursor to the
+   * message's seq (never back) in the same atomic step as the append, for a
+   * repeat too: what I wrote, I have read. The server then makes no
+   * `markRead` call after a send. Optional: without it the server calls
+   * `markRead` after every append (a crash between the two leaves the
+   * sender's own message counted as unread).
+   */
+  readonly appendMarksSenderRead?: boolean;
   history(query: HistoryQuery): MaybePromise<HistoryPage>;
   /** One page of `userId`'s conversations with their read state (docs/protocol.md, "Conversation list"). */
   listConversationSummaries(query: ConversationListQuery): MaybePromise<ConversationSummaryPage>;
