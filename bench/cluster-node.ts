@@ -26,7 +26,7 @@ await redis.connect();
 let close: () => Promise<void>;
 let port: number;
 if (kind === 'project' || kind === 'project-memory') {
-  const { createSocketkitServer, createMemoryStore } = await import('../src/server/index.js');
+  const { createSocketkitServer, createMemoryStore, everyoneSeesPresence } = await import('../src/server/index.js');
   const { createPostgresStore } = await import('../src/server/sql/postgres.js');
   const { createRedisCluster } = await import('../src/server/redis/index.js');
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
@@ -38,7 +38,20 @@ if (kind === 'project' || kind === 'project-memory') {
       : createMemoryStore({ users: [], conversations: [{ id: 'bench-room', participantIds: room }] });
   const cluster = createRedisCluster({ redis });
   const httpServer = http.createServer();
-  const socketkit = createSocketkitServer(httpServer, { store, cluster, secret, quiet: true, rateLimit: false, presenceGraceMs: 0 });
+  // Every bench client connects from 127.0.0.1: the per-address bound on sessions waiting for their token (256) is lifted.
+  // The storm checks cluster-wide presence with presence:list over every user (no conversations are made on
+  // PostgreSQL), so it runs with the open policy (--presence-visibility everyone), as before the default changed.
+  const socketkit = createSocketkitServer(httpServer, {
+    store,
+    cluster,
+    secret,
+    quiet: true,
+    rateLimit: false,
+    presenceGraceMs: 0,
+    maxPendingSessions: 50_000,
+    maxPendingSessionsPerAddress: 50_000,
+    canSeePresence: everyoneSeesPresence,
+  });
   await cluster.whenStarted();
   await new Promise<void>((resolve) => httpServer.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
   port = (httpServer.address() as AddressInfo).port;
