@@ -425,22 +425,6 @@ describe.each(KINDS)('$name store', (kind) => {
     }
   }, 60_000);
 
-  if (kind.openFaulty) it('commits the sends to several conversations of one turn together: one statement, one commit', async () => {
-    const fault: Fault = { armed: false, lost: 0 };
-    const faulty = await kind.openFaulty!(fault);
-    try {
-      const conversations = [];
-      for (let i = 0; i < 3; i++) conversations.push(await faulty.store.createConversation({ participantIds: [`gc-${i}`, 'gc-peer'], title: null, createdBy: `gc-${i}` }));
-      fault.armed = true;
-      const sends = conversations.flatMap((c, i) => [0, 1].map((k) => ({ conversationId: c.id, senderId: `gc-${i}`, content: `${k}`, clientMessageId: `gc${k}` })));
-      const lost = await appendAtOnce(faulty.store, sends);
-      expect(lost.map((r) => r.status)).toEqual(sends.map(() => 'rejected'));
-      expect(fault.lost).toBe(1);
-    } finally {
-      await faulty.crash().catch(() => undefined);
-    }
-  }, 60_000);
-
   if (kind.openFaulty) it("moves each sender's read cursor in the append's own commit: after a crash between the commit and the answers, nobody's own message is unread", async () => {
     const fault: Fault = { armed: false, lost: 0 };
     const faulty = await kind.openFaulty!(fault);
@@ -767,44 +751,6 @@ describe('PostgreSQL store start-up', () => {
       expect(await nodes[1]!.store.isParticipant(second.id, 'n-cat')).toBe(true);
     } finally {
       await Promise.all(nodes.map((n) => n.close()));
-    }
-  }, 60_000);
-
-  it('sends a conversation whose row another transaction holds through a lane of its own: the others go on, its sends keep their order', async () => {
-    const url = await postgres!.createDatabase();
-    const node = await openPostgres(url);
-    const holder = new pg.Client({ connectionString: url });
-    await holder.connect();
-    try {
-      const locked = await newConversation(node.store, ['lk-a', 'lk-b']);
-      const free = await newConversation(node.store, ['lk-a', 'lk-c']);
-      await node.store.appendMessage({ conversationId: locked.id, senderId: 'lk-a', content: 'before', clientMessageId: 'before' });
-      await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM socketkit_conversations WHERE id = $1 FOR UPDATE', [locked.id]);
-      // Sends to both in the same turns (so in shared batches), the locked one's first.
-      const lockedSends: Promise<unknown>[] = [];
-      const freeSends: Promise<unknown>[] = [];
-      for (let i = 0; i < 5; i++) {
-        lockedSends.push(Promise.resolve(node.store.appendMessage({ conversationId: locked.id, senderId: i % 2 ? 'lk-b' : 'lk-a', content: `l${i}`, clientMessageId: `l${i}` })));
-        freeSends.push(Promise.resolve(node.store.appendMessage({ conversationId: free.id, senderId: 'lk-c', content: `f${i}`, clientMessageId: `f${i}` })));
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      const settled = { locked: false };
-      void Promise.allSettled(lockedSends).then(() => (settled.locked = true));
-      // The free conversation's sends are stored while the other's row is still held.
-      const freeResults = await Promise.all(freeSends);
-      expect(freeResults.map((r) => (r as { message: { seq: number } }).message.seq)).toEqual([1, 2, 3, 4, 5]);
-      expect(settled.locked).toBe(false);
-      await holder.query('COMMIT');
-      const lockedResults = await Promise.all(lockedSends);
-      // In arrival order, gapless after the one stored before the lock.
-      expect(lockedResults.map((r) => (r as { message: { seq: number; clientMessageId: string } }).message.clientMessageId)).toEqual(['l0', 'l1', 'l2', 'l3', 'l4']);
-      expect(lockedResults.map((r) => (r as { message: { seq: number } }).message.seq)).toEqual([2, 3, 4, 5, 6]);
-      // The lane is gone once empty: the next send goes in a shared batch again and continues the seq.
-      expect(await node.store.appendMessage({ conversationId: locked.id, senderId: 'lk-a', content: 'after', clientMessageId: 'after' })).toMatchObject({ created: true, message: { seq: 7 } });
-    } finally {
-      await holder.end().catch(() => undefined);
-      await node.close();
     }
   }, 60_000);
 

@@ -14,6 +14,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { SqlDatabase, SqlExecutor } from './database.js';
 import { createSqlStore, type SqlStore } from './sql-store.js';
+import { limitPerKey } from './limit-per-key.js';
 
 export type { SqlStore } from './sql-store.js';
 
@@ -86,10 +87,13 @@ export function postgresDatabase(pool: PostgresStoreOptions['pool']): SqlDatabas
  * Rejects when the database cannot be reached or a migration fails.
  */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<SqlStore> {
-  // Appends need no bound of their own here: the store appends each conversation's sends through
-  // its own batcher with one batch in flight, so one busy (or locked) conversation holds one pooled
-  // connection at most and every other conversation keeps the rest (issue 19, kind 3). A bound
-  // in front of the batcher (there was one: 2 appends per conversation) would leave it one
-  // message per batch, one commit per message.
-  return createSqlStore(postgresDatabase(options.pool));
+  const store = await createSqlStore(postgresDatabase(options.pool));
+  // Senders of one conversation queue on its row lock, each holding a pooled connection while it
+  // waits: without a bound, one busy (or locked) conversation takes the whole pool and every other
+  // conversation waits too. The others queue here, in memory, holding nothing.
+  const appendSlots = limitPerKey(APPENDS_PER_CONVERSATION);
+  return { ...store, appendMessage: (input) => appendSlots(input.conversationId, () => store.appendMessage(input)) };
 }
+
+/** At most this many appends of one conversation hold a pooled connection at once (node-postgres pools hold 10 by default). */
+export const APPENDS_PER_CONVERSATION = 2;

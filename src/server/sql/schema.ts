@@ -237,59 +237,44 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 5,
-    name: "append a batch of messages and move each sender's read cursor, in one statement; skip locked conversations",
-    // Migration 3's append, with two changes:
-    // - Each sender's read cursor moves up to the newest seq of theirs in the answer, in the same
-    //   statement (so the same transaction and commit): what I wrote, I have read (protocol 1.2).
-    //   Before, the server moved it in a second statement after the append's commit: one more round
-    //   trip and one more commit (a WAL flush on PostgreSQL) per send, and a crash between the two
-    //   left one's own message counted as unread. A retry answered with its stored message moves
-    //   the cursor too (a no-op unless that crash happened). Only a cursor behind the seq is
-    //   updated (the column is not indexed: a HOT update). No new deadlock: a participant row
-    //   belongs to a conversation whose row the batch already holds, so two batches never wait for
-    //   each other's participant rows, and markRead locks only its participant row.
-    // - p_wait false: the conversation rows are locked with SKIP LOCKED, and the inputs of a
-    //   conversation whose row another transaction holds come back with busy = true, untouched
-    //   (the server then sends them through that conversation's own lane, with p_wait true, which
-    //   waits for the lock). So one batch carries the sends of many conversations (one commit for
-    //   all), and a locked conversation never holds up the others in its batch.
+    name: "append a batch of messages and move each sender's read cursor, in one statement",
+    // Migration 3's append, plus one more step in the same statement (so in the same transaction
+    // and commit): each sender's read cursor moves up to the newest seq of theirs in the answer
+    // (what I wrote, I have read: protocol 1.2). Before, the server moved it in a second statement
+    // after the append's commit: one more round trip and one more commit (a WAL flush on PostgreSQL)
+    // per send, and a crash between the two left one's own message counted as unread. A retry
+    // answered with its stored message moves the cursor too (a no-op unless that crash happened).
+    // Only a cursor behind the seq is updated (the column is not indexed: a HOT update).
     // The statement's plan is made once and kept (force_generic_plan): left to choose, PL/pgSQL
     // planned it again on every call, about half of its CPU on PGlite (3.7 → 2.0 ms per
-    // one-message batch). Every access in it is by a key (the conversations' primary key, one probe
-    // of the idempotency key per input, the participants' primary key), so the plan does not depend
-    // on the arrays' contents or the tables' sizes.
+    // one-message batch, bench/profile-embedded.ts). Every access in it is by a key (the
+    // conversations' primary key, one probe of the idempotency key per input, the participants'
+    // primary key), so the plan does not depend on the arrays' contents or the tables' sizes.
+    // No new deadlock: a participant row belongs to a conversation whose row the batch already
+    // holds, so two batches never wait for each other's participant rows, and markRead locks
+    // only its participant row and waits for nothing else.
     sql: `
       CREATE FUNCTION socketkit_send_messages(
         p_conversation_ids text[], p_sender_ids text[], p_contents text[], p_client_message_ids text[],
-        p_ids text[], p_created_at timestamptz[], p_wait boolean
+        p_ids text[], p_created_at timestamptz[]
       )
       RETURNS TABLE (
         batch_index integer, id text, seq bigint, conversation_id text, sender_id text, content text,
-        client_message_id text, created_at timestamptz, created boolean, busy boolean
+        client_message_id text, created_at timestamptz, created boolean
       )
       LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $$
-      DECLARE
-        locked text[];
       BEGIN
-        IF p_wait THEN
-          SELECT array_agg(l.id) INTO locked FROM (
-            SELECT c.id FROM socketkit_conversations c
-            WHERE c.id = ANY (p_conversation_ids) ORDER BY c.id FOR UPDATE
-          ) l;
-        ELSE
-          SELECT array_agg(l.id) INTO locked FROM (
-            SELECT c.id FROM socketkit_conversations c
-            WHERE c.id = ANY (p_conversation_ids) ORDER BY c.id FOR UPDATE SKIP LOCKED
-          ) l;
-        END IF;
-        locked := COALESCE(locked, ARRAY[]::text[]);
+        PERFORM 1 FROM (
+          SELECT c.id FROM socketkit_conversations c
+          WHERE c.id = ANY (p_conversation_ids) ORDER BY c.id FOR UPDATE
+        ) locked;
         RETURN QUERY
         WITH input AS (
           SELECT t.* FROM unnest(p_conversation_ids, p_sender_ids, p_contents, p_client_message_ids, p_ids, p_created_at)
             WITH ORDINALITY AS t (conversation_id, sender_id, content, client_message_id, id, created_at, batch_index)
         ),
         known AS (
-          SELECT c.id, c.last_seq FROM socketkit_conversations c WHERE c.id = ANY (locked)
+          SELECT c.id, c.last_seq FROM socketkit_conversations c WHERE c.id = ANY (p_conversation_ids)
         ),
         first AS (
           SELECT DISTINCT ON (i.conversation_id, i.sender_id, i.client_message_id) i.*
@@ -324,7 +309,7 @@ export const MIGRATIONS: readonly Migration[] = [
         bumped AS (
           UPDATE socketkit_conversations c SET last_seq = x.last_seq
           FROM (SELECT y.conversation_id, max(y.seq) AS last_seq FROM fresh y GROUP BY y.conversation_id) x
-          WHERE c.id = x.conversation_id AND c.id = ANY (locked)
+          WHERE c.id = x.conversation_id AND c.id = ANY (p_conversation_ids)
         ),
         answer AS (
           SELECT n.*, true AS new FROM inserted n
@@ -338,15 +323,9 @@ export const MIGRATIONS: readonly Migration[] = [
             GROUP BY a.conversation_id, a.sender_id
           ) x
           WHERE p.conversation_id = x.conversation_id AND p.user_id = x.sender_id AND p.last_read_seq < x.seq
-        ),
-        skipped AS (
-          -- Conversations that exist but were not locked (SKIP LOCKED): their inputs are busy.
-          SELECT c.id FROM socketkit_conversations c
-          WHERE c.id = ANY (p_conversation_ids) AND NOT (c.id = ANY (locked))
         )
         SELECT i.batch_index::integer, a.id, a.seq, i.conversation_id, i.sender_id, a.content, i.client_message_id,
-               a.created_at, CASE WHEN a.id IS NULL THEN NULL ELSE a.new AND a.id = i.id END,
-               EXISTS (SELECT 1 FROM skipped k WHERE k.id = i.conversation_id)
+               a.created_at, CASE WHEN a.id IS NULL THEN NULL ELSE a.new AND a.id = i.id END
         FROM input i
         LEFT JOIN answer a
           ON a.conversation_id = i.conversation_id AND a.sender_id = i.sender_id AND a.client_message_id = i.client_message_id
@@ -416,7 +395,7 @@ const REPAIRABLE: readonly { check: string; kind: 'procedure' | 'class'; sql: st
     sql: MIGRATIONS.find((migration) => migration.version === 3)!.sql,
   },
   {
-    check: 'socketkit_send_messages(text[], text[], text[], text[], text[], timestamptz[], boolean)',
+    check: 'socketkit_send_messages(text[], text[], text[], text[], text[], timestamptz[])',
     kind: 'procedure',
     // Migration 5's function (the append with the senders' read cursors), made again.
     sql: MIGRATIONS.find((migration) => migration.version === 5)!.sql,

@@ -8,9 +8,7 @@
  * `socketkit_send_messages` (schema.ts, migration 5), one transaction and
  * one commit, which also moves each sender's read cursor to their message,
  * and each is answered only after that commit. The function
- * locks the batch's conversation rows (`SELECT … FOR UPDATE`, in id order;
- * the shared batch skips a row another transaction holds and sends that
- * conversation through a lane of its own, append-lanes.ts),
+ * locks the batch's conversation rows (`SELECT … FOR UPDATE`, in id order),
  * then for each message in arrival order returns the stored message with the
  * same `(conversation_id, sender_id, client_message_id)` if there is one,
  * else inserts `last_seq + 1`. Concurrent batches on any number of processes
@@ -46,8 +44,7 @@ import type {
 } from '../store/store.js';
 import { Batcher } from './batcher.js';
 import type { SqlDatabase } from './database.js';
-import { appendLanes } from './append-lanes.js';
-import { iso, MAX_BATCH_BYTES, toMessage, toSafeNumber, type MessageRow } from './messages.js';
+import { appendMessages, iso, MAX_BATCH_BYTES, MAX_BATCH_MESSAGES, messageBytes, toMessage, toSafeNumber, type MessageRow } from './messages.js';
 import { ConversationCache } from './conversation-cache.js';
 import { migrate } from './schema.js';
 import { claimBytes, lookUpContacts, lookUpConversationIds, MAX_LOOKUP_BATCH, MAX_UPSERT_BATCH, upsertUsers } from './users.js';
@@ -124,8 +121,28 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
   const storeId = meta[0]?.value;
   if (!storeId) throw new Error('socketkit_meta has no store_id row: the schema was changed by hand');
 
-  // Sends of every conversation in one batch, a locked conversation in a lane of its own (append-lanes.ts).
-  const appendInBatch = appendLanes(db);
+  // One batcher per conversation: sends to one conversation are committed together, in arrival
+  // order, while a conversation whose row is locked (a long transaction, a stuck batch) holds up
+  // only its own sends, never those of other conversations (issue 19, kind 3).
+  const appendBatchers = new Map<string, Batcher<AppendMessageInput, AppendMessageResult>>();
+  const appendInBatch = (input: AppendMessageInput): Promise<AppendMessageResult> => {
+    let batcher = appendBatchers.get(input.conversationId);
+    if (!batcher) {
+      batcher = new Batcher<AppendMessageInput, AppendMessageResult>((inputs) => appendMessages(db, inputs), {
+        maxCount: MAX_BATCH_MESSAGES,
+        maxBytes: MAX_BATCH_BYTES,
+        sizeOf: messageBytes,
+      });
+      appendBatchers.set(input.conversationId, batcher);
+    }
+    const own = batcher;
+    const forget = () => {
+      if (own.idle && appendBatchers.get(input.conversationId) === own) appendBatchers.delete(input.conversationId);
+    };
+    const result = own.submit(input);
+    result.then(forget, forget);
+    return result;
+  };
   const upserts = new Batcher<ProfileClaims, void>((profiles) => upsertUsers(db, profiles), {
     maxCount: MAX_UPSERT_BATCH,
     maxBytes: MAX_BATCH_BYTES,
