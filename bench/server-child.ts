@@ -16,6 +16,8 @@ interface ServerConfig {
   presenceGraceMs?: number;
   /** Project only: socketkit over this store on a plain http server (the store scenarios). */
   store?: BenchStore;
+  /** With `store`: conversations (participant ids) made before listening, for the default presence policy. */
+  conversations?: string[][];
 }
 
 interface Running {
@@ -82,6 +84,9 @@ async function startOnStore(choice: BenchStore): Promise<Running> {
     closeStore = () => pool.end();
   } else {
     store = createMemoryStore();
+  }
+  for (const participantIds of config.conversations ?? []) {
+    await store.createConversation({ participantIds, title: null, createdBy: participantIds[0] ?? 'bench' });
   }
   const httpServer = createServer((_req, res) => {
     res.writeHead(404);

@@ -90,6 +90,12 @@ export interface ServerConfig {
   presenceGraceMs?: number;
   /** Project only: the store behind socketkit (default the mock server's memory store). */
   store?: BenchStore;
+  /**
+   * Project on a store only: conversations (participant ids) made in the store before the server
+   * listens, so the default presence policy (users see those they share a conversation with) lets
+   * roommates watch each other, as in a deployment of socketkit-server.
+   */
+  conversations?: string[][];
 }
 
 /** A store for the project server of the store scenarios. */

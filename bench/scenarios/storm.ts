@@ -58,7 +58,11 @@ export function runStorm(kind: Parameters<Scenario['run']>[0], options: Paramete
   const users = Array.from({ length: n }, (_, i) => userId(i));
   const room = (i: number): string[] => users.slice(Math.floor(i / roomSize) * roomSize, Math.floor(i / roomSize) * roomSize + roomSize);
   const watch = kind === 'project' && withPresence ? Object.fromEntries(users.map((u, i) => [u, room(i).filter((v) => v !== u)])) : undefined;
-  return withRig(kind, { presenceGraceMs: 0, ...(store ? { store } : {}) }, 2, options, async (rig) => {
+  // On a store, socketkit runs with its default presence policy (shared conversations only, as
+  // socketkit-server does), so each room of 20 is a conversation; the mock server of the other
+  // storms lets everyone see everyone outside production.
+  const conversations = store && watch ? Array.from({ length: n / roomSize }, (_, r) => users.slice(r * roomSize, r * roomSize + roomSize)) : undefined;
+  return withRig(kind, { presenceGraceMs: 0, ...(store ? { store } : {}), ...(conversations ? { conversations } : {}) }, 2, options, async (rig) => {
     const cpu = async (): Promise<[number, number]> => [
       (await rig.server.stats()).cpuUs,
       (await Promise.all(rig.workers.map((w) => w.call<{ cpuUs: number }>('totals')))).reduce((a, t) => a + t.cpuUs, 0),
