@@ -52,9 +52,9 @@ async function sendBefore(): Promise<void> {
 const cases: [string, number, number, () => Promise<unknown>][] = [
   ['SELECT $1 (a read)', 1, 300, () => db.query('SELECT $1::text', ['x'])],
   ['send before (migration 3 + markRead)', 1, 300, sendBefore],
-  ['send now (migration 5, batch of 1)', 1, 300, () => appendMessages(db, [input()])],
-  ['batch of 10', 10, 60, () => appendMessages(db, Array.from({ length: 10 }, input))],
-  ['batch of 100', 100, 15, () => appendMessages(db, Array.from({ length: 100 }, input))],
+  ['send now (migration 6, batch of 1)', 1, 300, () => appendMessages(db, [input()], false)],
+  ['batch of 10', 10, 60, () => appendMessages(db, Array.from({ length: 10 }, input), false)],
+  ['batch of 100', 100, 15, () => appendMessages(db, Array.from({ length: 100 }, input), false)],
 ];
 
 const session = new Session();

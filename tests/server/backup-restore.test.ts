@@ -158,7 +158,7 @@ describe('kind 8: the schema is checked at start', () => {
       repaired.child.kill('SIGTERM');
       await repaired.exited;
       expect(await present(`to_regprocedure('socketkit_append_messages(text[], text[], text[], text[], text[], timestamptz[])')`)).toEqual({ present: true });
-      expect(await present(`to_regprocedure('socketkit_send_messages(text[], text[], text[], text[], text[], timestamptz[])')`)).toEqual({ present: true });
+      expect(await present(`to_regprocedure('socketkit_send_messages(text[], text[], text[], text[], text[], timestamptz[], boolean)')`)).toEqual({ present: true });
       expect(await present(`to_regclass('socketkit_notifications_user')`)).toEqual({ present: true });
       expect(await present(`to_regclass('socketkit_notifications_unread')`)).toEqual({ present: true });
 

@@ -40,6 +40,8 @@ interface StoreKind {
 interface Fault {
   armed: boolean;
   lost: number;
+  /** When given, the client message ids of each append statement, in the order they were issued. */
+  appends?: string[][];
 }
 
 /** `db` with `fault` between it and the store. */
@@ -47,6 +49,7 @@ function lossAfterCommit(db: SqlDatabase, fault: Fault): SqlDatabase {
   return {
     ...db,
     async query<Row>(text: string, params?: readonly unknown[]) {
+      if (fault.appends && /socketkit_send_messages\(/.test(text)) fault.appends.push(params?.[3] as string[]);
       const result = await db.query<Row>(text, params);
       if (fault.armed && /socketkit_(append|send)_messages\(/.test(text)) {
         fault.lost++;
@@ -361,6 +364,27 @@ describe.each(KINDS)('$name store', (kind) => {
     expect(await store.lastSeq(c.id)).toBe(4);
   });
 
+  if (kind.openFaulty) it('bounds a batch: a conversation with more sends than one batch holds does not hold up another, and keeps its own order', async () => {
+    const fault: Fault = { armed: false, lost: 0, appends: [] };
+    const faulty = await kind.openFaulty!(fault);
+    try {
+      const busy = await newConversation(faulty.store, ['qin', 'ray']);
+      const quiet = await newConversation(faulty.store, ['sal', 'ray']);
+      // 600 sends to one conversation (more than two batches of 256), then one to another, in one turn.
+      const inputs = Array.from({ length: 600 }, (_, i) => ({ conversationId: busy.id, senderId: 'qin', content: `b${i}`, clientMessageId: `b${i}` }));
+      inputs.push({ conversationId: quiet.id, senderId: 'sal', content: 'q', clientMessageId: 'q' });
+      const results = await appendAtOnce(faulty.store, inputs);
+      const seqs = results.map((r) => (r.status === 'fulfilled' ? r.value.message.seq : String(r.reason)));
+      expect(seqs).toEqual([...Array.from({ length: 600 }, (_, i) => i + 1), 1]);
+      // Batches of at most 256 sends; the quiet conversation's send goes in the first or second, not behind all of the busy one's.
+      expect(fault.appends!.every((ids) => ids.length <= 256)).toBe(true);
+      expect(fault.appends!.findIndex((ids) => ids.includes('q'))).toBeLessThanOrEqual(1);
+      expect(fault.appends!.findIndex((ids) => ids.includes('q'))).toBeLessThan(fault.appends!.findIndex((ids) => ids.includes('b599')));
+    } finally {
+      await faulty.crash().catch(() => undefined);
+    }
+  }, 60_000);
+
   it('refuses a message inside a batch alone: the others keep their seq in arrival order', async () => {
     const c = await newConversation(store, ['ola', 'pia']);
     const send = (conversationId: string, clientMessageId: string) => ({ conversationId, senderId: 'ola', content: clientMessageId, clientMessageId });
@@ -422,6 +446,22 @@ describe.each(KINDS)('$name store', (kind) => {
     } finally {
       await faulty.crash().catch(() => undefined);
       await restarted?.close();
+    }
+  }, 60_000);
+
+  if (kind.openFaulty) it('commits the sends to several conversations of one turn together: one statement, one commit', async () => {
+    const fault: Fault = { armed: false, lost: 0 };
+    const faulty = await kind.openFaulty!(fault);
+    try {
+      const conversations = [];
+      for (let i = 0; i < 3; i++) conversations.push(await faulty.store.createConversation({ participantIds: [`gc-${i}`, 'gc-peer'], title: null, createdBy: `gc-${i}` }));
+      fault.armed = true;
+      const sends = conversations.flatMap((c, i) => [0, 1].map((k) => ({ conversationId: c.id, senderId: `gc-${i}`, content: `${k}`, clientMessageId: `gc${k}` })));
+      const lost = await appendAtOnce(faulty.store, sends);
+      expect(lost.map((r) => r.status)).toEqual(sends.map(() => 'rejected'));
+      expect(fault.lost).toBe(1);
+    } finally {
+      await faulty.crash().catch(() => undefined);
     }
   }, 60_000);
 
@@ -751,6 +791,44 @@ describe('PostgreSQL store start-up', () => {
       expect(await nodes[1]!.store.isParticipant(second.id, 'n-cat')).toBe(true);
     } finally {
       await Promise.all(nodes.map((n) => n.close()));
+    }
+  }, 60_000);
+
+  it('sends a conversation whose row another transaction holds on its own, waiting for the lock: the others go on, its sends keep their order', async () => {
+    const url = await postgres!.createDatabase();
+    const node = await openPostgres(url);
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      const locked = await newConversation(node.store, ['lk-a', 'lk-b']);
+      const free = await newConversation(node.store, ['lk-a', 'lk-c']);
+      await node.store.appendMessage({ conversationId: locked.id, senderId: 'lk-a', content: 'before', clientMessageId: 'before' });
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM socketkit_conversations WHERE id = $1 FOR UPDATE', [locked.id]);
+      // Sends to both in the same turns (so in shared batches), the locked one's first.
+      const lockedSends: Promise<unknown>[] = [];
+      const freeSends: Promise<unknown>[] = [];
+      for (let i = 0; i < 5; i++) {
+        lockedSends.push(Promise.resolve(node.store.appendMessage({ conversationId: locked.id, senderId: i % 2 ? 'lk-b' : 'lk-a', content: `l${i}`, clientMessageId: `l${i}` })));
+        freeSends.push(Promise.resolve(node.store.appendMessage({ conversationId: free.id, senderId: 'lk-c', content: `f${i}`, clientMessageId: `f${i}` })));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const settled = { locked: false };
+      void Promise.allSettled(lockedSends).then(() => (settled.locked = true));
+      // The free conversation's sends are stored while the other's row is still held.
+      const freeResults = await Promise.all(freeSends);
+      expect(freeResults.map((r) => (r as { message: { seq: number } }).message.seq)).toEqual([1, 2, 3, 4, 5]);
+      expect(settled.locked).toBe(false);
+      await holder.query('COMMIT');
+      const lockedResults = await Promise.all(lockedSends);
+      // In arrival order, gapless after the one stored before the lock.
+      expect(lockedResults.map((r) => (r as { message: { seq: number; clientMessageId: string } }).message.clientMessageId)).toEqual(['l0', 'l1', 'l2', 'l3', 'l4']);
+      expect(lockedResults.map((r) => (r as { message: { seq: number } }).message.seq)).toEqual([2, 3, 4, 5, 6]);
+      // Once its row is free, the next send goes in a shared batch again and continues the seq.
+      expect(await node.store.appendMessage({ conversationId: locked.id, senderId: 'lk-a', content: 'after', clientMessageId: 'after' })).toMatchObject({ created: true, message: { seq: 7 } });
+    } finally {
+      await holder.end().catch(() => undefined);
+      await node.close();
     }
   }, 60_000);
 

@@ -20,6 +20,8 @@ export interface SqlExecutor {
 
 /** A database: statements anywhere, transactions on one connection. */
 export interface SqlDatabase extends SqlExecutor {
+  /** How many statements it runs at once: its connections (a pool's `max`; 1 for PGlite). */
+  readonly connections: number;
   /**
    * Runs `fn` between BEGIN and COMMIT on one connection; ROLLBACK and
    * rethrow when it throws.

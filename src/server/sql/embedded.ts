@@ -91,6 +91,7 @@ export async function openEmbeddedDatabase(options: EmbeddedStoreOptions): Promi
   let closed: Promise<void> | null = null;
   return {
     ...executor(pglite),
+    connections: 1,
     // PGlite is one connection: a transaction holds it, other statements wait for it.
     transaction: (fn) => pglite.transaction((tx) => fn(executor(tx))),
     async ping() {

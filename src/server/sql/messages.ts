@@ -77,12 +77,22 @@ function isDataError(error: unknown): boolean {
 
 const unknownConversation = (conversationId: string) => new Error(`Unknown conversation ${conversationId}`);
 
+/** The outcome of a send whose conversation's row another transaction holds (`wait` false): not appended, send it again waiting. */
+export const BUSY = Symbol('conversation busy');
+
 /**
  * Appends `inputs` in one statement (one commit) and returns one outcome per
- * input, in order. Rejects (every input refused) when the statement fails
+ * input, in order. With `wait` false a conversation whose row another
+ * transaction holds is skipped and its inputs answered `BUSY`, untouched;
+ * with `wait` true the statement waits for every row (up to the connection's
+ * `lock_timeout`). Rejects (every input refused) when the statement fails
  * for a reason other than one message's data; see `RETRY_ONE_BY_ONE`.
  */
-export async function appendMessages(db: SqlExecutor, inputs: readonly AppendMessageInput[]): Promise<Outcome<AppendMessageResult>[]> {
+export async function appendMessages(
+  db: SqlExecutor,
+  inputs: readonly AppendMessageInput[],
+  wait: boolean,
+): Promise<Outcome<AppendMessageResult | typeof BUSY>[]> {
   const createdAt = new Date().toISOString();
   const columns = {
     conversationIds: [] as string[],
@@ -100,32 +110,37 @@ export async function appendMessages(db: SqlExecutor, inputs: readonly AppendMes
     columns.ids.push(randomUUID());
     columns.createdAts.push(createdAt);
   }
-  let rows: (MessageRow & { batch_index: number; created: boolean | null })[];
+  type Row = MessageRow & { batch_index: number; created: boolean | null; busy: boolean };
+  let rows: Row[];
   try {
-    ({ rows } = await db.query<MessageRow & { batch_index: number; created: boolean | null }>(
-      'SELECT * FROM socketkit_send_messages($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])',
-      [columns.conversationIds, columns.senderIds, columns.contents, columns.clientMessageIds, columns.ids, columns.createdAts],
+    ({ rows } = await db.query<Row>(
+      'SELECT * FROM socketkit_send_messages($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::boolean)',
+      [columns.conversationIds, columns.senderIds, columns.contents, columns.clientMessageIds, columns.ids, columns.createdAts, wait],
     ));
   } catch (error) {
-    if (inputs.length > 1 && isDataError(error)) return appendOneByOne(db, inputs);
+    if (inputs.length > 1 && isDataError(error)) return appendOneByOne(db, inputs, wait);
     throw error;
   }
-  const outcomes: Outcome<AppendMessageResult>[] = new Array<Outcome<AppendMessageResult>>(inputs.length);
+  const outcomes = new Array<Outcome<AppendMessageResult | typeof BUSY>>(inputs.length);
   for (const row of rows) {
     const i = Number(row.batch_index) - 1;
     const input = inputs[i];
     if (!input) throw new Error(`socketkit_send_messages returned a row for request ${i + 1} of ${inputs.length}`);
-    outcomes[i] = row.created === null ? { ok: false, error: unknownConversation(input.conversationId) } : { ok: true, value: { message: toMessage(row), created: row.created } };
+    outcomes[i] = row.busy
+      ? { ok: true, value: BUSY }
+      : row.created === null
+        ? { ok: false, error: unknownConversation(input.conversationId) }
+        : { ok: true, value: { message: toMessage(row), created: row.created } };
   }
   return outcomes;
 }
 
 /** The batch message by message, in order, each in its own statement: one bad message refuses only itself. */
-async function appendOneByOne(db: SqlExecutor, inputs: readonly AppendMessageInput[]): Promise<Outcome<AppendMessageResult>[]> {
-  const outcomes: Outcome<AppendMessageResult>[] = [];
+async function appendOneByOne(db: SqlExecutor, inputs: readonly AppendMessageInput[], wait: boolean): Promise<Outcome<AppendMessageResult | typeof BUSY>[]> {
+  const outcomes: Outcome<AppendMessageResult | typeof BUSY>[] = [];
   for (const input of inputs) {
     try {
-      const [outcome] = await appendMessages(db, [input]);
+      const [outcome] = await appendMessages(db, [input], wait);
       outcomes.push(outcome ?? { ok: false, error: new Error(`socketkit_send_messages returned nothing for ${input.conversationId}`) });
     } catch (error) {
       outcomes.push({ ok: false, error });

@@ -43,6 +43,8 @@ function executor(client: Pick<PoolClient, 'query'> | Pick<Pool, 'query'>): SqlE
 export function postgresDatabase(pool: PostgresStoreOptions['pool']): SqlDatabase {
   return {
     ...executor(pool),
+    // node-postgres keeps its settings in `options`; a pool's default max is 10.
+    connections: (pool as { options?: { max?: number } }).options?.max ?? 10,
     async transaction(fn) {
       const client = await pool.connect();
       let broken = false;
@@ -86,9 +88,7 @@ export function postgresDatabase(pool: PostgresStoreOptions['pool']): SqlDatabas
  * Rejects when the database cannot be reached or a migration fails.
  */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<SqlStore> {
-  // One batcher per conversation (sql-store.ts) keeps one batch of it in flight: a busy or locked
-  // conversation holds at most one pooled connection, its other sends wait in memory, holding
-  // nothing. (A bound of two appends per conversation in front of it, from before group commit,
-  // left every batch one message: 0.08× of the memory store's acked sends in a quick run.)
+  // A conversation is in at most one batch in flight (append-batches.ts): a busy or locked
+  // conversation holds at most one pooled connection, its other sends wait in memory, holding nothing.
   return createSqlStore(postgresDatabase(options.pool));
 }

@@ -334,6 +334,117 @@ export const MIGRATIONS: readonly Migration[] = [
       $$;
     `,
   },
+  {
+    version: 6,
+    name: 'the batch append skips a conversation whose row another transaction holds',
+    // Migration 5's function with one more parameter, p_wait. With p_wait false the conversation
+    // rows are locked with SKIP LOCKED, and the inputs of a conversation whose row another
+    // transaction holds come back with busy = true, untouched. The server sends one batch for the
+    // sends of many conversations (append-batches.ts: one commit for all), and a conversation
+    // locked by someone else (a long transaction, a batch of another node) never holds up the
+    // others in it: its sends go again alone with p_wait true, which waits for the lock up to
+    // lock_timeout. Everything else is migration 5's: the plan kept (force_generic_plan), the
+    // senders' read cursors moved in the same statement, no new deadlock (a shared batch waits
+    // for no conversation row; a participant row belongs to a conversation the batch holds).
+    // The 6-argument function of migration 5 is dropped: nothing calls it any more.
+    sql: `
+      DROP FUNCTION IF EXISTS socketkit_send_messages(text[], text[], text[], text[], text[], timestamptz[]);
+      CREATE FUNCTION socketkit_send_messages(
+        p_conversation_ids text[], p_sender_ids text[], p_contents text[], p_client_message_ids text[],
+        p_ids text[], p_created_at timestamptz[], p_wait boolean
+      )
+      RETURNS TABLE (
+        batch_index integer, id text, seq bigint, conversation_id text, sender_id text, content text,
+        client_message_id text, created_at timestamptz, created boolean, busy boolean
+      )
+      LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $$
+      DECLARE
+        locked text[];
+      BEGIN
+        IF p_wait THEN
+          SELECT array_agg(l.id) INTO locked FROM (
+            SELECT c.id FROM socketkit_conversations c
+            WHERE c.id = ANY (p_conversation_ids) ORDER BY c.id FOR UPDATE
+          ) l;
+        ELSE
+          SELECT array_agg(l.id) INTO locked FROM (
+            SELECT c.id FROM socketkit_conversations c
+            WHERE c.id = ANY (p_conversation_ids) ORDER BY c.id FOR UPDATE SKIP LOCKED
+          ) l;
+        END IF;
+        locked := COALESCE(locked, ARRAY[]::text[]);
+        RETURN QUERY
+        WITH input AS (
+          SELECT t.* FROM unnest(p_conversation_ids, p_sender_ids, p_contents, p_client_message_ids, p_ids, p_created_at)
+            WITH ORDINALITY AS t (conversation_id, sender_id, content, client_message_id, id, created_at, batch_index)
+        ),
+        known AS (
+          SELECT c.id, c.last_seq FROM socketkit_conversations c WHERE c.id = ANY (locked)
+        ),
+        first AS (
+          SELECT DISTINCT ON (i.conversation_id, i.sender_id, i.client_message_id) i.*
+          FROM input i JOIN known k ON k.id = i.conversation_id
+          ORDER BY i.conversation_id, i.sender_id, i.client_message_id, i.batch_index
+        ),
+        stored AS (
+          -- One probe of the unique index per key (see migration 3).
+          SELECT s.* FROM first f
+          CROSS JOIN LATERAL (
+            SELECT m.id, m.seq, m.conversation_id, m.sender_id, m.content, m.client_message_id, m.created_at
+            FROM socketkit_messages m
+            WHERE m.conversation_id = f.conversation_id AND m.sender_id = f.sender_id
+              AND m.client_message_id = f.client_message_id
+            LIMIT 1
+          ) s
+        ),
+        fresh AS (
+          SELECT f.*, k.last_seq + row_number() OVER (PARTITION BY f.conversation_id ORDER BY f.batch_index) AS seq
+          FROM first f JOIN known k ON k.id = f.conversation_id
+          WHERE NOT EXISTS (
+            SELECT 1 FROM stored s
+            WHERE s.conversation_id = f.conversation_id AND s.sender_id = f.sender_id AND s.client_message_id = f.client_message_id
+          )
+        ),
+        inserted AS (
+          INSERT INTO socketkit_messages AS m (conversation_id, seq, id, sender_id, content, client_message_id, created_at)
+          SELECT x.conversation_id, x.seq, x.id, x.sender_id, x.content, x.client_message_id, x.created_at
+          FROM fresh x ORDER BY x.batch_index
+          RETURNING m.id, m.seq, m.conversation_id, m.sender_id, m.content, m.client_message_id, m.created_at
+        ),
+        bumped AS (
+          UPDATE socketkit_conversations c SET last_seq = x.last_seq
+          FROM (SELECT y.conversation_id, max(y.seq) AS last_seq FROM fresh y GROUP BY y.conversation_id) x
+          WHERE c.id = x.conversation_id AND c.id = ANY (locked)
+        ),
+        answer AS (
+          SELECT n.*, true AS new FROM inserted n
+          UNION ALL
+          SELECT s.*, false AS new FROM stored s
+        ),
+        read AS (
+          UPDATE socketkit_participants p SET last_read_seq = x.seq
+          FROM (
+            SELECT a.conversation_id, a.sender_id, max(a.seq) AS seq FROM answer a
+            GROUP BY a.conversation_id, a.sender_id
+          ) x
+          WHERE p.conversation_id = x.conversation_id AND p.user_id = x.sender_id AND p.last_read_seq < x.seq
+        ),
+        skipped AS (
+          -- Conversations that exist but were not locked (SKIP LOCKED): their inputs are busy.
+          SELECT c.id FROM socketkit_conversations c
+          WHERE c.id = ANY (p_conversation_ids) AND NOT (c.id = ANY (locked))
+        )
+        SELECT i.batch_index::integer, a.id, a.seq, i.conversation_id, i.sender_id, a.content, i.client_message_id,
+               a.created_at, CASE WHEN a.id IS NULL THEN NULL ELSE a.new AND a.id = i.id END,
+               EXISTS (SELECT 1 FROM skipped k WHERE k.id = i.conversation_id)
+        FROM input i
+        LEFT JOIN answer a
+          ON a.conversation_id = i.conversation_id AND a.sender_id = i.sender_id AND a.client_message_id = i.client_message_id
+        ORDER BY i.batch_index;
+      END
+      $$;
+    `,
+  },
 ];
 
 /**
@@ -395,10 +506,10 @@ const REPAIRABLE: readonly { check: string; kind: 'procedure' | 'class'; sql: st
     sql: MIGRATIONS.find((migration) => migration.version === 3)!.sql,
   },
   {
-    check: 'socketkit_send_messages(text[], text[], text[], text[], text[], timestamptz[])',
+    check: 'socketkit_send_messages(text[], text[], text[], text[], text[], timestamptz[], boolean)',
     kind: 'procedure',
-    // Migration 5's function (the append with the senders' read cursors), made again.
-    sql: MIGRATIONS.find((migration) => migration.version === 5)!.sql,
+    // Migration 6's function (the append with the senders' read cursors, skipping locked conversations), made again.
+    sql: MIGRATIONS.find((migration) => migration.version === 6)!.sql,
   },
   { check: 'socketkit_participants_user', kind: 'class', sql: 'CREATE INDEX socketkit_participants_user ON socketkit_participants (user_id)' },
   // Migration 4's indexes (inbox).

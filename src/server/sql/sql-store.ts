@@ -44,7 +44,8 @@ import type {
 } from '../store/store.js';
 import { Batcher } from './batcher.js';
 import type { SqlDatabase } from './database.js';
-import { appendMessages, iso, MAX_BATCH_BYTES, MAX_BATCH_MESSAGES, messageBytes, toMessage, toSafeNumber, type MessageRow } from './messages.js';
+import { appendBatches } from './append-batches.js';
+import { iso, MAX_BATCH_BYTES, toMessage, toSafeNumber, type MessageRow } from './messages.js';
 import { ConversationCache } from './conversation-cache.js';
 import { migrate } from './schema.js';
 import { claimBytes, lookUpContacts, lookUpConversationIds, MAX_LOOKUP_BATCH, MAX_UPSERT_BATCH, upsertUsers } from './users.js';
@@ -121,28 +122,11 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
   const storeId = meta[0]?.value;
   if (!storeId) throw new Error('socketkit_meta has no store_id row: the schema was changed by hand');
 
-  // One batcher per conversation: sends to one conversation are committed together, in arrival
-  // order, while a conversation whose row is locked (a long transaction, a stuck batch) holds up
-  // only its own sends, never those of other conversations (issue 19, kind 3).
-  const appendBatchers = new Map<string, Batcher<AppendMessageInput, AppendMessageResult>>();
-  const appendInBatch = (input: AppendMessageInput): Promise<AppendMessageResult> => {
-    let batcher = appendBatchers.get(input.conversationId);
-    if (!batcher) {
-      batcher = new Batcher<AppendMessageInput, AppendMessageResult>((inputs) => appendMessages(db, inputs), {
-        maxCount: MAX_BATCH_MESSAGES,
-        maxBytes: MAX_BATCH_BYTES,
-        sizeOf: messageBytes,
-      });
-      appendBatchers.set(input.conversationId, batcher);
-    }
-    const own = batcher;
-    const forget = () => {
-      if (own.idle && appendBatchers.get(input.conversationId) === own) appendBatchers.delete(input.conversationId);
-    };
-    const result = own.submit(input);
-    result.then(forget, forget);
-    return result;
-  };
+  // Sends of every conversation in shared batches (one commit for all), each conversation in at
+  // most one batch in flight; a locked conversation goes alone (append-batches.ts). One batch in
+  // flight on a database of one connection (PGlite), where a second would only queue behind the
+  // first and take the sends that would have joined the next batch.
+  const appendInBatch = appendBatches(db, { maxInFlight: Math.max(1, Math.min(4, db.connections - 1)) });
   const upserts = new Batcher<ProfileClaims, void>((profiles) => upsertUsers(db, profiles), {
     maxCount: MAX_UPSERT_BATCH,
     maxBytes: MAX_BATCH_BYTES,

@@ -1,0 +1,233 @@
+/**
+ * How the SQL store appends sends (group commit across conversations): the
+ * sends of every conversation that arrive while batches are in flight go
+ * together in the next batch, one statement, one commit, one flush, each send
+ * answered after that commit by its own outcome.
+ *
+ * - **Order.** A conversation is in at most one batch in flight; its sends
+ *   are taken oldest first, so seq follows arrival order on this node.
+ * - **No timer at light load.** A send that finds room in flight is sent at
+ *   the end of the current event-loop turn (`setImmediate`, so the sends read
+ *   in one turn share a batch), never after a fixed delay.
+ * - **Bounded and fair.** A batch holds at most `MAX_BATCH_MESSAGES` sends
+ *   and `MAX_BATCH_BYTES` of content; conversations are taken in the order
+ *   they became ready, and a conversation with more than fits goes on behind
+ *   the others, so one busy conversation cannot starve another.
+ * - **Several batches in flight** (`maxInFlight`, each on its own pooled
+ *   connection): a batch that hangs holds up only the conversations in it.
+ * - **A locked conversation holds up only itself.** A shared batch never
+ *   waits for a row lock: its statement skips a conversation whose row
+ *   another transaction holds (`SKIP LOCKED`) and leaves that conversation's
+ *   sends untouched (`BUSY`). They go again, alone, in a statement that
+ *   waits for the lock up to the connection's `lock_timeout`; the
+ *   conversation stays in flight meanwhile, so its later sends stay behind.
+ * - **Recovery.** After a shared batch fails for a reason other than its
+ *   data (a lost connection, a timeout), each conversation goes in a batch
+ *   of its own, all at once, until a batch started after the failure goes
+ *   through with none of the failed epoch still in flight. A database that
+ *   vanished without closing its connections leaves the pool holding dead
+ *   ones that each hang until `query_timeout`; many small batches at once
+ *   find them together instead of one after another (issue 19, kind 2).
+ */
+import type { AppendMessageInput, AppendMessageResult } from '../store/store.js';
+import type { Outcome } from './batcher.js';
+import type { SqlExecutor } from './database.js';
+import { appendMessages, BUSY, MAX_BATCH_BYTES, MAX_BATCH_MESSAGES, messageBytes } from './messages.js';
+
+interface PendingSend {
+  input: AppendMessageInput;
+  bytes: number;
+  resolve(result: AppendMessageResult): void;
+  reject(error: unknown): void;
+}
+
+interface ConversationSends {
+  id: string;
+  /** Sends not yet in a batch, oldest first (from `head`). */
+  pending: PendingSend[];
+  head: number;
+  /** In a batch in flight (shared or its own): its next sends wait. */
+  inFlight: boolean;
+  /** In the ready list. */
+  listed: boolean;
+}
+
+/** Options of {@link appendBatches}. */
+export interface AppendBatchesOptions {
+  /** Shared batches in flight at once (≥ 1); 1 for a database with one connection (PGlite). */
+  maxInFlight: number;
+  /** Batches in flight at once while recovering, one conversation each (default 16). */
+  maxInFlightRecovering?: number;
+}
+
+/** `append(input)` over `db`: resolves after the commit that stored the message (or found it stored). */
+export function appendBatches(db: SqlExecutor, options: AppendBatchesOptions): (input: AppendMessageInput) => Promise<AppendMessageResult> {
+  if (!(options.maxInFlight >= 1)) throw new RangeError(`maxInFlight must be at least 1, got ${options.maxInFlight}`);
+  const conversations = new Map<string, ConversationSends>();
+  /** Conversations with pending sends and none in flight, in the order they became ready. */
+  let ready: ConversationSends[] = [];
+  let readyHead = 0;
+  let inFlight = 0;
+  let scheduled = false;
+  /** Bumped by every failed shared batch; a batch remembers the epoch it started in. */
+  let epoch = 0;
+  let recovering = false;
+  /** Batches in flight per epoch they started in (recovery ends when none of an older epoch is left). */
+  const inFlightByEpoch = new Map<number, number>();
+
+  const list = (conversation: ConversationSends) => {
+    if (conversation.listed || conversation.inFlight || conversation.head === conversation.pending.length) return;
+    conversation.listed = true;
+    ready.push(conversation);
+  };
+
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      pump();
+    });
+  };
+
+  /** Takes the oldest pending sends of `conversation` that fit in `room` sends and `bytes`. */
+  const take = (conversation: ConversationSends, batch: PendingSend[], room: number, bytes: { used: number }) => {
+    const { pending } = conversation;
+    let taken = 0;
+    while (conversation.head < pending.length && taken < room) {
+      const send = pending[conversation.head] as PendingSend;
+      if (batch.length > 0 && bytes.used + send.bytes > MAX_BATCH_BYTES) break;
+      bytes.used += send.bytes;
+      batch.push(send);
+      conversation.head++;
+      taken++;
+    }
+    if (conversation.head === pending.length) {
+      conversation.pending = [];
+      conversation.head = 0;
+    } else if (conversation.head > 1024 && conversation.head * 2 > pending.length) {
+      conversation.pending = pending.slice(conversation.head);
+      conversation.head = 0;
+    }
+  };
+
+  const pump = () => {
+    const limit = recovering ? (options.maxInFlightRecovering ?? 16) : options.maxInFlight;
+    while (readyHead < ready.length && inFlight < limit) {
+      const batch: PendingSend[] = [];
+      const members: ConversationSends[] = [];
+      const bytes = { used: 0 };
+      while (readyHead < ready.length && batch.length < MAX_BATCH_MESSAGES && bytes.used < MAX_BATCH_BYTES) {
+        const conversation = ready[readyHead] as ConversationSends;
+        const before = batch.length;
+        take(conversation, batch, MAX_BATCH_MESSAGES - batch.length, bytes);
+        if (batch.length === before) break; // Its oldest send does not fit: it leads the next batch.
+        readyHead++;
+        conversation.listed = false;
+        conversation.inFlight = true;
+        members.push(conversation);
+        if (recovering) break;
+      }
+      if (readyHead === ready.length) {
+        ready = [];
+        readyHead = 0;
+      } else if (readyHead > 1024 && readyHead * 2 > ready.length) {
+        ready = ready.slice(readyHead);
+        readyHead = 0;
+      }
+      start(batch, members);
+    }
+  };
+
+  const settle = (send: PendingSend, outcome: Outcome<AppendMessageResult> | undefined) => {
+    if (!outcome) send.reject(new Error(`The batch returned no outcome for the send to ${send.input.conversationId}`));
+    else if (outcome.ok) send.resolve(outcome.value);
+    else send.reject(outcome.error);
+  };
+
+  /** The conversation's batch is done: its next sends may go; an idle conversation is forgotten. */
+  const release = (conversation: ConversationSends) => {
+    conversation.inFlight = false;
+    if (conversation.head < conversation.pending.length) list(conversation);
+    else if (conversations.get(conversation.id) === conversation) conversations.delete(conversation.id);
+  };
+
+  /** The sends of a conversation whose row was locked, alone, waiting for the lock. */
+  const appendWaiting = (conversation: ConversationSends, sends: PendingSend[]) => {
+    appendMessages(db, sends.map((send) => send.input), true)
+      .then(
+        (outcomes) =>
+          sends.forEach((send, i) => {
+            const outcome = outcomes[i];
+            settle(send, outcome?.ok && outcome.value === BUSY ? { ok: false, error: new Error(`Conversation ${conversation.id} stayed locked`) } : (outcome as Outcome<AppendMessageResult>));
+          }),
+        (error: unknown) => sends.forEach((send) => send.reject(error)),
+      )
+      .finally(() => {
+        release(conversation);
+        schedule();
+      });
+  };
+
+  const start = (batch: PendingSend[], members: ConversationSends[]) => {
+    inFlight++;
+    const startedIn = epoch;
+    inFlightByEpoch.set(startedIn, (inFlightByEpoch.get(startedIn) ?? 0) + 1);
+    let failed = false;
+    let outcomes: Promise<Outcome<AppendMessageResult | typeof BUSY>[]>;
+    try {
+      outcomes = appendMessages(db, batch.map((send) => send.input), false);
+    } catch (error) {
+      outcomes = Promise.reject(error);
+    }
+    outcomes
+      .then(
+        (results) => {
+          const busy = new Map<string, PendingSend[]>();
+          batch.forEach((send, i) => {
+            const result = results[i];
+            if (result?.ok && result.value === BUSY) {
+              const sends = busy.get(send.input.conversationId);
+              if (sends) sends.push(send);
+              else busy.set(send.input.conversationId, [send]);
+            } else settle(send, result as Outcome<AppendMessageResult> | undefined);
+          });
+          for (const conversation of members) {
+            const sends = busy.get(conversation.id);
+            if (sends) appendWaiting(conversation, sends);
+            else release(conversation);
+          }
+        },
+        (error: unknown) => {
+          failed = true;
+          for (const send of batch) send.reject(error);
+          for (const conversation of members) release(conversation);
+        },
+      )
+      .finally(() => {
+        inFlight--;
+        const left = (inFlightByEpoch.get(startedIn) ?? 1) - 1;
+        if (left === 0) inFlightByEpoch.delete(startedIn);
+        else inFlightByEpoch.set(startedIn, left);
+        if (failed) {
+          epoch++;
+          recovering = true;
+        } else if (recovering && startedIn === epoch && ![...inFlightByEpoch.keys()].some((older) => older < epoch)) {
+          recovering = false;
+        }
+        pump();
+      });
+  };
+
+  return (input) =>
+    new Promise<AppendMessageResult>((resolve, reject) => {
+      let conversation = conversations.get(input.conversationId);
+      if (!conversation) {
+        conversation = { id: input.conversationId, pending: [], head: 0, inFlight: false, listed: false };
+        conversations.set(input.conversationId, conversation);
+      }
+      conversation.pending.push({ input, bytes: messageBytes(input), resolve, reject });
+      list(conversation);
+      schedule();
+    });
+}
