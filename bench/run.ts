@@ -3,7 +3,7 @@
  *
  *   npm run bench                       full run (≈ 10 min on 2 shared cores)
  *   npm run bench -- --quick            smoke run, small N
- *   npm run bench -- --scenario storm   one scenario (a prefix: `connections` runs all three)
+ *   npm run bench -- --scenario storm   one scenario (a prefix: `connections` runs all three; `store-postgres$` that one alone)
  *   npm run bench -- --scenario store   the acked-send path (embedded, PostgreSQL) and the connect storm on PostgreSQL, each vs the memory store
  *   npm run bench -- --scenario inbox   conversation:list with 500 conversations; read receipts in the 200-member room
  *   npm run bench -- --rounds 3         A/B rounds per scenario (default 2)
@@ -166,7 +166,7 @@ function printTable(results: ScenarioResult[]): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const chosen = args.only.length === 0 ? scenarios : scenarios.filter((s) => args.only.some((o) => s.name.startsWith(o)));
+  const chosen = args.only.length === 0 ? scenarios : scenarios.filter((s) => args.only.some((o) => (o.endsWith('$') ? s.name === o.slice(0, -1) : s.name.startsWith(o))));
   const runBrowser = args.browser && (args.only.length === 0 || args.only.some((o) => 'browser'.startsWith(o)));
   if (chosen.length === 0 && !runBrowser) throw new Error(`no scenario matches ${args.only.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}, browser`);
   const startedAt = new Date();

@@ -794,6 +794,80 @@ describe('PostgreSQL store start-up', () => {
     }
   }, 60_000);
 
+  it('keeps order when a batch is retried message by message and a locked conversation frees up in between', async () => {
+    const url = await postgres!.createDatabase();
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    pool.on('error', () => undefined);
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    let lockedId = '';
+    let released = false;
+    const db = postgresDatabase(pool);
+    // The holder lets go right after the first message-by-message statement found the conversation busy.
+    const store = await createSqlStore({
+      ...db,
+      async query<Row>(text: string, params?: readonly unknown[]) {
+        const result = await db.query<Row>(text, params);
+        const ids = params?.[0];
+        if (!released && lockedId && Array.isArray(ids) && ids.length === 1 && ids[0] === lockedId && (result.rows[0] as { busy?: boolean } | undefined)?.busy) {
+          released = true;
+          await holder.query('COMMIT');
+        }
+        return result;
+      },
+    });
+    try {
+      const locked = await newConversation(store, ['ob-a', 'ob-b']);
+      const other = await newConversation(store, ['ob-c', 'ob-b']);
+      lockedId = locked.id;
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM socketkit_conversations WHERE id = $1 FOR UPDATE', [locked.id]);
+      // One batch: two sends to the locked conversation, then one whose text the database refuses (the batch is retried one by one).
+      const results = await appendAtOnce(store, [
+        { conversationId: locked.id, senderId: 'ob-a', content: 'first', clientMessageId: 'ob1' },
+        { conversationId: locked.id, senderId: 'ob-a', content: 'second', clientMessageId: 'ob2' },
+        { conversationId: other.id, senderId: 'ob-c', content: 'nul \u0000 here', clientMessageId: 'ob3' },
+      ]);
+      expect(released).toBe(true);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+      const seqs = results.flatMap((r) => (r.status === 'fulfilled' ? [[r.value.message.clientMessageId, r.value.message.seq]] : []));
+      expect(seqs).toEqual([
+        ['ob1', 1],
+        ['ob2', 2],
+      ]);
+    } finally {
+      await holder.end().catch(() => undefined);
+      await pool.end();
+    }
+  }, 60_000);
+
+  it('waits for many locked conversations on a few connections: the pool stays free for the others', async () => {
+    const url = await postgres!.createDatabase();
+    const node = await openPostgres(url);
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      const locked = [];
+      for (let i = 0; i < 12; i++) locked.push(await newConversation(node.store, [`ml-${i}`, 'ml-peer']));
+      const free = await newConversation(node.store, ['ml-free', 'ml-peer']);
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM socketkit_conversations WHERE id = ANY ($1) FOR UPDATE', [locked.map((c) => c.id)]);
+      // More locked conversations than the pool (10) has connections, each waiting for its row.
+      const lockedSends = locked.map((c, i) => Promise.resolve().then(() => node.store.appendMessage({ conversationId: c.id, senderId: `ml-${i}`, content: 'x', clientMessageId: 'x' })));
+      for (const answer of lockedSends) answer.catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The others are stored while every locked row is still held.
+      const started = performance.now();
+      expect(await node.store.appendMessage({ conversationId: free.id, senderId: 'ml-free', content: 'y', clientMessageId: 'y' })).toMatchObject({ created: true, message: { seq: 1 } });
+      expect(performance.now() - started).toBeLessThan(2000);
+      await holder.query('COMMIT');
+      expect((await Promise.all(lockedSends)).map((r) => r.message.seq)).toEqual(locked.map(() => 1));
+    } finally {
+      await holder.end().catch(() => undefined);
+      await node.close();
+    }
+  }, 60_000);
+
   it('sends a conversation whose row another transaction holds on its own, waiting for the lock: the others go on, its sends keep their order', async () => {
     const url = await postgres!.createDatabase();
     const node = await openPostgres(url);

@@ -21,6 +21,8 @@
  *   sends untouched (`BUSY`). They go again, alone, in a statement that
  *   waits for the lock up to the connection's `lock_timeout`; the
  *   conversation stays in flight meanwhile, so its later sends stay behind.
+ *   At most `maxWaiting` such statements run at once (the others queue, in
+ *   order), so many locked conversations cannot take the whole pool.
  * - **Recovery.** After a shared batch fails for a reason other than its
  *   data (a lost connection, a timeout), each conversation goes in a batch
  *   of its own, all at once, until a batch started after the failure goes
@@ -52,17 +54,27 @@ interface ConversationSends {
   listed: boolean;
 }
 
-/** Options of {@link appendBatches}. */
+/** Options of {@link appendBatches}; each at least 1. */
 export interface AppendBatchesOptions {
-  /** Shared batches in flight at once (≥ 1); 1 for a database with one connection (PGlite). */
+  /** Shared batches in flight at once; 1 for a database with one connection (PGlite). */
   maxInFlight: number;
-  /** Batches in flight at once while recovering, one conversation each (default 16). */
-  maxInFlightRecovering?: number;
+  /** Batches in flight at once while recovering, one conversation each. */
+  maxInFlightRecovering: number;
+  /** Statements waiting for a locked conversation's row at once. */
+  maxWaiting: number;
+}
+
+/** The bounds for a database of `connections` connections: room is left for reads and `/ready`'s ping. */
+export function appendBatchBounds(connections: number): AppendBatchesOptions {
+  const maxInFlight = Math.max(1, Math.min(4, connections - 1));
+  return { maxInFlight, maxInFlightRecovering: Math.max(1, connections - 1), maxWaiting: Math.max(1, connections - maxInFlight - 1) };
 }
 
 /** `append(input)` over `db`: resolves after the commit that stored the message (or found it stored). */
 export function appendBatches(db: SqlExecutor, options: AppendBatchesOptions): (input: AppendMessageInput) => Promise<AppendMessageResult> {
-  if (!(options.maxInFlight >= 1)) throw new RangeError(`maxInFlight must be at least 1, got ${options.maxInFlight}`);
+  for (const name of ['maxInFlight', 'maxInFlightRecovering', 'maxWaiting'] as const) {
+    if (!(options[name] >= 1)) throw new RangeError(`${name} must be at least 1, got ${options[name]}`);
+  }
   const conversations = new Map<string, ConversationSends>();
   /** Conversations with pending sends and none in flight, in the order they became ready. */
   let ready: ConversationSends[] = [];
@@ -74,6 +86,9 @@ export function appendBatches(db: SqlExecutor, options: AppendBatchesOptions): (
   let recovering = false;
   /** Batches in flight per epoch they started in (recovery ends when none of an older epoch is left). */
   const inFlightByEpoch = new Map<number, number>();
+  /** Locked conversations whose sends wait for a statement of their own, oldest first. */
+  const waiting: { conversation: ConversationSends; sends: PendingSend[] }[] = [];
+  let waitingInFlight = 0;
 
   const list = (conversation: ConversationSends) => {
     if (conversation.listed || conversation.inFlight || conversation.head === conversation.pending.length) return;
@@ -112,7 +127,7 @@ export function appendBatches(db: SqlExecutor, options: AppendBatchesOptions): (
   };
 
   const pump = () => {
-    const limit = recovering ? (options.maxInFlightRecovering ?? 16) : options.maxInFlight;
+    const limit = recovering ? options.maxInFlightRecovering : options.maxInFlight;
     while (readyHead < ready.length && inFlight < limit) {
       const batch: PendingSend[] = [];
       const members: ConversationSends[] = [];
@@ -152,7 +167,15 @@ export function appendBatches(db: SqlExecutor, options: AppendBatchesOptions): (
     else if (conversations.get(conversation.id) === conversation) conversations.delete(conversation.id);
   };
 
-  /** The sends of a conversation whose row was locked, alone, waiting for the lock. */
+  /** Starts the statements of locked conversations, alone, waiting for the lock, up to `maxWaiting` at once. */
+  const drainWaiting = () => {
+    while (waitingInFlight < options.maxWaiting && waiting.length > 0) {
+      const { conversation, sends } = waiting.shift()!;
+      waitingInFlight++;
+      appendWaiting(conversation, sends);
+    }
+  };
+
   const appendWaiting = (conversation: ConversationSends, sends: PendingSend[]) => {
     appendMessages(db, sends.map((send) => send.input), true)
       .then(
@@ -164,7 +187,9 @@ export function appendBatches(db: SqlExecutor, options: AppendBatchesOptions): (
         (error: unknown) => sends.forEach((send) => send.reject(error)),
       )
       .finally(() => {
+        waitingInFlight--;
         release(conversation);
+        drainWaiting();
         schedule();
       });
   };
@@ -194,9 +219,10 @@ export function appendBatches(db: SqlExecutor, options: AppendBatchesOptions): (
           });
           for (const conversation of members) {
             const sends = busy.get(conversation.id);
-            if (sends) appendWaiting(conversation, sends);
+            if (sends) waiting.push({ conversation, sends });
             else release(conversation);
           }
+          drainWaiting();
         },
         (error: unknown) => {
           failed = true;
@@ -210,7 +236,8 @@ export function appendBatches(db: SqlExecutor, options: AppendBatchesOptions): (
         if (left === 0) inFlightByEpoch.delete(startedIn);
         else inFlightByEpoch.set(startedIn, left);
         if (failed) {
-          epoch++;
+          // A late failure of an older epoch's batch adds nothing: the exit already waits for those.
+          if (startedIn === epoch) epoch++;
           recovering = true;
         } else if (recovering && startedIn === epoch && ![...inFlightByEpoch.keys()].some((older) => older < epoch)) {
           recovering = false;
@@ -221,12 +248,13 @@ export function appendBatches(db: SqlExecutor, options: AppendBatchesOptions): (
 
   return (input) =>
     new Promise<AppendMessageResult>((resolve, reject) => {
+      const bytes = messageBytes(input);
       let conversation = conversations.get(input.conversationId);
       if (!conversation) {
         conversation = { id: input.conversationId, pending: [], head: 0, inFlight: false, listed: false };
         conversations.set(input.conversationId, conversation);
       }
-      conversation.pending.push({ input, bytes: messageBytes(input), resolve, reject });
+      conversation.pending.push({ input, bytes, resolve, reject });
       list(conversation);
       schedule();
     });

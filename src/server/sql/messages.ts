@@ -1,6 +1,6 @@
 /**
  * Appending messages in batches (group commit) for the SQL store: one call
- * of `socketkit_send_messages` (schema.ts, migration 5) per batch, one
+ * of `socketkit_send_messages` (schema.ts, migration 6) per batch, one
  * transaction, one commit, which also moves each sender's read cursor to
  * their message; each message's outcome read from its row.
  */
@@ -77,6 +77,14 @@ function isDataError(error: unknown): boolean {
 
 const unknownConversation = (conversationId: string) => new Error(`Unknown conversation ${conversationId}`);
 
+/**
+ * `text` as the database keeps it. UTF-8 cannot hold a lone surrogate: the
+ * drivers (node-postgres, PGlite) write each as U+FFFD. Validation refuses
+ * such text before it reaches a store; a store called directly still answers
+ * with what it kept. (`String.prototype.toWellFormed`, Node 20; not in the ES2022 lib's types.)
+ */
+const asStored = (text: string): string => (text as unknown as { toWellFormed(): string }).toWellFormed();
+
 /** The outcome of a send whose conversation's row another transaction holds (`wait` false): not appended, send it again waiting. */
 export const BUSY = Symbol('conversation busy');
 
@@ -110,7 +118,8 @@ export async function appendMessages(
     columns.ids.push(randomUUID());
     columns.createdAts.push(createdAt);
   }
-  type Row = MessageRow & { batch_index: number; created: boolean | null; busy: boolean };
+  /** One row per input (migration 6): `id`, `content` and `created_at` only when it was answered with a stored message. */
+  type Row = { batch_index: number; seq: unknown; created: boolean | null; busy: boolean; id: string | null; content: string | null; created_at: Date | string | null };
   let rows: Row[];
   try {
     ({ rows } = await db.query<Row>(
@@ -126,23 +135,54 @@ export async function appendMessages(
     const i = Number(row.batch_index) - 1;
     const input = inputs[i];
     if (!input) throw new Error(`socketkit_send_messages returned a row for request ${i + 1} of ${inputs.length}`);
-    outcomes[i] = row.busy
-      ? { ok: true, value: BUSY }
-      : row.created === null
-        ? { ok: false, error: unknownConversation(input.conversationId) }
-        : { ok: true, value: { message: toMessage(row), created: row.created } };
+    if (row.busy) outcomes[i] = { ok: true, value: BUSY };
+    else if (row.created === null) outcomes[i] = { ok: false, error: unknownConversation(input.conversationId) };
+    else {
+      const stored = row.created ? null : row;
+      const message: Message = {
+        id: stored ? String(stored.id) : (columns.ids[i] as string),
+        seq: toSafeNumber(row.seq),
+        conversationId: asStored(input.conversationId),
+        senderId: asStored(input.senderId),
+        content: stored ? String(stored.content) : asStored(input.content),
+        createdAt: stored ? iso(stored.created_at as Date | string) : createdAt,
+        clientMessageId: asStored(input.clientMessageId),
+      };
+      outcomes[i] = { ok: true, value: { message, created: row.created } };
+    }
   }
   return outcomes;
 }
 
-/** The batch message by message, in order, each in its own statement: one bad message refuses only itself. */
+/**
+ * The batch message by message, in order, each in its own statement: one bad
+ * message refuses only itself. Two rules keep it as safe as the batch:
+ * - Once a conversation is answered `BUSY` (its row locked by another
+ *   transaction, `wait` false), its later inputs are answered `BUSY` too,
+ *   untouched: storing one of them now would put it before the earlier one.
+ * - An error that is not one message's data (the connection, the server)
+ *   refuses the inputs not yet tried with it, at once: each would only wait
+ *   for the same failure (up to `query_timeout`).
+ */
 async function appendOneByOne(db: SqlExecutor, inputs: readonly AppendMessageInput[], wait: boolean): Promise<Outcome<AppendMessageResult | typeof BUSY>[]> {
   const outcomes: Outcome<AppendMessageResult | typeof BUSY>[] = [];
+  const busy = new Set<string>();
+  let broken: { error: unknown } | null = null;
   for (const input of inputs) {
+    if (broken) {
+      outcomes.push({ ok: false, error: broken.error });
+      continue;
+    }
+    if (busy.has(input.conversationId)) {
+      outcomes.push({ ok: true, value: BUSY });
+      continue;
+    }
     try {
       const [outcome] = await appendMessages(db, [input], wait);
+      if (outcome?.ok && outcome.value === BUSY) busy.add(input.conversationId);
       outcomes.push(outcome ?? { ok: false, error: new Error(`socketkit_send_messages returned nothing for ${input.conversationId}`) });
     } catch (error) {
+      if (!isDataError(error)) broken = { error };
       outcomes.push({ ok: false, error });
     }
   }

@@ -346,7 +346,10 @@ export const MIGRATIONS: readonly Migration[] = [
     // lock_timeout. Everything else is migration 5's: the plan kept (force_generic_plan), the
     // senders' read cursors moved in the same statement, no new deadlock (a shared batch waits
     // for no conversation row; a participant row belongs to a conversation the batch holds).
-    // The 6-argument function of migration 5 is dropped: nothing calls it any more.
+    // It answers less: for an input it stored, only the seq (the server has the rest: it sent it),
+    // so the driver parses no content and no timestamp for a new message; the id, content and time
+    // come back for an input answered with a stored message (a retry). The 6-argument function of
+    // migration 5 is dropped: nothing calls it any more.
     sql: `
       DROP FUNCTION IF EXISTS socketkit_send_messages(text[], text[], text[], text[], text[], timestamptz[]);
       CREATE FUNCTION socketkit_send_messages(
@@ -354,8 +357,7 @@ export const MIGRATIONS: readonly Migration[] = [
         p_ids text[], p_created_at timestamptz[], p_wait boolean
       )
       RETURNS TABLE (
-        batch_index integer, id text, seq bigint, conversation_id text, sender_id text, content text,
-        client_message_id text, created_at timestamptz, created boolean, busy boolean
+        batch_index integer, seq bigint, created boolean, busy boolean, id text, content text, created_at timestamptz
       )
       LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $$
       DECLARE
@@ -434,12 +436,17 @@ export const MIGRATIONS: readonly Migration[] = [
           SELECT c.id FROM socketkit_conversations c
           WHERE c.id = ANY (p_conversation_ids) AND NOT (c.id = ANY (locked))
         )
-        SELECT i.batch_index::integer, a.id, a.seq, i.conversation_id, i.sender_id, a.content, i.client_message_id,
-               a.created_at, CASE WHEN a.id IS NULL THEN NULL ELSE a.new AND a.id = i.id END,
-               EXISTS (SELECT 1 FROM skipped k WHERE k.id = i.conversation_id)
+        -- A message stored by this input is what the caller sent: its seq is all that is new. The
+        -- id, content and time come back only for an input answered with a stored message.
+        SELECT i.batch_index::integer, a.seq, f.created,
+               EXISTS (SELECT 1 FROM skipped k WHERE k.id = i.conversation_id),
+               CASE WHEN f.created THEN NULL ELSE a.id END,
+               CASE WHEN f.created THEN NULL ELSE a.content END,
+               CASE WHEN f.created THEN NULL ELSE a.created_at END
         FROM input i
         LEFT JOIN answer a
           ON a.conversation_id = i.conversation_id AND a.sender_id = i.sender_id AND a.client_message_id = i.client_message_id
+        CROSS JOIN LATERAL (SELECT CASE WHEN a.id IS NULL THEN NULL ELSE a.new AND a.id = i.id END AS created) f
         ORDER BY i.batch_index;
       END
       $$;

@@ -3,18 +3,21 @@
  * (node-postgres pool) and the embedded store (PGlite).
  *
  * The database decides `seq` and idempotency, never this process. Sends are
- * appended in batches (group commit, `Batcher`): the sends that arrive while
- * a batch is in flight go together as the next one, in one call of
- * `socketkit_send_messages` (schema.ts, migration 5), one transaction and
- * one commit, which also moves each sender's read cursor to their message,
- * and each is answered only after that commit. The function
- * locks the batch's conversation rows (`SELECT … FOR UPDATE`, in id order),
- * then for each message in arrival order returns the stored message with the
- * same `(conversation_id, sender_id, client_message_id)` if there is one,
- * else inserts `last_seq + 1`. Concurrent batches on any number of processes
- * queue on the row locks, so a seq is never shared or skipped, and a retry
- * racing its original (in another batch, or in the same one) finds it. The
- * unique constraint is the backstop.
+ * appended in batches (group commit, append-batches.ts): the sends of every
+ * conversation that arrive while batches are in flight go together in the
+ * next one, one call of `socketkit_send_messages` (schema.ts, migration 6),
+ * one transaction and one commit, which also moves each sender's read cursor
+ * to their message, and each is answered only after that commit. A
+ * conversation is in one batch in flight at most. The function locks the
+ * batch's conversation rows (`SELECT … FOR UPDATE SKIP LOCKED`, in id order;
+ * a row another transaction holds is skipped and its sends go again alone,
+ * waiting for the lock), then for each message in arrival order returns the
+ * stored message with the same `(conversation_id, sender_id,
+ * client_message_id)` if there is one, else inserts `last_seq + 1`.
+ * Concurrent batches on any number of processes never share a locked row, so
+ * a seq is never shared or skipped, and a retry racing its original (in
+ * another batch, or in the same one) finds it. The unique constraint is the
+ * backstop.
  *
  * Connects cost little: profile upserts are batched the same way and write
  * nothing (no row lock, no commit record, no fsync) when the claims change
@@ -44,7 +47,7 @@ import type {
 } from '../store/store.js';
 import { Batcher } from './batcher.js';
 import type { SqlDatabase } from './database.js';
-import { appendBatches } from './append-batches.js';
+import { appendBatchBounds, appendBatches } from './append-batches.js';
 import { iso, MAX_BATCH_BYTES, toMessage, toSafeNumber, type MessageRow } from './messages.js';
 import { ConversationCache } from './conversation-cache.js';
 import { migrate } from './schema.js';
@@ -126,7 +129,7 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
   // most one batch in flight; a locked conversation goes alone (append-batches.ts). One batch in
   // flight on a database of one connection (PGlite), where a second would only queue behind the
   // first and take the sends that would have joined the next batch.
-  const appendInBatch = appendBatches(db, { maxInFlight: Math.max(1, Math.min(4, db.connections - 1)) });
+  const appendInBatch = appendBatches(db, appendBatchBounds(db.connections));
   const upserts = new Batcher<ProfileClaims, void>((profiles) => upsertUsers(db, profiles), {
     maxCount: MAX_UPSERT_BATCH,
     maxBytes: MAX_BATCH_BYTES,
