@@ -107,6 +107,8 @@ export default defineConfig([
       'server/internal': 'src/server/internal.ts',
       'server/postgres': 'src/server/sql/postgres.ts',
       'server/embedded': 'src/server/sql/embedded.ts',
+      // The embedded database's thread: embedded.ts starts ./embedded-worker.js next to itself.
+      'server/embedded-worker': 'src/server/sql/embedded-worker.ts',
       'server/redis': 'src/server/redis/index.ts',
       'server/cli': 'src/server/cli.ts',
       'mock-server/index': 'mock-server/index.ts',

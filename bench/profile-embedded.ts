@@ -33,7 +33,7 @@ const profileArg = process.argv.indexOf('--profile');
 const profileFile = profileArg > 0 ? process.argv[profileArg + 1] : undefined;
 
 const dir = mkdtempSync(join(tmpdir(), 'socketkit-profile-embedded-'));
-const db = await openEmbeddedDatabase({ dataDir: dir });
+const db = await openEmbeddedDatabase({ dataDir: dir, thread: 'main' });
 const store = await createSqlStore(db);
 const conversation = await store.createConversation({ participantIds: ['a', 'b'], title: null, createdBy: 'a' });
 let n = 0;

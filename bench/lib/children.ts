@@ -28,7 +28,8 @@ let bundled: Promise<boolean> | undefined;
 /** Bundles the children once; resolves to whether it worked. */
 function bundle(): Promise<boolean> {
   bundled ??= build({
-    entryPoints: [here('../server-child.ts'), here('../load-worker.ts')],
+    // embedded-worker: the embedded store's thread, which embedded.ts starts from next to the bundle.
+    entryPoints: [here('../server-child.ts'), here('../load-worker.ts'), here('../../src/server/sql/embedded-worker.ts')],
     outdir: here('../../node_modules/.cache/socketkit-bench'),
     bundle: true,
     platform: 'node',

@@ -12,9 +12,13 @@
  * await store.close();
  */
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { SqlDatabase, SqlExecutor } from './database.js';
+import type { CrossedError, EmbeddedReply, EmbeddedRequest } from './embedded-worker.js';
 import { createSqlStore, type SqlStore } from './sql-store.js';
 import { DataDirLockedError, lockDataDir } from './data-dir-lock.js';
 import { dataDirProblem } from './data-dir-problems.js';
@@ -28,6 +32,17 @@ export interface EmbeddedStoreOptions {
   dataDir: string;
 }
 
+/** Options of `openEmbeddedDatabase`: the store's, plus where the engine runs. */
+export interface EmbeddedDatabaseOptions extends EmbeddedStoreOptions {
+  /**
+   * `'worker'` (default): PGlite runs in a worker thread of its own
+   * (embedded-worker.ts), so its engine's CPU never holds up the server's
+   * event loop. `'main'`: in the calling thread (bench/profile-embedded.ts
+   * profiles the engine there).
+   */
+  thread?: 'worker' | 'main';
+}
+
 function executor(db: Pick<PGlite | Transaction, 'query' | 'exec'>): SqlExecutor {
   return {
     async query<Row>(text: string, params?: readonly unknown[]) {
@@ -37,6 +52,119 @@ function executor(db: Pick<PGlite | Transaction, 'query' | 'exec'>): SqlExecutor
     async exec(sql: string) {
       await db.exec(sql);
     },
+  };
+}
+
+/** An error from the worker thread, with its own fields back on it (`code`, `detail`, `errno`, …). */
+function uncross(crossed: CrossedError): Error {
+  const error = new Error(crossed.message);
+  error.name = crossed.name;
+  return Object.assign(error, crossed.fields);
+}
+
+/**
+ * Starts embedded-worker as a thread. Built (tsup, the bench bundle), it is
+ * the .js file next to this one. From source (tsx, vitest) it is the .ts file
+ * next to this one, which a worker can load only through tsx: the thread
+ * registers tsx's loader first (Node 20 does not pass `--import` hooks on to
+ * workers) and then imports the file. tsx is a development dependency, and
+ * source is run only in development.
+ */
+function startWorker(pgdata: string): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./embedded-worker.js', import.meta.url), { workerData: { pgdata } });
+  // tsx's ESM API (`register()`), found through its package.json: require.resolve would give its CommonJS build.
+  const require = createRequire(import.meta.url);
+  const tsxPackage = require.resolve('tsx/package.json');
+  const { exports } = require('tsx/package.json') as { exports: Record<string, { import: { default: string } }> };
+  const tsx = pathToFileURL(join(dirname(tsxPackage), exports['./esm/api']!.import.default)).href;
+  const source = new URL('./embedded-worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: { pgdata } });
+}
+
+/**
+ * PGlite in a worker thread (embedded-worker.ts), seen as the SQL store's
+ * database. Statements and transactions run one at a time, in call order: a
+ * transaction holds the database from BEGIN to COMMIT (or ROLLBACK), as it
+ * holds PGlite's one connection. The worker keeps the process alive only
+ * while a request is in flight. If the thread dies, every pending and later
+ * request rejects naming it.
+ */
+async function openInWorker(pgdata: string): Promise<Omit<SqlDatabase, 'close'> & { close(): Promise<void> }> {
+  const worker = startWorker(pgdata);
+  const pending = new Map<number, { resolve(rows: unknown[] | undefined): void; reject(error: unknown): void }>();
+  let nextId = 1;
+  let stopped: Error | null = null;
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.on('message', (reply: EmbeddedReply) => {
+      if (reply.type === 'ready') resolve();
+      else if (reply.type === 'failed') reject(uncross(reply.error));
+      else {
+        const request = pending.get(reply.id);
+        pending.delete(reply.id);
+        if (pending.size === 0) worker.unref();
+        if ('error' in reply) request?.reject(uncross(reply.error));
+        else request?.resolve(reply.rows);
+      }
+    });
+    const stop = (error: Error) => {
+      stopped ??= error;
+      reject(stopped);
+      for (const request of pending.values()) request.reject(stopped);
+      pending.clear();
+    };
+    worker.on('error', (error) => stop(new Error(`The embedded database's thread failed: ${error.message}`, { cause: error })));
+    worker.on('exit', (code) => stop(new Error(`The embedded database's thread stopped (exit code ${code})`)));
+  });
+  await ready;
+  worker.unref();
+
+  const send = (request: EmbeddedRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never): Promise<unknown[] | undefined> =>
+    new Promise((resolve, reject) => {
+      if (stopped) return reject(stopped);
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ ...request, id });
+    });
+  const executor: SqlExecutor = {
+    async query<Row>(text: string, params?: readonly unknown[]) {
+      return { rows: ((await send({ op: 'query', text, params: params as unknown[] | undefined })) ?? []) as Row[] };
+    },
+    async exec(sql: string) {
+      await send({ op: 'exec', sql });
+    },
+  };
+  // Statements and transactions in call order, one at a time (the worker runs what it is sent in order;
+  // a transaction must not let another statement in between its BEGIN and its COMMIT).
+  let tail: Promise<unknown> = Promise.resolve();
+  const serially = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = tail.then(task, task);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+  return {
+    query: (text, params) => serially(() => executor.query(text, params)),
+    exec: (sql) => serially(() => executor.exec(sql)),
+    connections: 1,
+    transaction: (fn) =>
+      serially(async () => {
+        await executor.exec('BEGIN');
+        try {
+          const result = await fn(executor);
+          await executor.exec('COMMIT');
+          return result;
+        } catch (error) {
+          await executor.exec('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      }),
+    ping: () => serially(async () => void (await executor.query('SELECT 1'))),
+    close: () =>
+      serially(async () => {
+        if (!stopped) await send({ op: 'close' });
+        await worker.terminate();
+      }),
   };
 }
 
@@ -65,7 +193,7 @@ function explainFailure(dataDir: string, error: unknown): unknown {
  * be written (`DATA_DIR_UNWRITABLE`), its disk is full (`DISK_FULL`) or a
  * live process has it open (`DATA_DIR_LOCKED`; see data-dir-lock.ts).
  */
-export async function openEmbeddedDatabase(options: EmbeddedStoreOptions): Promise<SqlDatabase> {
+export async function openEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<SqlDatabase> {
   const dataDir = resolve(options.dataDir);
   const explain = (error: unknown) => explainFailure(dataDir, error);
   try {
@@ -80,6 +208,17 @@ export async function openEmbeddedDatabase(options: EmbeddedStoreOptions): Promi
     unlock = await lockDataDir(dataDir);
   } catch (error) {
     throw error instanceof DataDirLockedError ? new StartupError('DATA_DIR_LOCKED', error.message, { cause: error }) : explain(error);
+  }
+  if (options.thread !== 'main') {
+    let database: Awaited<ReturnType<typeof openInWorker>>;
+    try {
+      database = await openInWorker(join(dataDir, 'pgdata'));
+    } catch (error) {
+      await unlock();
+      throw explain(error);
+    }
+    let closing: Promise<void> | null = null;
+    return { ...database, close: () => (closing ??= database.close().finally(unlock)) };
   }
   let pglite: PGlite;
   try {
