@@ -714,6 +714,27 @@ describe.each(KINDS)('$name store', (kind) => {
   }, 60_000);
 });
 
+describe('embedded database thread', () => {
+  it('runs PGlite off the event loop: a batch keeps the loop free; after close, requests fail at once instead of hanging', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'socketkit-embedded-'));
+    tempDirs.push(dir);
+    const db = await openEmbeddedDatabase({ dataDir: dir });
+    const store = await createSqlStore(db);
+    const c = await store.createConversation({ participantIds: ['th-a', 'th-b'], title: null, createdBy: 'th-a' });
+    // 256 sends in one batch: tens of milliseconds of the engine's CPU. The event loop still ticks meanwhile.
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 256 }, (_, i) => store.appendMessage({ conversationId: c.id, senderId: 'th-a', content: `m${i}`, clientMessageId: `m${i}` })));
+    const elapsedMs = performance.now() - started;
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(Math.min(5, elapsedMs / 4));
+    await store.close();
+    await expect(db.query('SELECT 1')).rejects.toThrow(/thread stopped/);
+    await expect(store.ping()).rejects.toThrow(/thread stopped/);
+  }, 60_000);
+});
+
 describe('store identity', () => {
   it('memory: a new id per store and after reset()', () => {
     const a = createMemoryStore();
