@@ -10,7 +10,7 @@
  * fails, children run the sources through tsx instead.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { rpc } from './ipc.js';
@@ -27,10 +27,19 @@ let bundled: Promise<boolean> | undefined;
 
 /** Bundles the children once; resolves to whether it worked. */
 function bundle(): Promise<boolean> {
+  // A fresh folder each run: an old bundle left behind must never be what a child runs.
+  const outdir = here('../../node_modules/.cache/socketkit-bench');
+  if (!bundled) rmSync(outdir, { recursive: true, force: true });
   bundled ??= build({
-    // embedded-worker: the embedded store's thread, which embedded.ts starts from next to the bundle.
-    entryPoints: [here('../server-child.ts'), here('../load-worker.ts'), here('../../src/server/sql/embedded-worker.ts')],
-    outdir: here('../../node_modules/.cache/socketkit-bench'),
+    // Named entries, so every output lands flat in outdir (esbuild otherwise mirrors the entries'
+    // common folder, here the repository's root). embedded-worker: the embedded store's thread,
+    // which embedded.ts (inlined in server-child.js) starts from ./embedded-worker.js next to it.
+    entryPoints: {
+      'server-child': here('../server-child.ts'),
+      'load-worker': here('../load-worker.ts'),
+      'embedded-worker': here('../../src/server/sql/embedded-worker.ts'),
+    },
+    outdir,
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -4,7 +4,7 @@
  * work (about 1 ms for a one-message send, 7 ms for a batch of 100); on the
  * event loop every socket waited for it, here it has a core of its own.
  *
- * Protocol (embedded.ts is the other side): `workerData.dataDir` is opened
+ * Protocol (embedded.ts is the other side): `workerData.pgdata` is opened
  * at start, then `{ type: 'ready' }` or `{ type: 'failed', error }` is posted.
  * Each request `{ id, op: 'query', text, params }`, `{ id, op: 'exec', sql }`
  * or `{ id, op: 'close' }` is answered `{ id, rows? }` or `{ id, error }`,

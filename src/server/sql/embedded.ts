@@ -113,19 +113,35 @@ async function openInWorker(pgdata: string): Promise<Omit<SqlDatabase, 'close'> 
       for (const request of pending.values()) request.reject(stopped);
       pending.clear();
     };
-    worker.on('error', (error) => stop(new Error(`The embedded database's thread failed: ${error.message}`, { cause: error })));
+    worker.on('error', (error) => stop(new Error(`The embedded database's thread failed: ${describeCause(error)}`, { cause: error })));
+    // A reply that cannot be read back would leave its request waiting for good: treat it as the thread's failure.
+    worker.on('messageerror', (error) => {
+      stop(new Error(`The embedded database's thread sent a reply that cannot be read: ${describeCause(error)}`, { cause: error }));
+      void worker.terminate();
+    });
     worker.on('exit', (code) => stop(new Error(`The embedded database's thread stopped (exit code ${code})`)));
   });
-  await ready;
+  try {
+    await ready;
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
   worker.unref();
 
   const send = (request: EmbeddedRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never): Promise<unknown[] | undefined> =>
     new Promise((resolve, reject) => {
       if (stopped) return reject(stopped);
       const id = nextId++;
+      try {
+        // Throws for a parameter that cannot be copied to the thread (a function, a class instance).
+        worker.postMessage({ ...request, id });
+      } catch (error) {
+        reject(error);
+        return;
+      }
       pending.set(id, { resolve, reject });
       worker.ref();
-      worker.postMessage({ ...request, id });
     });
   const executor: SqlExecutor = {
     async query<Row>(text: string, params?: readonly unknown[]) {
@@ -149,21 +165,36 @@ async function openInWorker(pgdata: string): Promise<Omit<SqlDatabase, 'close'> 
     connections: 1,
     transaction: (fn) =>
       serially(async () => {
+        // The transaction's own executor refuses statements once it has ended (as PGlite's does),
+        // so a kept reference cannot slip a statement into a later transaction.
+        let open = true;
+        const ended = () => Promise.reject(new Error('This transaction has ended'));
+        const tx: SqlExecutor = {
+          query: (text, params) => (open ? executor.query(text, params) : ended()),
+          exec: (sql) => (open ? executor.exec(sql) : ended()),
+        };
         await executor.exec('BEGIN');
         try {
-          const result = await fn(executor);
+          const result = await fn(tx);
           await executor.exec('COMMIT');
           return result;
         } catch (error) {
           await executor.exec('ROLLBACK').catch(() => undefined);
           throw error;
+        } finally {
+          open = false;
         }
       }),
     ping: () => serially(async () => void (await executor.query('SELECT 1'))),
     close: () =>
       serially(async () => {
-        if (!stopped) await send({ op: 'close' });
-        await worker.terminate();
+        try {
+          if (!stopped) await send({ op: 'close' });
+        } finally {
+          // Whatever PGlite's close said, the thread ends here, and every later request fails at once.
+          stopped ??= new Error('The embedded database is closed (its thread stopped)');
+          await worker.terminate();
+        }
       }),
   };
 }
