@@ -143,6 +143,19 @@ const KINDS: StoreKind[] = [
 /** Calls `appendMessage` for each input in the same turn (so a batching store gets them in one batch); settles each. */
 const appendAtOnce = (store: SocketkitStore, inputs: Parameters<SocketkitStore['appendMessage']>[0][]) =>
   Promise.allSettled(inputs.map((input) => Promise.resolve().then(() => store.appendMessage(input))));
+/** A second connection that holds conversation rows (`FOR UPDATE` in an open transaction), as a long transaction or another node's batch would. */
+async function rowLockHolder(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return {
+    async hold(conversationIds: string[]): Promise<void> {
+      await client.query('BEGIN');
+      await client.query('SELECT 1 FROM socketkit_conversations WHERE id = ANY ($1) FOR UPDATE', [conversationIds]);
+    },
+    release: async (): Promise<void> => void (await client.query('COMMIT')),
+    end: () => client.end().catch(() => undefined),
+  };
+}
 /** Text every store must keep exactly (issue 19, kind 7). */
 const STORABLE_TEXTS = [
   { name: 'control characters', text: 'a\u0001b\u001f\u007f' },
@@ -819,8 +832,7 @@ describe('PostgreSQL store start-up', () => {
     const url = await postgres!.createDatabase();
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     pool.on('error', () => undefined);
-    const holder = new pg.Client({ connectionString: url });
-    await holder.connect();
+    const holder = await rowLockHolder(url);
     let lockedId = '';
     let released = false;
     const db = postgresDatabase(pool);
@@ -832,7 +844,7 @@ describe('PostgreSQL store start-up', () => {
         const ids = params?.[0];
         if (!released && lockedId && Array.isArray(ids) && ids.length === 1 && ids[0] === lockedId && (result.rows[0] as { busy?: boolean } | undefined)?.busy) {
           released = true;
-          await holder.query('COMMIT');
+          await holder.release();
         }
         return result;
       },
@@ -841,8 +853,7 @@ describe('PostgreSQL store start-up', () => {
       const locked = await newConversation(store, ['ob-a', 'ob-b']);
       const other = await newConversation(store, ['ob-c', 'ob-b']);
       lockedId = locked.id;
-      await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM socketkit_conversations WHERE id = $1 FOR UPDATE', [locked.id]);
+      await holder.hold([locked.id]);
       // One batch: two sends to the locked conversation, then one whose text the database refuses (the batch is retried one by one).
       const results = await appendAtOnce(store, [
         { conversationId: locked.id, senderId: 'ob-a', content: 'first', clientMessageId: 'ob1' },
@@ -857,7 +868,7 @@ describe('PostgreSQL store start-up', () => {
         ['ob2', 2],
       ]);
     } finally {
-      await holder.end().catch(() => undefined);
+      await holder.end();
       await pool.end();
     }
   }, 60_000);
@@ -865,14 +876,12 @@ describe('PostgreSQL store start-up', () => {
   it('waits for many locked conversations on a few connections: the pool stays free for the others', async () => {
     const url = await postgres!.createDatabase();
     const node = await openPostgres(url);
-    const holder = new pg.Client({ connectionString: url });
-    await holder.connect();
+    const holder = await rowLockHolder(url);
     try {
       const locked = [];
       for (let i = 0; i < 12; i++) locked.push(await newConversation(node.store, [`ml-${i}`, 'ml-peer']));
       const free = await newConversation(node.store, ['ml-free', 'ml-peer']);
-      await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM socketkit_conversations WHERE id = ANY ($1) FOR UPDATE', [locked.map((c) => c.id)]);
+      await holder.hold(locked.map((c) => c.id));
       // More locked conversations than the pool (10) has connections, each waiting for its row.
       const lockedSends = locked.map((c, i) => Promise.resolve().then(() => node.store.appendMessage({ conversationId: c.id, senderId: `ml-${i}`, content: 'x', clientMessageId: 'x' })));
       for (const answer of lockedSends) answer.catch(() => undefined);
@@ -881,10 +890,10 @@ describe('PostgreSQL store start-up', () => {
       const started = performance.now();
       expect(await node.store.appendMessage({ conversationId: free.id, senderId: 'ml-free', content: 'y', clientMessageId: 'y' })).toMatchObject({ created: true, message: { seq: 1 } });
       expect(performance.now() - started).toBeLessThan(2000);
-      await holder.query('COMMIT');
+      await holder.release();
       expect((await Promise.all(lockedSends)).map((r) => r.message.seq)).toEqual(locked.map(() => 1));
     } finally {
-      await holder.end().catch(() => undefined);
+      await holder.end();
       await node.close();
     }
   }, 60_000);
@@ -892,14 +901,12 @@ describe('PostgreSQL store start-up', () => {
   it('sends a conversation whose row another transaction holds on its own, waiting for the lock: the others go on, its sends keep their order', async () => {
     const url = await postgres!.createDatabase();
     const node = await openPostgres(url);
-    const holder = new pg.Client({ connectionString: url });
-    await holder.connect();
+    const holder = await rowLockHolder(url);
     try {
       const locked = await newConversation(node.store, ['lk-a', 'lk-b']);
       const free = await newConversation(node.store, ['lk-a', 'lk-c']);
       await node.store.appendMessage({ conversationId: locked.id, senderId: 'lk-a', content: 'before', clientMessageId: 'before' });
-      await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM socketkit_conversations WHERE id = $1 FOR UPDATE', [locked.id]);
+      await holder.hold([locked.id]);
       // Sends to both in the same turns (so in shared batches), the locked one's first.
       const lockedSends: Promise<unknown>[] = [];
       const freeSends: Promise<unknown>[] = [];
@@ -914,7 +921,7 @@ describe('PostgreSQL store start-up', () => {
       const freeResults = await Promise.all(freeSends);
       expect(freeResults.map((r) => (r as { message: { seq: number } }).message.seq)).toEqual([1, 2, 3, 4, 5]);
       expect(settled.locked).toBe(false);
-      await holder.query('COMMIT');
+      await holder.release();
       const lockedResults = await Promise.all(lockedSends);
       // In arrival order, gapless after the one stored before the lock.
       expect(lockedResults.map((r) => (r as { message: { seq: number; clientMessageId: string } }).message.clientMessageId)).toEqual(['l0', 'l1', 'l2', 'l3', 'l4']);
@@ -922,7 +929,7 @@ describe('PostgreSQL store start-up', () => {
       // Once its row is free, the next send goes in a shared batch again and continues the seq.
       expect(await node.store.appendMessage({ conversationId: locked.id, senderId: 'lk-a', content: 'after', clientMessageId: 'after' })).toMatchObject({ created: true, message: { seq: 7 } });
     } finally {
-      await holder.end().catch(() => undefined);
+      await holder.end();
       await node.close();
     }
   }, 60_000);

@@ -16,11 +16,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { PGlite } from '@electric-sql/pglite';
 import { describeCause } from '../startup-error.js';
 
-/** A request to this thread. */
-export type EmbeddedRequest =
-  | { id: number; op: 'query'; text: string; params: unknown[] | undefined }
-  | { id: number; op: 'exec'; sql: string }
-  | { id: number; op: 'close' };
+/** What a request asks of this thread. */
+export type EmbeddedOperation = { op: 'query'; text: string; params: unknown[] | undefined } | { op: 'exec'; sql: string } | { op: 'close' };
+
+/** A request to this thread: an operation and the id its answer carries. */
+export type EmbeddedRequest = EmbeddedOperation & { id: number };
 
 /** An error as it crosses the thread boundary: the message, the name and every own field. */
 export interface CrossedError {

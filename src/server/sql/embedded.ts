@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { SqlDatabase, SqlExecutor } from './database.js';
-import type { CrossedError, EmbeddedReply, EmbeddedRequest } from './embedded-worker.js';
+import type { CrossedError, EmbeddedOperation, EmbeddedReply, EmbeddedRequest } from './embedded-worker.js';
 import { createSqlStore, type SqlStore } from './sql-store.js';
 import { DataDirLockedError, lockDataDir } from './data-dir-lock.js';
 import { dataDirProblem } from './data-dir-problems.js';
@@ -129,13 +129,14 @@ async function openInWorker(pgdata: string): Promise<Omit<SqlDatabase, 'close'> 
   }
   worker.unref();
 
-  const send = (request: EmbeddedRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never): Promise<unknown[] | undefined> =>
+  const send = (operation: EmbeddedOperation): Promise<unknown[] | undefined> =>
     new Promise((resolve, reject) => {
       if (stopped) return reject(stopped);
       const id = nextId++;
       try {
         // Throws for a parameter that cannot be copied to the thread (a function, a class instance).
-        worker.postMessage({ ...request, id });
+        const request: EmbeddedRequest = { ...operation, id };
+        worker.postMessage(request);
       } catch (error) {
         reject(error);
         return;
