@@ -6,8 +6,8 @@
  * Opens a fresh embedded store in a temporary directory and times, after a
  * warm-up, a read (`SELECT $1`); one send as the server made it before
  * migration 5 (migration 3's batch append of one message, then the sender's
- * `markRead`: two statements) and as it makes it now (migration 5's
- * `socketkit_send_messages`, one statement); and batches of 10 and 100: wall time and
+ * `markRead`: two statements) and as it makes it now (migration 7's
+ * `socketkit_send_messages_optimistic`, one statement); and batches of 10 and 100: wall time and
  * this process's CPU per call (PGlite runs PostgreSQL as WebAssembly in this
  * process, so all of it is here). With `--profile`, a V8 CPU profile of the
  * timed part only (not PGlite's start-up) is written and summarised by
@@ -52,7 +52,7 @@ async function sendBefore(): Promise<void> {
 const cases: [string, number, number, () => Promise<unknown>][] = [
   ['SELECT $1 (a read)', 1, 300, () => db.query('SELECT $1::text', ['x'])],
   ['send before (migration 3 + markRead)', 1, 300, sendBefore],
-  ['send now (migration 6, batch of 1)', 1, 300, () => appendMessages(db, [input()], false)],
+  ['send now (migration 7, batch of 1)', 1, 300, () => appendMessages(db, [input()], false)],
   ['batch of 10', 10, 60, () => appendMessages(db, Array.from({ length: 10 }, input), false)],
   ['batch of 100', 100, 15, () => appendMessages(db, Array.from({ length: 100 }, input), false)],
 ];

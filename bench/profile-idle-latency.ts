@@ -10,8 +10,8 @@
  * one pooled connection, 200 times each, first back to back, then with 20 ms
  * of idle time before each (the light-load bench sends 100 messages/s in all,
  * so the database sleeps between sends): `SELECT 1` (the round trip alone),
- * a one-row insert with its commit, and one send (`socketkit_send_messages`
- * of one message). Prints the medians and writes them to
+ * a one-row insert with its commit, and one send (`socketkit_send_messages_optimistic`,
+ * migration 7, of one message). Prints the medians and writes them to
  * bench/results/idle-latency.json.
  */
 import { randomUUID } from 'node:crypto';
@@ -35,9 +35,9 @@ try {
     ['SELECT 1', () => pool.query('SELECT 1')],
     ['one-row insert and commit', () => pool.query("INSERT INTO socketkit_meta (key, value) VALUES ($1, 'x')", [randomUUID()])],
     [
-      'one send (socketkit_send_messages, one message)',
+      'one send (socketkit_send_messages_optimistic, one message)',
       () =>
-        pool.query('SELECT * FROM socketkit_send_messages($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], false)', [
+        pool.query('SELECT * FROM socketkit_send_messages_optimistic($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], false)', [
           [conversation],
           ['u'],
           ['hello'],

@@ -139,7 +139,7 @@ describe('kind 8: the schema is checked at start', () => {
     }
   }, 180_000);
 
-  it("knows migrations 3, 4 and 5: their functions and indexes are made again; the inbox's column or table missing is refused", async () => {
+  it("knows migrations 3 to 7: their functions and indexes are made again; the inbox's column or table missing is refused", async () => {
     const url = await postgres.createDatabase();
     const first = runServerCli([...flags, '--database-url', url]);
     await first.listening();
@@ -151,6 +151,7 @@ describe('kind 8: the schema is checked at start', () => {
     try {
       await client.query('DROP FUNCTION socketkit_append_messages');
       await client.query('DROP FUNCTION socketkit_send_messages');
+      await client.query('DROP FUNCTION socketkit_send_messages_optimistic');
       await client.query('DROP INDEX socketkit_notifications_user');
       await client.query('DROP INDEX socketkit_notifications_unread');
       const repaired = runServerCli([...flags, '--database-url', url]);
@@ -159,6 +160,7 @@ describe('kind 8: the schema is checked at start', () => {
       await repaired.exited;
       expect(await present(`to_regprocedure('socketkit_append_messages(text[], text[], text[], text[], text[], timestamptz[])')`)).toEqual({ present: true });
       expect(await present(`to_regprocedure('socketkit_send_messages(text[], text[], text[], text[], text[], timestamptz[], boolean)')`)).toEqual({ present: true });
+      expect(await present(`to_regprocedure('socketkit_send_messages_optimistic(text[], text[], text[], text[], text[], timestamptz[], boolean)')`)).toEqual({ present: true });
       expect(await present(`to_regclass('socketkit_notifications_user')`)).toEqual({ present: true });
       expect(await present(`to_regclass('socketkit_notifications_unread')`)).toEqual({ present: true });
 

@@ -36,7 +36,7 @@ interface StoreKind {
   openFaulty?(fault: Fault): Promise<{ store: SocketkitStore; crash(): Promise<void>; restart(): Promise<StoreHandle> }>;
 }
 
-/** When armed, every batch append (migration 3 or 5 function) commits in the database and then its answer is lost (a connection dying after COMMIT). */
+/** When armed, every batch append (migration 3, 5, 6 or 7 function) commits in the database and then its answer is lost (a connection dying after COMMIT). */
 interface Fault {
   armed: boolean;
   lost: number;
@@ -49,9 +49,9 @@ function lossAfterCommit(db: SqlDatabase, fault: Fault): SqlDatabase {
   return {
     ...db,
     async query<Row>(text: string, params?: readonly unknown[]) {
-      if (fault.appends && /socketkit_send_messages\(/.test(text)) fault.appends.push(params?.[3] as string[]);
+      if (fault.appends && /socketkit_send_messages(_optimistic)?\(/.test(text)) fault.appends.push(params?.[3] as string[]);
       const result = await db.query<Row>(text, params);
-      if (fault.armed && /socketkit_(append|send)_messages\(/.test(text)) {
+      if (fault.armed && /socketkit_(append|send)_messages(_optimistic)?\(/.test(text)) {
         fault.lost++;
         throw new Error('connection lost after COMMIT (test fault)');
       }

@@ -1,8 +1,10 @@
 /**
  * Appending messages in batches (group commit) for the SQL store: one call
- * of `socketkit_send_messages` (schema.ts, migration 6) per batch, one
- * transaction, one commit, which also moves each sender's read cursor to
- * their message; each message's outcome read from its row.
+ * of `socketkit_send_messages_optimistic` (schema.ts, migration 7) per batch,
+ * one transaction, one commit, which also moves each sender's read cursor to
+ * their message; each message's outcome read from its row. The function
+ * inserts first and falls back to migration 6's `socketkit_send_messages`,
+ * which checks each idempotency key, only when a key is taken (a retry).
  */
 import { randomUUID } from 'node:crypto';
 import type { Message } from '../../protocol/index.js';
@@ -118,12 +120,12 @@ export async function appendMessages(
     columns.ids.push(randomUUID());
     columns.createdAts.push(createdAt);
   }
-  /** One row per input (migration 6): `id`, `content` and `created_at` only when it was answered with a stored message. */
+  /** One row per input (migrations 6 and 7): `id`, `content` and `created_at` only when it was answered with a stored message. */
   type Row = { batch_index: number; seq: unknown; created: boolean | null; busy: boolean; id: string | null; content: string | null; created_at: Date | string | null };
   let rows: Row[];
   try {
     ({ rows } = await db.query<Row>(
-      'SELECT * FROM socketkit_send_messages($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::boolean)',
+      'SELECT * FROM socketkit_send_messages_optimistic($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::boolean)',
       [columns.conversationIds, columns.senderIds, columns.contents, columns.clientMessageIds, columns.ids, columns.createdAts, wait],
     ));
   } catch (error) {
@@ -134,7 +136,7 @@ export async function appendMessages(
   for (const row of rows) {
     const i = Number(row.batch_index) - 1;
     const input = inputs[i];
-    if (!input) throw new Error(`socketkit_send_messages returned a row for request ${i + 1} of ${inputs.length}`);
+    if (!input) throw new Error(`socketkit_send_messages_optimistic returned a row for request ${i + 1} of ${inputs.length}`);
     if (row.busy) outcomes[i] = { ok: true, value: BUSY };
     else if (row.created === null) outcomes[i] = { ok: false, error: unknownConversation(input.conversationId) };
     else {
@@ -180,7 +182,7 @@ async function appendOneByOne(db: SqlExecutor, inputs: readonly AppendMessageInp
     try {
       const [outcome] = await appendMessages(db, [input], wait);
       if (outcome?.ok && outcome.value === BUSY) busy.add(input.conversationId);
-      outcomes.push(outcome ?? { ok: false, error: new Error(`socketkit_send_messages returned nothing for ${input.conversationId}`) });
+      outcomes.push(outcome ?? { ok: false, error: new Error(`socketkit_send_messages_optimistic returned nothing for ${input.conversationId}`) });
     } catch (error) {
       if (!isDataError(error)) broken = { error };
       outcomes.push({ ok: false, error });
