@@ -15,7 +15,11 @@
  * - `insert only`: one INSERT … SELECT FROM unnest of the same rows with their
  *   seqs computed by the caller: the floor for this table and its indexes.
  * - `migration 6`: `socketkit_send_messages` (every key probed, then inserted).
- * - `migration 7`: `socketkit_send_messages_optimistic` (inserted, keys checked by the unique index).
+ * - `migration 7`: `socketkit_send_messages_optimistic` (inserted, keys checked by the unique index),
+ *   sent as an unnamed statement (parsed and planned every time).
+ * - `migration 7, prepared`: the same as a named statement kept prepared on
+ *   the connection: what parsing and planning the call costs per batch. The
+ *   store sends it unnamed (docs/performance.md, "Fourth pass": why).
  * - `migration 7, no id index` and `…, no foreign key`: the same on a schema
  *   without the unique index on `socketkit_messages.id` or without the foreign
  *   key to the conversation (what those two guarantees cost; not what ships).
@@ -44,11 +48,12 @@ const PER_CONVERSATION = Number(values.per);
 const STATEMENTS = Number(values.statements);
 const ROUNDS = Number(values.rounds);
 
-type Variant = { name: string; schemaChange?: string; statement: 'insert' | 'migration6' | 'migration7' };
+type Variant = { name: string; schemaChange?: string; statement: 'insert' | 'migration6' | 'migration7' | 'migration7-prepared' };
 const VARIANTS: Variant[] = [
   { name: 'insert only', statement: 'insert' },
   { name: 'migration 6', statement: 'migration6' },
   { name: 'migration 7', statement: 'migration7' },
+  { name: 'migration 7, prepared', statement: 'migration7-prepared' },
   { name: 'migration 7, no id index', statement: 'migration7', schemaChange: 'ALTER TABLE socketkit_messages DROP CONSTRAINT socketkit_messages_id_key' },
   {
     name: 'migration 7, no foreign key',
@@ -93,6 +98,7 @@ async function measure(database: Awaited<ReturnType<typeof startPostgres>>, vari
         }
       }
       if (variant.statement === 'insert') await client.query(INSERT_ONLY, [...columns, seqs]);
+      else if (variant.statement === 'migration7-prepared') await client.query({ name: 'socketkit_send_messages', text: SEND('socketkit_send_messages_optimistic'), values: columns });
       else await client.query(SEND(variant.statement === 'migration6' ? 'socketkit_send_messages' : 'socketkit_send_messages_optimistic'), columns);
     };
     try {
