@@ -9,6 +9,14 @@
  *   to the room except the sender;
  * - no presence, no rate limit, no validation, no dedupe, no history.
  *
+ * With `durable`, it is the floor of a durable send (the `store-floor`
+ * scenario): every send is stored in PostgreSQL before its ack, by plain
+ * group commit (the sends that arrive while a batch is in flight go as the
+ * next batch: one INSERT, one commit), into a table with only its primary
+ * key (conversation, seq). No idempotency key, no read cursor, no row lock
+ * (seq is counted in this process, so one node only). Anything socketkit's
+ * PostgreSQL store does costs at least this on the same machine.
+ *
  * It speaks the same event names and payload shapes as socketkit so the same
  * load generator drives both.
  */
@@ -16,6 +24,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import pg from 'pg';
 import { Server, type ServerOptions } from 'socket.io';
 
 /** Options of {@link createBaselineServer}. */
@@ -31,6 +40,8 @@ export interface BaselineServerOptions {
    * on a cluster. Without it: one process, the in-memory adapter.
    */
   adapter?: ServerOptions['adapter'];
+  /** Store every send in this PostgreSQL database before its ack (see the header). */
+  durable?: { databaseUrl: string };
 }
 
 /** A running baseline server. */
@@ -71,6 +82,7 @@ export async function createBaselineServer(options: BaselineServerOptions): Prom
   const seqByRoom = new Map<string, number>();
   let nextConversation = 0;
   let nextMessage = 0;
+  const store = options.durable ? await durableFloor(options.durable.databaseUrl) : undefined;
 
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown }).token;
@@ -110,8 +122,12 @@ export async function createBaselineServer(options: BaselineServerOptions): Prom
         createdAt: new Date().toISOString(),
         clientMessageId: payload.clientMessageId,
       };
-      socket.to(room).emit('message:new', message);
-      ack?.({ ok: true, message });
+      const deliver = () => {
+        socket.to(room).emit('message:new', message);
+        ack?.({ ok: true, message });
+      };
+      if (store) store.append(message).then(deliver, (error: unknown) => ack?.({ ok: false, error: { code: 'INTERNAL', message: String(error) } }));
+      else deliver();
     });
   });
 
@@ -125,6 +141,46 @@ export async function createBaselineServer(options: BaselineServerOptions): Prom
     close: () =>
       new Promise<void>((resolve) => {
         io.close(() => resolve());
+      }).then(() => store?.close()),
+  };
+}
+
+/** Group commit into one table: `append` resolves after the commit of the batch that holds the message. */
+async function durableFloor(databaseUrl: string): Promise<{ append(message: BaselineMessage): Promise<void>; close(): Promise<void> }> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  await pool.query(`CREATE TABLE IF NOT EXISTS baseline_messages (
+    conversation_id text NOT NULL, seq bigint NOT NULL, id text NOT NULL, sender_id text NOT NULL,
+    content text NOT NULL, client_message_id text NOT NULL, created_at timestamptz NOT NULL,
+    PRIMARY KEY (conversation_id, seq))`);
+  let waiting: { message: BaselineMessage; resolve(): void; reject(error: unknown): void }[] = [];
+  let inFlight = false;
+  const flush = (): void => {
+    if (inFlight || waiting.length === 0) return;
+    const batch = waiting;
+    waiting = [];
+    inFlight = true;
+    const column = <K extends keyof BaselineMessage>(key: K) => batch.map(({ message }) => message[key]);
+    pool
+      .query(
+        `INSERT INTO baseline_messages (conversation_id, seq, id, sender_id, content, client_message_id, created_at)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])`,
+        [column('conversationId'), column('seq'), column('id'), column('senderId'), column('content'), column('clientMessageId'), column('createdAt')],
+      )
+      .then(
+        () => batch.forEach((entry) => entry.resolve()),
+        (error: unknown) => batch.forEach((entry) => entry.reject(error)),
+      )
+      .finally(() => {
+        inFlight = false;
+        flush();
+      });
+  };
+  return {
+    append: (message) =>
+      new Promise<void>((resolve, reject) => {
+        waiting.push({ message, resolve, reject });
+        if (waiting.length === 1) setImmediate(flush);
       }),
+    close: () => pool.end(),
   };
 }

@@ -25,11 +25,11 @@ import { connections10k, connections2k, connections5k, members200 } from './scen
 import { fanoutLight, fanoutSaturate } from './scenarios/fanout.js';
 import { rooms } from './scenarios/rooms.js';
 import { storm, stormWithoutPresence } from './scenarios/storm.js';
-import { stopBenchPostgres, storeEmbedded, storePostgres, storePostgresStorm } from './scenarios/stores.js';
+import { stopBenchPostgres, storeEmbedded, storeFloor, storePostgres, storePostgresStorm } from './scenarios/stores.js';
 import { inboxList, inboxReceipts, stopInboxPostgres } from './scenarios/inbox.js';
 import { runBrowserBench, type BrowserResult } from './browser/run-browser.js';
 
-const scenarios: Scenario[] = [fanoutLight, fanoutSaturate, rooms, connections2k, connections5k, connections10k, members200, storm, stormWithoutPresence, storeEmbedded, storePostgres, storePostgresStorm, inboxList, inboxReceipts];
+const scenarios: Scenario[] = [fanoutLight, fanoutSaturate, rooms, connections2k, connections5k, connections10k, members200, storm, stormWithoutPresence, storeEmbedded, storePostgres, storeFloor, storePostgresStorm, inboxList, inboxReceipts];
 
 interface Args {
   quick: boolean;

@@ -14,7 +14,7 @@ interface ServerConfig {
   /** Project only: `false` turns the rate limiter off. */
   rateLimit?: { burst: number; perSecond: number } | false;
   presenceGraceMs?: number;
-  /** Project only: socketkit over this store on a plain http server (the store scenarios). */
+  /** Project: socketkit over this store on a plain http server (the store scenarios). Baseline: PostgreSQL only, the durable floor (baseline-server.ts). */
   store?: BenchStore;
   /** With `store`: conversations (participant ids) made before listening, for the default presence policy. */
   conversations?: string[][];
@@ -45,7 +45,13 @@ const config = JSON.parse(process.env.BENCH_CONFIG ?? '{}') as ServerConfig;
 async function start(): Promise<Running> {
   if (kind === 'baseline') {
     const { createBaselineServer } = await import('./baseline-server.js');
-    const server = await createBaselineServer({ port: 0, host: '127.0.0.1', secret: config.secret, backlog: LISTEN_BACKLOG });
+    const server = await createBaselineServer({
+      port: 0,
+      host: '127.0.0.1',
+      secret: config.secret,
+      backlog: LISTEN_BACKLOG,
+      ...(config.store?.kind === 'postgres' ? { durable: { databaseUrl: config.store.databaseUrl } } : {}),
+    });
     return { port: server.port, connections: () => server.io.engine.clientsCount, close: server.close };
   }
   if (config.store) return startOnStore(config.store);

@@ -26,13 +26,13 @@ const ROOMS = 20;
 
 let postgres: Promise<TestPostgres> | undefined;
 
-async function ackedSends(store: BenchStore, options: RunOptions): Promise<Record<string, number>> {
+async function ackedSends(store: BenchStore, options: RunOptions, server: ServerKind = 'project'): Promise<Record<string, number>> {
   const users = Array.from({ length: ROOMS * 2 }, (_, i) => userId(i));
   const rooms = Array.from({ length: ROOMS }, (_, i) => [users[2 * i] as string, users[2 * i + 1] as string]);
   const senders = rooms.map((r) => r[0] as string);
   const metrics: Record<string, number> = {};
   const phase = async (saturate: boolean) =>
-    withRig('project', { store, ...(saturate ? { rateLimit: false as const } : {}) }, 1, options, async (rig) => {
+    withRig(server, { store, ...(saturate ? { rateLimit: false as const } : {}) }, 1, options, async (rig) => {
       const conn = await connectAll(rig, users, 40, 20_000);
       if (conn.failed > 0) throw new Error(`connect failed: ${conn.errors.join(', ')}`);
       await setupRooms(rig, rooms);
@@ -90,6 +90,27 @@ export const storePostgres = storeScenario('store-postgres', 'acked sends on Pos
   const pg = await (postgres ??= startPostgres({ fsync: true }));
   return { store: { kind: 'postgres', databaseUrl: await pg.createDatabase() }, dispose: () => Promise.resolve() };
 });
+
+/**
+ * The floor of a durable send on this machine, with the same rig and load as
+ * `store-postgres`: plain Socket.IO storing every send in the same PostgreSQL
+ * before its ack (one INSERT and one commit per batch, a table with only its
+ * primary key: bench/baseline-server.ts) as "project", against the same plain
+ * Socket.IO keeping nothing as "baseline". Its ratios are the best any durable
+ * implementation can reach here; `store-postgres` ÷ this project is what
+ * socketkit's guarantees (idempotency, read cursors, row locks for several
+ * nodes, validation, rate limits) add to that floor.
+ */
+export const storeFloor: Scenario = {
+  name: 'store-floor',
+  title: 'the durable floor: plain Socket.IO + a PostgreSQL batch insert vs plain Socket.IO, 20 senders',
+  metrics: METRICS,
+  async run(kind: ServerKind, options: RunOptions) {
+    if (kind === 'baseline') return ackedSends({ kind: 'memory' }, options, 'baseline');
+    const pg = await (postgres ??= startPostgres({ fsync: true }));
+    return ackedSends({ kind: 'postgres', databaseUrl: await pg.createDatabase() }, options, 'baseline');
+  },
+};
 
 /**
  * The presence connect storm (storm.ts: 5,000 clients at once, each watching

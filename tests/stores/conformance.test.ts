@@ -828,6 +828,83 @@ describe('PostgreSQL store start-up', () => {
     }
   }, 60_000);
 
+  it('runs one batch while the next can only grow; another starts beside it only when a full batch is ready or the one in flight is slow', async () => {
+    const pool = new pg.Pool({ connectionString: await postgres!.createDatabase(), max: 10 });
+    pool.on('error', () => undefined);
+    const db = postgresDatabase(pool);
+    /** The client message ids of each append statement as it starts; `gates[i]`, when set, holds statement i before it reaches the database. */
+    const started: string[][] = [];
+    const gates = new Map<number, Promise<void>>();
+    const openers: (() => void)[] = [];
+    const store = await createSqlStore({
+      ...db,
+      async query<Row>(text: string, params?: readonly unknown[]) {
+        if (/socketkit_send_messages(_optimistic)?\(/.test(text)) {
+          const gate = gates.get(started.push(params?.[3] as string[]) - 1);
+          if (gate) await gate;
+        }
+        return db.query<Row>(text, params);
+      },
+    });
+    const turns = async (n: number) => {
+      for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    const gate = (index: number) => {
+      let open!: () => void;
+      gates.set(index, new Promise<void>((resolve) => (open = resolve)));
+      openers.push(() => open());
+      return () => open();
+    };
+    const send = (conversationId: string, senderId: string, clientMessageId: string) =>
+      Promise.resolve(store.appendMessage({ conversationId, senderId, content: clientMessageId, clientMessageId }));
+    try {
+      const [a, b, c] = await Promise.all([newConversation(store, ['ob-a', 'ob-z']), newConversation(store, ['ob-b', 'ob-z']), newConversation(store, ['ob-c', 'ob-z'])]);
+
+      // 1. While a batch is in flight, the sends of other conversations wait for it and go together after it (by conversation, in the order they became ready).
+      const openFirst = gate(0);
+      const first = send(a!.id, 'ob-a', 'a1');
+      await turns(2);
+      const waiting = [send(b!.id, 'ob-b', 'b1'), send(c!.id, 'ob-c', 'c1')];
+      await turns(2);
+      waiting.push(send(b!.id, 'ob-b', 'b2'));
+      await turns(5);
+      expect(started).toEqual([['a1']]);
+      openFirst();
+      await Promise.all([first, ...waiting]);
+      expect(started).toEqual([['a1'], ['b1', 'b2', 'c1']]);
+
+      // 2. A batch in flight for longer than SLOW_BATCH_MS no longer holds up the others.
+      const openSlow = gate(2);
+      const slow = send(a!.id, 'ob-a', 'a2');
+      await turns(2);
+      const behind = send(b!.id, 'ob-b', 'b3');
+      await turns(5);
+      expect(started.length).toBe(3);
+      const waitedFrom = performance.now();
+      while (started.length < 4 && performance.now() - waitedFrom < 5_000) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(started[3]).toEqual(['b3']);
+      expect((await behind).message.seq).toBe(3);
+      openSlow();
+      expect((await slow).message.seq).toBe(2);
+
+      // 3. A full batch ready goes at once beside the one in flight: waiting could not make it bigger.
+      const openHeld = gate(4);
+      const held = send(a!.id, 'ob-a', 'a3');
+      await turns(2);
+      const many = Array.from({ length: 300 }, (_, i) => send(c!.id, 'ob-c', `c-many-${i}`));
+      await turns(5);
+      expect(started.length).toBe(6);
+      expect(started[5]).toHaveLength(256);
+      openHeld();
+      const seqs = (await Promise.all(many)).map((r) => r.message.seq);
+      expect(seqs).toEqual(Array.from({ length: 300 }, (_, i) => i + 2));
+      expect((await held).message.seq).toBe(3);
+    } finally {
+      for (const open of openers) open();
+      await pool.end();
+    }
+  }, 60_000);
+
   it('keeps order when a batch is retried message by message and a locked conversation frees up in between', async () => {
     const url = await postgres!.createDatabase();
     const pool = new pg.Pool({ connectionString: url, max: 10 });

@@ -13,8 +13,15 @@
  *   and `MAX_BATCH_BYTES` of content; conversations are taken in the order
  *   they became ready, and a conversation with more than fits goes on behind
  *   the others, so one busy conversation cannot starve another.
- * - **Several batches in flight** (`maxInFlight`, each on its own pooled
- *   connection): a batch that hangs holds up only the conversations in it.
+ * - **One batch in flight while that is fastest, more when it is not.** The
+ *   sends that arrive while a batch runs wait for it and go together as the
+ *   next one, so a busy database gets few, large statements (one commit and
+ *   one flush for all of them: the fewest per send). Another batch starts
+ *   alongside, on its own pooled connection, up to `maxInFlight`, only when
+ *   waiting cannot help: a full batch is ready (`MAX_BATCH_MESSAGES` sends or
+ *   `MAX_BATCH_BYTES`), or every batch in flight has run for
+ *   `SLOW_BATCH_MS` (a slow or distant database, a connection that hangs),
+ *   so a batch that hangs holds up only the conversations in it.
  * - **A locked conversation holds up only itself.** A shared batch never
  *   waits for a row lock: its statement skips a conversation whose row
  *   another transaction holds (`SKIP LOCKED`) and leaves that conversation's
@@ -54,9 +61,21 @@ interface ConversationSends {
   listed: boolean;
 }
 
+/**
+ * How long a batch runs before another may start beside it with fewer than
+ * a full batch of sends (ms, on the monotonic clock). A batch on a local
+ * PostgreSQL takes 1–10 ms under load (bench/results/stores.json), so at 50
+ * ms it is slow or stuck, and the sends behind it go on another connection.
+ */
+export const SLOW_BATCH_MS = 50;
+
 /** Options of {@link appendBatches}; each at least 1. */
 export interface AppendBatchesOptions {
-  /** Shared batches in flight at once; 1 for a database with one connection (PGlite). */
+  /**
+   * Most shared batches in flight at once; 1 for a database with one
+   * connection (PGlite). More than one run only when a full batch is ready or
+   * the ones in flight are slow (see the header).
+   */
   maxInFlight: number;
   /** Batches in flight at once while recovering, one conversation each. */
   maxInFlightRecovering: number;
@@ -80,6 +99,10 @@ export function appendBatches(db: SqlExecutor, options: AppendBatchesOptions): (
   let ready: ConversationSends[] = [];
   let readyHead = 0;
   let inFlight = 0;
+  /** When each shared batch in flight started (`performance.now()`), oldest first. */
+  const startedAt: number[] = [];
+  /** A pump armed for when the youngest batch in flight turns slow. */
+  let slowTimer: ReturnType<typeof setTimeout> | undefined;
   let scheduled = false;
   /** Bumped by every failed shared batch; a batch remembers the epoch it started in. */
   let epoch = 0;
@@ -126,9 +149,40 @@ export function appendBatches(db: SqlExecutor, options: AppendBatchesOptions): (
     }
   };
 
+  /** Whether the ready conversations hold a full batch: `MAX_BATCH_MESSAGES` sends or `MAX_BATCH_BYTES`. */
+  const fullBatchReady = (): boolean => {
+    let count = 0;
+    let bytes = 0;
+    for (let i = readyHead; i < ready.length; i++) {
+      const { pending, head } = ready[i] as ConversationSends;
+      for (let j = head; j < pending.length; j++) {
+        count++;
+        bytes += (pending[j] as PendingSend).bytes;
+        if (count >= MAX_BATCH_MESSAGES || bytes >= MAX_BATCH_BYTES) return true;
+      }
+    }
+    return false;
+  };
+
+  /** Whether another shared batch may start beside those in flight (see the header). */
+  const mayStartAnother = (): boolean => {
+    if (inFlight === 0 || recovering) return true;
+    const youngest = startedAt[startedAt.length - 1] as number;
+    const slowIn = youngest + SLOW_BATCH_MS - performance.now();
+    if (slowIn <= 0 || fullBatchReady()) return true;
+    if (slowTimer === undefined) {
+      slowTimer = setTimeout(() => {
+        slowTimer = undefined;
+        pump();
+      }, slowIn);
+      slowTimer.unref?.();
+    }
+    return false;
+  };
+
   const pump = () => {
     const limit = recovering ? options.maxInFlightRecovering : options.maxInFlight;
-    while (readyHead < ready.length && inFlight < limit) {
+    while (readyHead < ready.length && inFlight < limit && mayStartAnother()) {
       const batch: PendingSend[] = [];
       const members: ConversationSends[] = [];
       const bytes = { used: 0 };
@@ -196,6 +250,8 @@ export function appendBatches(db: SqlExecutor, options: AppendBatchesOptions): (
 
   const start = (batch: PendingSend[], members: ConversationSends[]) => {
     inFlight++;
+    const started = performance.now();
+    startedAt.push(started);
     const startedIn = epoch;
     inFlightByEpoch.set(startedIn, (inFlightByEpoch.get(startedIn) ?? 0) + 1);
     let failed = false;
@@ -232,6 +288,7 @@ export function appendBatches(db: SqlExecutor, options: AppendBatchesOptions): (
       )
       .finally(() => {
         inFlight--;
+        startedAt.splice(startedAt.indexOf(started), 1);
         const left = (inFlightByEpoch.get(startedIn) ?? 1) - 1;
         if (left === 0) inFlightByEpoch.delete(startedIn);
         else inFlightByEpoch.set(startedIn, left);
