@@ -540,6 +540,19 @@ export const MIGRATIONS: readonly Migration[] = [
       $$;
     `,
   },
+  {
+    version: 8,
+    name: 'no unique index on the message id',
+    // A message's id is minted by the server (crypto.randomUUID(), 122 random bits, never taken
+    // from a client), so it is unique by construction, and nothing looks a message up by it: the
+    // history reads by (conversation_id, seq), retries by the idempotency key. The index only
+    // cost every send an insert into a B-tree of random keys, a random leaf page each: 3-4 µs of
+    // PostgreSQL's CPU per message in a batch of 60 here (bench/results/pg-statement-cost.json),
+    // and more on a table larger than memory, where each such insert reads a page from disk and
+    // writes a full-page image to the WAL after every checkpoint. An operation that finds
+    // messages by id would add an index on (conversation_id, id) in its own migration.
+    sql: `ALTER TABLE socketkit_messages DROP CONSTRAINT IF EXISTS socketkit_messages_id_key;`,
+  },
 ];
 
 /**
@@ -577,7 +590,7 @@ const REQUIRED_RELATIONS = [
   'socketkit_users', 'socketkit_users_pkey',
   'socketkit_conversations', 'socketkit_conversations_pkey', 'socketkit_conversations_ord_key',
   'socketkit_participants', 'socketkit_participants_pkey',
-  'socketkit_messages', 'socketkit_messages_pkey', 'socketkit_messages_id_key',
+  'socketkit_messages', 'socketkit_messages_pkey',
   // Migration 4 (inbox).
   'socketkit_notifications', 'socketkit_notifications_pkey', 'socketkit_notifications_id_key',
 ];
