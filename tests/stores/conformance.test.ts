@@ -15,6 +15,7 @@ import { isStorableText, LIMITS, type StoredNotification } from 'socketkit/proto
 import type { SqlDatabase } from '../../src/server/sql/database.js';
 import { MIGRATIONS } from '../../src/server/sql/schema.js';
 import { createSqlStore } from '../../src/server/sql/sql-store.js';
+import { appendBatches } from '../../src/server/sql/append-batches.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 
 /** A store under test; durable ones can be closed and opened again on the same data. */
@@ -832,22 +833,20 @@ describe('PostgreSQL store start-up', () => {
     const pool = new pg.Pool({ connectionString: await postgres!.createDatabase(), max: 10 });
     pool.on('error', () => undefined);
     const db = postgresDatabase(pool);
-    /** The client message ids of each append statement as it starts; `gates[i]`, when set, holds statement i before it reaches the database. */
-    const started: string[][] = [];
+    const store = await createSqlStore(db);
+    /** The client message ids of each append statement and when it started; `gates[i]`, when set, holds statement i before it reaches the database. */
+    const started: { ids: string[]; at: number }[] = [];
     const gates = new Map<number, Promise<void>>();
     const openers: (() => void)[] = [];
-    const store = await createSqlStore({
+    const gated: SqlDatabase = {
       ...db,
       async query<Row>(text: string, params?: readonly unknown[]) {
         if (/socketkit_send_messages(_optimistic)?\(/.test(text)) {
-          const gate = gates.get(started.push(params?.[3] as string[]) - 1);
+          const gate = gates.get(started.push({ ids: params?.[3] as string[], at: performance.now() }) - 1);
           if (gate) await gate;
         }
         return db.query<Row>(text, params);
       },
-    });
-    const turns = async (n: number) => {
-      for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
     };
     const gate = (index: number) => {
       let open!: () => void;
@@ -855,52 +854,59 @@ describe('PostgreSQL store start-up', () => {
       openers.push(() => open());
       return () => open();
     };
-    const send = (conversationId: string, senderId: string, clientMessageId: string) =>
-      Promise.resolve(store.appendMessage({ conversationId, senderId, content: clientMessageId, clientMessageId }));
+    const turns = async (n: number) => {
+      for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    const bounds = { maxInFlight: 4, maxInFlightRecovering: 9, maxWaiting: 5 };
+    // Slow only after 10 s: within the test, a batch in flight is never slow (steps 1 and 3).
+    const patient = appendBatches(gated, { ...bounds, slowBatchMs: 10_000 });
+    const send = (append: typeof patient, conversationId: string, senderId: string, clientMessageId: string) =>
+      append({ conversationId, senderId, content: clientMessageId, clientMessageId });
     try {
       const [a, b, c] = await Promise.all([newConversation(store, ['ob-a', 'ob-z']), newConversation(store, ['ob-b', 'ob-z']), newConversation(store, ['ob-c', 'ob-z'])]);
 
       // 1. While a batch is in flight, the sends of other conversations wait for it and go together after it (by conversation, in the order they became ready).
       const openFirst = gate(0);
-      const first = send(a!.id, 'ob-a', 'a1');
+      const first = send(patient, a!.id, 'ob-a', 'a1');
       await turns(2);
-      const waiting = [send(b!.id, 'ob-b', 'b1'), send(c!.id, 'ob-c', 'c1')];
+      const waiting = [send(patient, b!.id, 'ob-b', 'b1'), send(patient, c!.id, 'ob-c', 'c1')];
       await turns(2);
-      waiting.push(send(b!.id, 'ob-b', 'b2'));
+      waiting.push(send(patient, b!.id, 'ob-b', 'b2'));
       await turns(5);
-      expect(started).toEqual([['a1']]);
+      expect(started.map((s) => s.ids)).toEqual([['a1']]);
       openFirst();
       await Promise.all([first, ...waiting]);
-      expect(started).toEqual([['a1'], ['b1', 'b2', 'c1']]);
+      expect(started.map((s) => s.ids)).toEqual([['a1'], ['b1', 'b2', 'c1']]);
 
-      // 2. A batch in flight for longer than SLOW_BATCH_MS no longer holds up the others.
-      const openSlow = gate(2);
-      const slow = send(a!.id, 'ob-a', 'a2');
+      // 2. A full batch ready goes at once beside the one in flight: waiting could not make it bigger.
+      const openHeld = gate(2);
+      const held = send(patient, a!.id, 'ob-a', 'a2');
       await turns(2);
-      const behind = send(b!.id, 'ob-b', 'b3');
+      const many = Array.from({ length: 300 }, (_, i) => send(patient, c!.id, 'ob-c', `c-many-${i}`));
       await turns(5);
-      expect(started.length).toBe(3);
+      expect(started.length).toBe(4);
+      expect(started[3]!.ids).toHaveLength(256);
+      openHeld();
+      expect((await Promise.all(many)).map((r) => r.message.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 2));
+      expect((await held).message.seq).toBe(2);
+
+      // 3. A batch in flight for slowBatchMs no longer holds up the others, and not before.
+      const hasty = appendBatches(gated, { ...bounds, slowBatchMs: 100 });
+      const openSlow = gate(started.length);
+      const slowIndex = started.length;
+      const slow = send(hasty, a!.id, 'ob-a', 'a3');
+      await turns(2);
+      const behind = send(hasty, b!.id, 'ob-b', 'b3');
       const waitedFrom = performance.now();
-      while (started.length < 4 && performance.now() - waitedFrom < 5_000) await new Promise((resolve) => setTimeout(resolve, 5));
-      expect(started[3]).toEqual(['b3']);
+      while (started.length < slowIndex + 2 && performance.now() - waitedFrom < 5_000) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(started[slowIndex + 1]!.ids).toEqual(['b3']);
+      expect(started[slowIndex + 1]!.at - started[slowIndex]!.at).toBeGreaterThanOrEqual(99); // 100 ms, less the microseconds between a batch's start and its statement
       expect((await behind).message.seq).toBe(3);
       openSlow();
-      expect((await slow).message.seq).toBe(2);
-
-      // 3. A full batch ready goes at once beside the one in flight: waiting could not make it bigger.
-      const openHeld = gate(4);
-      const held = send(a!.id, 'ob-a', 'a3');
-      await turns(2);
-      const many = Array.from({ length: 300 }, (_, i) => send(c!.id, 'ob-c', `c-many-${i}`));
-      await turns(5);
-      expect(started.length).toBe(6);
-      expect(started[5]).toHaveLength(256);
-      openHeld();
-      const seqs = (await Promise.all(many)).map((r) => r.message.seq);
-      expect(seqs).toEqual(Array.from({ length: 300 }, (_, i) => i + 2));
-      expect((await held).message.seq).toBe(3);
+      expect((await slow).message.seq).toBe(3);
     } finally {
       for (const open of openers) open();
+      await store.close();
       await pool.end();
     }
   }, 60_000);

@@ -20,7 +20,8 @@
  *   alongside, on its own pooled connection, up to `maxInFlight`, only when
  *   waiting cannot help: a full batch is ready (`MAX_BATCH_MESSAGES` sends or
  *   `MAX_BATCH_BYTES`), or every batch in flight has run for
- *   `SLOW_BATCH_MS` (a slow or distant database, a connection that hangs),
+ *   `slowBatchMs` (`SLOW_BATCH_MS` by default: a slow or distant database,
+ *   a connection that hangs),
  *   so a batch that hangs holds up only the conversations in it.
  * - **A locked conversation holds up only itself.** A shared batch never
  *   waits for a row lock: its statement skips a conversation whose row
@@ -63,9 +64,11 @@ interface ConversationSends {
 
 /**
  * How long a batch runs before another may start beside it with fewer than
- * a full batch of sends (ms, on the monotonic clock). A batch on a local
- * PostgreSQL takes 1–10 ms under load (bench/results/stores.json), so at 50
- * ms it is slow or stuck, and the sends behind it go on another connection.
+ * a full batch of sends (ms, on the monotonic clock): the default of
+ * `AppendBatchesOptions.slowBatchMs`. A batch on a local PostgreSQL is
+ * answered in 1–10 ms at saturation on the bench's machine (timed in the
+ * server, docs/performance.md, "Fourth pass"), so at 50 ms it is slow or
+ * stuck, and the sends behind it go on another connection.
  */
 export const SLOW_BATCH_MS = 50;
 
@@ -81,6 +84,8 @@ export interface AppendBatchesOptions {
   maxInFlightRecovering: number;
   /** Statements waiting for a locked conversation's row at once. */
   maxWaiting: number;
+  /** How long a batch runs before another may start beside it with less than a full batch (ms); default `SLOW_BATCH_MS`. */
+  slowBatchMs?: number;
 }
 
 /** The bounds for a database of `connections` connections: room is left for reads and `/ready`'s ping. */
@@ -94,6 +99,8 @@ export function appendBatches(db: SqlExecutor, options: AppendBatchesOptions): (
   for (const name of ['maxInFlight', 'maxInFlightRecovering', 'maxWaiting'] as const) {
     if (!(options[name] >= 1)) throw new RangeError(`${name} must be at least 1, got ${options[name]}`);
   }
+  if (options.slowBatchMs !== undefined && !(options.slowBatchMs >= 0)) throw new RangeError(`slowBatchMs must be at least 0, got ${options.slowBatchMs}`);
+  const slowBatchMs = options.slowBatchMs ?? SLOW_BATCH_MS;
   const conversations = new Map<string, ConversationSends>();
   /** Conversations with pending sends and none in flight, in the order they became ready. */
   let ready: ConversationSends[] = [];
@@ -168,7 +175,7 @@ export function appendBatches(db: SqlExecutor, options: AppendBatchesOptions): (
   const mayStartAnother = (): boolean => {
     if (inFlight === 0 || recovering) return true;
     const youngest = startedAt[startedAt.length - 1] as number;
-    const slowIn = youngest + SLOW_BATCH_MS - performance.now();
+    const slowIn = youngest + slowBatchMs - performance.now();
     if (slowIn <= 0 || fullBatchReady()) return true;
     if (slowTimer === undefined) {
       slowTimer = setTimeout(() => {

@@ -546,7 +546,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // A message's id is minted by the server (crypto.randomUUID(), 122 random bits, never taken
     // from a client), so it is unique by construction, and nothing looks a message up by it: the
     // history reads by (conversation_id, seq), retries by the idempotency key. The index only
-    // cost every send an insert into a B-tree of random keys, a random leaf page each: 3-4 µs of
+    // cost every send an insert into a B-tree of random keys, a random leaf page each: about 3 µs of
     // PostgreSQL's CPU per message in a batch of 60 here (bench/results/pg-statement-cost.json),
     // and more on a table larger than memory, where each such insert reads a page from disk and
     // writes a full-page image to the WAL after every checkpoint. An operation that finds
