@@ -66,9 +66,10 @@ interface ConversationSends {
  * How long a batch runs before another may start beside it with fewer than
  * a full batch of sends (ms, on the monotonic clock): the default of
  * `AppendBatchesOptions.slowBatchMs`. A batch on a local PostgreSQL is
- * answered in 1–10 ms at saturation on the bench's machine (timed in the
- * server, docs/performance.md, "Fourth pass"), so at 50 ms it is slow or
- * stuck, and the sends behind it go on another connection.
+ * answered in 5–11 ms at saturation on the bench's machine (median to 90th
+ * percentile, timed in the server: docs/performance.md, "Fourth pass"), so
+ * at 50 ms it is slow or stuck, and the sends behind it go on another
+ * connection.
  */
 export const SLOW_BATCH_MS = 50;
 
