@@ -19,10 +19,9 @@
  *   one flush for all of them: the fewest per send). Another batch starts
  *   alongside, on its own pooled connection, up to `maxInFlight`, only when
  *   waiting cannot help: a full batch is ready (`MAX_BATCH_MESSAGES` sends or
- *   `MAX_BATCH_BYTES`), or every batch in flight has run for
- *   `slowBatchMs` (`SLOW_BATCH_MS` by default: a slow or distant database,
- *   a connection that hangs),
- *   so a batch that hangs holds up only the conversations in it.
+ *   `MAX_BATCH_BYTES`), or every batch in flight has run for `slowBatchMs`
+ *   (`SLOW_BATCH_MS` by default: a slow or distant database, a connection
+ *   that hangs), so a batch that hangs holds up only the conversations in it.
  * - **A locked conversation holds up only itself.** A shared batch never
  *   waits for a row lock: its statement skips a conversation whose row
  *   another transaction holds (`SKIP LOCKED`) and leaves that conversation's
@@ -106,8 +105,7 @@ export function appendBatches(db: SqlExecutor, options: AppendBatchesOptions): (
   /** Conversations with pending sends and none in flight, in the order they became ready. */
   let ready: ConversationSends[] = [];
   let readyHead = 0;
-  let inFlight = 0;
-  /** When each shared batch in flight started (`performance.now()`), oldest first. */
+  /** When each shared batch in flight started (`performance.now()`), oldest first: one entry per batch in flight. */
   const startedAt: number[] = [];
   /** A pump armed for when the youngest batch in flight turns slow. */
   let slowTimer: ReturnType<typeof setTimeout> | undefined;
@@ -174,7 +172,7 @@ export function appendBatches(db: SqlExecutor, options: AppendBatchesOptions): (
 
   /** Whether another shared batch may start beside those in flight (see the header). */
   const mayStartAnother = (): boolean => {
-    if (inFlight === 0 || recovering) return true;
+    if (startedAt.length === 0 || recovering) return true;
     const youngest = startedAt[startedAt.length - 1] as number;
     const slowIn = youngest + slowBatchMs - performance.now();
     if (slowIn <= 0 || fullBatchReady()) return true;
@@ -190,7 +188,7 @@ export function appendBatches(db: SqlExecutor, options: AppendBatchesOptions): (
 
   const pump = () => {
     const limit = recovering ? options.maxInFlightRecovering : options.maxInFlight;
-    while (readyHead < ready.length && inFlight < limit && mayStartAnother()) {
+    while (readyHead < ready.length && startedAt.length < limit && mayStartAnother()) {
       const batch: PendingSend[] = [];
       const members: ConversationSends[] = [];
       const bytes = { used: 0 };
@@ -257,7 +255,6 @@ export function appendBatches(db: SqlExecutor, options: AppendBatchesOptions): (
   };
 
   const start = (batch: PendingSend[], members: ConversationSends[]) => {
-    inFlight++;
     const started = performance.now();
     startedAt.push(started);
     const startedIn = epoch;
@@ -295,7 +292,6 @@ export function appendBatches(db: SqlExecutor, options: AppendBatchesOptions): (
         },
       )
       .finally(() => {
-        inFlight--;
         startedAt.splice(startedAt.indexOf(started), 1);
         const left = (inFlightByEpoch.get(startedIn) ?? 1) - 1;
         if (left === 0) inFlightByEpoch.delete(startedIn);
