@@ -5,7 +5,7 @@ import type { Socket } from 'socket.io';
 import { LIMITS, conversationRoom, userRoom } from '../protocol/index.js';
 import type { UserId } from '../protocol/index.js';
 import { AuthError, tokenFromHandshake, verificationKey, verifyToken, type AuthIdentity } from './auth/auth.js';
-import { emitThenDisconnect, expireSocket, setupConnection, type ConnectionDeps } from './socket/connection.js';
+import { emitThenDisconnect, expireSocket, prepareEstablished, setupConnection, type ConnectionDeps, type PreparedEstablished } from './socket/connection.js';
 import { TokenExpiries } from './socket/token-expiry.js';
 import type { ConnectionContext } from './socket/connection-context.js';
 import { createOriginPolicy, resolveClientUrls } from './http/cors.js';
@@ -111,6 +111,7 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
     creations: createLimit === false ? null : new PerUserRateLimit(createLimit),
   };
   const identities = new WeakMap<Socket, AuthIdentity>();
+  const established = new WeakMap<Socket, PreparedEstablished>();
   boundOutboundBuffers(io, options.maxOutboundBufferBytes ?? DEFAULT_MAX_OUTBOUND_BUFFER_BYTES, logger);
   // A Server of your own may not be attached to an HTTP server yet (no engine).
   if (ownsIo) coalesceWrites(io);
@@ -138,7 +139,18 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
       return;
     }
     identities.set(socket, identity);
-    next();
+    // What connection:established carries, asked before the CONNECT answer so both leave in one
+    // write; the store's queries of a connect storm's handshakes go together in its batches.
+    const prepared = prepareEstablished(socket, identity.userId, deps);
+    if (!(prepared instanceof Promise)) {
+      established.set(socket, prepared);
+      next();
+      return;
+    }
+    prepared
+      .then((answer) => established.set(socket, answer))
+      .catch((error: unknown) => logger.error({ socketId: socket.id, err: error }, 'preparing connection:established failed; asked again once connected'))
+      .finally(() => next());
   });
 
   io.on('connection', (socket) => {
@@ -171,7 +183,9 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
     socket.data.userId = identity.userId;
     socket.data.user = identity.profile;
     try {
-      setupConnection(socket, identity, deps);
+      const prepared = established.get(socket);
+      established.delete(socket);
+      setupConnection(socket, identity, deps, prepared);
     } catch (error) {
       logger.error({ socketId: socket.id, err: error }, 'setting up the socket failed');
       socket.disconnect(true);

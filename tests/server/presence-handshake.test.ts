@@ -126,11 +126,13 @@ describe('protocol v1.1: watches named in the handshake (auth.presence)', () => 
     }
   });
 
-  it('with a store that answers its id late, the snapshot is taken as connection:established is sent: no change arrives before it', async () => {
+  it('with a store that answers its id late, the CONNECT answer waits for it and the snapshot is taken as connection:established is sent: no change arrives before it', async () => {
     const memory = createMemoryStore();
     let release = (): void => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const store: SocketkitStore = { ...memory, getStoreId: () => gate.then(() => 'late-store') };
+    let asked = 0;
+    // The first handshake (bob's) is answered at once, the second (alice's) when released.
+    const store: SocketkitStore = { ...memory, getStoreId: () => (++asked === 1 ? Promise.resolve('late-store') : gate.then(() => 'late-store')) };
     // They share a conversation: the default presence policy lets alice see bob.
     await memory.createConversation({ participantIds: ['alice', 'bob'], title: null, createdBy: 'alice' });
     const http = createServer();
@@ -140,23 +142,31 @@ describe('protocol v1.1: watches named in the handshake (auth.presence)', () => 
     const token = (userId: string) => jwt.sign({ userId }, TEST_SECRET, { expiresIn: 60 });
     const open = (userId: string, auth: Record<string, unknown>) =>
       io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: token(userId), ...auth } });
-    const alice = open('alice', { protocol: '1.1', presence: ['bob'] });
     const bob = open('bob', {});
+    await waitFor(() => socketkit.isUserOnline('bob'), { timeoutMs: 3000 });
+    const alice = open('alice', { protocol: '1.1', presence: ['bob'] });
+    let bobAgain: ReturnType<typeof open> | undefined;
     try {
       const order: string[] = [];
       alice.onAny((event: string) => order.push(event));
       const established = new Promise<ConnectionEstablishedPayload>((resolve) => alice.once('connection:established', resolve));
-      await waitFor(() => socketkit.isUserOnline('alice') && socketkit.isUserOnline('bob'), { timeoutMs: 3000 });
+      await waitFor(() => asked === 2, { timeoutMs: 3000 });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(alice.connected).toBe(false);
+      // Bob leaves while alice's handshake waits for the store: her snapshot, taken when it is sent, says so.
+      bob.disconnect();
+      await waitFor(() => !socketkit.isUserOnline('bob'), { timeoutMs: 3000 });
       release();
       const payload = await established;
       expect(payload.storeId).toBe('late-store');
-      expect(payload.presence).toEqual({ ok: true, users: [{ userId: 'bob', online: true, since: expect.any(String) }] });
-      bob.disconnect();
-      await waitFor(() => order.includes('user:offline'), { timeoutMs: 3000 });
-      expect(order).toEqual(['connection:established', 'user:offline']);
+      expect(payload.presence).toMatchObject({ ok: true, users: [{ userId: 'bob', online: false }] });
+      bobAgain = open('bob', {});
+      await waitFor(() => order.includes('user:online'), { timeoutMs: 3000 });
+      expect(order).toEqual(['connection:established', 'user:online']);
     } finally {
       alice.disconnect();
       bob.disconnect();
+      bobAgain?.disconnect();
       await socketkit.close();
       http.closeAllConnections();
       await new Promise((resolve) => http.close(resolve));

@@ -1,12 +1,35 @@
-import { connect as connectTcp, type Socket as TcpSocket } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server as HttpServer } from 'node:http';
+import { connect as connectTcp, type AddressInfo, type Socket as TcpSocket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import jwt from 'jsonwebtoken';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Socket } from 'socket.io-client';
-import type { Message } from 'socketkit/protocol';
-import { startServer, type TestServer } from '../support/server.js';
+import { io, type Socket } from 'socket.io-client';
+import type { ConnectionEstablishedPayload, Message } from 'socketkit/protocol';
+import { createSocketkitServer } from 'socketkit/server';
+import { createEmbeddedStore } from 'socketkit/server/embedded';
+import { startServer, TEST_SECRET, type TestServer } from '../support/server.js';
 import { emitAck, once, waitFor } from '../support/wait.js';
 
 /** `net.Socket#_writeGeneric(writev, data, encoding, callback)`: every write of a TCP socket goes through it. */
 type WriteGeneric = (writev: boolean, data: unknown, ...rest: unknown[]) => unknown;
+
+/** What `http` hands the kernel for each accepted connection, in order: one entry per write, as text. */
+function recordWrites(http: HttpServer): string[][] {
+  const writes: string[][] = [];
+  http.on('connection', (tcp: TcpSocket & { _writeGeneric: WriteGeneric }) => {
+    const own: string[] = [];
+    writes.push(own);
+    const write = tcp._writeGeneric;
+    tcp._writeGeneric = function (this: unknown, writev, data, ...rest) {
+      const chunks = writev ? (data as { chunk: unknown }[]).map((c) => c.chunk) : [data];
+      own.push(chunks.map((c) => (Buffer.isBuffer(c) ? c.toString('latin1') : String(c))).join(''));
+      return write.call(this, writev, data, ...rest);
+    };
+  });
+  return writes;
+}
 
 let server: TestServer;
 afterEach(async () => {
@@ -49,18 +72,7 @@ describe('transports', () => {
 
   it('a WebSocket upgrade’s 101 reply and engine.io’s open packet leave in one write (one system call)', async () => {
     server = await startServer();
-    // What the server hands the kernel for each accepted connection: one entry per write.
-    const writes: string[][] = [];
-    server.httpServer.on('connection', (tcp: TcpSocket & { _writeGeneric: WriteGeneric }) => {
-      const own: string[] = [];
-      writes.push(own);
-      const write = tcp._writeGeneric;
-      tcp._writeGeneric = function (this: unknown, writev, data, ...rest) {
-        const chunks = writev ? (data as { chunk: unknown }[]).map((c) => c.chunk) : [data];
-        own.push(chunks.map((c) => (Buffer.isBuffer(c) ? c.toString('latin1') : String(c))).join(''));
-        return write.call(this, writev, data, ...rest);
-      };
-    });
+    const writes = recordWrites(server.httpServer);
     const alice = await server.connect('alice');
     expect(writes).toHaveLength(1);
     const first = writes[0]?.[0] ?? '';
@@ -71,6 +83,44 @@ describe('transports', () => {
     expect(writes[0]?.[1]).toContain('connection:established');
     expect(await emitAck(alice, 'presence:list')).toMatchObject({ ok: true });
   });
+
+  it('with a store that answers after a query (the embedded store), the CONNECT reply and connection:established with the handshake’s watches still leave in one write', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'socketkit-one-write-'));
+    const store = await createEmbeddedStore({ dataDir });
+    const http = createServer();
+    const socketkit = createSocketkitServer(http, { secret: TEST_SECRET, store, quiet: true });
+    const sockets: Socket[] = [];
+    try {
+      await store.createConversation({ participantIds: ['alice', 'bob'], title: null, createdBy: 'alice' });
+      const writes = recordWrites(http);
+      await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+      const open = async (userId: string, auth: Record<string, unknown>) => {
+        const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: jwt.sign({ userId }, TEST_SECRET, { expiresIn: 60 }), ...auth } });
+        sockets.push(socket);
+        return new Promise<ConnectionEstablishedPayload>((resolve, reject) => {
+          socket.once('connection:established', resolve);
+          socket.once('connect_error', reject);
+        });
+      };
+      await open('bob', {});
+      // The store id and whom alice may see (the default policy: a shared conversation) are queries.
+      const established = await open('alice', { protocol: '1.1', presence: ['bob'] });
+      expect(established.presence).toEqual({ ok: true, users: [{ userId: 'bob', online: true, since: expect.any(String) }] });
+      const alices = writes[1] ?? [];
+      expect(alices[0]?.startsWith('HTTP/1.1 101 Switching Protocols')).toBe(true);
+      expect(alices[1]).toContain('40{"sid":');
+      expect(alices[1]).toContain('connection:established');
+      expect(alices[1]).toContain('"presence":{"ok":true');
+    } finally {
+      for (const socket of sockets) socket.disconnect();
+      await socketkit.close();
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it('a refused WebSocket upgrade (unknown session) still gets its 400 reply', async () => {
     server = await startServer();

@@ -1,6 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 import { conversationRoom, userRoom } from '../../protocol/index.js';
-import type { Ack, ConnectionErrorPayload, ConnectionEstablishedPayload, PresenceSubscribeResult, ProtocolError, RequestEvent } from '../../protocol/index.js';
+import type { Ack, ConnectionErrorPayload, UserId, ConnectionEstablishedPayload, PresenceSubscribeResult, ProtocolError, RequestEvent } from '../../protocol/index.js';
 import type { ConnectionContext } from './connection-context.js';
 import { RequestError, toProtocolError } from '../operations/errors.js';
 import type { SocketkitLogger } from '../logger.js';
@@ -34,52 +34,78 @@ export interface ConnectionDeps {
   creations: PerUserRateLimit | null;
 }
 
+/** What `connection:established` carries from the store, asked before it is sent ({@link prepareEstablished}). */
+export interface PreparedEstablished {
+  /** The store's identity (docs/protocol.md, `storeId`); `undefined` when the store could not say. */
+  storeId: string | undefined;
+  /** For a v1.1 handshake that named users to watch: those ids checked against the presence policy, or the refusal. */
+  watch: Ack<PreparedWatch> | undefined;
+}
+
 /**
- * Emits `connection:established`, with the store's identity (docs/protocol.md,
+ * Asks the store what `connection:established` carries: its id (docs/protocol.md,
  * `storeId`; docs/deploy.md) and, for a v1.1 handshake that named users to
- * watch, the answer to that subscription (`presence`). The store id and the
- * presence policy are asked first; the watches are then joined in the same
- * synchronous run as the emit, so no change of a watched user can reach the
- * socket before the snapshot it follows. Whatever fails is logged and the
- * socket closed: no rejection of this chain goes unhandled (issue 24 #1).
+ * watch (`auth.presence`), which of them the user may see. The server's
+ * handshake middleware calls it before Socket.IO answers CONNECT, so that the
+ * CONNECT reply and `connection:established` are sent in one synchronous run
+ * and leave in one write (write-coalescing.ts) whether the store answers at
+ * once (memory) or after a query (SQL). Synchronous when nothing needs
+ * waiting for. Never rejects: a store id that fails is logged and left out, a
+ * watch that fails becomes its refusal.
  */
-function announceEstablished(ctx: ConnectionContext, deps: ConnectionDeps, protocol11: boolean): void {
-  const { socket, userId } = ctx;
+export function prepareEstablished(
+  socket: Socket,
+  userId: UserId,
+  deps: Pick<ConnectionDeps, 'store' | 'fallbackStoreId' | 'logger' | 'visibility'>,
+): PreparedEstablished | Promise<PreparedEstablished> {
   const storeId = deps.store.getStoreId ? deps.store.getStoreId() : deps.fallbackStoreId;
   const auth = socket.handshake.auth as { presence?: unknown };
-  const watch: Promise<Ack<PreparedWatch>> | undefined =
-    protocol11 && auth.presence !== undefined
-      ? preparePresenceWatch(ctx, { userIds: auth.presence }).then(
-          (prepared) => ({ ok: true as const, ...prepared }),
-          (error: unknown) => handshakeWatchFailed(ctx, error),
-        )
-      : undefined;
-  const send = (id: string | undefined, prepared: Ack<PreparedWatch> | undefined) => {
-    if (!socket.connected) return;
-    const payload: ConnectionEstablishedPayload = { userId, socketId: socket.id, serverTime: new Date().toISOString() };
-    if (id !== undefined) payload.storeId = id;
-    if (prepared) payload.presence = prepared.ok ? applyHandshakeWatch(ctx, prepared) : prepared;
-    socket.emit('connection:established', payload);
-  };
-  // Nothing to wait for: sent now, in the same write as the CONNECT answer (socket/write-coalescing.ts).
-  if (typeof storeId === 'string' && !watch) {
-    send(storeId, undefined);
-    return;
-  }
+  const watches = speaksProtocol11(auth) && auth.presence !== undefined;
+  if (typeof storeId === 'string' && !watches) return { storeId, watch: undefined };
   const storeIdKnown = Promise.resolve(storeId).catch((error: unknown) => {
     deps.logger.error('store id unavailable, connection:established sent without it', error);
     return undefined;
   });
-  Promise.all([storeIdKnown, watch])
-    .then(([id, prepared]) => send(id, prepared))
-    .catch((error: unknown) => {
-      deps.logger.error(`connection:established for ${userId} (socket ${socket.id}) failed; closing the socket`, error);
-      socket.disconnect(true);
-    });
+  const watch = watches
+    ? preparePresenceWatch({ userId, visibility: deps.visibility }, { userIds: auth.presence }).then(
+        (prepared): Ack<PreparedWatch> => ({ ok: true, ...prepared }),
+        (error: unknown) => handshakeWatchFailed(deps.logger, userId, socket.id, error),
+      )
+    : undefined;
+  return Promise.all([storeIdKnown, watch]).then(([id, prepared]) => ({ storeId: id, watch: prepared }));
 }
 
-function handshakeWatchFailed(ctx: ConnectionContext, error: unknown): Ack<PreparedWatch> {
-  if (!(error instanceof RequestError)) ctx.logger.error({ userId: ctx.userId, socketId: ctx.socket.id, err: error }, 'presence in the handshake failed');
+/**
+ * Emits `connection:established` with what {@link prepareEstablished} found
+ * (asked now when the socket skipped the handshake middleware: a socket
+ * restored by connection state recovery). The watches are joined in the same
+ * synchronous run as the emit, so no change of a watched user can reach the
+ * socket before the snapshot it follows. Whatever fails is logged and the
+ * socket closed: no rejection of this chain goes unhandled (issue 24 #1).
+ */
+function announceEstablished(ctx: ConnectionContext, deps: ConnectionDeps, prepared: PreparedEstablished | undefined): void {
+  const { socket, userId } = ctx;
+  const send = ({ storeId, watch }: PreparedEstablished) => {
+    if (!socket.connected) return;
+    const payload: ConnectionEstablishedPayload = { userId, socketId: socket.id, serverTime: new Date().toISOString() };
+    if (storeId !== undefined) payload.storeId = storeId;
+    if (watch) payload.presence = watch.ok ? applyHandshakeWatch(ctx, watch) : watch;
+    socket.emit('connection:established', payload);
+  };
+  const ready = prepared ?? prepareEstablished(socket, userId, deps);
+  // Nothing to wait for: sent now, in the same write as the CONNECT answer (socket/write-coalescing.ts).
+  if (!(ready instanceof Promise)) {
+    send(ready);
+    return;
+  }
+  ready.then(send).catch((error: unknown) => {
+    deps.logger.error(`connection:established for ${userId} (socket ${socket.id}) failed; closing the socket`, error);
+    socket.disconnect(true);
+  });
+}
+
+function handshakeWatchFailed(logger: SocketkitLogger, userId: UserId, socketId: string, error: unknown): Ack<PreparedWatch> {
+  if (!(error instanceof RequestError)) logger.error({ userId, socketId, err: error }, 'presence in the handshake failed');
   return { ok: false, error: toProtocolError(error) };
 }
 
@@ -93,7 +119,7 @@ function applyHandshakeWatch(ctx: ConnectionContext, prepared: PreparedWatch): A
   try {
     return { ok: true, ...applyPresenceWatch(ctx, prepared) };
   } catch (error) {
-    return handshakeWatchFailed(ctx, error) as Ack<PresenceSubscribeResult>;
+    return handshakeWatchFailed(ctx.logger, ctx.userId, ctx.socket.id, error) as Ack<PresenceSubscribeResult>;
   }
 }
 
@@ -245,8 +271,13 @@ export function expireSocket(socket: Socket): void {
   emitThenDisconnect(socket, 'auth:expired', { at });
 }
 
-/** Wires one authenticated socket: rooms, presence, request handlers, typing, token expiry. */
-export function setupConnection(socket: Socket, identity: AuthIdentity, deps: ConnectionDeps): void {
+/**
+ * Wires one authenticated socket: rooms, presence, request handlers, typing,
+ * token expiry. `prepared`: what {@link prepareEstablished} answered for it
+ * in the handshake; without it the store is asked now, and
+ * `connection:established` follows the CONNECT answer in a write of its own.
+ */
+export function setupConnection(socket: Socket, identity: AuthIdentity, deps: ConnectionDeps, prepared?: PreparedEstablished): void {
   const { io, presence, logger } = deps;
   const { userId } = identity;
   const ctx: ConnectionContext = {
@@ -297,7 +328,7 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
   if (state.expiryDeadline !== null) deps.expiries.add(socket, state.expiryDeadline);
   socket.on('disconnect', onDisconnect);
 
-  announceEstablished(ctx, deps, protocol11);
+  announceEstablished(ctx, deps, prepared);
   logger.info({ userId, socketId: socket.id, transport: socket.conn.transport.name }, 'connect');
 }
 

@@ -56,7 +56,7 @@ export interface PreparedWatch {
  * the presence policy which ids the user may see. Throws RequestError
  * BAD_REQUEST (not an id list) or PAYLOAD_TOO_LARGE (over 1,000 ids).
  */
-export async function preparePresenceWatch(ctx: ConnectionContext, payload: unknown): Promise<PreparedWatch> {
+export async function preparePresenceWatch(ctx: Pick<ConnectionContext, 'userId' | 'visibility'>, payload: unknown): Promise<PreparedWatch> {
   const { valid, invalid } = splitUserIds(parseInput(presenceIdsSchema, payload).userIds);
   const ids = unique(valid);
   return { ids, visible: await ctx.visibility.visible(ctx.userId, ids), invalid };
