@@ -21,9 +21,12 @@
  *
  * Connects cost little: profile upserts are batched the same way and write
  * nothing (no row lock, no commit record, no fsync) when the claims change
- * nothing; the conversations a presence change is announced to, and the
- * users whose presence a connecting user may see, are looked up for every
- * user of a batch in one query (`listConversationIds`, `listContacts`).
+ * nothing; the conversations a presence change is announced to, and those
+ * of a connecting user who watches others (`listConversationIds`,
+ * `listContacts`), are looked up for every user of a batch in one query by
+ * the participants' user index; whose presence that user may see is those
+ * conversations' participants, from the conversation cache (a conversation
+ * never changes once created).
  */
 import { randomUUID } from 'node:crypto';
 import type { Conversation, StoredNotification, UserProfile } from '../../protocol/index.js';
@@ -45,13 +48,13 @@ import type {
   ReadCursor,
   SocketkitStore,
 } from '../store/store.js';
-import { Batcher } from './batcher.js';
+import { Batcher, type Outcome } from './batcher.js';
 import type { SqlDatabase } from './database.js';
 import { appendBatchBounds, appendBatches } from './append-batches.js';
 import { iso, MAX_BATCH_BYTES, toMessage, toSafeNumber, type MessageRow } from './messages.js';
 import { ConversationCache } from './conversation-cache.js';
 import { migrate } from './schema.js';
-import { claimBytes, lookUpContacts, lookUpConversationIds, MAX_LOOKUP_BATCH, MAX_UPSERT_BATCH, upsertUsers } from './users.js';
+import { claimBytes, lookUpConversationIds, MAX_LOOKUP_BATCH, MAX_UPSERT_BATCH, upsertUsers } from './users.js';
 import { sqlInboxMethods } from './sql-inbox.js';
 
 export { toSafeNumber } from './messages.js';
@@ -115,6 +118,16 @@ const CONVERSATION_SELECT = `
                WHERE p.conversation_id = c.id ORDER BY p.position) AS participant_ids
   FROM socketkit_conversations c`;
 
+/** The conversations of `ids` (distinct or not), in one query by primary key; one outcome per id, in order (`undefined`: no such conversation). */
+async function loadConversations(db: SqlDatabase, ids: readonly string[]): Promise<Outcome<Conversation | undefined>[]> {
+  const { rows } = await db.query<ConversationRow>(`${CONVERSATION_SELECT} WHERE c.id = ANY ($1::text[])`, [[...new Set(ids)]]);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => {
+    const row = byId.get(id);
+    return { ok: true, value: row ? toConversation(row) : undefined };
+  });
+}
+
 /**
  * Migrates the schema (under an advisory lock) and returns the store.
  * Rejects when the database cannot be reached or a migration fails.
@@ -135,24 +148,20 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
     maxBytes: MAX_BATCH_BYTES,
     sizeOf: claimBytes,
   });
-  // Reads: several batches at once (the announcer keeps each user's changes in order itself).
+  // Reads: one batch in flight, so a storm's lookups wait for it and go together (the announcer keeps each user's changes in order itself).
   const lookups = new Batcher<string, string[]>((userIds) => lookUpConversationIds(db, userIds), {
+    maxCount: MAX_LOOKUP_BATCH,
+    maxBytes: Number.POSITIVE_INFINITY,
+  });
+  // Conversations never change once created: kept for the participant check, the announcement of
+  // every send and whose presence a user may see. The misses of the moment (a cold node in a
+  // reconnect storm) are read together, by primary key.
+  const conversationLoads = new Batcher<string, Conversation | undefined>((ids) => loadConversations(db, ids), {
     maxCount: MAX_LOOKUP_BATCH,
     maxBytes: Number.POSITIVE_INFINITY,
     maxInFlight: 4,
   });
-  // Whose presence a connecting user may see (the default policy), for every connect of the moment in one query.
-  // One lookup in flight: the connects that arrive meanwhile wait for it (a read, well under a
-  // millisecond on a local PostgreSQL) and go together, so a storm makes few statements.
-  const contactLookups = new Batcher<string, string[]>((userIds) => lookUpContacts(db, userIds), {
-    maxCount: MAX_LOOKUP_BATCH,
-    maxBytes: Number.POSITIVE_INFINITY,
-  });
-  // Conversations never change once created: kept for the participant check and the announcement of every send.
-  const conversations = new ConversationCache(async (conversationId) => {
-    const { rows } = await db.query<ConversationRow>(`${CONVERSATION_SELECT} WHERE c.id = $1`, [conversationId]);
-    return rows[0] ? toConversation(rows[0]) : undefined;
-  });
+  const conversations = new ConversationCache((conversationId) => conversationLoads.submit(conversationId));
 
   return {
     getStoreId: () => Promise.resolve(storeId),
@@ -186,8 +195,18 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
     // What a presence change is announced to: the lookups of the moment in one query.
     listConversationIds: (userId) => lookups.submit(userId),
 
-    // Whose presence a user may see, on every connect with watches: the lookups of the moment in one query.
-    listContacts: (userId) => contactLookups.submit(userId),
+    // Whose presence a user may see, on every connect with watches: the user's conversation ids from
+    // the database (batched with the other lookups of the moment; a conversation just made on another
+    // node counts), their participants from the cache. A self-join of the participants in SQL read the
+    // whole table per lookup (a hash join on a seq scan) and made a connect storm cost 1.4x.
+    async listContacts(userId) {
+      const conversationIds = await lookups.submit(userId);
+      const contacts = new Set<string>();
+      for (const conversation of await Promise.all(conversationIds.map((id) => conversations.get(id)))) {
+        for (const participantId of conversation?.participantIds ?? []) contacts.add(participantId);
+      }
+      return [...contacts];
+    },
 
     async createConversation(input) {
       const conversation: Conversation = {

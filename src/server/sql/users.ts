@@ -1,7 +1,8 @@
 /**
  * What connects and disconnects ask of the SQL store, in batches (see
- * batcher.ts): profile upserts, the conversations of users whose presence
- * changed, and whose presence a connecting user may see (their contacts).
+ * batcher.ts): profile upserts, and the conversation ids of users whose
+ * presence changed or who watch others' (their contacts are those
+ * conversations' participants, from the conversation cache: sql-store.ts).
  */
 import type { ProfileClaims } from '../auth/auth.js';
 import type { Outcome } from './batcher.js';
@@ -102,26 +103,6 @@ export async function lookUpConversationIds(db: SqlExecutor, userIds: readonly s
   const { rows } = await db.query<{ user_id: string; ids: string[] }>(
     `SELECT user_id, array_agg(conversation_id) AS ids FROM socketkit_participants
      WHERE user_id = ANY ($1::text[]) GROUP BY user_id`,
-    [distinct],
-  );
-  const byUser = new Map(rows.map((row) => [row.user_id, row.ids]));
-  // Each caller gets its own array: a caller may keep or change it.
-  return userIds.map((id) => ({ ok: true, value: [...(byUser.get(id) ?? [])] }));
-}
-
-/**
- * Everyone who shares a conversation with each of `userIds` (themselves included when they have
- * one), in one query: the user's participant rows by `socketkit_participants_user`, then each of
- * those conversations' participants by the primary key. One outcome per user, in order.
- */
-export async function lookUpContacts(db: SqlExecutor, userIds: readonly string[]): Promise<Outcome<string[]>[]> {
-  const distinct = [...new Set(userIds)];
-  const { rows } = await db.query<{ user_id: string; ids: string[] }>(
-    `SELECT mine.user_id, array_agg(DISTINCT other.user_id) AS ids
-     FROM socketkit_participants mine
-     JOIN socketkit_participants other ON other.conversation_id = mine.conversation_id
-     WHERE mine.user_id = ANY ($1::text[])
-     GROUP BY mine.user_id`,
     [distinct],
   );
   const byUser = new Map(rows.map((row) => [row.user_id, row.ids]));
