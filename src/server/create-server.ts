@@ -5,7 +5,7 @@ import type { Socket } from 'socket.io';
 import { LIMITS, conversationRoom, userRoom } from '../protocol/index.js';
 import type { UserId } from '../protocol/index.js';
 import { AuthError, tokenFromHandshake, verificationKey, verifyToken, type AuthIdentity } from './auth/auth.js';
-import { emitThenDisconnect, expireSocket, prepareEstablished, setupConnection, type ConnectionDeps, type PreparedEstablished } from './socket/connection.js';
+import { emitThenDisconnect, expireSocket, prepareConnect, setupConnection, type ConnectionDeps, type PreparedEstablished } from './socket/connection.js';
 import { TokenExpiries } from './socket/token-expiry.js';
 import type { ConnectionContext } from './socket/connection-context.js';
 import { createOriginPolicy, resolveClientUrls } from './http/cors.js';
@@ -139,9 +139,9 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
       return;
     }
     identities.set(socket, identity);
-    // What connection:established carries, asked before the CONNECT answer so both leave in one
-    // write; the store's queries of a connect storm's handshakes go together in its batches.
-    const prepared = prepareEstablished(socket, identity.userId, deps);
+    // The profile upsert and what connection:established carries, asked before the CONNECT answer
+    // so both leave in one write; a connect storm's queries go together in the store's batches.
+    const prepared = prepareConnect(socket, identity, deps);
     if (!(prepared instanceof Promise)) {
       established.set(socket, prepared);
       next();

@@ -316,6 +316,26 @@ describe.each(KINDS)('$name store', (kind) => {
     expect(await store.getUser('u-nobody')).toBeUndefined();
   });
 
+  it('a profile the database cannot store (a NUL character) refuses only its own upsert; the profiles and lookups asked with it are answered', async () => {
+    const c = await newConversation(store, ['pf-ann', 'pf-bo']);
+    // In one turn, so a batching store puts them in one batch (one statement on the SQL stores).
+    const asked = await Promise.allSettled([
+      Promise.resolve(store.upsertUser({ id: 'pf-ann', name: 'Ann' })),
+      Promise.resolve(store.upsertUser({ id: 'pf-bad', name: 'nul \u0000 here' })),
+      Promise.resolve(store.listConversationIds?.('pf-ann')),
+      Promise.resolve(store.listContacts?.('pf-bo')),
+      Promise.resolve(store.upsertUser({ id: 'pf-cy' })),
+    ]);
+    const [ann, bad, ids, contacts, cy] = asked;
+    expect([ann.status, cy.status, ids.status, contacts.status]).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    // The memory store keeps any string; a durable one refuses what PostgreSQL cannot store.
+    expect(bad.status).toBe(kind.durable ? 'rejected' : 'fulfilled');
+    if (store.listConversationIds) expect(ids).toEqual({ status: 'fulfilled', value: [c.id] });
+    if (store.listContacts) expect([...((contacts as PromiseFulfilledResult<string[]>).value ?? [])].sort()).toEqual(['pf-ann', 'pf-bo']);
+    expect(await store.getUser('pf-ann')).toEqual({ id: 'pf-ann', name: 'Ann' });
+    expect(await store.getUser('pf-cy')).toEqual({ id: 'pf-cy', name: 'pf-cy' });
+  });
+
   // issue 19, kind 7: what `isStorableText` (the server's validation) accepts, every store keeps exactly…
   it.each(STORABLE_TEXTS)('keeps $name exactly, in content, ids and titles', async ({ text }) => {
     expect(isStorableText(text)).toBe(true);

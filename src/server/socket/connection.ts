@@ -34,7 +34,7 @@ export interface ConnectionDeps {
   creations: PerUserRateLimit | null;
 }
 
-/** What `connection:established` carries from the store, asked before it is sent ({@link prepareEstablished}). */
+/** What `connection:established` carries from the store, asked before it is sent ({@link prepareConnect}). */
 export interface PreparedEstablished {
   /** The store's identity (docs/protocol.md, `storeId`); `undefined` when the store could not say. */
   storeId: string | undefined;
@@ -43,21 +43,28 @@ export interface PreparedEstablished {
 }
 
 /**
- * Asks the store what `connection:established` carries: its id (docs/protocol.md,
- * `storeId`; docs/deploy.md) and, for a v1.1 handshake that named users to
- * watch (`auth.presence`), which of them the user may see. The server's
- * handshake middleware calls it before Socket.IO answers CONNECT, so that the
- * CONNECT reply and `connection:established` are sent in one synchronous run
- * and leave in one write (write-coalescing.ts) whether the store answers at
- * once (memory) or after a query (SQL). Synchronous when nothing needs
- * waiting for. Never rejects: a store id that fails is logged and left out, a
- * watch that fails becomes its refusal.
+ * What a connect asks of the store, all at once: the profile upsert (logged
+ * when it fails, never waited for) and what `connection:established` carries,
+ * the store's id (docs/protocol.md, `storeId`; docs/deploy.md) and, for a
+ * v1.1 handshake that named users to watch (`auth.presence`), which of them
+ * the user may see. The server's handshake middleware calls it before
+ * Socket.IO answers CONNECT, so that the CONNECT reply and
+ * `connection:established` are sent in one synchronous run and leave in one
+ * write (write-coalescing.ts) whether the store answers at once (memory) or
+ * after a query (SQL, where the upsert and the lookup of one connect join
+ * one batch). Synchronous when nothing needs waiting for. Never rejects: a
+ * store id that fails is logged and left out, a watch that fails becomes its
+ * refusal.
  */
-export function prepareEstablished(
+export function prepareConnect(
   socket: Socket,
-  userId: UserId,
+  identity: AuthIdentity,
   deps: Pick<ConnectionDeps, 'store' | 'fallbackStoreId' | 'logger' | 'visibility'>,
 ): PreparedEstablished | Promise<PreparedEstablished> {
+  const { userId } = identity;
+  Promise.resolve(deps.store.upsertUser(identity.profile)).catch((error: unknown) =>
+    deps.logger.error({ userId, socketId: socket.id, err: error }, 'store.upsertUser failed'),
+  );
   const storeId = deps.store.getStoreId ? deps.store.getStoreId() : deps.fallbackStoreId;
   const auth = socket.handshake.auth as { presence?: unknown };
   const watches = speaksProtocol11(auth) && auth.presence !== undefined;
@@ -76,14 +83,14 @@ export function prepareEstablished(
 }
 
 /**
- * Emits `connection:established` with what {@link prepareEstablished} found
- * (asked now when the socket skipped the handshake middleware: a socket
- * restored by connection state recovery). The watches are joined in the same
+ * Emits `connection:established` with what {@link prepareConnect} found
+ * (asked now, with the profile upsert, when the socket skipped the handshake
+ * middleware: a socket restored by connection state recovery). The watches are joined in the same
  * synchronous run as the emit, so no change of a watched user can reach the
  * socket before the snapshot it follows. Whatever fails is logged and the
  * socket closed: no rejection of this chain goes unhandled (issue 24 #1).
  */
-function announceEstablished(ctx: ConnectionContext, deps: ConnectionDeps, prepared: PreparedEstablished | undefined): void {
+function announceEstablished(ctx: ConnectionContext, identity: AuthIdentity, deps: ConnectionDeps, prepared: PreparedEstablished | undefined): void {
   const { socket, userId } = ctx;
   const send = ({ storeId, watch }: PreparedEstablished) => {
     if (!socket.connected) return;
@@ -92,7 +99,7 @@ function announceEstablished(ctx: ConnectionContext, deps: ConnectionDeps, prepa
     if (watch) payload.presence = watch.ok ? applyHandshakeWatch(ctx, watch) : watch;
     socket.emit('connection:established', payload);
   };
-  const ready = prepared ?? prepareEstablished(socket, userId, deps);
+  const ready = prepared ?? prepareConnect(socket, identity, deps);
   // Nothing to wait for: sent now, in the same write as the CONNECT answer (socket/write-coalescing.ts).
   if (!(ready instanceof Promise)) {
     send(ready);
@@ -273,9 +280,10 @@ export function expireSocket(socket: Socket): void {
 
 /**
  * Wires one authenticated socket: rooms, presence, request handlers, typing,
- * token expiry. `prepared`: what {@link prepareEstablished} answered for it
- * in the handshake; without it the store is asked now, and
- * `connection:established` follows the CONNECT answer in a write of its own.
+ * token expiry. `prepared`: what {@link prepareConnect} answered for it in
+ * the handshake (which also upserted the profile); without it the store is
+ * asked now, and `connection:established` follows the CONNECT answer in a
+ * write of its own.
  */
 export function setupConnection(socket: Socket, identity: AuthIdentity, deps: ConnectionDeps, prepared?: PreparedEstablished): void {
   const { io, presence, logger } = deps;
@@ -321,14 +329,10 @@ export function setupConnection(socket: Socket, identity: AuthIdentity, deps: Co
     state.online = true;
     presence.connect(userId);
   });
-  Promise.resolve(deps.store.upsertUser(identity.profile)).catch((error: unknown) =>
-    logger.error({ userId, socketId: socket.id, err: error }, 'store.upsertUser failed'),
-  );
-
   if (state.expiryDeadline !== null) deps.expiries.add(socket, state.expiryDeadline);
   socket.on('disconnect', onDisconnect);
 
-  announceEstablished(ctx, deps, prepared);
+  announceEstablished(ctx, identity, deps, prepared);
   logger.info({ userId, socketId: socket.id, transport: socket.conn.transport.name }, 'connect');
 }
 

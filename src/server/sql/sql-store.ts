@@ -54,7 +54,7 @@ import { appendBatchBounds, appendBatches } from './append-batches.js';
 import { iso, MAX_BATCH_BYTES, toMessage, toSafeNumber, type MessageRow } from './messages.js';
 import { ConversationCache } from './conversation-cache.js';
 import { migrate } from './schema.js';
-import { claimBytes, lookUpConversationIds, MAX_LOOKUP_BATCH, MAX_UPSERT_BATCH, upsertUsers } from './users.js';
+import { connectRequestBytes, MAX_CONNECT_BATCH, runConnectBatch, type ConnectRequest } from './users.js';
 import { sqlInboxMethods } from './sql-inbox.js';
 
 export { toSafeNumber } from './messages.js';
@@ -143,21 +143,20 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
   // flight on a database of one connection (PGlite), where a second would only queue behind the
   // first and take the sends that would have joined the next batch.
   const appendInBatch = appendBatches(db, appendBatchBounds(db.connections));
-  const upserts = new Batcher<ProfileClaims, void>((profiles) => upsertUsers(db, profiles), {
-    maxCount: MAX_UPSERT_BATCH,
+  // What connects ask (profile upserts, conversation ids) in one statement per batch, one batch in
+  // flight: a storm's connects wait for it and go together, and each user's upserts stay in order
+  // (the announcer keeps each user's presence changes in order itself).
+  const connects = new Batcher<ConnectRequest, string[] | undefined>((requests) => runConnectBatch(db, requests), {
+    maxCount: MAX_CONNECT_BATCH,
     maxBytes: MAX_BATCH_BYTES,
-    sizeOf: claimBytes,
+    sizeOf: connectRequestBytes,
   });
-  // Reads: one batch in flight, so a storm's lookups wait for it and go together (the announcer keeps each user's changes in order itself).
-  const lookups = new Batcher<string, string[]>((userIds) => lookUpConversationIds(db, userIds), {
-    maxCount: MAX_LOOKUP_BATCH,
-    maxBytes: Number.POSITIVE_INFINITY,
-  });
+  const lookUpConversationIds = (userId: string) => connects.submit({ conversationsOf: userId }) as Promise<string[]>;
   // Conversations never change once created: kept for the participant check, the announcement of
   // every send and whose presence a user may see. The misses of the moment (a cold node in a
   // reconnect storm) are read together, by primary key.
   const conversationLoads = new Batcher<string, Conversation | undefined>((ids) => loadConversations(db, ids), {
-    maxCount: MAX_LOOKUP_BATCH,
+    maxCount: MAX_CONNECT_BATCH,
     maxBytes: Number.POSITIVE_INFINITY,
     maxInFlight: 4,
   });
@@ -177,7 +176,7 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
     },
 
     // Batched with the other connects of the moment (users.ts: unchanged claims write nothing).
-    upsertUser: (profile) => upserts.submit(profile),
+    upsertUser: (profile) => connects.submit({ profile }).then(() => undefined),
 
     // On every send (the conversation:updated announcement): from the cache after the first ask.
     getConversation: (conversationId) => conversations.get(conversationId),
@@ -193,14 +192,14 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
     },
 
     // What a presence change is announced to: the lookups of the moment in one query.
-    listConversationIds: (userId) => lookups.submit(userId),
+    listConversationIds: lookUpConversationIds,
 
     // Whose presence a user may see, on every connect with watches: the user's conversation ids from
     // the database (batched with the other lookups of the moment; a conversation just made on another
     // node counts), their participants from the cache. A self-join of the participants in SQL read the
     // whole table per lookup (a hash join on a seq scan) and made a connect storm cost 1.4x.
     async listContacts(userId) {
-      const conversationIds = await lookups.submit(userId);
+      const conversationIds = await lookUpConversationIds(userId);
       const contacts = new Set<string>();
       for (const conversation of await Promise.all(conversationIds.map((id) => conversations.get(id)))) {
         for (const participantId of conversation?.participantIds ?? []) contacts.add(participantId);
