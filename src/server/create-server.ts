@@ -5,7 +5,7 @@ import type { Socket } from 'socket.io';
 import { LIMITS, conversationRoom, userRoom } from '../protocol/index.js';
 import type { UserId } from '../protocol/index.js';
 import { AuthError, tokenFromHandshake, verificationKey, verifyToken, type AuthIdentity } from './auth/auth.js';
-import { emitThenDisconnect, expireSocket, prepareConnect, setupConnection, type ConnectionDeps, type PreparedEstablished } from './socket/connection.js';
+import { emitThenDisconnect, expireSocket, prepareConnect, setupConnection, STORE_WAIT_BEFORE_CONNECT_MS, type ConnectionDeps, type PreparedEstablished } from './socket/connection.js';
 import { TokenExpiries } from './socket/token-expiry.js';
 import type { ConnectionContext } from './socket/connection-context.js';
 import { createOriginPolicy, resolveClientUrls } from './http/cors.js';
@@ -111,7 +111,7 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
     creations: createLimit === false ? null : new PerUserRateLimit(createLimit),
   };
   const identities = new WeakMap<Socket, AuthIdentity>();
-  const established = new WeakMap<Socket, PreparedEstablished>();
+  const established = new WeakMap<Socket, PreparedEstablished | Promise<PreparedEstablished>>();
   boundOutboundBuffers(io, options.maxOutboundBufferBytes ?? DEFAULT_MAX_OUTBOUND_BUFFER_BYTES, logger);
   // A Server of your own may not be attached to an HTTP server yet (no engine).
   if (ownsIo) coalesceWrites(io);
@@ -147,10 +147,18 @@ export function createSocketkitServer(target: HttpServer | Server, options: Sock
       next();
       return;
     }
-    prepared
-      .then((answer) => established.set(socket, answer))
-      .catch((error: unknown) => logger.error({ socketId: socket.id, err: error }, 'preparing connection:established failed; asked again once connected'))
-      .finally(() => next());
+    // A store that is slow to answer holds the CONNECT at most STORE_WAIT_BEFORE_CONNECT_MS;
+    // connection:established then follows once it answers (announceEstablished).
+    let answered = false;
+    const proceed = (answer: PreparedEstablished | Promise<PreparedEstablished>) => {
+      if (answered) return;
+      answered = true;
+      clearTimeout(timer);
+      established.set(socket, answer);
+      next();
+    };
+    const timer = setTimeout(() => proceed(prepared), STORE_WAIT_BEFORE_CONNECT_MS);
+    prepared.then(proceed, () => proceed(prepared));
   });
 
   io.on('connection', (socket) => {

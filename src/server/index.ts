@@ -23,6 +23,7 @@ export type { CanSeePresence } from './presence/visibility.js';
 export { DEFAULT_USER_LIMITS, DEFAULT_CONVERSATION_CREATE_LIMIT } from './socket/user-budget.js';
 export type { UserLimits } from './socket/user-budget.js';
 export { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_PENDING_SESSIONS } from './socket/pending-sessions.js';
+export { STORE_WAIT_BEFORE_CONNECT_MS } from './socket/connection.js';
 export type { JwtOptions, AuthIdentity, ProfileClaims } from './auth/auth.js';
 export { signToken, createTokenSigner } from './auth/tokens.js';
 export type { TokenClaims, TokenSigner, TokenSignerOptions } from './auth/tokens.js';

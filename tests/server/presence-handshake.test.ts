@@ -159,7 +159,7 @@ describe('protocol v1.1: watches named in the handshake (auth.presence)', () => 
       release();
       const payload = await established;
       expect(payload.storeId).toBe('late-store');
-      expect(payload.presence).toMatchObject({ ok: true, users: [{ userId: 'bob', online: false }] });
+      expect(payload.presence).toEqual({ ok: true, users: [{ userId: 'bob', online: false, lastSeen: expect.any(String) }] });
       bobAgain = open('bob', {});
       await waitFor(() => order.includes('user:online'), { timeoutMs: 3000 });
       expect(order).toEqual(['connection:established', 'user:online']);

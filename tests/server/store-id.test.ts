@@ -10,9 +10,9 @@ import jwt from 'jsonwebtoken';
 import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionEstablishedPayload } from 'socketkit/protocol';
-import { createMemoryStore, createSocketkitServer, type SocketkitServer, type SocketkitStore } from 'socketkit/server';
+import { createMemoryStore, createSocketkitServer, STORE_WAIT_BEFORE_CONNECT_MS, type SocketkitServer, type SocketkitStore } from 'socketkit/server';
 import { startServer, type TestServer } from '../support/server.js';
-import { once } from '../support/wait.js';
+import { once, waitFor } from '../support/wait.js';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -64,6 +64,63 @@ describe('storeId', () => {
     } finally {
       await plain.socketkit.close();
       await custom.socketkit.close();
+    }
+  });
+
+  /** A socketkit server on `store`, and a client connecting to it that records what it sees, in order, with when. */
+  async function serveAndConnect(store: SocketkitStore) {
+    const httpServer = createServer();
+    const socketkit = createSocketkitServer(httpServer, { secret: 's'.repeat(32), quiet: true, store });
+    await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+    const startedAt = performance.now();
+    const socket = io(url, { auth: { token: jwt.sign({ userId: 'alice' }, 's'.repeat(32), { expiresIn: 60 }) }, transports: ['websocket'], reconnection: false, forceNew: true });
+    const seen: { event: string; atMs: number; payload?: ConnectionEstablishedPayload }[] = [];
+    socket.on('connect', () => seen.push({ event: 'connect', atMs: performance.now() - startedAt }));
+    socket.on('connection:established', (payload: ConnectionEstablishedPayload) => seen.push({ event: 'connection:established', atMs: performance.now() - startedAt, payload }));
+    const close = async () => {
+      socket.disconnect();
+      await socketkit.close();
+      httpServer.closeAllConnections();
+      await new Promise((resolve) => httpServer.close(resolve));
+    };
+    return { socket, seen, close };
+  }
+
+  it('a store that does not answer holds the CONNECT answer at most STORE_WAIT_BEFORE_CONNECT_MS; connection:established follows when it answers', async () => {
+    let release = (): void => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { seen, close } = await serveAndConnect({ ...createMemoryStore(), getStoreId: () => gate.then(() => 'late') });
+    try {
+      await waitFor(() => seen.length > 0, { timeoutMs: STORE_WAIT_BEFORE_CONNECT_MS + 3000 });
+      expect(seen.map((s) => s.event)).toEqual(['connect']);
+      expect(seen[0]!.atMs).toBeGreaterThanOrEqual(STORE_WAIT_BEFORE_CONNECT_MS - 50);
+      release();
+      await waitFor(() => seen.length === 2, { timeoutMs: 3000 });
+      expect(seen[1]).toMatchObject({ event: 'connection:established', payload: { userId: 'alice', storeId: 'late' } });
+    } finally {
+      await close();
+    }
+  });
+
+  it('a store of the app’s own that throws at once (upsertUser, getStoreId) costs the socket only its storeId: the server stays up and answers', async () => {
+    const broken: SocketkitStore = {
+      ...createMemoryStore(),
+      upsertUser: () => {
+        throw new Error('upsertUser broke');
+      },
+      getStoreId: () => {
+        throw new Error('getStoreId broke');
+      },
+    };
+    const { socket, seen, close } = await serveAndConnect(broken);
+    try {
+      await waitFor(() => seen.length === 2, { timeoutMs: 3000 });
+      expect(seen.map((s) => s.event)).toEqual(['connect', 'connection:established']);
+      expect(seen[1]!.payload).toEqual({ userId: 'alice', socketId: socket.id, serverTime: expect.any(String) });
+      expect(await socket.emitWithAck('presence:list', {})).toMatchObject({ ok: true });
+    } finally {
+      await close();
     }
   });
 });

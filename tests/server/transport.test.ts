@@ -92,6 +92,9 @@ describe('transports', () => {
     const sockets: Socket[] = [];
     try {
       await store.createConversation({ participantIds: ['alice', 'bob'], title: null, createdBy: 'alice' });
+      // Warm: the first statements of a new PGlite compile for a while, and past STORE_WAIT_BEFORE_CONNECT_MS
+      // (a loaded machine) the CONNECT would be answered without waiting for them.
+      await Promise.all([store.upsertUser({ id: 'alice' }), store.listContacts('alice'), store.getStoreId()]);
       const writes = recordWrites(http);
       await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
       const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;

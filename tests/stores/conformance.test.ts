@@ -316,7 +316,7 @@ describe.each(KINDS)('$name store', (kind) => {
     expect(await store.getUser('u-nobody')).toBeUndefined();
   });
 
-  it('a profile the database cannot store (a NUL character) refuses only its own upsert; the profiles and lookups asked with it are answered', async () => {
+  it('a profile the database cannot store (a NUL character) refuses only its own upsert; the profiles and lookups asked with it are answered, also when it is the only profile', async () => {
     const c = await newConversation(store, ['pf-ann', 'pf-bo']);
     // In one turn, so a batching store puts them in one batch (one statement on the SQL stores).
     const asked = await Promise.allSettled([
@@ -334,6 +334,16 @@ describe.each(KINDS)('$name store', (kind) => {
     if (store.listContacts) expect([...((contacts as PromiseFulfilledResult<string[]>).value ?? [])].sort()).toEqual(['pf-ann', 'pf-bo']);
     expect(await store.getUser('pf-ann')).toEqual({ id: 'pf-ann', name: 'Ann' });
     expect(await store.getUser('pf-cy')).toEqual({ id: 'pf-cy', name: 'pf-cy' });
+    // The bad profile alone with other users' lookups: nothing to split it from, and still only it is refused.
+    const [alone, annIds, boContacts] = await Promise.allSettled([
+      Promise.resolve(store.upsertUser({ id: 'pf-bad', name: 'nul \u0000 again' })),
+      Promise.resolve(store.listConversationIds?.('pf-ann')),
+      Promise.resolve(store.listContacts?.('pf-bo')),
+    ]);
+    expect(alone.status).toBe(kind.durable ? 'rejected' : 'fulfilled');
+    expect([annIds.status, boContacts.status]).toEqual(['fulfilled', 'fulfilled']);
+    if (store.listConversationIds) expect(annIds).toEqual({ status: 'fulfilled', value: [c.id] });
+    if (store.listContacts) expect([...((boContacts as PromiseFulfilledResult<string[]>).value ?? [])].sort()).toEqual(['pf-ann', 'pf-bo']);
   });
 
   // issue 19, kind 7: what `isStorableText` (the server's validation) accepts, every store keeps exactly…

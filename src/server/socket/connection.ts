@@ -34,6 +34,16 @@ export interface ConnectionDeps {
   creations: PerUserRateLimit | null;
 }
 
+/**
+ * Longest the handshake waits for {@link prepareConnect} before Socket.IO
+ * answers CONNECT, ms. A healthy store answers in a few milliseconds; a
+ * slow or hung one must not hold the handshake (and its pending session)
+ * until the client gives up: past this, CONNECT is answered and
+ * `connection:established` follows in a write of its own when the store
+ * answers.
+ */
+export const STORE_WAIT_BEFORE_CONNECT_MS = 1000;
+
 /** What `connection:established` carries from the store, asked before it is sent ({@link prepareConnect}). */
 export interface PreparedEstablished {
   /** The store's identity (docs/protocol.md, `storeId`); `undefined` when the store could not say. */
@@ -62,10 +72,16 @@ export function prepareConnect(
   deps: Pick<ConnectionDeps, 'store' | 'fallbackStoreId' | 'logger' | 'visibility'>,
 ): PreparedEstablished | Promise<PreparedEstablished> {
   const { userId } = identity;
-  Promise.resolve(deps.store.upsertUser(identity.profile)).catch((error: unknown) =>
+  // A store of the app's own may answer with a plain value, or throw: either way it ends here, logged.
+  new Promise<void>((resolve) => resolve(deps.store.upsertUser(identity.profile))).catch((error: unknown) =>
     deps.logger.error({ userId, socketId: socket.id, err: error }, 'store.upsertUser failed'),
   );
-  const storeId = deps.store.getStoreId ? deps.store.getStoreId() : deps.fallbackStoreId;
+  let storeId: string | Promise<string>;
+  try {
+    storeId = deps.store.getStoreId ? deps.store.getStoreId() : deps.fallbackStoreId;
+  } catch (error) {
+    storeId = Promise.reject(error);
+  }
   const auth = socket.handshake.auth as { presence?: unknown };
   const watches = speaksProtocol11(auth) && auth.presence !== undefined;
   if (typeof storeId === 'string' && !watches) return { storeId, watch: undefined };
@@ -83,14 +99,22 @@ export function prepareConnect(
 }
 
 /**
- * Emits `connection:established` with what {@link prepareConnect} found
- * (asked now, with the profile upsert, when the socket skipped the handshake
- * middleware: a socket restored by connection state recovery). The watches are joined in the same
- * synchronous run as the emit, so no change of a watched user can reach the
- * socket before the snapshot it follows. Whatever fails is logged and the
- * socket closed: no rejection of this chain goes unhandled (issue 24 #1).
+ * Emits `connection:established` with what {@link prepareConnect} found:
+ * `prepared` from the handshake middleware (still a promise when the store
+ * took longer than {@link STORE_WAIT_BEFORE_CONNECT_MS}), or, when the socket
+ * skipped the middleware (restored by connection state recovery on a Server
+ * of the app's own, or the in-page server), asked now with the profile
+ * upsert. The watches are joined in the same synchronous run as the emit, so
+ * no change of a watched user can reach the socket before the snapshot it
+ * follows. Whatever fails is logged and the socket closed: no rejection of
+ * this chain goes unhandled (issue 24 #1).
  */
-function announceEstablished(ctx: ConnectionContext, identity: AuthIdentity, deps: ConnectionDeps, prepared: PreparedEstablished | undefined): void {
+function announceEstablished(
+  ctx: ConnectionContext,
+  identity: AuthIdentity,
+  deps: ConnectionDeps,
+  prepared: PreparedEstablished | Promise<PreparedEstablished> | undefined,
+): void {
   const { socket, userId } = ctx;
   const send = ({ storeId, watch }: PreparedEstablished) => {
     if (!socket.connected) return;
@@ -280,12 +304,17 @@ export function expireSocket(socket: Socket): void {
 
 /**
  * Wires one authenticated socket: rooms, presence, request handlers, typing,
- * token expiry. `prepared`: what {@link prepareConnect} answered for it in
- * the handshake (which also upserted the profile); without it the store is
- * asked now, and `connection:established` follows the CONNECT answer in a
- * write of its own.
+ * token expiry. `prepared`: what {@link prepareConnect} answered (or will
+ * answer) for it in the handshake, which also upserted the profile; without
+ * it the store is asked now. Either way `connection:established` follows the
+ * CONNECT answer in a write of its own unless `prepared` is already answered.
  */
-export function setupConnection(socket: Socket, identity: AuthIdentity, deps: ConnectionDeps, prepared?: PreparedEstablished): void {
+export function setupConnection(
+  socket: Socket,
+  identity: AuthIdentity,
+  deps: ConnectionDeps,
+  prepared?: PreparedEstablished | Promise<PreparedEstablished>,
+): void {
   const { io, presence, logger } = deps;
   const { userId } = identity;
   const ctx: ConnectionContext = {

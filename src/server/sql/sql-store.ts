@@ -145,7 +145,8 @@ export async function createSqlStore(db: SqlDatabase): Promise<SqlStore> {
   const appendInBatch = appendBatches(db, appendBatchBounds(db.connections));
   // What connects ask (profile upserts, conversation ids) in one statement per batch, one batch in
   // flight: a storm's connects wait for it and go together, and each user's upserts stay in order
-  // (the announcer keeps each user's presence changes in order itself).
+  // (the announcer keeps each user's presence changes in order itself). A lookup waits for the
+  // batch's commit flush when a profile in it changed: rare after a user's first connect.
   const connects = new Batcher<ConnectRequest, string[] | undefined>((requests) => runConnectBatch(db, requests), {
     maxCount: MAX_CONNECT_BATCH,
     maxBytes: MAX_BATCH_BYTES,

@@ -147,9 +147,11 @@ export const connectRequestBytes = (request: ConnectRequest): number =>
  * A batch of connect requests in one statement: the profiles upserted and
  * the conversation ids looked up together ({@link UPSERT_USERS_THEN_CONVERSATION_IDS}),
  * or whichever of the two the batch has. When the joint statement fails for
- * one row's data (a NUL character in a name) the two go separately, and
- * {@link upsertUsers} refuses only the connects of that user. One outcome per
- * request, in order.
+ * one row's data (a NUL character in a name) the two go separately:
+ * {@link upsertUsers} refuses only the connects of that user, and a failure
+ * of either part refuses only that part's requests. Rejects (every request
+ * of the batch) only when the joint statement fails for another reason (the
+ * database unreachable). One outcome per request, in order.
  */
 export async function runConnectBatch(db: SqlExecutor, requests: readonly ConnectRequest[]): Promise<Outcome<string[] | undefined>[]> {
   const profiles: ProfileClaims[] = [];
@@ -172,8 +174,11 @@ export async function runConnectBatch(db: SqlExecutor, requests: readonly Connec
       if (!isRowFailure(error)) throw error;
     }
   }
-  upserts ??= profiles.length > 0 ? await upsertUsers(db, profiles) : [];
-  lookups ??= userIds.length > 0 ? await lookUpConversationIds(db, userIds) : [];
+  // Apart, a failure of one part refuses only its own requests: a lone bad profile (upsertUsers
+  // throws when there is nothing to split) must not fail the lookups of other users' connects.
+  const refuseAll = <T>(count: number) => (error: unknown): Outcome<T>[] => Array.from({ length: count }, () => ({ ok: false, error }));
+  upserts ??= profiles.length > 0 ? await upsertUsers(db, profiles).catch(refuseAll<void>(profiles.length)) : [];
+  lookups ??= userIds.length > 0 ? await lookUpConversationIds(db, userIds).catch(refuseAll<string[]>(userIds.length)) : [];
   let nextUpsert = 0;
   let nextLookup = 0;
   return requests.map((request): Outcome<string[] | undefined> => {

@@ -169,7 +169,7 @@ export interface SocketkitStore {
    * rooms a presence change of the user is announced to, on every connect
    * and disconnect. Optional: without it the server takes the ids from
    * `listConversations`. The SQL stores answer the calls of one moment with
-   * one query.
+   * one query (with the profile upserts of the moment).
    */
   listConversationIds?(userId: UserId): MaybePromise<ConversationId[]>;
   /**
@@ -178,7 +178,8 @@ export interface SocketkitStore {
    * presence the user may see under the default presence policy, asked on
    * every connect that names watches and on `presence:list`. Optional:
    * without it the server collects them from `listConversations`. The SQL
-   * stores answer the calls of one moment with one query.
+   * stores look the conversation ids up as `listConversationIds` does and
+   * take the participants from their conversation cache.
    */
   listContacts?(userId: UserId): MaybePromise<UserId[]>;
   createConversation(input: CreateConversationInput): MaybePromise<Conversation>;
