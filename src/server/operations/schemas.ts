@@ -34,15 +34,17 @@ const id = storable().min(1).max(LIMITS.maxIdLength);
  */
 export const presenceIdsSchema = z.object({
   userIds: z
-    .array(
-      // An over-long string is a payload size problem (PAYLOAD_TOO_LARGE for the whole request), not a bad element.
-      z.unknown().superRefine((value, ctx) => {
+    .array(z.unknown())
+    .max(LIMITS.maxPresenceIds)
+    // An over-long string is a payload size problem (PAYLOAD_TOO_LARGE for the whole request), not a bad
+    // element. One check of the whole list, not a refinement run per element (every handshake with watches).
+    .superRefine((values, ctx) => {
+      values.forEach((value, index) => {
         if (typeof value === 'string' && value.length > LIMITS.maxIdLength) {
-          ctx.addIssue({ code: 'too_big', origin: 'string', maximum: LIMITS.maxIdLength, inclusive: true, input: value, message: `At most ${LIMITS.maxIdLength} characters` });
+          ctx.addIssue({ code: 'too_big', origin: 'string', maximum: LIMITS.maxIdLength, inclusive: true, input: value, path: [index], message: `At most ${LIMITS.maxIdLength} characters` });
         }
-      }),
-    )
-    .max(LIMITS.maxPresenceIds),
+      });
+    }),
 });
 
 /** A number becomes its string (as for token claims); the rest must be an `id`. */
