@@ -17,8 +17,10 @@ function gatedRunner() {
       gates.push(() => resolve(inputs.map((input) => (input.startsWith('bad') ? { ok: false, error: new Error(`refused ${input}`) } : { ok: true, value: input.toUpperCase() })))),
     );
   };
+  // The batch settles, then the next one starts at the end of that turn (setImmediate): two turns.
   const release = async () => {
     gates.shift()?.();
+    await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
   };
   return { batches, run, release };

@@ -9,8 +9,10 @@
  *   after a fixed delay.
  * - **One batch in flight** (unless `maxInFlight` says more). Batches run one
  *   after another, so requests are handled in arrival order (the SQL store
- *   relies on it for appends: seq in arrival order; reads whose order does
- *   not matter may run several batches at once).
+ *   relies on it for a user's profile upserts; reads whose order does not
+ *   matter may run several batches at once). The next batch starts at the
+ *   end of the turn in which one finished, so the requests the server reads
+ *   in that turn (a storm's other handshakes) join it.
  * - **Bounded.** A batch holds at most `maxCount` requests and `maxBytes`
  *   (by `sizeOf`, at least one request whatever its size); the rest wait for
  *   the next, first come first served, so a busy conversation delays others
@@ -73,13 +75,21 @@ export class Batcher<In, Out> {
   submit(input: In): Promise<Out> {
     return new Promise<Out>((resolve, reject) => {
       this.queue.push({ input, size: this.sizeOf(input), resolve, reject });
-      if (this.inFlight === 0 && !this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => {
-          this.scheduled = false;
-          this.next();
-        });
-      }
+      if (this.inFlight === 0) this.scheduleNext();
+    });
+  }
+
+  /**
+   * Starts the next batches at the end of this event-loop turn, not now: the
+   * requests whose packets the server reads in this turn (a storm's other
+   * handshakes) join them.
+   */
+  private scheduleNext(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.next();
     });
   }
 
@@ -113,7 +123,7 @@ export class Batcher<In, Out> {
       )
       .finally(() => {
         this.inFlight--;
-        this.next();
+        this.scheduleNext();
       });
   }
 
