@@ -306,8 +306,9 @@ export function expireSocket(socket: Socket): void {
  * Wires one authenticated socket: rooms, presence, request handlers, typing,
  * token expiry. `prepared`: what {@link prepareConnect} answered (or will
  * answer) for it in the handshake, which also upserted the profile; without
- * it the store is asked now. Either way `connection:established` follows the
- * CONNECT answer in a write of its own unless `prepared` is already answered.
+ * it the store is asked now. `connection:established` leaves in the CONNECT
+ * answer's write when the answers are at hand (`prepared` answered, or a
+ * store that answers at once), in a write of its own otherwise.
  */
 export function setupConnection(
   socket: Socket,

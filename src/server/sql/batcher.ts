@@ -123,7 +123,7 @@ export class Batcher<In, Out> {
       )
       .finally(() => {
         this.inFlight--;
-        this.scheduleNext();
+        if (this.waiting > 0) this.scheduleNext();
       });
   }
 

@@ -5,28 +5,27 @@
  * The database decides `seq` and idempotency, never this process. Sends are
  * appended in batches (group commit, append-batches.ts): the sends of every
  * conversation that arrive while batches are in flight go together in the
- * next one, one call of `socketkit_send_messages` (schema.ts, migration 6),
- * one transaction and one commit, which also moves each sender's read cursor
- * to their message, and each is answered only after that commit. A
- * conversation is in one batch in flight at most. The function locks the
- * batch's conversation rows (`SELECT … FOR UPDATE SKIP LOCKED`, in id order;
- * a row another transaction holds is skipped and its sends go again alone,
- * waiting for the lock), then for each message in arrival order returns the
- * stored message with the same `(conversation_id, sender_id,
- * client_message_id)` if there is one, else inserts `last_seq + 1`.
- * Concurrent batches on any number of processes never share a locked row, so
- * a seq is never shared or skipped, and a retry racing its original (in
- * another batch, or in the same one) finds it. The unique constraint is the
- * backstop.
+ * next one, one call of `socketkit_send_messages_optimistic` (schema.ts,
+ * migration 7; messages.ts), one transaction and one commit, which also
+ * moves each sender's read cursor to their message, and each is answered
+ * only after that commit. A conversation is in one batch in flight at most.
+ * The function locks the batch's conversation rows (`SELECT … FOR UPDATE
+ * SKIP LOCKED`, in id order; a row another transaction holds is skipped and
+ * its sends go again alone, waiting for the lock), inserts every send at
+ * `last_seq` + its rank in arrival order, and when the unique key on
+ * `(conversation_id, sender_id, client_message_id)` is already taken (a
+ * retry, racing its original in another batch or in the same one) answers
+ * the batch with migration 6's function instead, which returns the stored
+ * message for a known key. Concurrent batches on any number of processes
+ * never share a locked row, so a seq is never shared or skipped.
  *
- * Connects cost little: profile upserts are batched the same way and write
- * nothing (no row lock, no commit record, no fsync) when the claims change
- * nothing; the conversations a presence change is announced to, and those
- * of a connecting user who watches others (`listConversationIds`,
- * `listContacts`), are looked up for every user of a batch in one query by
- * the participants' user index; whose presence that user may see is those
- * conversations' participants, from the conversation cache (a conversation
- * never changes once created).
+ * Connects cost little: what the connects of a moment ask (profile upserts,
+ * and the conversation ids a presence change is announced to or a watching
+ * user's contacts come from: `listConversationIds`, `listContacts`) goes in
+ * one statement per batch (users.ts); an unchanged profile writes nothing
+ * (no row lock, no commit record, no fsync). Whose presence a user may see
+ * is those conversations' participants, from the conversation cache (a
+ * conversation never changes once created).
  */
 import { randomUUID } from 'node:crypto';
 import type { Conversation, StoredNotification, UserProfile } from '../../protocol/index.js';
